@@ -1,0 +1,1 @@
+"""AWS-facing checks: credentials as the module resolves them, identity, and the bucket access chain."""

@@ -1,0 +1,1 @@
+"""Streams and per-type decoders producing the exact envelope the module sends."""

@@ -1,0 +1,7 @@
+"""Explanations for layout failures; part of the one table in ``diagnostics.explanations``."""
+
+from __future__ import annotations
+
+from diagnostics.explanations.table import Explanation
+
+ENTRIES: tuple[Explanation, ...] = ()

@@ -1,0 +1,1 @@
+"""Key layouts, discovery, the start marker and classification, as the module lists keys."""

@@ -1,0 +1,1 @@
+"""The two faces over ``diagnostics``: the headless commands and the Textual app."""
