@@ -1,0 +1,56 @@
+"""What every screen shares: Escape cancels its work (or goes back) and one handler reports failures."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+
+def describe_error(error: BaseException | None) -> str:
+    """One line for an unexpected error: its type and message, never a traceback."""
+    if error is None:
+        return "unknown error"
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+class DoctorScreen(Screen[None]):
+    """Base screen: Escape cancels this screen's running workers, or goes back when nothing runs."""
+
+    BINDINGS = [Binding("escape", "cancel_or_back", "Cancel/Back")]
+
+    def running_workers(self) -> list[Worker[object]]:
+        """Workers started by this screen that have not finished."""
+        return [worker for worker in self.app.workers if worker.node is self and worker.is_running]
+
+    def action_cancel_or_back(self) -> None:
+        running = self.running_workers()
+        if running:
+            for worker in running:
+                worker.cancel()
+            self.notify("Cancelled the running work.", timeout=3)
+            self.work_cancelled()
+            return
+        if len(self.app.screen_stack) > 1 and self.app.screen is self and self.is_pushed_screen:
+            self.app.pop_screen()
+
+    @property
+    def is_pushed_screen(self) -> bool:
+        """True for screens pushed on top of a mode's base screen (Troubleshoot, Browse, Preview)."""
+        return False
+
+    def work_failed(self, worker: Worker[object], message: str) -> None:
+        """Hook: show a failure in place (the notification is already shown)."""
+
+    def work_cancelled(self) -> None:
+        """Hook: reset in-place progress after Escape."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place unexpected worker errors become messages instead of tracebacks."""
+        if event.state is not WorkerState.ERROR:
+            return
+        message = describe_error(event.worker.error)
+        title = event.worker.description or event.worker.name or "Background work"
+        self.notify(message, title=f"{title} failed", severity="error", timeout=10)
+        self.work_failed(event.worker, message)

@@ -1,0 +1,74 @@
+"""One finding in full: evidence, explanation, fix, predicted exit code and ossec.log lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.app import App
+from textual.widgets import Static
+
+from diagnostics.findings import Finding
+from tui.widgets.status_badge import badge_text, theme_style
+
+
+def finding_renderable(app: App[object], finding: Finding, *, with_title: bool = True) -> RenderableType:
+    """The Rich rendering of a finding; labels are muted, the fix stands out."""
+    label = theme_style(app, "foreground-darken-2")
+    parts: list[RenderableType] = []
+    if with_title:
+        title = Text.assemble(badge_text(app, finding.status, word=True), " ", (finding.title, "bold"))
+        parts.append(title)
+    if finding.location is not None:
+        parts.append(Text.assemble(("where  ", label), str(finding.location)))
+    if finding.target:
+        parts.append(Text.assemble(("target ", label), finding.target))
+    for item in finding.evidence:
+        parts.append(Text.assemble(("seen   ", label), item))
+    if finding.explanation:
+        parts.append(Text.assemble(("why    ", label), finding.explanation))
+    if finding.fix:
+        parts.append(Text.assemble(("fix    ", label), (finding.fix, theme_style(app, "text-accent"))))
+    if finding.wazuh_exit_code is not None:
+        parts.append(Text.assemble(("module ", label), f"exits with code {finding.wazuh_exit_code}"))
+    if finding.ossec_log:
+        parts.append(Text("ossec.log would show:", style=label))
+        for line in finding.ossec_log:
+            parts.append(Text("  " + line, style=theme_style(app, "text-secondary"), no_wrap=False))
+    return Group(*parts)
+
+
+def findings_renderable(app: App[object], findings: Sequence[Finding]) -> RenderableType:
+    """Several findings one after another, separated by a blank line."""
+    parts: list[RenderableType] = []
+    for index, finding in enumerate(findings):
+        if index:
+            parts.append(Text(""))
+        parts.append(finding_renderable(app, finding))
+    return Group(*parts) if parts else Text("No findings.")
+
+
+class FindingDetail(Static):
+    """A Static that shows one or several findings."""
+
+    def __init__(self, findings: Sequence[Finding] = (), *, with_title: bool = True,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._findings = tuple(findings)
+        self._with_title = with_title
+
+    def on_mount(self) -> None:
+        self._render_findings()
+
+    def show(self, findings: Sequence[Finding]) -> None:
+        """Replace the findings shown."""
+        self._findings = tuple(findings)
+        if self.is_mounted:
+            self._render_findings()
+
+    def _render_findings(self) -> None:
+        if len(self._findings) == 1 and not self._with_title:
+            self.update(finding_renderable(self.app, self._findings[0], with_title=False))
+        else:
+            self.update(findings_renderable(self.app, self._findings))

@@ -1,0 +1,50 @@
+"""A read-only, highlighted JSON pane, so a decoded event reads like the payload Wazuh receives."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.syntax import Syntax
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+
+def pretty_json(value: Any) -> str:
+    """Indented JSON with keys in their original order (the order the module sends them)."""
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+class JsonView(VerticalScroll, can_focus=True):
+    """Scrollable highlighted JSON; ``show`` replaces the document."""
+
+    DEFAULT_CSS = """
+    JsonView > Static {
+        width: auto;
+        min-width: 100%;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = ""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("", id="json-body")
+
+    @property
+    def text(self) -> str:
+        """The JSON currently shown (plain text), for tests and copying."""
+        return self._text
+
+    def show(self, value: Any) -> None:
+        """Show a JSON-compatible value."""
+        self.show_text(pretty_json(value), language="json")
+
+    def show_text(self, text: str, *, language: str = "text") -> None:
+        """Show any text (a raw record that is not JSON, or a message)."""
+        self._text = text
+        theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+        syntax = Syntax(text, language, theme=theme, word_wrap=True, background_color="default")
+        self.query_one("#json-body", Static).update(syntax)
+        self.scroll_home(animate=False)
