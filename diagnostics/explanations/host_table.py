@@ -3,5 +3,164 @@
 from __future__ import annotations
 
 from diagnostics.explanations.table import Explanation
+from diagnostics.findings import Status
 
-ENTRIES: tuple[Explanation, ...] = ()
+ENTRIES: tuple[Explanation, ...] = (
+    Explanation(
+        failure_id="host.real_module_missing",
+        title="The aws-s3 module is not installed at {path}",
+        explanation=(
+            "A real run executes {path} exactly as wazuh-modulesd does, with the Wazuh home as working "
+            "directory. That file does not exist, so there is nothing to run here; wazuh-modulesd would fail "
+            "the same way ('Internal error. Exiting...')."
+        ),
+        fix=(
+            "Point --wazuh-home at the installation that runs the module (the folder holding wodles/aws), or "
+            "use the doctor's own ingestion pass, which needs no installation."
+        ),
+        status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="host.real_run_side_effects",
+        title="A real run of the module changes Wazuh's state and sends real events",
+        explanation=(
+            "Running {path} by hand is the module's own code path: it advances the marker in {state_db} "
+            "(later scheduled runs start after what this run read), sends every event to analysisd (alerts "
+            "and archives get them), and deletes the files it read when remove_from_bucket is set."
+        ),
+        fix=(
+            "Prefer the doctor's ingestion pass, which keeps its own state and sends nothing. If you do run "
+            "the module, take a snapshot of the state database first (offered before the run) and restore it "
+            "afterwards if the marker must not move; never run it while the scheduled run is active."
+        ),
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="host.state_db_locked",
+        title="The module's state database is locked by another run",
+        explanation=(
+            "{state_db} is being written by another process (most likely the scheduled aws-s3 run). Two runs "
+            "at once make the module fail with 'database is locked' (exit 5 or 6) or, when the lock hits "
+            "while marking files, lose those marks so the same events are sent again on the next run."
+        ),
+        fix=(
+            "Wait until the scheduled run ends (ossec.log shows 'Fetching logs finished.'), or stop "
+            "wazuh-modulesd first; check who holds the file with `fuser {state_db}`."
+        ),
+        status=Status.ERROR,
+        exit_code=6,
+        script_message="Unable to create SQLite DB: database is locked",
+    ),
+    Explanation(
+        failure_id="host.state_db_unreadable",
+        title="The module's state database cannot be read",
+        explanation=(
+            "Opening {state_db} read-only failed: {error}. The module itself would stop with exit 5 "
+            "when its database cannot be used."
+        ),
+        fix="Check the file's ownership and permissions (root:wazuh, 0660) and that the disk is not full.",
+        status=Status.ERROR,
+        exit_code=5,
+        script_message="Error attempting to operate with the {state_db} database: {error}",
+    ),
+    Explanation(
+        failure_id="host.queue_socket_missing",
+        title="Wazuh's queue socket {socket} does not exist",
+        explanation=(
+            "Events are sent as datagrams to {socket}, which analysisd creates when it runs. It is missing, "
+            "so the module fails on its first event with 'Error sending message to wazuh: [Errno 2] No such "
+            "file or directory' (exit 13), and --send has nowhere to deliver."
+        ),
+        fix=(
+            "Start the Wazuh manager (`systemctl start wazuh-manager`) or point --wazuh-home at the "
+            "installation whose analysisd should receive the events. Without --send, the doctor writes the "
+            "events to a file instead."
+        ),
+        status=Status.ERROR,
+        exit_code=13,
+        script_message="Error sending message to wazuh: [Errno 2] No such file or directory",
+    ),
+    Explanation(
+        failure_id="host.wazuh_not_running",
+        title="Nobody listens on Wazuh's queue socket {socket}",
+        explanation=(
+            "The socket file exists but connecting to it was refused: analysisd is not running. The module "
+            "stops on its first event with exit 11."
+        ),
+        fix="Start the Wazuh manager, then run again.",
+        status=Status.ERROR,
+        exit_code=11,
+        script_message="Wazuh must be running.",
+    ),
+    Explanation(
+        failure_id="host.send_failed",
+        title="Sending an event to Wazuh's queue socket failed",
+        explanation="Writing to {socket} failed with: {error}. The module stops with exit 13 on such errors.",
+        fix=("Check that analysisd runs and that this user may write to {socket} (it belongs to the wazuh "
+             "group)."),
+        status=Status.ERROR,
+        exit_code=13,
+        script_message="Error sending message to wazuh: {error}",
+    ),
+    Explanation(
+        failure_id="host.event_too_long_for_socket",
+        title="An event was larger than the queue socket's buffer and was dropped",
+        explanation=(
+            "The datagram for an event of {size} bytes from {key} did not fit the socket buffer "
+            "(errno 90). The module prints 'Message too long to send to Wazuh.  Skipping message...' and "
+            "goes on, so that event never reaches analysisd."
+        ),
+        fix=("Raise the socket buffer (`sysctl -w net.core.rmem_max=...` and rmem_default), then reparse "
+             "the file."),
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="host.ingest_stopped_on_file",
+        title="The module would stop at {key} with exit code {exit_code}",
+        explanation=(
+            "Without skip_on_error the module exits as soon as one file fails. It commits its state only at "
+            "the end of a run, so the {read_before} files it read before this one are not marked either: "
+            "the next run reads them and sends their events again, and stops here again."
+        ),
+        fix=(
+            "Fix or remove the failing object, or set <skip_on_error>yes</skip_on_error> so the module sends "
+            "an error_msg event for it and goes on."
+        ),
+        status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="host.remove_from_bucket_not_done",
+        title="remove_from_bucket is set: the module deletes every file it reads",
+        explanation=(
+            "After sending a file's events the module deletes it from {bucket} (debug 2 prints "
+            "'+++ Remove file from S3 Bucket:<key>'). The doctor never deletes; its pass only says which "
+            "files the module would have removed ({count} in this pass)."
+        ),
+        fix="Make sure this is intended: deleted logs cannot be reparsed later.",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="host.ingest_cancelled",
+        title="The ingestion pass was cancelled",
+        explanation=(
+            "The pass stopped after {files_read} files. Every file whose events were all written is marked "
+            "in the doctor's state; the next pass resumes right after it, with no event lost or repeated."
+        ),
+        fix="Run the pass again to continue, or use --reset to start over.",
+        status=Status.SKIPPED,
+    ),
+    Explanation(
+        failure_id="host.real_module_exit",
+        title="The module exited with code {exit_code}",
+        explanation="{meaning}",
+        fix="{next_step}",
+        status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="host.real_module_ok",
+        title="The module ran and exited 0",
+        explanation="The run completed; its output is shown above, as ossec.log would record it at debug 2.",
+        fix="",
+        status=Status.OK,
+    ),
+)
