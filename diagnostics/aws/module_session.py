@@ -1,0 +1,148 @@
+"""Build boto3 sessions that see exactly the module's environment and ~/.aws files, not ours.
+
+botocore reads ``os.environ`` and the current user's ``~`` by default; the module runs as root under
+wazuh-modulesd with its own environment. So the config store, the credential chain and IMDS are rebuilt
+here over an explicit environment mapping and explicit file paths, keeping botocore's own resolution order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import boto3
+
+IMDS_TIMEOUT_SECONDS = 1
+"""Short on purpose: off EC2 the metadata address never answers, and a check must not hang on it."""
+
+
+@dataclass(frozen=True)
+class SessionInputs:
+    """Where botocore must look: the module's environment and its shared files."""
+
+    environ: Mapping[str, str]
+    credentials_file: Path
+    config_file: Path
+    imds_timeout: int = IMDS_TIMEOUT_SECONDS
+
+
+def _config_mapping(botocore_session: Any, environ: Mapping[str, str]) -> dict[str, Any]:
+    """botocore's default configuration chains, but reading ``environ`` instead of ``os.environ``."""
+    from botocore import configprovider
+
+    factory = configprovider.ConfigChainFactory(session=botocore_session, environ=environ)
+
+    def chains(variables: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            name: factory.create_config_chain(instance_name=name, env_var_names=spec[1],
+                                              config_property_names=spec[0], default=spec[2],
+                                              conversion_func=spec[3])
+            for name, spec in variables.items()
+        }
+
+    mapping = chains(configprovider.BOTOCORE_DEFAUT_SESSION_VARIABLES)
+    mapping["s3"] = configprovider.SectionConfigProvider(
+        "s3", botocore_session, chains(configprovider.DEFAULT_S3_CONFIG_VARS))
+    mapping["proxies_config"] = configprovider.SectionConfigProvider(
+        "proxies_config", botocore_session, chains(configprovider.DEFAULT_PROXIES_CONFIG_VARS))
+    return mapping
+
+
+def _find(resolver: Any, name: str) -> Any:
+    """The chain member whose METHOD is ``name``, or None (some are dropped, e.g. env with a profile)."""
+    for provider in resolver.providers:
+        if name == provider.METHOD:
+            return provider
+    return None
+
+
+def _swap(resolver: Any, name: str, provider: Any) -> None:
+    """Replace the chain member called ``name`` in place, keeping botocore's order."""
+    methods = [member.METHOD for member in resolver.providers]
+    if name in methods:
+        resolver.providers[methods.index(name)] = provider
+
+
+def _bound_resolver(botocore_session: Any, environ: Mapping[str, str], imds_timeout: int) -> Any:
+    """botocore's default credential chain with every environment reader bound to ``environ``."""
+    from botocore import credentials as botocreds
+    from botocore.utils import InstanceMetadataFetcher
+
+    env = dict(environ)
+    resolver = botocreds.create_credential_resolver(botocore_session)
+    env_provider = botocreds.EnvProvider(environ=env)
+    container_provider = botocreds.ContainerProvider(environ=env)
+    imds_provider = botocreds.InstanceMetadataProvider(
+        iam_role_fetcher=InstanceMetadataFetcher(
+            timeout=imds_timeout, num_attempts=1, env=env, user_agent=botocore_session.user_agent(),
+            config={"ec2_metadata_service_endpoint": botocore_session.get_config_variable(
+                "ec2_metadata_service_endpoint")}))
+    _swap(resolver, "env", env_provider)
+    _swap(resolver, "container-role", container_provider)
+    _swap(resolver, "iam-role", imds_provider)
+    _swap(resolver, "ec2-credentials-file", botocreds.OriginalEC2Provider(environ=env))
+    _swap(resolver, "boto-config", botocreds.BotoProvider(environ=env))
+    assume_role = _find(resolver, "assume-role")
+    if assume_role is not None and hasattr(assume_role, "_credential_sourcer"):
+        assume_role._credential_sourcer = botocreds.CanonicalNameCredentialSourcer(
+            [env_provider, container_provider, imds_provider])
+    web_identity = _find(resolver, "assume-role-with-web-identity")
+    if web_identity is not None and hasattr(web_identity, "_CONFIG_TO_ENV_VAR"):
+        names: Mapping[str, str] = web_identity._CONFIG_TO_ENV_VAR
+        disabled = bool(getattr(web_identity, "_disable_env_vars", False))
+
+        def env_config(key: str) -> str | None:
+            if disabled:
+                return None
+            env_key = names.get(key)
+            return env.get(env_key) if env_key else None
+
+        web_identity._get_env_config = env_config
+    return resolver
+
+
+def bound_botocore_session(inputs: SessionInputs) -> Any:
+    """A botocore session whose config, shared files, credential chain and IMDS see only ``inputs``."""
+    import botocore.session
+    from botocore.configprovider import ConfigValueStore
+
+    botocore_session = botocore.session.Session()
+    botocore_session.register_component("config_store", ConfigValueStore(
+        mapping=_config_mapping(botocore_session, inputs.environ)))
+    botocore_session.set_config_variable("credentials_file", str(inputs.credentials_file))
+    botocore_session.set_config_variable("config_file", str(inputs.config_file))
+    botocore_session.set_config_variable("metadata_service_timeout", inputs.imds_timeout)
+    botocore_session.set_config_variable("metadata_service_num_attempts", 1)
+    botocore_session.lazy_register_component(
+        "credential_provider",
+        lambda: _bound_resolver(botocore_session, inputs.environ, inputs.imds_timeout))
+    return botocore_session
+
+
+def module_boto3_session(
+    inputs: SessionInputs,
+    *,
+    profile_name: str | None = None,
+    access_key: str | None = None,
+    secret_key: str | None = None,
+    session_token: str | None = None,
+    region_name: str | None = None,
+) -> boto3.session.Session:
+    """``boto3.Session(**conn_args)`` as the module builds it, over the module's environment and files.
+
+    Raises what boto3 raises (ProfileNotFound, ConfigParseError...), so callers can predict the module's
+    reaction to the same exception.
+    """
+    import boto3
+
+    return boto3.session.Session(
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        aws_session_token=session_token,
+        region_name=region_name,
+        profile_name=profile_name,
+        botocore_session=bound_botocore_session(inputs),
+    )
