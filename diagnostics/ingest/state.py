@@ -45,6 +45,9 @@ REGION_TABLES = frozenset({"cloudtrail", "config", "vpcflow"})
 AWSLOGS_DATE_TABLES = REGION_TABLES
 """Tables whose ``created_date`` comes from the file name's ``_<YYYYMMDD>T...`` field (§5)."""
 
+ANY_ACCOUNT = "*"
+"""A scope account that matches every account (when the caller identity is unknown)."""
+
 _CUSTOM_DATE = re.compile(r".*(\d\d\d\d[/\-]\d\d[/\-]\d\d).*")
 
 
@@ -67,18 +70,23 @@ class StateScope:
 
     @property
     def has_region(self) -> bool:
-        """True for the tables keyed by region."""
+        """True for the tables the module keys by region."""
         return self.table in REGION_TABLES
 
-    def _where(self) -> tuple[str, dict[str, str]]:
-        clauses = ["bucket_path=:bucket_path", "aws_account_id=:aws_account_id"]
-        params = {"bucket_path": self.bucket_path, "aws_account_id": self.account_id}
-        if self.has_region:
+    def where(self, columns: frozenset[str]) -> tuple[str, dict[str, str]]:
+        """The module's scope clause for a table with these columns (region and flow-log id only where
+        the table has them; an ``ANY_ACCOUNT`` scope matches every account)."""
+        clauses = ["bucket_path=:bucket_path"]
+        params = {"bucket_path": self.bucket_path}
+        if self.account_id != ANY_ACCOUNT:
+            clauses.append("aws_account_id=:aws_account_id")
+            params["aws_account_id"] = self.account_id
+        if "aws_region" in columns and self.region is not None:
             clauses.append("aws_region=:aws_region")
-            params["aws_region"] = self.region or ""
-        if self.table == "vpcflow":
+            params["aws_region"] = self.region
+        if "flow_log_id" in columns and self.flow_log_id is not None:
             clauses.append("flow_log_id=:flow_log_id")
-            params["flow_log_id"] = self.flow_log_id or ""
+            params["flow_log_id"] = self.flow_log_id
         return " AND ".join(clauses), params
 
 
@@ -130,8 +138,14 @@ class IngestState:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self._connection = connection
-        self._tables: set[str] = {row[0] for row in connection.execute(
-            "SELECT tbl_name FROM sqlite_master WHERE type='table'")}
+        self._columns: dict[str, frozenset[str]] = {}
+        tables = connection.execute("SELECT tbl_name FROM sqlite_master WHERE type='table'").fetchall()
+        for (table,) in tables:
+            self._read_columns(str(table))
+
+    def _read_columns(self, table: str) -> None:
+        rows = self._connection.execute(f"PRAGMA table_info({table})").fetchall()
+        self._columns[table] = frozenset(str(row[1]) for row in rows)
 
     @classmethod
     def open(cls, state_dir: Path, *, version: str, reset: bool = False,
@@ -185,37 +199,37 @@ class IngestState:
 
     # -- schema -----------------------------------------------------------------------------------
     def _ensure_metadata(self, version: str) -> None:
-        if "metadata" in self._tables:
+        if "metadata" in self._columns:
             return
         with _transaction(self._connection):
             self._connection.execute(
                 "CREATE TABLE metadata (key 'text' NOT NULL, value 'text' NOT NULL, "
                 "PRIMARY KEY (key, value));")
             self._connection.execute("INSERT INTO metadata (key, value) VALUES ('version', ?)", (version,))
-        self._tables.add("metadata")
+        self._read_columns("metadata")
 
     def has_table(self, table: str) -> bool:
         """True when the table exists (the module creates it on its first run of that type)."""
-        return table in self._tables
+        return table in self._columns
 
     def ensure_table(self, table: str) -> bool:
         """Create the table if missing; True when it was created (the module logs
         ``+++ Table does not exist; create`` then)."""
-        if table in self._tables:
+        if table in self._columns:
             return False
         if table not in TABLE_FOR_TYPE.values():
             raise StateError(f"unknown state table {table!r}")
         with _transaction(self._connection):
             self._connection.execute(_create_table_sql(table))
-        self._tables.add(table)
+        self._read_columns(table)
         return True
 
     # -- the module's queries ---------------------------------------------------------------------
     def already_processed(self, scope: StateScope, key: str) -> bool:
         """The exact-key check the module makes before reading a file."""
-        if scope.table not in self._tables:
+        if scope.table not in self._columns:
             return False
-        where, params = scope._where()
+        where, params = scope.where(self._columns[scope.table])
         row = self._connection.execute(
             f"SELECT count(*) FROM {scope.table} WHERE {where} AND log_key=:log_key",
             {**params, "log_key": key}).fetchone()
@@ -223,9 +237,9 @@ class IngestState:
 
     def last_key(self, scope: StateScope, like_prefix: str) -> str | None:
         """Highest processed key of the scope matching ``LIKE '<like_prefix>%'`` (the marker source)."""
-        if scope.table not in self._tables:
+        if scope.table not in self._columns:
             return None
-        where, params = scope._where()
+        where, params = scope.where(self._columns[scope.table])
         row = self._connection.execute(
             f"SELECT log_key FROM {scope.table} WHERE {where} AND log_key LIKE :prefix "
             "ORDER BY log_key DESC LIMIT 1", {**params, "prefix": f"{like_prefix}%"}).fetchone()
@@ -234,12 +248,13 @@ class IngestState:
     def mark_complete(self, scope: StateScope, key: str, created_date: int) -> None:
         """Record one file as processed and commit at once (cancel-safe: marks only after the events)."""
         self.ensure_table(scope.table)
+        present = self._columns[scope.table]
         columns = ["bucket_path", "aws_account_id"]
         values: dict[str, object] = {"bucket_path": scope.bucket_path, "aws_account_id": scope.account_id}
-        if scope.has_region:
+        if "aws_region" in present:
             columns.append("aws_region")
             values["aws_region"] = scope.region or ""
-        if scope.table == "vpcflow":
+        if "flow_log_id" in present:
             columns.append("flow_log_id")
             values["flow_log_id"] = scope.flow_log_id or ""
         columns += ["log_key", "created_date"]
@@ -252,9 +267,9 @@ class IngestState:
 
     def count(self, scope: StateScope) -> int:
         """Rows kept for the scope."""
-        if scope.table not in self._tables:
+        if scope.table not in self._columns:
             return 0
-        where, params = scope._where()
+        where, params = scope.where(self._columns[scope.table])
         return int(self._connection.execute(f"SELECT count(*) FROM {scope.table} WHERE {where}",
                                             params).fetchone()[0])
 
@@ -263,7 +278,7 @@ class IngestState:
         newest key. Returns the rows deleted."""
         if self.count(scope) <= retain:
             return 0
-        where, params = scope._where()
+        where, params = scope.where(self._columns[scope.table])
         with _transaction(self._connection):
             cursor = self._connection.execute(
                 f"DELETE FROM {scope.table} WHERE {where} AND log_key <= (SELECT log_key FROM {scope.table} "
@@ -272,9 +287,9 @@ class IngestState:
 
     def keys(self, scope: StateScope) -> list[str]:
         """Every processed key of the scope, sorted (for reports and tests)."""
-        if scope.table not in self._tables:
+        if scope.table not in self._columns:
             return []
-        where, params = scope._where()
+        where, params = scope.where(self._columns[scope.table])
         return [str(row[0]) for row in self._connection.execute(
             f"SELECT log_key FROM {scope.table} WHERE {where} ORDER BY log_key", params)]
 
