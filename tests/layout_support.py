@@ -33,20 +33,28 @@ def bucket_block(bucket_type: str | None, name: str = "logs-bucket", **options: 
     tags = {"name": Option("name", name, 3)}
     for number, (tag, value) in enumerate(options.items(), start=4):
         tags[tag] = Option(tag, value, number)
-    return Block(kind="bucket", block_type=bucket_type, location=SourceLocation("ossec.conf", 2),
-                 options=tags)
+    return Block(
+        kind="bucket", block_type=bucket_type, location=SourceLocation("ossec.conf", 2), options=tags
+    )
 
 
-def context(tmp_path: Path, version: str = "4.14.7", now: datetime = NOW,
-            debug_level: int = 0) -> DoctorContext:
+def context(
+    tmp_path: Path, version: str = "4.14.7", now: datetime = NOW, debug_level: int = 0
+) -> DoctorContext:
     """A context whose Wazuh home is a temp folder (``wodles/aws`` created) and whose clock is fixed."""
     (tmp_path / "wodles" / "aws").mkdir(parents=True, exist_ok=True)
-    return DoctorContext(wazuh_home=tmp_path, config_path=tmp_path / "etc" / "ossec.conf",
-                         profile=profile(version), now=now, debug_level=debug_level)
+    return DoctorContext(
+        wazuh_home=tmp_path,
+        config_path=tmp_path / "etc" / "ossec.conf",
+        profile=profile(version),
+        now=now,
+        debug_level=debug_level,
+    )
 
 
-def create_state_db(path: Path, rows: Mapping[str, Iterable[tuple[Any, ...]]] = (), *,
-                    with_samples: bool = False) -> Path:
+def create_state_db(
+    path: Path, rows: Mapping[str, Iterable[tuple[Any, ...]]] = (), *, with_samples: bool = False
+) -> Path:
     """A state DB with the module's schema (from samples/state/s3_cloudtrail.sql) plus ``rows`` per table.
 
     Rows are given without ``processed_date``/``created_date``; they are filled in.
@@ -64,7 +72,8 @@ def create_state_db(path: Path, rows: Mapping[str, Iterable[tuple[Any, ...]]] = 
             for row in table_rows:
                 placeholders = ", ".join("?" for _ in row)
                 connection.execute(
-                    f"INSERT INTO {table} VALUES ({placeholders}, '2024-05-03 00:00:00', 20240503)", row)
+                    f"INSERT INTO {table} VALUES ({placeholders}, '2024-05-03 00:00:00', 20240503)", row
+                )
         connection.commit()
     finally:
         connection.close()
@@ -95,8 +104,9 @@ class RequestCounter:
         return [params for name, params in self.params if name == "ListObjectsV2"]
 
 
-def seed(client: Any, bucket: str, keys: Iterable[str], body: bytes = b"x",
-         region: str = "us-east-1") -> None:
+def seed(
+    client: Any, bucket: str, keys: Iterable[str], body: bytes = b"x", region: str = "us-east-1"
+) -> None:
     """Create the bucket if needed and put one small object per key (test code: the tool never writes)."""
     try:
         if region == "us-east-1":
@@ -109,9 +119,29 @@ def seed(client: Any, bucket: str, keys: Iterable[str], body: bytes = b"x",
         client.put_object(Bucket=bucket, Key=key, Body=body)
 
 
-def trail_key(day: str, stamp: str = "0000", account: str = ACCOUNT, region: str = "us-east-1",
-              prefix: str = "") -> str:
+def trail_key(
+    day: str, stamp: str = "0000", account: str = ACCOUNT, region: str = "us-east-1", prefix: str = ""
+) -> str:
     """A CloudTrail key for ``day`` (``2024/05/03``)."""
     compact = day.replace("/", "")
-    return (f"{prefix}AWSLogs/{account}/CloudTrail/{region}/{day}/"
-            f"{account}_CloudTrail_{region}_{compact}T{stamp}Z_abcdef0123456789.json.gz")
+    return (
+        f"{prefix}AWSLogs/{account}/CloudTrail/{region}/{day}/"
+        f"{account}_CloudTrail_{region}_{compact}T{stamp}Z_abcdef0123456789.json.gz"
+    )
+
+
+def bulk_seed(client: Any, bucket: str, keys: Iterable[str], body: bytes = b"x") -> int:
+    """Many objects at once, straight into moto's in-process backend (HTTP puts cost ~8 ms each).
+
+    Test seeding only: the server runs in this process, and the code under test still lists over HTTP.
+    """
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    seed(client, bucket, ())
+    backend = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+    count = 0
+    for key in keys:
+        backend.put_object(bucket, key, body)
+        count += 1
+    return count
