@@ -1,4 +1,4 @@
-"""Explanations for ossec.log lines of the aws-s3 module; part of the one table in ``diagnostics.explanations``.
+"""Explanations for aws-s3 lines of ossec.log; part of the one table in ``diagnostics.explanations``.
 
 One entry per recognised line or cause (reference §1, §2.4, §7, §12 and failures-and-peers.md), plus the
 exit-code meanings and the cross-cutting notes the log explainer appends, so every sentence it shows
@@ -14,8 +14,8 @@ OK = Status.OK
 WARNING = Status.WARNING
 ERROR = Status.ERROR
 
-DEBUG_HINT = ("Set wazuh_modules.debug=2 in <WAZUH_HOME>/etc/local_internal_options.conf and restart Wazuh to "
-              "see the script's output under `OUTPUT:`, or run the script by hand as root with `-d 2`.")
+DEBUG_HINT = ("Set wazuh_modules.debug=2 in <WAZUH_HOME>/etc/local_internal_options.conf and restart Wazuh "
+              "to see the script's output under `OUTPUT:`, or run the script by hand as root with `-d 2`.")
 
 EXIT_MEANINGS: dict[int, str] = {
     1: "unknown error: any S3 error other than a wrong secret, throttling or clock skew (AccessDenied, "
@@ -49,8 +49,8 @@ NOTES: dict[str, str] = {
     "exit_meaning": "Exit code {code} means: {meaning}.",
     "exit_unknown": "Exit code {code} is not one the module defines; it may come from the Python interpreter "
                     "or the shell wrapper (for example 126/127: the script could not be executed).",
-    "attributed": "The C side's title does not name the bucket; this line is attributed to {target}, named "
-                  "by the `Executing` line at line {executing_line}.",
+    "attributed": "This failure is attributed to {target}, named by the `Executing` line at line "
+                  "{executing_line} (the C side's title never names the bucket).",
     "not_attributed": "No `Executing ... Analysis` line precedes this failure in the excerpt, so the bucket, "
                       "service or subscriber cannot be named. With several blocks configured, look at the "
                       "lines just above it in the full ossec.log.",
@@ -62,8 +62,8 @@ NOTES: dict[str, str] = {
     "legacy_on_new": "The version profile here is {version}, which never prints this line: it comes from an "
                      "installation older than 4.4 (or from before an upgrade). In 4.4 and later the same "
                      "situation is reported as: {current}.",
-    "legacy_on_old": "This wording matches the version profile ({version}), which still probes with HeadBucket "
-                     "and reports every S3 error as exit 3.",
+    "legacy_on_old": "This wording matches the version profile ({version}): releases before 4.4 report it "
+                     "this way.",
     "single_space": "The title is quoted with one space around the dash (as in the blog write-up); real "
                     "ossec.log lines have two (`Bucket:  -  `). Both mean the same.",
     "empty_message": "The second line is empty: the script printed nothing at this debug level.",
@@ -73,7 +73,10 @@ NOTES: dict[str, str] = {
     "ambiguous": "Ambiguous: the same line has several possible causes; the fix lists them in order of "
                  "likelihood.",
     "repeats": "{count} such lines in this run (first at line {line}).",
-    "unattributed_run": "This excerpt does not show which {kind} this belongs to.",
+    "exit_title": "Exit {code}: {title}",
+    "run_failed_output": "It follows a failure (exit {code}), as debug 1 logs output only for failed runs.",
+    "run_ok_output": "No exit code was logged for this run, so it succeeded; its output is logged because "
+                     "debug is 2.",
 }
 
 SUSPECTS: dict[str, str] = {
@@ -192,6 +195,23 @@ _LIFECYCLE: tuple[Explanation, ...] = (
         "Move the credentials to a profile in /root/.aws/credentials or use an IAM role.", WARNING),
 )
 
+_FILE: tuple[Explanation, ...] = (
+    Explanation(
+        "log.file_missing", "The log file does not exist",
+        "{path} was not found. The module writes to <WAZUH_HOME>/logs/ossec.log (rotated copies in "
+        "<WAZUH_HOME>/logs/ossec/YYYY/Mon/ossec-DD.log.gz).",
+        "Pass the right path, e.g. /var/ossec/logs/ossec.log.", ERROR),
+    Explanation(
+        "log.file_unreadable", "The log file cannot be read",
+        "{path} could not be read: {message}", "Run as root or a member of the wazuh group.", ERROR),
+    Explanation(
+        "log.no_module_lines", "No aws-s3 lines in this log",
+        "None of the {count} lines comes from the aws-s3 module: the module is not configured or not "
+        "enabled on this host, the log rotated since the last run, or this is another daemon's log.",
+        "Check the <wodle name=\"aws-s3\"> block and the rotated logs under <WAZUH_HOME>/logs/ossec/.",
+        WARNING),
+)
+
 _RUN_LINES: tuple[Explanation, ...] = (
     Explanation(
         "log.debug_banner", "Script running at debug level {level}",
@@ -247,7 +267,8 @@ _RUN_LINES: tuple[Explanation, ...] = (
         "Nothing to do (expect the first run to start at today's date unless only_logs_after is set).", OK),
     Explanation(
         "log.db_maintenance", "State database maintenance",
-        "Debug-1 line: the script keeps the newest 500 rows per bucket/account/region and deletes older ones.",
+        "Debug-1 line: the script keeps the newest 500 rows per bucket/account/region and deletes the "
+        "older ones.",
         "Nothing to do.", OK),
     Explanation(
         "log.no_regions_found", "No regions found for account {account}",
@@ -342,7 +363,8 @@ _CAUSES: tuple[Explanation, ...] = (
         "Create the profile in /root/.aws/credentials ([{profile_name}] with aws_access_key_id and "
         "aws_secret_access_key) or fix <aws_profile>; `sudo aws sts get-caller-identity --profile "
         "{profile_name}` must work as root.",
-        exit_code=12, script_message="The config profile ({profile_name}) could not be found", catch_all=True),
+        exit_code=12, script_message="The config profile ({profile_name}) could not be found",
+        catch_all=True),
     Explanation(
         "log.cause.no_credentials", "No AWS credentials found",
         "No authentication method produced credentials: no access_key/secret_key, no <aws_profile>, no "
@@ -359,7 +381,8 @@ _CAUSES: tuple[Explanation, ...] = (
         "Check the key in IAM, use credentials for the right partition (set sts_endpoint), or use "
         "iam_role_arn.",
         exit_code=12, script_message="An error occurred (InvalidClientTokenId) when calling the "
-        "GetCallerIdentity operation: The security token included in the request is invalid.", catch_all=True),
+        "GetCallerIdentity operation: The security token included in the request is invalid.",
+        catch_all=True),
     Explanation(
         "log.cause.no_region", "No AWS region configured",
         "A client needed a region and none was found: SQS subscribers and some services take it only from "
@@ -460,7 +483,8 @@ _CAUSES: tuple[Explanation, ...] = (
     Explanation(
         "log.cause.sts_client", "Could not create the STS client",
         "The STS client for iam_role_arn could not be built: {message}",
-        "Check sts_endpoint and the credentials.", exit_code=3, script_message="Error getting STS client: <e>"),
+        "Check sts_endpoint and the credentials.", exit_code=3,
+        script_message="Error getting STS client: <e>"),
     Explanation(
         "log.cause.boto3_missing", "boto3 is not installed for the module's Python",
         "The script's interpreter cannot import boto3. Agents have no embedded Python, and `pip3 show "
@@ -562,8 +586,8 @@ _CAUSES: tuple[Explanation, ...] = (
         "account (path_suffix).",
         "Browse the bucket: set <path> to what is above AWSLogs/, and <path_suffix> or "
         "<aws_organization_id> for what sits between AWSLogs/ and the account ID.",
-        exit_code=18, script_message="No logs found in '{prefix}'. Check the provided prefix and the location "
-        "of the logs for the bucket type '<type>'"),
+        exit_code=18, script_message="No logs found in '{prefix}'. Check the provided prefix and the "
+        "location of the logs for the bucket type '<type>'"),
     Explanation(
         "log.cause.clock_skew", "The server clock is wrong",
         "AWS rejected the requests because the server time differs by more than 15 minutes "
@@ -690,4 +714,4 @@ _EXIT_CODES: tuple[Explanation, ...] = (
         "log.exit.other", "Exit code {code}", "{meaning}", DEBUG_HINT, exit_code=None),
 )
 
-ENTRIES: tuple[Explanation, ...] = _LIFECYCLE + _RUN_LINES + _CAUSES + _EXIT_CODES
+ENTRIES: tuple[Explanation, ...] = _FILE + _LIFECYCLE + _RUN_LINES + _CAUSES + _EXIT_CODES

@@ -1,0 +1,603 @@
+"""Explains an ossec.log excerpt of the aws-s3 module: runs per bucket, and every known line annotated.
+
+Admins paste or point at ossec.log and get, per line, what it means, the fix and the exit code's meaning
+for their Wazuh version; failures are attributed to the bucket of the preceding ``Executing`` line because
+the C title leaves it blank. The input is streamed, so a huge ossec.log never sits in memory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from diagnostics.explanations import build_finding, fill, lookup
+from diagnostics.explanations.log_table import EXIT_MEANINGS, NOTES, SUSPECTS
+from diagnostics.findings import Finding, SourceLocation
+from diagnostics.wazuh.log_parser import (
+    LogLine,
+    parse_command,
+    parse_executing,
+    parse_line,
+    parse_title,
+    read_log_file,
+)
+from diagnostics.wazuh.log_patterns import (
+    GENERIC_MESSAGES,
+    Recognised,
+    classify_c_message,
+    classify_cause,
+    classify_script_line,
+)
+from diagnostics.wazuh.log_runs import ModuleRun, Repeat, RunBuilder, argument_suspects
+from diagnostics.wazuh.versions import WazuhProfile
+
+__all__ = ["Annotation", "LogCounts", "LogReport", "ModuleRun", "explain_log", "explain_log_file",
+           "read_log_file"]
+
+CHECK_ID = "log.explain"
+MAX_ANNOTATIONS_PER_PATTERN = 500
+"""Past this many annotations of one explanation, occurrences are only counted (a year of the same error)."""
+
+FREQUENT = frozenset({
+    "log.found_new_log", "log.skipping_processed", "log.skipping_other_prefix", "log.no_logs_to_process",
+    "log.working_on", "log.events_sent", "log.discard_match", "log.region_added", "log.event_too_large",
+    "log.message_too_long", "log.reparse", "log.remove_from_bucket", "log.mark_failed",
+    "log.skipped_on_error",
+})
+"""Lines that repeat within a run; each is annotated once per run with its count."""
+
+DEFAULT_CAUSE = {2: "log.cause.arguments", 4: "log.cause.boto3_missing", 6: "log.cause.sqlite_create",
+                 10: "log.cause.pyarrow_missing", 11: "log.cause.wazuh_not_running", 14: "log.cause.no_files",
+                 15: "log.cause.endpoint", 18: "log.cause.no_logs_in_prefix", 19: "log.cause.clock_skew",
+                 20: "log.cause.queue_not_found", 22: "log.cause.invalid_region",
+                 23: "log.cause.profile_not_in_config"}
+"""The explanation of an exit code whose message is empty or unrecognised, when the code has one cause."""
+GENERIC_EXITS = frozenset({1, 3, 5, 7, 8, 9, 12, 13, 16, 17, 21})
+ALSO_EXPECTED = {"log.cause.endpoint": (12,), "log.cause.db_locked": (5,), "log.cause.access_error": (1, 12),
+                 "log.cause.sqlite_error": (6,), "log.cause.parse": (1,), "log.cause.decompress": (1,)}
+"""Codes that legitimately accompany a message besides the entry's own (services, old releases)."""
+
+PLACEHOLDERS = {"profile_name": "<profile>", "path": "<bucket>/<path>", "prefix": "<prefix>",
+                "url": "<endpoint URL>", "region": "<region>", "marker": "", "key": "", "account": "?",
+                "message": "", "when": "?", "level": "?", "where": "the bucket", "status_code": "?",
+                "error_code": "?", "summary": "", "count": "0", "date": "?"}
+
+_EXIT_LINE = re.compile(r"^Returned exit code (?P<code>-?\d+)\s*$")
+_LAUNCHING = re.compile(r"^Launching S3 (?:Subscriber )?Command:\s*(?P<command>.*)$")
+_MARKER_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+_TIMESTAMP_DATE = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
+_EXCEPTION_LINE = re.compile(r"^(?!(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):)[A-Za-z_][\w.]*(?::\s.*|:)?$")
+_TRACEBACK_CONTINUATION = ("During handling of the above exception", "The above exception was the direct")
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One explained line: where it is, its (masked) text and the finding that explains it."""
+
+    line: int
+    text: str
+    finding: Finding
+    run_index: int | None = None
+
+
+@dataclass(frozen=True)
+class LogCounts:
+    """How the lines of the input were classified."""
+
+    total_lines: int = 0
+    module_lines: int = 0
+    """Lines of the aws-s3 module (C side, script output, pasted script lines)."""
+    ignored_lines: int = 0
+    """Other daemons' and modules' lines, blank lines and unrelated text."""
+    recognised_lines: int = 0
+    unrecognised_lines: int = 0
+    """Module lines no pattern explains (their warnings and errors are still annotated as unknown)."""
+    by_failure_id: tuple[tuple[str, int], ...] = ()
+    """Occurrences per explanation, including those past the annotation cap."""
+
+
+@dataclass(frozen=True)
+class LogReport:
+    """The explained excerpt: runs, annotations, file-level findings and counts."""
+
+    source: str
+    profile_label: str
+    runs: tuple[ModuleRun, ...]
+    annotations: tuple[Annotation, ...]
+    counts: LogCounts
+    file_findings: tuple[Finding, ...] = ()
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Distinct findings (file-level first, then by first occurrence), for renderers and exit status."""
+        seen: set[tuple[str | None, str, str]] = set()
+        distinct: list[Finding] = list(self.file_findings)
+        for annotation in self.annotations:
+            finding = annotation.finding
+            key = (finding.failure_id, finding.target, finding.title)
+            if key not in seen:
+                seen.add(key)
+                distinct.append(finding)
+        return tuple(distinct)
+
+    @property
+    def failed_runs(self) -> tuple[ModuleRun, ...]:
+        """Runs that returned a non-zero exit code."""
+        return tuple(run for run in self.runs if run.failed)
+
+    def annotations_for(self, line: int) -> tuple[Annotation, ...]:
+        """Every annotation of one line number."""
+        return tuple(annotation for annotation in self.annotations if annotation.line == line)
+
+
+def explain_log(lines: Iterable[str], profile: WazuhProfile, source: str = "<stdin>",
+                max_per_pattern: int = MAX_ANNOTATIONS_PER_PATTERN) -> LogReport:
+    """Explain ossec.log lines (streamed; trailing newlines allowed) for the given Wazuh version."""
+    explainer = _Explainer(profile, source, max_per_pattern)
+    for number, raw in enumerate(lines, 1):
+        explainer.feed(number, raw.rstrip("\r\n"))
+    return explainer.finish()
+
+
+def explain_log_file(path: Path, profile: WazuhProfile,
+                     max_per_pattern: int = MAX_ANNOTATIONS_PER_PATTERN) -> LogReport:
+    """Explain a log file (plain or gzip); a missing or unreadable file is a finding, never an exception."""
+    errors: list[Finding] = []
+
+    def guarded() -> Iterator[str]:
+        try:
+            yield from read_log_file(path)
+        except FileNotFoundError:
+            errors.append(build_finding("log.file_missing", check_id=CHECK_ID, target=str(path),
+                                        profile=profile, values={"path": str(path)},
+                                        location=SourceLocation(str(path))))
+        except (OSError, EOFError) as error:
+            errors.append(build_finding("log.file_unreadable", check_id=CHECK_ID, target=str(path),
+                                        profile=profile, values={"path": str(path), "message": str(error)},
+                                        location=SourceLocation(str(path))))
+
+    report = explain_log(guarded(), profile, source=str(path), max_per_pattern=max_per_pattern)
+    if errors:
+        kept = tuple(finding for finding in report.file_findings
+                     if finding.failure_id != "log.no_module_lines" or report.counts.total_lines > 0)
+        return replace(report, file_findings=tuple(errors) + kept)
+    return report
+
+
+@dataclass
+class _Traceback:
+    start: int
+    run: RunBuilder
+    last: tuple[int, str] | None = None
+
+
+class _Explainer:
+    """The streaming state machine behind ``explain_log``: one pass, one open run at a time."""
+
+    def __init__(self, profile: WazuhProfile, source: str, max_per_pattern: int) -> None:
+        self.profile = profile
+        self.source = source
+        self.max_per_pattern = max_per_pattern
+        self.runs: list[ModuleRun] = []
+        self.annotations: list[tuple[int, int, Annotation]] = []
+        self.occurrences: Counter[str] = Counter()
+        self.emitted: Counter[str] = Counter()
+        self.current: RunBuilder | None = None
+        self.cycle = 0
+        self.fetch_seen_in_run = False
+        self.block: str | None = None
+        """``output`` or ``message`` while untimestamped continuation lines belong to the current run."""
+        self.block_start: tuple[int, str] = (0, "")
+        self.traceback: _Traceback | None = None
+        self.total = self.module = self.ignored = self.recognised = self.unrecognised = 0
+
+    # --- input ---------------------------------------------------------------------------------------
+
+    def feed(self, number: int, raw: str) -> None:
+        line = parse_line(number, raw)
+        self.total += 1
+        if self.block is not None:
+            if self._continues_block(line):
+                self._count(True, self._block_line(line))
+                return
+            self._close_block()
+        c_message = line.level is not None and not line.tagged and self._is_c_message(line)
+        if self.traceback is not None and (line.tagged or line.timestamped or c_message):
+            self._close_traceback()
+        if line.tagged:
+            if line.from_aws_module:
+                self._count(True, self._module_line(line))
+            else:
+                self._count(False, False)
+            return
+        if c_message:
+            self._count(True, self._module_line(line))
+            return
+        run = self._run()
+        if self._script_text(run, line, line.text, strict=True):
+            run.touch(number, line.timestamp)
+            self._count(True, True)
+        else:
+            self._count(False, False)
+
+    def _count(self, module: bool, recognised: bool) -> None:
+        if not module:
+            self.ignored += 1
+            return
+        self.module += 1
+        if recognised:
+            self.recognised += 1
+        else:
+            self.unrecognised += 1
+
+    def finish(self) -> LogReport:
+        self._close_run()
+        file_findings: tuple[Finding, ...] = ()
+        if self.module == 0:
+            file_findings = (build_finding("log.no_module_lines", check_id=CHECK_ID, target=self.source,
+                                           profile=self.profile, values={"count": str(self.total)},
+                                           location=SourceLocation(self.source)),)
+        counts = LogCounts(self.total, self.module, self.ignored, self.recognised, self.unrecognised,
+                           tuple(sorted(self.occurrences.items())))
+        ordered = tuple(annotation for _, _, annotation in sorted(self.annotations,
+                                                                  key=lambda item: (item[0], item[1])))
+        return LogReport(self.source, self.profile.label, tuple(self.runs), ordered, counts, file_findings)
+
+    # --- classification helpers ----------------------------------------------------------------------
+
+    @staticmethod
+    def _is_c_message(line: LogLine) -> bool:
+        message = line.message.strip()
+        return (parse_title(message) is not None or parse_executing(message) is not None
+                or _LAUNCHING.match(message) is not None
+                or classify_c_message(message, line.level) is not None)
+
+    def _continues_block(self, line: LogLine) -> bool:
+        if line.timestamped or line.tagged or line.level == "INFO":
+            return False
+        return line.level is None or not self._is_c_message(line)
+
+    def _run(self) -> RunBuilder:
+        if self.current is None:
+            self.current = RunBuilder(len(self.runs), "module", 0, self.cycle)
+        return self.current
+
+    def _start_run(self, run: RunBuilder) -> RunBuilder:
+        self._close_run(next_started=True)
+        run.index = len(self.runs)
+        self.current = run
+        self.fetch_seen_in_run = False
+        return run
+
+    def _new_run(self, kind: str, first_line: int) -> RunBuilder:
+        return self._start_run(RunBuilder(len(self.runs), kind, first_line, self.cycle))
+
+    # --- C-side lines --------------------------------------------------------------------------------
+
+    def _module_line(self, line: LogLine) -> bool:
+        """A line written by wm_aws.c (or the XML parser); True when a pattern explains it."""
+        message = line.message.strip()
+        executing = parse_executing(message)
+        if executing is not None:
+            run = self._start_run(RunBuilder.from_executing(len(self.runs), line.number, self.cycle,
+                                                            executing))
+            run.touch(line.number, line.timestamp)
+            self._recognised(run, line, Recognised("log.executing"))
+            return True
+        found = classify_c_message(message, line.level)
+        if found is not None and found.failure_id in ("log.module_started", "log.fetch_started",
+                                                      "log.fetch_finished"):
+            self._cycle_line(line, found)
+            return True
+        title = parse_title(message)
+        if title is not None:
+            return self._title_line(line, title.kind.lower(), title.detail, title.rest, title.single_space)
+        launching = _LAUNCHING.match(message)
+        if launching is not None:
+            self._launch_line(line, launching.group("command"))
+            return True
+        run = self._run()
+        run.touch(line.number, line.timestamp)
+        if found is None:
+            found = classify_script_line(message)
+        if found is not None:
+            self._recognised(run, line, found)
+            return True
+        self._unrecognised(run, line, message)
+        return False
+
+    def _cycle_line(self, line: LogLine, found: Recognised) -> None:
+        run = self.current
+        if found.failure_id == "log.fetch_started":
+            self.cycle += 1
+            if run is None or run.kind != "module" or self.fetch_seen_in_run:
+                run = self._new_run("module", line.number)
+            run.cycle = self.cycle
+            self.fetch_seen_in_run = True
+        else:
+            run = self._new_run("module", line.number)
+        run.touch(line.number, line.timestamp)
+        self._recognised(run, line, found)
+
+    def _title_line(self, line: LogLine, kind: str, detail: str, rest: str, single_space: bool) -> bool:
+        exit_match = _EXIT_LINE.match(rest)
+        run = self.current
+        if run is None or run.kind != kind or (exit_match is not None and run.exit_code is not None):
+            run = self._new_run(kind, line.number)
+        run.touch(line.number, line.timestamp)
+        run.title_detail = detail or run.title_detail
+        run.single_space_title = run.single_space_title or single_space
+        if exit_match is not None:
+            run.exit_code = int(exit_match.group("code"))
+            run.exit_line, run.exit_text = line.number, line.text
+            return True
+        if rest.startswith("OUTPUT:"):
+            first = rest[len("OUTPUT:"):].lstrip(" ")
+            self._open_block("output", line)
+            run.output_lines += 1
+            if first:
+                self._script_text(run, line, first, strict=False)
+            return True
+        if run.exit_code is not None and run.message_line is None:
+            run.message_line, run.message_text, run.message_full = line.number, rest, line.text
+            self._open_block("message", line)
+            return True
+        found = classify_cause(rest)
+        if found is not None:
+            self._recognised(run, line, found)
+            return True
+        self._unrecognised(run, line, rest)
+        return False
+
+    def _launch_line(self, line: LogLine, text: str) -> None:
+        command = parse_command(text)
+        run = self._run()
+        if run.kind == "module":
+            kind = ("service" if command.has("--service") else
+                    "subscriber" if command.has("--subscriber") else "bucket")
+            run = self._new_run(kind, line.number)
+        run.touch(line.number, line.timestamp)
+        run.use_command(command)
+        options = ", ".join(flag if value is None else f"{flag} {value}" for flag, value in command.options)
+        evidence = (f"options: {options}",) if options else ()
+        has_keys = command.has("--access_key") or command.has("--secret_key")
+        self._emit(run, line, "log.command_has_keys" if has_keys else "log.launching_command", {},
+                   evidence=evidence)
+        if command.stray:
+            self._emit(run, line, "log.command_stray_argument", {}, evidence=(
+                f"tokens without an option: {' '.join(command.stray)}",))
+
+    # --- OUTPUT / message blocks and script lines ----------------------------------------------------
+
+    def _open_block(self, block: str, line: LogLine) -> None:
+        self.block = block
+        self.block_start = (line.number, line.text)
+
+    def _block_line(self, line: LogLine) -> bool:
+        run = self._run()
+        run.touch(line.number, None)
+        if self.block == "output":
+            run.output_lines += 1
+        return line.text.strip() == "" or self._script_text(run, line, line.text, strict=False)
+
+    def _close_block(self) -> None:
+        if self.traceback is not None:
+            self._close_traceback()
+        run = self.current
+        if self.block == "output" and run is not None:
+            number, text = self.block_start
+            notes = [fill(NOTES["run_failed_output"], {"code": run.exit_code})] if run.exit_code else \
+                [NOTES["run_ok_output"]]
+            self._emit(run, LogLine(number, text, text), "log.output_block", {"count": str(run.output_lines)},
+                       notes=notes)
+        self.block = None
+
+    def _script_text(self, run: RunBuilder, line: LogLine, text: str, *, strict: bool) -> bool:
+        """Explain one line the script printed; False when nothing matched (``strict``: stay silent)."""
+        stripped = text.strip()
+        if self.traceback is not None:
+            if self._continues_traceback(text):
+                if stripped and not text[:1].isspace() and _EXCEPTION_LINE.match(stripped) and \
+                        not stripped.startswith(("Traceback", *_TRACEBACK_CONTINUATION)):
+                    self.traceback.last = (line.number, stripped)
+                return True
+            self._close_traceback()
+        if stripped.startswith("Traceback (most recent call last):"):
+            self.traceback = _Traceback(line.number, run)
+            return True
+        found = classify_script_line(stripped)
+        if found is None:
+            if not strict and stripped.startswith(("ERROR:", "CRITICAL:")):
+                run.record_output_error(line.number, stripped)
+                self._unrecognised(run, line, stripped)
+            return False
+        if found.failure_id.startswith("log.cause."):
+            run.record_output_error(line.number, stripped)
+        self._recognised(run, line, self._refine_marker(run, found))
+        return True
+
+    @staticmethod
+    def _continues_traceback(text: str) -> bool:
+        stripped = text.strip()
+        return (not stripped or text[:1].isspace()
+                or stripped.startswith(("Traceback", *_TRACEBACK_CONTINUATION))
+                or _EXCEPTION_LINE.match(stripped) is not None)
+
+    def _close_traceback(self) -> None:
+        traceback, self.traceback = self.traceback, None
+        if traceback is None:
+            return
+        run = traceback.run
+        summary = traceback.last[1] if traceback.last else "(no final exception line in the excerpt)"
+        start = LogLine(traceback.start, "Traceback (most recent call last):", "")
+        self._emit(run, start, "log.traceback", {"summary": summary},
+                   evidence=(f"line {traceback.last[0]}: {summary}",) if traceback.last else ())
+        if traceback.last is not None:
+            run.record_output_error(*traceback.last)
+            cause = classify_cause(traceback.last[1])
+            if cause is not None:
+                number, text = traceback.last
+                self._emit(run, LogLine(number, text, text), cause.failure_id, dict(cause.values))
+
+    @staticmethod
+    def _refine_marker(run: RunBuilder, found: Recognised) -> Recognised:
+        if found.failure_id != "log.marker":
+            return found
+        marker = found.values.get("marker", "")
+        if marker.startswith("/"):
+            return Recognised("log.marker_leading_slash", found.values)
+        dates = _MARKER_DATE.findall(marker)
+        stamp = _TIMESTAMP_DATE.match(run.last_timestamp or "")
+        if dates and stamp:
+            marker_date = tuple(int(part) for part in dates[-1])
+            if marker_date == tuple(int(part) for part in stamp.groups()):
+                return Recognised("log.marker_today", {**found.values, "date": "-".join(stamp.groups())})
+        return found
+
+    # --- annotations ---------------------------------------------------------------------------------
+
+    def _recognised(self, run: RunBuilder, line: LogLine, found: Recognised) -> None:
+        if line.masked:
+            self._emit(run, line, "log.secret_in_log", {}, evidence=(f"masked: {', '.join(line.masked)}",))
+        if found.failure_id in FREQUENT:
+            self.occurrences[found.failure_id] += 1
+            repeat = run.repeats.get(found.failure_id)
+            if repeat is None:
+                run.repeats[found.failure_id] = Repeat(line.number, line.text, dict(found.values))
+            else:
+                repeat.count += 1
+            return
+        self._emit(run, line, found.failure_id, dict(found.values))
+
+    def _unrecognised(self, run: RunBuilder, line: LogLine, message: str) -> None:
+        if line.level in ("WARNING", "ERROR", "CRITICAL") or message.startswith(("ERROR:", "CRITICAL:")):
+            failure_id = "log.script_error" if self.block is not None else "log.unrecognised_warning"
+            self._emit(run, line, failure_id, {"message": message[:400]})
+
+    def _emit(self, run: RunBuilder, line: LogLine, failure_id: str, values: Mapping[str, str], *,
+              notes: Iterable[str] = (), evidence: tuple[str, ...] = (), exit_code: int | None = None,
+              ossec_lines: tuple[str, ...] | None = None, title: str | None = None,
+              count: bool = True) -> None:
+        if count and failure_id not in FREQUENT:
+            self.occurrences[failure_id] += 1
+        self.emitted[failure_id] += 1
+        if self.emitted[failure_id] > self.max_per_pattern:
+            return
+        filled = {**PLACEHOLDERS, "target": run.label, **values}
+        finding = build_finding(
+            failure_id, check_id=CHECK_ID, target=run.label, profile=self.profile,
+            evidence=(f"line {line.number}: {line.text}", *evidence),
+            location=SourceLocation(self.source, line.number), values=filled,
+            details={"line": line.number, "run": run.index, "run_kind": run.kind, "run_name": run.name},
+        )
+        changes: dict[str, object] = {"ossec_log": ossec_lines or (line.text,)}
+        note_text = " ".join(note for note in notes if note)
+        if note_text:
+            changes["explanation"] = f"{finding.explanation} {note_text}".strip()
+        if exit_code is not None:
+            changes["wazuh_exit_code"] = exit_code
+        elif run.exit_code is not None and failure_id.startswith("log.cause."):
+            changes["wazuh_exit_code"] = run.exit_code
+        if title is not None:
+            changes["title"] = title
+        finding = replace(finding, **changes)  # type: ignore[arg-type]
+        annotation = Annotation(line.number, line.text, finding, run.index)
+        self.annotations.append((line.number, len(self.annotations), annotation))
+
+    # --- closing a run -------------------------------------------------------------------------------
+
+    def _close_run(self, next_started: bool = False) -> None:
+        if self.block is not None:
+            self._close_block()
+        if self.traceback is not None:
+            self._close_traceback()
+        run = self.current
+        if run is None:
+            return
+        for failure_id, repeat in run.repeats.items():
+            notes = [fill(NOTES["repeats"], {"count": repeat.count, "line": repeat.line})] \
+                if repeat.count > 1 else []
+            self._emit(run, LogLine(repeat.line, repeat.text, repeat.text), failure_id, repeat.values,
+                       notes=notes, count=False)
+        if run.exit_code is not None and run.exit_line is not None:
+            self._explain_exit(run)
+        run.finished = run.finished or next_started
+        if run.line_count:
+            self.runs.append(run.freeze())
+        self.current = None
+
+    def _explain_exit(self, run: RunBuilder) -> None:
+        code = run.exit_code if run.exit_code is not None else 0
+        message = run.message_text
+        cause = None
+        if message is not None and not GENERIC_MESSAGES.match(message.strip()):
+            cause = classify_cause(message)
+        notes: list[str] = []
+        if cause is None:
+            for number, text in run.output_error_lines:
+                cause = classify_cause(text)
+                if cause is not None:
+                    notes.append(fill(NOTES["output_says"], {"line": number, "text": text}))
+                    break
+        if code == 2 and run.sigint:
+            cause = Recognised("log.cause.sigint")
+        if cause is not None:
+            failure_id, values = cause.failure_id, dict(cause.values)
+        else:
+            failure_id = DEFAULT_CAUSE.get(code) or (f"log.exit.{code}" if code in GENERIC_EXITS
+                                                     else "log.exit.other")
+            values = {}
+        meaning = EXIT_MEANINGS.get(code)
+        values.setdefault("message", message or "")
+        values.update(code=str(code), meaning=meaning or fill(NOTES["exit_unknown"], {"code": code}))
+        notes.insert(0, fill(NOTES["exit_meaning"], {"code": code, "meaning": meaning}) if meaning
+                     else fill(NOTES["exit_unknown"], {"code": code}))
+        notes.extend(self._exit_notes(run, failure_id, code, message))
+        entry = lookup(failure_id)
+        entry_title = fill(entry.title, {**PLACEHOLDERS, **values})
+        title = fill(NOTES["exit_title"], {"code": code, "title": entry_title})
+        evidence = [f"line {run.exit_line}: {run.exit_text}"]
+        ossec_lines = [run.exit_text]
+        if run.message_line is not None:
+            evidence.append(f"line {run.message_line}: {run.message_full}")
+            ossec_lines.append(run.message_full)
+        exit_line = LogLine(run.exit_line or 0, run.exit_text, run.exit_text)
+        self._emit(run, exit_line, failure_id, values, notes=notes, evidence=tuple(evidence[1:]),
+                   exit_code=code, ossec_lines=tuple(ossec_lines), title=title)
+
+    def _exit_notes(self, run: RunBuilder, failure_id: str, code: int, message: str | None) -> list[str]:
+        entry = lookup(failure_id)
+        expected, _ = entry.behaviour_for(self.profile)
+        version = self.profile.label
+        notes: list[str] = []
+        if entry.legacy is not None and code == entry.legacy.exit_code and entry.exit_code != code:
+            if self.profile.every_client_error_is_exit_3:
+                notes.append(fill(NOTES["legacy_on_old"], {"version": version}))
+            else:
+                current = f"exit {entry.exit_code} with `{entry.script_message}`"
+                notes.append(fill(NOTES["legacy_on_new"], {"version": version, "current": current}))
+        elif entry.catch_all and code == 1 and expected == 12:
+            notes.append(NOTES["reraised"])
+        elif expected is not None and code != expected and code not in ALSO_EXPECTED.get(failure_id, ()):
+            notes.append(fill(NOTES["code_mismatch"],
+                              {"expected": expected, "version": version, "code": code}))
+        if message is not None and not message.strip():
+            notes.append(NOTES["empty_message"])
+        if run.single_space_title:
+            notes.append(NOTES["single_space"])
+        if run.executing_line is not None:
+            notes.append(fill(NOTES["attributed"], {"target": run.label, "executing_line":
+                                                    run.executing_line}))
+        elif run.name is None:
+            notes.append(NOTES["not_attributed"])
+        if run.debug_level:
+            notes.append(fill(NOTES["debug_level"], {"level": run.debug_level}))
+        if code == 2 and run.command is not None:
+            for suspect, suspect_values in argument_suspects(run.command):
+                text = fill(SUSPECTS[suspect], {**suspect_values, "version": version})
+                notes.append(fill(NOTES["suspect"], {"suspect": text}))
+        return notes
+
