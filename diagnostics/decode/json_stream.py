@@ -1,0 +1,241 @@
+"""Read JSON from a text stream piece by piece, with the stdlib's exact error messages and positions.
+
+The module parses whole documents (``json.load``) or repeatedly calls ``raw_decode``; reproducing its
+``JSONDecodeError`` text (``Expecting ',' delimiter: line 3 column 5 (char 40)``) while holding only a
+window of the text needs the stdlib's own scanner plus position bookkeeping, which lives here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_CHUNK_CHARS = 64 * 1024
+_INCOMPLETE_WINDOW = 16
+"""An error this close to the end of the window may be a token cut by the window, so read more first."""
+
+_DECODER = json.JSONDecoder()
+
+
+def decode_error(message: str, position: int, line: int, column: int) -> json.JSONDecodeError:
+    """A JSONDecodeError whose text and attributes carry absolute positions without the whole document."""
+    error = json.JSONDecodeError.__new__(json.JSONDecodeError)
+    ValueError.__init__(error, f"{message}: line {line} column {column} (char {position})")
+    error.msg, error.doc, error.pos, error.lineno, error.colno = message, "", position, line, column
+    return error
+
+
+class TextWindow:
+    """A sliding window over a text stream that knows absolute character offsets and line numbers."""
+
+    def __init__(self, text: TextIO, chunk_chars: int = _CHUNK_CHARS) -> None:
+        self._text = text
+        self._chunk = chunk_chars
+        self.buf = ""
+        self.pos = 0
+        """Cursor inside ``buf``."""
+        self.base = 0
+        """Absolute character offset of ``buf[0]``."""
+        self.eof = False
+        self._newlines_before = 0
+        self._last_newline = -1
+
+    # -- reading ---------------------------------------------------------------------------------------
+    def more(self) -> bool:
+        """Read another piece (at least as much as is pending, so retries stay logarithmic)."""
+        if self.eof:
+            return False
+        wanted = max(self._chunk, len(self.buf) - self.pos)
+        piece = self._text.read(wanted)
+        if not piece:
+            self.eof = True
+            return False
+        self.buf += piece
+        return True
+
+    def compact(self) -> None:
+        """Forget text before the cursor once enough has piled up."""
+        if self.pos < self._chunk:
+            return
+        dropped = self.buf[: self.pos]
+        newline_count = dropped.count("\n")
+        if newline_count:
+            self._newlines_before += newline_count
+            self._last_newline = self.base + dropped.rfind("\n")
+        self.base += self.pos
+        self.buf = self.buf[self.pos:]
+        self.pos = 0
+
+    def peek(self) -> str:
+        """The character at the cursor, or '' at the end of the text."""
+        while self.pos >= len(self.buf):
+            if not self.more():
+                return ""
+        return self.buf[self.pos]
+
+    def skip_whitespace(self) -> None:
+        """Advance over JSON whitespace, reading more as needed."""
+        while True:
+            self.pos = _WHITESPACE.match(self.buf, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.buf) or not self.more():
+                return
+
+    def at_end(self) -> bool:
+        """True when nothing but the end of the text is left at the cursor."""
+        return self.peek() == ""
+
+    def rest(self) -> str:
+        """Everything from the cursor to the end of the text (used only on error paths)."""
+        while self.more():
+            pass
+        return self.buf[self.pos:]
+
+    # -- positions -------------------------------------------------------------------------------------
+    def absolute(self, index: int) -> int:
+        """Absolute character offset of a window index."""
+        return self.base + index
+
+    def error_at(self, message: str, index: int) -> json.JSONDecodeError:
+        """An error at a window index, numbered from the start of the whole text (``json.load``)."""
+        position = self.base + index
+        line = self._newlines_before + self.buf.count("\n", 0, index) + 1
+        newline = self.buf.rfind("\n", 0, index)
+        column = index - newline if newline >= 0 else position - self._last_newline
+        return decode_error(message, position, line, column)
+
+    def error_from(self, message: str, index: int, origin: int) -> json.JSONDecodeError:
+        """An error at a window index, numbered from ``origin`` (``raw_decode`` on a shortened string)."""
+        return json.JSONDecodeError(message, self.buf[origin:], index - origin)
+
+    # -- values ----------------------------------------------------------------------------------------
+    def decode_value(self, *, origin: int | None = None) -> Any:
+        """``raw_decode`` at the cursor (no whitespace skipped), reading more while the value may be cut."""
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as error:
+                if not self.eof and (len(self.buf) - error.pos <= _INCOMPLETE_WINDOW
+                                     or error.msg.startswith("Unterminated string")):
+                    self.more()
+                    continue
+                if origin is None:
+                    raise self.error_at(error.msg, error.pos) from None
+                raise self.error_from(error.msg, error.pos, origin) from None
+            if end >= len(self.buf) and not self.eof and isinstance(value, (int, float)) \
+                    and not isinstance(value, bool):
+                self.more()  # a number cut by the window would decode short
+                continue
+            self.pos = end
+            return value
+
+    def scan_key(self) -> str:
+        """A member name at the cursor (which is on its opening quote), with scanstring's errors."""
+        while True:
+            try:
+                key, end = json.decoder.scanstring(self.buf, self.pos + 1, True)  # type: ignore[attr-defined]
+            except json.JSONDecodeError as error:
+                if not self.eof and (len(self.buf) - error.pos <= _INCOMPLETE_WINDOW
+                                     or error.msg.startswith("Unterminated string")):
+                    self.more()
+                    continue
+                raise self.error_at(error.msg, error.pos) from None
+            self.pos = end
+            return str(key)
+
+
+@dataclass
+class DocumentOutline:
+    """What a streamed ``json.load`` saw besides the elements it yielded."""
+
+    is_object: bool = False
+    field_found: bool = False
+    field_streamed: bool = False
+    """True when the field held a list whose elements were yielded one by one."""
+    field_value: Any = None
+    """The field's value when it was not a list (the loader then iterates it like the module)."""
+    whole_value: Any = None
+    """The whole document when it was not an object."""
+    duplicate_field: bool = False
+
+
+def stream_document_field(text: TextIO, field_name: str, outline: DocumentOutline) -> Iterator[Any]:
+    """Yield the elements of ``document[field_name]`` while validating the document like ``json.load``.
+
+    Errors anywhere (before, inside or after the list, trailing data) raise the JSONDecodeError
+    ``json.load`` would raise, with the same message and position. ``outline`` is filled as it goes.
+    """
+    window = TextWindow(text)
+    if window.peek() == "\ufeff":
+        raise window.error_at("Unexpected UTF-8 BOM (decode using utf-8-sig)", window.pos)
+    window.skip_whitespace()
+    if window.peek() != "{":
+        outline.whole_value = window.decode_value()
+        _expect_end(window)
+        return
+    outline.is_object = True
+    window.pos += 1
+    window.skip_whitespace()
+    if window.peek() == "}":
+        window.pos += 1
+        _expect_end(window)
+        return
+    while True:
+        if window.peek() != '"':
+            raise window.error_at("Expecting property name enclosed in double quotes", window.pos)
+        name = window.scan_key()
+        window.skip_whitespace()
+        if window.peek() != ":":
+            raise window.error_at("Expecting ':' delimiter", window.pos)
+        window.pos += 1
+        window.skip_whitespace()
+        if name == field_name and window.peek() == "[" and not outline.field_found:
+            outline.field_found = outline.field_streamed = True
+            yield from _stream_array(window)
+        elif name == field_name:
+            outline.duplicate_field = outline.field_found
+            outline.field_found = True
+            outline.field_streamed = False
+            outline.field_value = window.decode_value()
+        else:
+            window.decode_value()
+        window.compact()
+        window.skip_whitespace()
+        if window.peek() == "}":
+            window.pos += 1
+            break
+        if window.peek() != ",":
+            raise window.error_at("Expecting ',' delimiter", window.pos)
+        window.pos += 1
+        window.skip_whitespace()
+    _expect_end(window)
+
+
+def _stream_array(window: TextWindow) -> Iterator[Any]:
+    """Elements of the array at the cursor (on ``[``), with the C scanner's delimiter errors."""
+    window.pos += 1
+    window.skip_whitespace()
+    if window.peek() == "]":
+        window.pos += 1
+        return
+    while True:
+        yield window.decode_value()
+        window.compact()
+        window.skip_whitespace()
+        if window.peek() == "]":
+            window.pos += 1
+            return
+        if window.peek() != ",":
+            raise window.error_at("Expecting ',' delimiter", window.pos)
+        window.pos += 1
+        window.skip_whitespace()
+
+
+def _expect_end(window: TextWindow) -> None:
+    """``json.loads``'s trailing check: only whitespace may follow the value."""
+    window.skip_whitespace()
+    if not window.at_end():
+        raise window.error_at("Extra data", window.pos)

@@ -1,0 +1,354 @@
+"""The one entry point: decode an object as the module would, yielding events and problems as they come.
+
+It drives a per-type decoder (load, then reformat) over a streamed, size-capped text view of the object,
+and reproduces the module's order of failures: the module inflates and parses a whole object before
+sending any of it, so a late error means none of the events already shown would be sent.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from diagnostics.decode import problems
+from diagnostics.decode.base import LoadContext, LoadedRecord, LoadNote, TypeDecoder
+from diagnostics.decode.cloudtrail import CloudTrailDecoder
+from diagnostics.decode.config import ConfigDecoder
+from diagnostics.decode.custom import CustomDecoder
+from diagnostics.decode.discard import DiscardRule, compile_rule
+from diagnostics.decode.envelope import (
+    OVERSIZE_DEBUG_LINE,
+    build_message,
+    is_oversized,
+    payload_for,
+    payload_size,
+)
+from diagnostics.decode.errors import (
+    CompressionFault,
+    DecompressedSizeExceeded,
+    ModuleExit,
+    StreamReadError,
+    classify_load_error,
+    module_repr,
+    none_context_error,
+)
+from diagnostics.decode.guardduty import GuardDutyDecoder, is_native_key
+from diagnostics.decode.load_balancers import ALBDecoder, CLBDecoder, NLBDecoder
+from diagnostics.decode.model import (
+    DecodeContext,
+    DecodeCounters,
+    DecodedEvent,
+    DecodeItem,
+    EventSummary,
+    FileProblem,
+    SendVerdict,
+)
+from diagnostics.decode.server_access import ServerAccessDecoder
+from diagnostics.decode.streams import (
+    DEFAULT_MAX_DECOMPRESSED_BYTES,
+    Compression,
+    OpenedObject,
+    is_gzip_validation_failure,
+    open_text,
+)
+from diagnostics.decode.umbrella import UmbrellaDecoder
+from diagnostics.decode.vpcflow import VPCFlowDecoder
+from diagnostics.decode.waf import WAFDecoder
+
+DECODERS: dict[str, TypeDecoder] = {
+    decoder.bucket_type: decoder
+    for decoder in (CloudTrailDecoder(), ConfigDecoder(), VPCFlowDecoder(), CustomDecoder(),
+                    GuardDutyDecoder(), WAFDecoder(), ALBDecoder(), CLBDecoder(), NLBDecoder(),
+                    ServerAccessDecoder(), UmbrellaDecoder())
+}
+
+_REFORMAT_DEBUG = (3, "++ Reformat message")
+_FIRST_READ_ERRORS = (CompressionFault, UnicodeDecodeError, DecompressedSizeExceeded, StreamReadError)
+
+
+def decode_object(stream: BinaryIO, key: str, context: DecodeContext, *, limit: int | None = None,
+                  cancel: threading.Event | None = None, counters: DecodeCounters | None = None,
+                  max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES) -> Iterator[DecodeItem]:
+    """Events (``DecodedEvent``) and problems (``FileProblem``) of one object, in the module's order.
+
+    ``limit`` stops after that many events and ``cancel`` stops between records, both leaving
+    ``counters.complete`` False. ``counters`` (optional) is filled as items are yielded. Never raises for
+    bad content: every failure becomes a FileProblem.
+    """
+    run = _ObjectRun(key, context, counters if counters is not None else DecodeCounters(), limit, cancel)
+    yield from run.items(stream, max_decompressed_bytes)
+
+
+def module_would_send(stream: BinaryIO, key: str, context: DecodeContext, *,
+                      cancel: threading.Event | None = None, preview: int = 5,
+                      max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES) -> SendVerdict:
+    """Decode a whole object keeping only totals, problems and the first ``preview`` events."""
+    counters = DecodeCounters()
+    found: list[FileProblem] = []
+    first: list[DecodedEvent] = []
+    for item in decode_object(stream, key, context, cancel=cancel, counters=counters,
+                              max_decompressed_bytes=max_decompressed_bytes):
+        if isinstance(item, FileProblem):
+            found.append(item)
+        elif len(first) < preview:
+            first.append(item)
+    return SendVerdict(key=key, totals=counters.freeze(), problems=tuple(found), first_events=tuple(first))
+
+
+class _ObjectRun:
+    """State of decoding one object (kept out of the generator so each step stays small)."""
+
+    def __init__(self, key: str, context: DecodeContext, counters: DecodeCounters, limit: int | None,
+                 cancel: threading.Event | None) -> None:
+        self.key = key
+        self.context = context
+        self.counters = counters
+        self.limit = limit
+        self.cancel = cancel
+        self.decoder: TypeDecoder | None = DECODERS.get(context.bucket_type)
+        self.load_context = LoadContext(key=key, decode=context)
+        account = self.decoder.envelope_account(self.load_context) if self.decoder else None
+        self.ref = problems.ObjectRef(key, context, account)
+        self.events_yielded = 0
+        self.record_index = -1
+        self.last_line: int | None = None
+        self.pending_reformat: tuple[BaseException, int] | None = None
+
+    # -- driving -----------------------------------------------------------------------------------------
+    def items(self, stream: BinaryIO, max_bytes: int) -> Iterator[DecodeItem]:
+        decoder = self.decoder
+        if decoder is None:
+            yield self._count(problems.problem(self.ref, "decode.unknown_bucket_type",
+                                               {"type": self.context.bucket_type}, recoverable=False,
+                                               stops_run=True))
+            return
+        try:
+            rule = compile_rule(self.context.discard_field, self.context.discard_regex)
+        except re.error as error:
+            yield self._count(problems.problem(self.ref, "decode.invalid_discard_regex",
+                                               {"error": str(error)}, recoverable=False, stops_run=True))
+            return
+        yield from self._prechecks()
+        if self.counters.aborted:
+            return
+        try:
+            opened = open_text(stream, self.key, max_decompressed_bytes=max_bytes)
+        except Exception as error:
+            yield from self._failure(error, None)
+            return
+        if opened.mismatch:
+            yield self._count(problems.problem(self.ref, "decode.magic_mismatch",
+                                               {"mismatch": opened.mismatch}))
+        if opened.content == "empty":
+            yield self._count(problems.problem(self.ref, "decode.empty_object", {}))
+        yield from self._records(decoder, rule, opened)
+
+    def _prechecks(self) -> Iterator[FileProblem]:
+        if self.context.bucket_type == "cloudtrail" and "/CloudTrail-Digest/" in f"/{self.key}":
+            yield self._count(problems.problem(self.ref, "decode.digest_file", {}))
+        if self.context.bucket_type == "guardduty" and not is_native_key(self.key):
+            if not self.context.profile.guardduty_firehose_supported:
+                self.counters.aborted = True
+                yield self._count(problems.problem(self.ref, "decode.guardduty_firehose_unsupported", {},
+                                                   recoverable=False, stops_run=True))
+            else:
+                yield self._count(problems.problem(self.ref, "decode.guardduty_kinesis_deprecated", {}))
+
+    def _records(self, decoder: TypeDecoder, rule: DiscardRule, opened: OpenedObject) -> Iterator[DecodeItem]:
+        iterator = iter(decoder.load(opened.text, self.load_context))
+        while True:
+            if self._should_stop():
+                return
+            try:
+                item = next(iterator)
+            except StopIteration:
+                break
+            except Exception as error:
+                yield from self._failure(self._with_precedence(error, decoder, opened), opened)
+                return
+            if isinstance(item, LoadNote):
+                note = self._note(item)
+                if note is not None:
+                    yield note
+                continue
+            self.counters.records_read += 1
+            self.record_index += 1
+            self.last_line = item.line if item.line is not None else self.last_line
+            if self.pending_reformat is None:
+                yield from self._events(decoder, rule, item)
+        yield from self._finish()
+
+    def _should_stop(self) -> bool:
+        if self.cancel is not None and self.cancel.is_set():
+            return True
+        return self.limit is not None and self.events_yielded >= self.limit
+
+    # -- events ------------------------------------------------------------------------------------------
+    def _events(self, decoder: TypeDecoder, rule: DiscardRule,
+                loaded: LoadedRecord) -> Iterator[DecodedEvent]:
+        record = loaded.record
+        debug: list[tuple[int, str]] = list(loaded.debug_lines)
+        discarded = rule.matches(record)
+        debug.append((2, rule.skipped_line()) if discarded else (3, rule.kept_line()))
+        warnings: list[str] = []
+        try:
+            working = copy.deepcopy(record) if discarded else record
+            message = build_message(self.context.bucket, self.key, self.context.account_alias, working,
+                                    account_id=self.ref.envelope_account)
+            events = decoder.reformat(message, warnings.append)
+        except Exception as error:
+            if discarded:
+                events = []
+            else:
+                self.pending_reformat = (error, self.events_yielded)
+                return
+        debug.append(_REFORMAT_DEBUG)
+        for message in events:
+            payload = payload_for(message)
+            size = payload_size(payload)
+            oversized = is_oversized(size)
+            lines = list(debug)
+            if oversized and not discarded:
+                lines.append((1, OVERSIZE_DEBUG_LINE))
+                self.counters.oversized += 1
+            self.counters.events_built += 1
+            if discarded:
+                self.counters.discarded += 1
+            else:
+                self.counters.events_sent += 1
+            yield DecodedEvent(
+                index=self.events_yielded, record_index=self.record_index, line=loaded.line,
+                raw_record=_json_safe(loaded.raw), message=message, payload=payload, size_bytes=size,
+                oversized=oversized, discarded_by=rule.describe() if discarded else None,
+                summary=self._summary(decoder, message), warnings=tuple(warnings), debug_lines=tuple(lines))
+            self.events_yielded += 1
+
+    @staticmethod
+    def _summary(decoder: TypeDecoder, message: dict[str, Any]) -> EventSummary:
+        try:
+            return decoder.summarize(message.get("aws", {}))
+        except Exception:  # a summary is a convenience; never let it hide the event
+            return EventSummary()
+
+    # -- notes and endings -------------------------------------------------------------------------------
+    def _note(self, note: LoadNote) -> FileProblem | None:
+        if note.dropped_reason is not None:
+            self.counters.records_read += 1
+            self.counters.drop(note.dropped_reason)
+            return None
+        values = dict(note.values)
+        evidence: tuple[str, ...] = ()
+        if note.failure_id == "decode.waf_structure":
+            evidence = (f"ERROR: The {self.key} file doesn't have the expected structure.",)
+        elif note.failure_id == "decode.waf_json":
+            evidence = (f"ERROR: Events from {values.get('basename', '')} file could not be loaded.",)
+        return self._count(problems.problem(self.ref, note.failure_id, values, evidence=evidence,
+                                            line=note.line, recoverable=note.recoverable,
+                                            stops_run=note.stops_run))
+
+    def _finish(self) -> Iterator[FileProblem]:
+        self.counters.complete = True
+        if self.pending_reformat is not None:
+            error, index = self.pending_reformat
+            self.counters.aborted = True
+            yield self._count(problems.problem(
+                self.ref, "decode.reformat_failed", {"error": str(error), "position": f"#{index + 1}"},
+                evidence=(f"DEBUG: +++ Unexpected error: {error} (debug 2)",
+                          f"ERROR: Unexpected error querying/working with objects in S3: {error}",
+                          f"{index} event(s) of this object were sent before the crash"),
+                recoverable=False, stops_run=True))
+            return
+        dropped = self.counters.dropped
+        if dropped:
+            yield self._count(problems.problem(self.ref, "decode.no_detail",
+                                               {"count": sum(dropped.values()),
+                                                "records": self.counters.records_read}))
+        if self.counters.oversized:
+            yield self._count(problems.problem(self.ref, "decode.oversized_events",
+                                               {"count": self.counters.oversized}))
+
+    def _failure(self, error: BaseException, opened: OpenedObject | None) -> Iterator[FileProblem]:
+        """One failure that ends this object, in the module's words."""
+        lost = self.counters.events_sent
+        self.counters.aborted = True
+        self.counters.events_sent = 0
+        line, offset = self._where(error)
+        if isinstance(error, DecompressedSizeExceeded):
+            self.counters.events_sent = lost
+            yield self._count(problems.problem(self.ref, "decode.too_large", {"limit": error.limit},
+                                               recoverable=False))
+            return
+        if isinstance(error, StreamReadError):
+            self.counters.events_sent = lost
+            yield self._count(problems.problem(self.ref, "decode.read_failed", {"error": str(error)},
+                                               recoverable=False))
+            return
+        if isinstance(error, CompressionFault) and is_gzip_validation_failure(error):
+            error = ModuleExit("decode.invalid_gzip", 8, "Invalid gzip file received.",
+                               {"error": module_repr(error.original)}, skippable=True)
+            line, offset = None, None
+        elif isinstance(error, CompressionFault):
+            original = error.original
+            error = original if isinstance(original, Exception) else error
+        if isinstance(error, ModuleExit):
+            yield from self._module_exit(error, line, offset, lost)
+            return
+        classified = classify_load_error(error, self.key)
+        skip = self.context.skip_on_error
+        if skip:
+            self.counters.error_events += 1
+        yield self._count(problems.failure_problem(
+            self.ref, classified.failure_id, classified.exit_code, classified.message, classified.values,
+            line=line, offset=offset, lost_events=lost, skip=skip))
+
+    def _module_exit(self, error: ModuleExit, line: int | None, offset: int | None,
+                     lost: int) -> Iterator[FileProblem]:
+        """An explicit ``sys.exit`` in the module; decompression refusals fall through with skip_on_error."""
+        values = {"key": self.key, **error.values}
+        skip = error.skippable and self.context.skip_on_error
+        follow = classify_load_error(none_context_error(self.context.profile), self.key) if skip else None
+        if skip:
+            self.counters.error_events += 1
+        yield self._count(problems.failure_problem(
+            self.ref, error.failure_id, error.exit_code, error.message, values, line=line, offset=offset,
+            lost_events=lost, skip=skip, printed_first=f"ERROR: {error.message}" if skip else None,
+            skip_message=follow.message if follow else None))
+
+    def _with_precedence(self, error: Exception, decoder: TypeDecoder, opened: OpenedObject) -> BaseException:
+        """The module inflates (gzip) or reads (whole-text types) everything first: those errors win."""
+        if isinstance(error, _FIRST_READ_ERRORS):
+            return error
+        if opened.compression is Compression.GZIP or decoder.reads_whole_text:
+            try:
+                opened.drain()
+            except _FIRST_READ_ERRORS as earlier:
+                return earlier
+            except Exception:  # a second, unrelated read error: keep the first one
+                return error
+        return error
+
+    def _where(self, error: BaseException) -> tuple[int | None, int | None]:
+        if isinstance(error, json.JSONDecodeError):
+            return error.lineno, error.pos
+        if isinstance(error, CompressionFault):
+            return None, error.compressed_offset
+        if self.last_line is not None:
+            return self.last_line + 1, None
+        return None, None
+
+    def _count(self, found: FileProblem) -> FileProblem:
+        self.counters.problems += 1
+        return found
+
+
+def _json_safe(value: Any) -> Any:
+    """A copy that ``json.dumps`` accepts (CSV rows carry a None key for extra columns)."""
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        return json.loads(json.dumps(value, default=str))
