@@ -300,4 +300,42 @@ _SILENT: tuple[Explanation, ...] = (
                 "Export GuardDuty findings directly to S3 before upgrading.", status=Status.OK),
 )
 
-ENTRIES: tuple[Explanation, ...] = _FILE + _WODLE + _BLOCKS + _SCRIPT + _SILENT
+
+_DEBUG: tuple[Explanation, ...] = (
+    Explanation("config.debug_level_0", "wazuh_modules.debug is {level}: ossec.log shows only the error line",
+                "A failed run logs 'Returned exit code N' and one line taken from the script's output; the "
+                "script's DEBUG lines are never shown, successful runs log nothing, and some failures (exit "
+                "22, discovery and SQS errors) print no reason at all. Read from {source}.",
+                "For troubleshooting set wazuh_modules.debug=2 in etc/local_internal_options.conf and "
+                "restart the manager (or let this tool run the module for you).", status=Status.OK),
+    Explanation("config.debug_level_1", "wazuh_modules.debug is {level}: script output only for failed runs",
+                "At 1 the module passes --debug 1: failed runs add the full script output under 'OUTPUT:' "
+                "and the 'Launching S3 Command' line (which shows inline access keys in clear text), but a "
+                "successful run logs nothing from the script. Errors that would exit 12 now exit 1 with a "
+                "traceback. Read from {source}.",
+                "Use 2 to see the marker and every file found for successful runs too.", status=Status.OK),
+    Explanation("config.debug_level_2", "wazuh_modules.debug is {level}: script output for every run",
+                "At 2 every run, successful or not, logs the script's output (markers, files found, files "
+                "skipped). Level 3 (every event) is reachable only with wazuh-modulesd -ddd or a manual run. "
+                "Read from {source}.",
+                "Set it back to 0 when done: level 2 is verbose on busy buckets.", status=Status.OK),
+    Explanation("config.debug_level_invalid", "wazuh_modules.debug='{raw}' stops wazuh-modulesd",
+                "{message} The value must be 0, 1 or 2 (digits only, no trailing spaces); otherwise "
+                "wazuh-modulesd exits at start-up and no module runs.",
+                "Write wazuh_modules.debug=0, 1 or 2 in etc/local_internal_options.conf."),
+    Explanation("config.debug_level_missing", "wazuh_modules.debug is defined nowhere",
+                "Neither local_internal_options.conf nor {path} defines it, so wazuh-modulesd exits with "
+                "'(2301): Definition not found for: 'wazuh_modules.debug'.'",
+                "Restore the line wazuh_modules.debug=0 in {path} (it ships with Wazuh)."),
+    Explanation("config.debug_level_not_found", "No Wazuh internal options found: assuming debug level 0",
+                "{path} does not exist, so this is not a Wazuh installation (or --wazuh-home is wrong).",
+                "Point --wazuh-home at the installation (default /var/ossec) for the real level.",
+                status=Status.SKIPPED),
+    Explanation("config.debug_level_cli", "wazuh-control enable debug is on: modulesd runs with -d",
+                "bin/.process_list sets DEBUG_CLI, so the daemons start with -d and the debug level is "
+                "{level} whatever wazuh_modules.debug says ({raw}).",
+                "Run 'wazuh-control disable debug' and restart to go back to wazuh_modules.debug.",
+                status=Status.OK),
+)
+
+ENTRIES: tuple[Explanation, ...] = _FILE + _WODLE + _BLOCKS + _SCRIPT + _SILENT + _DEBUG
