@@ -1,0 +1,294 @@
+"""The keys the module would consider, in its order, lazily: the walk the ingestion engine replays.
+
+``walk_module`` reproduces one bucket run's listing work (GuardDuty layout test, check_bucket, account and
+region discovery with its quirks, one ``ListObjectsV2(Prefix=<full>, StartAfter=<marker>, MaxKeys=1000)``
+per scope then ``ContinuationToken`` pages) and yields typed events; ``module_view`` keeps only the keys.
+Nothing is downloaded and nothing is written: reading files and marking them is the engine's job.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, timezone
+from typing import Any
+
+from diagnostics.context import DoctorContext
+from diagnostics.layout.classify import ClassifiedKey, KeyClassifier, KeyScope, Verdict
+from diagnostics.layout.discovery import (
+    describe_error_text,
+    guardduty_is_native,
+    module_check_bucket,
+    plan_accounts_and_regions,
+    throttling_message,
+)
+from diagnostics.layout.listing import ListedObject, ListingError, list_objects_page
+from diagnostics.layout.marker import Marker, key_date, parse_only_logs_after
+from diagnostics.layout.prefixes import BucketLayout, Family, configured_regions, split_list
+from diagnostics.wazuh.state_db import ProcessedState, StateReader
+from diagnostics.wazuh.wodle import Block
+
+GUARDDUTY_DEPRECATED = ("The functionality to process GuardDuty logs stored in S3 via Kinesis was deprecated "
+                        "in 4.5. Consider configuring GuardDuty to store its findings directly in an S3 "
+                        "bucket instead. Check https://documentation.wazuh.com/current/amazon/services/"
+                        "supported-services/guardduty.html for more information.")
+
+
+@dataclass(frozen=True)
+class ScopeStarted:
+    """The module starts listing one scope (account/region[/flow log], or the one prefix)."""
+
+    scope: KeyScope
+    marker: Marker
+    debug_lines: tuple[tuple[int, str], ...] = ()
+    """(level, text) lines printed here: ``+++ Working on ...`` and ``+++ Marker: ...``."""
+
+
+@dataclass(frozen=True)
+class ScopeFinished:
+    """The scope's listing is exhausted; counts of what it yielded."""
+
+    scope: KeyScope
+    read: int
+    processed: int
+    skipped: int
+    requests_made: int
+    debug_lines: tuple[tuple[int, str], ...] = ()
+    """``+++ No logs to process ...`` lines (printed per empty page, as the module does)."""
+
+
+@dataclass(frozen=True)
+class WalkNote:
+    """Something the module prints or decides between scopes (an account with no regions...)."""
+
+    text: str
+    debug_lines: tuple[tuple[int, str], ...] = ()
+    printed: tuple[str, ...] = ()
+    """Lines printed regardless of debug level (deprecation notices)."""
+
+
+@dataclass(frozen=True)
+class WalkStopped:
+    """The run would end here: an exit code (with what the script prints) or our cancellation."""
+
+    exit_code: int | None
+    reason: str
+    script_message: str | None = None
+    """The line the script prints, complete with its ``ERROR: ``/``DEBUG: `` prefixes."""
+    catch_all: bool = False
+    """True when main()'s generic handler reports it (exit 12 at debug 0, exit 1 above)."""
+    debug_only: bool = False
+    cancelled: bool = False
+
+
+WalkEvent = ScopeStarted | ClassifiedKey | ScopeFinished | WalkNote | WalkStopped
+FlowLogSource = Mapping[str, Collection[str]] | Callable[[str], Collection[str]]
+"""Region -> flow-log ids that ``DescribeFlowLogs`` returns (a mapping or a callable, e.g. over EC2)."""
+
+
+def _flow_log_lookup(source: FlowLogSource | None) -> Callable[[str], Collection[str]] | None:
+    if source is None:
+        return None
+    if callable(source):
+        return source
+    mapping = source
+    return lambda region: mapping.get(region, ())
+
+
+def _empty_message(layout: BucketLayout, scope: KeyScope) -> str:
+    """``_print_no_logs_to_process_message`` with the type's template."""
+    if layout.bucket_type == "vpcflow":
+        return (f"+++ No logs to process for {scope.flow_log_id} flow log ID in bucket: "
+                f"{scope.account}/{scope.region}")
+    if scope.account is not None and scope.region is not None:
+        return f"+++ No logs to process in bucket: {scope.account}/{scope.region}"
+    return f"+++ No logs to process in bucket: {layout.bucket}"
+
+
+def _listing_failure(error: ListingError) -> WalkStopped:
+    """How iter_files_in_bucket ends on a listing error (16 throttling, 1 ClientError, 7 otherwise)."""
+    if error.code == "ThrottlingException":
+        text = f"{throttling_message('iter_files_in_bucket')}: {error}"
+        return WalkStopped(16, "S3 throttled the listing", f"ERROR: {text}")
+    if error.code:
+        return WalkStopped(1, f"the listing failed ({error.code})",
+                           f'ERROR: ERROR: The "iter_files_in_bucket" request failed: {error}')
+    return WalkStopped(7, "the listing failed",
+                       f"ERROR: Unexpected error querying/working with objects in S3: {error}")
+
+
+class _Walker:
+    """One walk's state: layout, classifier and counters (kept out of the generator for readability)."""
+
+    def __init__(self, client: Any, layout: BucketLayout, classifier: KeyClassifier,
+                 cancel: threading.Event | None, max_keys: int) -> None:
+        self.client = client
+        self.layout = layout
+        self.classifier = classifier
+        self.cancel = cancel
+        self.max_keys = max_keys
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def scope(self, scope: KeyScope, first_lines: tuple[tuple[int, str], ...] = ()) -> Iterator[WalkEvent]:
+        """List one scope as ``iter_files_in_bucket`` does and classify every key returned."""
+        marker = self.classifier.marker_for(scope)
+        if marker.exit_code is not None:
+            yield WalkStopped(marker.exit_code, marker.exit_message or "", f"ERROR: {marker.exit_message}")
+            return
+        yield ScopeStarted(scope, marker, (*first_lines, (2, marker.debug_line), *marker.extra_debug_lines))
+        args: dict[str, Any] = {"Bucket": self.layout.bucket, "MaxKeys": self.max_keys,
+                                "Prefix": scope.prefix, "StartAfter": marker.value}
+        counts = {Verdict.READ: 0, Verdict.PROCESSED: 0, Verdict.SKIPPED: 0}
+        requests, empty_lines = 0, []
+        while True:
+            if self.cancelled():
+                yield WalkStopped(None, "cancelled", cancelled=True)
+                return
+            try:
+                page = list_objects_page(self.client, args)
+            except ListingError as error:
+                yield _listing_failure(error)
+                return
+            requests += 1
+            if "Contents" not in page:
+                empty_lines.append((1, _empty_message(self.layout, scope)))
+                break
+            objects = [ListedObject.from_entry(entry) for entry in page["Contents"]]
+            if self.layout.bucket_type == "config" and self.classifier.profile.config_year_relist:
+                objects.sort(key=lambda obj: key_date(self.layout, obj.key, scope.prefix) or date.min)
+            read_on_page = 0
+            for obj in objects:
+                if self.cancelled():
+                    yield WalkStopped(None, "cancelled", cancelled=True)
+                    return
+                if scope.flow_log_id is not None and obj.key and not obj.key.endswith("/") \
+                        and scope.flow_log_id not in obj.key:
+                    continue
+                classified = self.classifier.classify(obj, scope=scope, listed_after=marker.value)
+                counts[classified.verdict] += 1
+                read_on_page += classified.verdict is Verdict.READ
+                yield classified
+            if read_on_page == 0:
+                empty_lines.append((1, _empty_message(self.layout, scope)))
+            if not page.get("IsTruncated"):
+                break
+            args = {"Bucket": self.layout.bucket, "MaxKeys": self.max_keys, "Prefix": scope.prefix,
+                    "ContinuationToken": page["NextContinuationToken"]}
+        yield ScopeFinished(scope, counts[Verdict.READ], counts[Verdict.PROCESSED], counts[Verdict.SKIPPED],
+                            requests, tuple(empty_lines))
+
+
+def walk_module(client: Any, block: Block, context: DoctorContext, state: ProcessedState | None, *,
+                cancel: threading.Event | None = None, caller_account: str | None = None,
+                flow_logs: FlowLogSource | None = None, reparse: bool = False, check_bucket: bool = True,
+                max_keys: int = 1000) -> Iterator[WalkEvent]:
+    """Every event of one bucket run's listing, lazily and in the module's order.
+
+    ``caller_account`` is ``sts:GetCallerIdentity`` of the base credentials (the custom family's DB key);
+    ``flow_logs`` gives ``DescribeFlowLogs`` per region (vpcflow only). Listing errors end the walk with the
+    module's exit code rather than raising.
+    """
+    profile = context.profile
+    try:
+        only_logs_after = parse_only_logs_after(block.value("only_logs_after"))
+    except ValueError:
+        yield WalkStopped(2, "only_logs_after is not a YYYY-MMM-DD date",
+                          f"argument -s/--only_logs_after: Argument not a valid date in format YYYY-MMM-DD: "
+                          f"'{block.value('only_logs_after')}'.")
+        return
+    bucket_type = (block.block_type or "cloudtrail").lower()
+    try:
+        native = True
+        if bucket_type == "guardduty":
+            native = guardduty_is_native(client, block.name or "", BucketLayout.build(
+                "custom", block.name or "", block.value("path")).path)
+            if not native and not profile.guardduty_firehose_supported:
+                yield WalkStopped(12, "GuardDuty without <path>AWSLogs is no longer supported",
+                                  "ERROR: Invalid type of bucket", catch_all=True)
+                return
+        layout = BucketLayout.from_block(block, native_guardduty=native)
+        if check_bucket:
+            checked = module_check_bucket(client, layout)
+            if not checked.found and not checked.pages_capped:
+                yield WalkStopped(14, "no folder under the path",
+                                  f"ERROR: No files were found in '{layout.bucket_path}'. No logs will be "
+                                  "processed.")
+                return
+    except ListingError as error:
+        yield WalkStopped(1, f"the first listing failed ({error.code or 'connection'})",
+                          f"ERROR: Unexpected error: '{error}'.")
+        return
+    stored = state
+    problem: str | None = None
+    if isinstance(state, StateReader):
+        health = state.health()
+        if not health.health.usable:
+            stored, problem = None, f"{health.health.value}: {health.detail}"
+    flow_lookup = _flow_log_lookup(flow_logs)
+    classifier = KeyClassifier(layout, profile=profile, today=context.clock().astimezone(timezone.utc).date(),
+                               state=stored, only_logs_after=only_logs_after, caller_account=caller_account,
+                               flow_log_ids=flow_lookup, reparse=reparse, state_problem=problem)
+    walker = _Walker(client, layout, classifier, cancel, max_keys)
+    if layout.family is not Family.AWSLOGS:
+        if bucket_type == "guardduty":
+            yield WalkNote("GuardDuty through Kinesis Firehose is deprecated",
+                           printed=(GUARDDUTY_DEPRECATED,))
+        yield from walker.scope(KeyScope(caller_account, None, None, layout.path))
+        return
+    if bucket_type == "vpcflow" and flow_lookup is None:
+        yield WalkStopped(None, "the VPC flow-log walk needs the ids DescribeFlowLogs returns per region "
+                                "(pass flow_logs); without them the module's filter cannot be reproduced")
+        return
+    plan = plan_accounts_and_regions(client, layout, split_list(block.value("aws_account_id")),
+                                     configured_regions(block.value("regions")))
+    if plan.exit_code is not None:
+        yield WalkStopped(plan.exit_code, plan.exit_message or "", plan.exit_message,
+                          debug_only=plan.exit_debug_only)
+        return
+    classifier.plan = plan.regions_by_account()
+    for account_plan in plan.accounts:
+        if account_plan.skipped:
+            yield WalkNote(f"no region folders for account {account_plan.account}",
+                           ((1, f"+++ No regions found for AWS Account {account_plan.account}"),))
+            continue
+        for region in account_plan.regions:
+            working = ((1, f"+++ Working on {account_plan.account} - {region}"),)
+            prefix = layout.full_prefix(account_plan.account, region)
+            if bucket_type != "vpcflow":
+                for event in walker.scope(KeyScope(account_plan.account, region, None, prefix), working):
+                    yield event
+                    if isinstance(event, WalkStopped):
+                        return
+                continue
+            try:
+                flow_ids = tuple(classifier.described(region) or ())
+            except Exception as error:  # the module does not catch it either: main()'s catch-all, exit 12
+                yield WalkStopped(12, "DescribeFlowLogs failed", f"ERROR: {describe_error_text(error)}",
+                                  catch_all=True)
+                return
+            if not flow_ids:
+                yield WalkNote(f"DescribeFlowLogs returned no flow log in {region}: nothing is listed there",
+                               working)
+            for index, flow_log_id in enumerate(flow_ids):
+                scope = KeyScope(account_plan.account, region, flow_log_id, prefix)
+                events = walker.scope(scope, working if index == 0 else ())
+                for event in events:
+                    yield event
+                    if isinstance(event, WalkStopped):
+                        return
+            if walker.cancelled():
+                return
+
+
+def module_view(client: Any, block: Block, context: DoctorContext, state: ProcessedState | None, *,
+                cancel: threading.Event | None = None, caller_account: str | None = None,
+                flow_logs: FlowLogSource | None = None, reparse: bool = False,
+                check_bucket: bool = True) -> Iterator[ClassifiedKey]:
+    """Only the keys of ``walk_module``, in the module's order (for the key browser's "module view")."""
+    for event in walk_module(client, block, context, state, cancel=cancel, caller_account=caller_account,
+                             flow_logs=flow_logs, reparse=reparse, check_bucket=check_bucket):
+        if isinstance(event, ClassifiedKey):
+            yield event
