@@ -201,7 +201,7 @@ class _Explainer:
         self.total += 1
         if self.block is not None:
             if self._continues_block(line):
-                self._count(True, self._block_line(line))
+                self._count(True, self._block_line(line), line)
                 return
             self._close_block()
         c_message = line.level is not None and not line.tagged and self._is_c_message(line)
@@ -209,24 +209,27 @@ class _Explainer:
             self._close_traceback()
         if line.tagged:
             if line.from_aws_module:
-                self._count(True, self._module_line(line))
+                self._count(True, self._module_line(line), line)
             else:
                 self._count(False, False)
             return
         if c_message:
-            self._count(True, self._module_line(line))
+            self._count(True, self._module_line(line), line)
             return
         run = self._run()
         if self._script_text(run, line, line.text, strict=True):
             run.touch(number, line.timestamp)
-            self._count(True, True)
+            self._count(True, True, line)
         else:
             self._count(False, False)
 
-    def _count(self, module: bool, recognised: bool) -> None:
+    def _count(self, module: bool, recognised: bool, line: LogLine | None = None) -> None:
         if not module:
             self.ignored += 1
             return
+        if line is not None and line.masked and not _LAUNCHING.match(line.message.strip()):
+            self._emit(self._run(), line, "log.secret_in_log", {},
+                       evidence=(f"masked: {', '.join(line.masked)}",))
         self.module += 1
         if recognised:
             self.recognised += 1
@@ -460,8 +463,6 @@ class _Explainer:
     # --- annotations ---------------------------------------------------------------------------------
 
     def _recognised(self, run: RunBuilder, line: LogLine, found: Recognised) -> None:
-        if line.masked:
-            self._emit(run, line, "log.secret_in_log", {}, evidence=(f"masked: {', '.join(line.masked)}",))
         if found.failure_id in FREQUENT:
             self.occurrences[found.failure_id] += 1
             repeat = run.repeats.get(found.failure_id)
