@@ -152,9 +152,33 @@ ENTRIES: tuple[Explanation, ...] = (
     Explanation(
         failure_id="host.real_module_exit",
         title="The module exited with code {exit_code}",
-        explanation="{meaning}",
-        fix="{next_step}",
+        explanation="Exit code {exit_code} means: {meaning}. The ERROR line of its output names the cause.",
+        fix=(
+            "Read the ERROR line above; `wazuh-aws-doctor check` explains the configuration, credential and "
+            "access problems behind most exit codes, and `explain-log` annotates the same run in ossec.log."
+        ),
         status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="host.real_module_exit_unknown",
+        title="The module exited with code {exit_code}, which it does not define",
+        explanation=(
+            "The aws-s3 script never exits {exit_code} itself: the code comes from the Python interpreter or "
+            "the shell wrapper (126/127: the script or its interpreter could not be executed)."
+        ),
+        fix="Run the displayed command by hand as root from the Wazuh home and read its first lines.",
+        status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="host.real_module_stopped",
+        title="The module run was stopped before it finished (exit status {exit_code})",
+        explanation=(
+            "The run was interrupted (cancelled, timed out or killed). The module commits its state only "
+            "at the end of a run, so the files it read in this run are not marked and the next run sends "
+            "their events again."
+        ),
+        fix="Run it again when the host is idle, or restore the snapshot taken before the run.",
+        status=Status.WARNING,
     ),
     Explanation(
         failure_id="host.real_module_ok",
@@ -162,5 +186,54 @@ ENTRIES: tuple[Explanation, ...] = (
         explanation="The run completed; its output is shown above, as ossec.log would record it at debug 2.",
         fix="",
         status=Status.OK,
+    ),
+    Explanation(
+        failure_id="host.ingest_state_unusable",
+        title="The doctor's own state database cannot be used",
+        explanation="{error}",
+        fix=("Choose a writable --state-dir (never Wazuh's wodles/aws folder), or run with --reset to start "
+             "a fresh state."),
+        status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="host.ingest_walk_stopped",
+        title="The module would stop before reading files, with exit code {exit_code}",
+        explanation=("{reason}. The listing ends the run there, so no file of this bucket is read; the "
+                     "same happens on every scheduled run until it is fixed."),
+        fix=("Run `wazuh-aws-doctor check` for this bucket: it explains the configuration, credential and "
+             "access problems behind this exit code."),
+        status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="host.ingest_walk_incomplete",
+        title="The pass could not reproduce the module's whole walk",
+        explanation="{reason}.",
+        fix="Provide what is missing (for vpcflow: credentials allowed to call ec2:DescribeFlowLogs).",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="host.ingest_never_read",
+        title="{count} file(s) sit at or before the marker with no state row: the module never reads them",
+        explanation=(
+            "The module lists only keys after its marker (the last key it processed). These files arrived "
+            "late into a folder it had already passed, or only_logs_after was moved back after the first "
+            "run; S3 never returns them to the module again and it logs nothing about them."
+        ),
+        fix=(
+            "Reparse the window by hand (`wodles/aws/aws-s3 ... --reparse --only_logs_after <date> -d 2`, "
+            "which may send duplicates), or copy the files under a key that sorts after the marker."
+        ),
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="host.ingest_read_failed",
+        title="Reading {key} failed",
+        explanation=(
+            "Downloading the object failed: {error}. The module would print 'Unknown error reading/parsing "
+            "file' and exit 1 (or, with skip_on_error, send an error_msg event and go on)."
+        ),
+        fix="Check GetObject permission on the key (and kms:Decrypt for SSE-KMS objects), then run again.",
+        status=Status.ERROR,
+        exit_code=1,
     ),
 )

@@ -118,6 +118,22 @@ class ModuleLog(_AdapterBase):
         """The script's ``print("WARNING: ...")``."""
         self.log(logging.WARNING, message)
 
+    def module_print(self, message: str) -> None:
+        """A line the script prints with no prefix (deprecation notices), whatever the debug level."""
+        self.log(logging.INFO, message)
+
+    def module_line(self, line: str, *, debug_level: int = 1) -> None:
+        """A line already in the script's words, routed by its prefix (``ERROR: ``, ``WARNING: ``,
+        ``DEBUG: `` at ``debug_level``, else a plain print)."""
+        for prefix, emit in (("ERROR: ", self.module_error), ("WARNING: ", self.module_warning)):
+            if line.startswith(prefix):
+                emit(line[len(prefix):])
+                return
+        if line.startswith("DEBUG: "):
+            self.module_debug(debug_level, line[len("DEBUG: "):])
+        else:
+            self.module_print(line)
+
     def doctor_note(self, message: str, **fields: Any) -> None:
         """A remark of ours, never a module line (what we skipped doing, what the module would do)."""
         self.log(logging.INFO, message, extra={"origin": ORIGIN_DOCTOR, **fields})

@@ -1,0 +1,431 @@
+"""The ingestion pass: the module's walk for one bucket, decoded and emitted, with our own state.
+
+It replays exactly the keys the module would consider, in its order, from its marker, with its filters
+(``walk_module``), decodes them as the module would, and writes each event to a sink in the module's
+payload format. Downloads run ahead in a small pool (bounded memory: at most ``workers`` files in flight)
+but everything visible happens strictly in key order on the calling thread: log lines, emission, and the
+state mark, which comes only after a file's events reached the sink, so a cancelled pass resumes with no
+loss and no duplicate. Nothing is ever deleted from S3, even with remove_from_bucket.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from diagnostics.decode.model import DecodeContext, DecodedEvent, FileProblem
+from diagnostics.explanations import build_finding
+from diagnostics.findings import Finding
+from diagnostics.ingest.fetch import FetchedFile, fetch_and_decode
+from diagnostics.ingest.log_format import ModuleLog
+from diagnostics.ingest.model import IngestProgress, IngestRequest, IngestSummary
+from diagnostics.ingest.scan import Tally, late_files, summarize
+from diagnostics.ingest.sinks import (
+    MESSAGE_HEADER,
+    EmittedEvent,
+    EventSink,
+    MessageTooLong,
+    SendFailure,
+    queue_socket_path,
+)
+from diagnostics.ingest.state import IngestState, StateError, StateScope, created_date_for, default_state_dir
+from diagnostics.layout.classify import ClassifiedKey, Verdict
+from diagnostics.layout.marker import db_scope, processed_scope
+from diagnostics.layout.module_walk import (
+    ScopeFinished,
+    ScopeStarted,
+    WalkEvent,
+    WalkNote,
+    WalkStopped,
+    walk_module,
+)
+from diagnostics.layout.prefixes import BucketLayout
+from diagnostics.wazuh import ossec_log
+
+MAX_PENDING = 2000
+"""Walk events queued ahead of the commit loop (skipped keys are cheap; reads are bounded separately)."""
+PROGRESS_INTERVAL_S = 0.2
+
+
+@dataclass
+class _Entry:
+    """One walk event waiting for its turn, with its download when it is a file to read."""
+
+    event: WalkEvent
+    future: concurrent.futures.Future[FetchedFile] | None = None
+
+
+class _Stop(Exception):
+    """Ends the pass with the module's exit code and the finding that explains it."""
+
+    def __init__(self, exit_code: int, finding: Finding, key: str | None = None) -> None:
+        super().__init__(exit_code)
+        self.exit_code = exit_code
+        self.finding = finding
+        self.key = key
+        """The file the module stops at, when a file (not the walk or the socket) stopped it."""
+
+
+class _Cancelled(Exception):
+    """The cancel event was set: stop between files, leaving every emitted file marked."""
+
+
+class _Pass:
+    """One run of the engine: the request, the sink, the state and the counters, used in key order."""
+
+    def __init__(self, request: IngestRequest, sink: EventSink, cancel: threading.Event,
+                 on_progress: Callable[[IngestProgress], None] | None) -> None:
+        block, context = request.block, request.context
+        self.request, self.block, self.context = request, block, context
+        self.sink, self.cancel, self.on_progress = sink, cancel, on_progress
+        self.bucket = block.name or ""
+        self.bucket_type = (block.block_type or "cloudtrail").lower()
+        self.log = ModuleLog(self.bucket, request.debug_level, request.logger, bucket_type=self.bucket_type)
+        self.layout = BucketLayout.from_block(block)
+        self.tally = Tally()
+        self.started = time.monotonic()
+        self.last_progress = 0.0
+        self.findings: list[Finding] = []
+        self.first_stop: _Stop | None = None
+        self.scope: ScopeStarted | None = None
+        self.skip_on_error = (request.wodle is not None and request.wodle.value("skip_on_error") == "yes")
+        self.remove_from_bucket = block.value("remove_from_bucket") == "yes"
+        discard = block.discard_regex
+        self.decode = DecodeContext(
+            bucket_type=self.bucket_type, bucket=self.bucket, path=self.layout.path,
+            account_alias=block.value("aws_account_alias") or "", profile=context.profile,
+            discard_field=discard.attributes.get("field") if discard else None,
+            discard_regex=discard.value if discard else None, skip_on_error=self.skip_on_error,
+            run_title=ossec_log.RunTitle.for_bucket(block.value("aws_account_id"),
+                                                    block.value("aws_account_alias")),
+            debug_level=request.debug_level)
+
+    def finding(self, failure_id: str, check_id: str, values: dict[str, Any], **extra: Any) -> Finding:
+        return build_finding(failure_id, check_id=check_id, target=self.block.label,
+                             profile=self.context.profile, values=values, **extra)
+
+    # -- state ----------------------------------------------------------------------------------------------
+    def open_state(self) -> IngestState:
+        request = self.request
+        folder = request.state_dir or default_state_dir(self.context.environ or None)
+        version = ".".join(str(part) for part in self.context.profile.version)
+        if request.from_wazuh_state:
+            return IngestState.from_wazuh_state(self.context.state_db_path, folder, version=version)
+        return IngestState.open(folder, version=version, reset=request.reset,
+                                forbidden=self.context.state_db_path)
+
+    def mark_scope(self) -> StateScope | None:
+        """Where the module writes this scope's rows (the folder account for AWSLogs keys)."""
+        if self.scope is None:
+            return None
+        scope = self.scope.scope
+        return db_scope(self.layout, scope.account, scope.region, scope.flow_log_id,
+                        self.request.caller_account)
+
+    # -- progress -----------------------------------------------------------------------------------------
+    def progress(self, phase: str, key: str | None = None, *, force: bool = True) -> None:
+        now = time.monotonic()
+        if self.on_progress is None or (not force and now - self.last_progress < PROGRESS_INTERVAL_S):
+            return
+        self.last_progress = now
+        tally, scope = self.tally, (self.scope.scope if self.scope else None)
+        label = f"{scope.account}/{scope.region}" if scope and scope.region else self.layout.bucket_path
+        self.on_progress(IngestProgress(
+            bucket=self.bucket, phase=phase, key=key, scope=label, files_found=tally.found,
+            files_read=tally.read, files_skipped=tally.skipped_total + tally.processed_before,
+            files_failed=tally.failed, events=tally.events, bytes_read=tally.bytes_read,
+            elapsed_s=now - self.started))
+
+    # -- walk events, in key order --------------------------------------------------------------------------
+    def handle(self, entry: _Entry, state: IngestState) -> None:
+        event = entry.event
+        if isinstance(event, ClassifiedKey):
+            self.handle_key(event, entry.future, state)
+        elif isinstance(event, ScopeStarted):
+            self.scope = event
+            self.log_lines(event.debug_lines)
+            self.progress("scope")
+        elif isinstance(event, ScopeFinished):
+            self.log_lines(event.debug_lines)
+            self.finish_scope(state)
+        elif isinstance(event, WalkNote):
+            for line in event.printed:
+                self.log.module_print(line)
+            self.log_lines(event.debug_lines)
+        elif isinstance(event, WalkStopped):
+            self.walk_stopped(event)
+
+    def log_lines(self, lines: tuple[tuple[int, str], ...]) -> None:
+        for level, text in lines:
+            self.log.module_debug(level, text)
+
+    def finish_scope(self, state: IngestState) -> None:
+        """DB maintenance as the module does after each scope, then our late-file check (silent in Wazuh)."""
+        scope = self.mark_scope()
+        if scope is None or self.scope is None:
+            return
+        self.log.db_maintenance()
+        state.db_maintenance(scope)
+        key_scope = self.scope.scope
+        check_scope = processed_scope(self.layout, key_scope.account, key_scope.region, key_scope.flow_log_id,
+                                      self.request.caller_account, self.context.profile)
+        late = late_files(self.request.client, self.layout, key_scope, self.scope.marker.value, state,
+                          scope, check_scope, self.cancel)
+        if late:
+            self.tally.add_never_read(late)
+            self.log.doctor_note(f"{len(late)} file(s) at or before the marker {self.scope.marker.value} "
+                                 f"have no state row: the module never reads them (first: {late[0]})")
+
+    def handle_key(self, classified: ClassifiedKey, future: concurrent.futures.Future[FetchedFile] | None,
+                   state: IngestState) -> None:
+        self.tally.count_key(classified)
+        if classified.debug_line and classified.debug_level:
+            self.log.module_debug(classified.debug_level, classified.debug_line)
+        if future is None:
+            self.progress("skipped", classified.key, force=False)
+            return
+        fetched = self.wait(future)
+        if fetched is None or fetched.cancelled:
+            raise _Cancelled
+        self.emit_file(classified, fetched, state)
+
+    def wait(self, future: concurrent.futures.Future[FetchedFile]) -> FetchedFile | None:
+        """The file's download and decode; None when cancelled while waiting."""
+        while True:
+            try:
+                return future.result(timeout=0.05)
+            except concurrent.futures.TimeoutError:
+                if self.cancel.is_set():
+                    future.cancel()
+                    return None
+
+    def emit_file(self, classified: ClassifiedKey, fetched: FetchedFile, state: IngestState) -> None:
+        """Emit one file's events, then (only then) mark it, as the module marks after sending."""
+        tally, key = self.tally, classified.key
+        stop: _Stop | None = None
+        failed = False
+        if fetched.error is not None:
+            message = f"Unknown error reading/parsing file {key}: {fetched.error}"
+            self.log.module_error(message)
+            failed = True
+            stop = _Stop(1, self.finding("host.ingest_read_failed", "ingest.read",
+                                         {"key": key, "error": fetched.error}), key)
+        withheld = events_withheld(fetched)
+        for item in fetched.items:
+            if isinstance(item, DecodedEvent):
+                if not withheld:
+                    self.emit_event(item, key)
+                continue
+            failed = failed or not item.recoverable
+            problem_stop = self.file_problem(item)
+            stop = stop or problem_stop
+        tally.read += 1
+        tally.bytes_read += fetched.bytes_read
+        tally.failed += failed
+        self.sink.file_done(key)
+        if stop is not None:
+            if not self.request.continue_after_failure:
+                raise stop
+            self.first_stop = self.first_stop or stop
+            self.findings.append(stop.finding)
+            self.progress("file", key)
+            return
+        if self.remove_from_bucket:
+            self.log.remove_file(key)
+            tally.add_would_delete(key)
+        self.mark(classified, state)
+        self.progress("file", key)
+
+    def mark(self, classified: ClassifiedKey, state: IngestState) -> None:
+        scope = self.mark_scope()
+        if scope is None:
+            return
+        last_modified = classified.object.last_modified if classified.object else None
+        try:
+            created = created_date_for(self.layout.table, classified.key, last_modified)
+        except ValueError as error:
+            self.log.error_marking_complete(classified.key, str(error))
+            return
+        state.mark_complete(scope, classified.key, created)
+
+    def emit_event(self, event: DecodedEvent, key: str) -> None:
+        self.log_lines(event.debug_lines)
+        for line in event.warnings:
+            self.log.module_line(line)
+        if not event.sent:
+            self.tally.discarded += 1
+            return
+        self.tally.oversized += event.oversized
+        json_text = event.payload[len(MESSAGE_HEADER):]
+        self.log.event_json(json_text)
+        self.send(EmittedEvent(event.message, key, json_text))
+
+    def send(self, emitted: EmittedEvent) -> None:
+        try:
+            self.sink.emit(emitted)
+        except MessageTooLong:
+            self.log.module_error("Message too long to send to Wazuh.  Skipping message...")
+            self.log.module_debug(1, "+++ ERROR: Message longer than buffer socket for Wazuh. Consider "
+                                     "increasing rmem_max. Skipping message...")
+            self.findings.append(self.finding("host.event_too_long_for_socket", "ingest.send",
+                                              {"size": len(emitted.payload), "key": emitted.key}))
+            return
+        except SendFailure as failure:
+            socket = str(queue_socket_path(self.context.wazuh_home))
+            finding = self.finding(failure.failure_id, "ingest.send",
+                                   {"socket": socket, "error": failure.error})
+            self.log.module_error("Wazuh must be running." if failure.exit_code == 11
+                                  else f"Error sending message to wazuh: {failure.error}")
+            raise _Stop(failure.exit_code, finding) from failure
+        self.tally.events += 1
+
+    def file_problem(self, problem: FileProblem) -> _Stop | None:
+        """Log what the module prints for a problem; send its error_msg event; say whether the run stops."""
+        for level, line in problem_script_lines(problem):
+            self.log.module_line(line, debug_level=level)
+        if problem.error_payload is not None:
+            self.tally.error_events += 1
+            json_text = problem.error_payload[len(MESSAGE_HEADER):]
+            self.send(EmittedEvent(json.loads(json_text), problem.key, json_text))
+        if problem.stops_run:
+            return _Stop(problem.finding.wazuh_exit_code or 1, problem.finding, problem.key)
+        self.findings.append(problem.finding)
+        return None
+
+    def walk_stopped(self, event: WalkStopped) -> None:
+        if event.cancelled:
+            raise _Cancelled
+        if event.exit_code is None:
+            self.findings.append(self.finding("host.ingest_walk_incomplete", "ingest.walk",
+                                              {"reason": event.reason}))
+            return
+        message = event.script_message
+        if message is not None and message.startswith("ERROR: "):
+            message = message[len("ERROR: "):]
+        result = ossec_log.script_failure(event.exit_code, message, self.request.debug_level,
+                                          catch_all=event.catch_all, debug_only=event.debug_only)
+        output = result.output.splitlines()
+        for line in output:
+            self.log.module_line(line, debug_level=2)
+        raise _Stop(result.exit_code, self.finding(
+            "host.ingest_walk_stopped", "ingest.walk",
+            {"reason": event.reason, "exit_code": result.exit_code}, evidence=tuple(output[:3])))
+
+
+SENT_BEFORE_FAILURE = frozenset({"decode.reformat_failed"})
+"""Failures that happen while sending (so earlier events of the file did go out); every other failure that
+ends an object happens while loading it, before the module sends anything of it."""
+
+
+def events_withheld(fetched: FetchedFile) -> bool:
+    """True when the module would send none of this file's events: it loads the whole object before
+    sending, so a load failure (or one of ours, like a download error) loses the events decoded before it."""
+    return any(isinstance(item, FileProblem) and not item.recoverable
+               and item.finding.failure_id not in SENT_BEFORE_FAILURE for item in fetched.items)
+
+
+def problem_script_lines(problem: FileProblem) -> tuple[tuple[int, str], ...]:
+    """The script's own lines for a problem, read from the finding's evidence (``ERROR: ...`` and
+    ``DEBUG: ... (debug N)`` entries); other evidence is our commentary and is not logged."""
+    lines: list[tuple[int, str]] = []
+    for item in problem.finding.evidence:
+        if item.startswith("ERROR: ") or item.startswith("WARNING: "):
+            lines.append((0, item))
+        elif item.startswith("DEBUG: ") and item.endswith(")") and " (debug " in item:
+            text, _, level = item.rpartition(" (debug ")
+            lines.append((int(level.rstrip(")")) if level.rstrip(")").isdigit() else 1, text))
+    return tuple(lines)
+
+
+def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.Event,
+                  on_progress: Callable[[IngestProgress], None] | None = None) -> IngestSummary:
+    """Walk one bucket block as the module would, emit its events to ``sink``, keep our own state.
+
+    The caller owns the sink (and closes it). Bad input and AWS errors do not raise: the summary carries
+    the module's exit code for the same walk and the findings that explain it.
+    """
+    run = _Pass(request, sink, cancel, on_progress)
+    try:
+        state = run.open_state()
+    except StateError as error:
+        finding = run.finding("host.ingest_state_unusable", "ingest.state", {"error": str(error)})
+        return summarize(run, None, 0, cancelled=False, limited=False, stop=None, extra=(finding,))
+    cancelled = limited = False
+    stop: _Stop | None = None
+    workers = max(1, request.workers)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-read")
+    try:
+        if request.debug_level > 0:
+            run.log.debug_mode_on(request.debug_level)
+        if state.ensure_table(run.layout.table):
+            run.log.table_created()
+        run.progress("started")
+        walk = walk_module(request.client, run.block, run.context, state, cancel=cancel,
+                           caller_account=request.caller_account, flow_logs=request.flow_logs)
+        try:
+            limited = _commit_loop(run, state, pool, walk, workers)
+        except _Cancelled:
+            cancelled = True
+        except _Stop as stopped:
+            stop = stopped
+        stop = stop or run.first_stop
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        state.close()
+    run.progress("finished")
+    return summarize(run, state, stop.exit_code if stop else 0, cancelled=cancelled, limited=limited,
+                     stop=stop)
+
+
+def _commit_loop(run: _Pass, state: IngestState, pool: concurrent.futures.ThreadPoolExecutor,
+                 walk: Iterator[WalkEvent], workers: int) -> bool:
+    """Fill the read-ahead window from the walk, then handle the oldest entry; True when the limit hit."""
+    pending: collections.deque[_Entry] = collections.deque()
+    in_flight = reads_scheduled = 0
+    limit = run.request.limit
+    exhausted = limited = False
+    while True:
+        while not exhausted and in_flight < workers and len(pending) < MAX_PENDING:
+            if run.cancel.is_set():
+                raise _Cancelled
+            event = next(walk, None)
+            if event is None:
+                exhausted = True
+                break
+            entry = _Entry(event)
+            if isinstance(event, ClassifiedKey) and event.verdict is Verdict.READ:
+                if limit is not None and reads_scheduled >= limit:
+                    exhausted = limited = True
+                    break
+                size = event.object.size if event.object else 0
+                entry.future = pool.submit(fetch_and_decode, run.request.client, run.bucket, event.key, size,
+                                           run.decode, run.cancel)
+                reads_scheduled += 1
+                in_flight += 1
+            pending.append(entry)
+        if not pending:
+            return limited
+        if run.cancel.is_set():
+            raise _Cancelled
+        entry = pending.popleft()
+        in_flight -= entry.future is not None
+        run.handle(entry, state)
+
+
+def flow_logs_via_ec2(session: Any, settings: Any) -> Callable[[str], tuple[str, ...]]:
+    """``DescribeFlowLogs`` per region with the module's credentials: its vpcflow filter (§4.1)."""
+    from dataclasses import replace
+
+    from diagnostics.aws.clients import make_client
+
+    def lookup(region: str) -> tuple[str, ...]:
+        client = make_client(session, "ec2", replace(settings, region=region))
+        return tuple(str(item["FlowLogId"]) for item in client.describe_flow_logs().get("FlowLogs", []))
+
+    return lookup
