@@ -177,18 +177,17 @@ def check_legacy(ctx: ValidationContext, block: Block, source: BlockSource) -> l
                              values={"block": block.label, "tag": "bucket", "message": message},
                              ossec_lines=ctx.parser_lines(ParserMessage("ERROR", message)))]
     value = block.value("name") or ""
-    findings = [make_finding("config.legacy_bucket", rule="legacy_bucket", target=block.label,
+    warning = ctx.parser_lines(ParserMessage("WARNING", LEGACY, tagged=True))
+    if not source.children:
+        return [make_finding("config.legacy_bucket", rule="legacy_bucket", target=block.label,
                              profile=ctx.profile, location=ctx.at(source.line),
-                             values={"value": value, "message": LEGACY},
-                             ossec_lines=ctx.parser_lines(ParserMessage("WARNING", LEGACY, tagged=True)))]
-    if source.children:
-        exit_code, lines = argparse_failure(ctx, block, "argument -b/--bucket: expected one argument")
-        findings.append(make_finding(
-            "config.legacy_bucket_children", rule="legacy_bucket_children", target=block.label,
-            profile=ctx.profile, location=ctx.at(source.line), values={"block": block.label},
-            evidence=tuple(f"ignored: <{child.name}> (line {child.line})" for child in source.children),
-            exit_code=exit_code, ossec_lines=lines))
-    return findings
+                             values={"value": value, "message": LEGACY}, ossec_lines=warning)]
+    exit_code, lines = argparse_failure(ctx, block, "argument -b/--bucket: expected one argument")
+    return [make_finding(
+        "config.legacy_bucket_children", rule="legacy_bucket_children", target=block.label,
+        profile=ctx.profile, location=ctx.at(source.line), values={"block": block.label},
+        evidence=tuple(f"ignored: <{child.name}> (line {child.line})" for child in source.children),
+        exit_code=exit_code, ossec_lines=warning + lines)]
 
 
 def check_block(ctx: ValidationContext, block: Block, source: BlockSource) -> list[Finding]:

@@ -135,42 +135,42 @@ class _Loader:
     def label(self) -> str:
         return str(self.path)
 
-    def add(self, failure_id: str, rule: str, line: int | None = None,
+    def add(self, failure_id: str, line: int | None = None,
             values: Mapping[str, object] | None = None, evidence: tuple[str, ...] = (),
             log: tuple[ParserMessage, ...] = ()) -> None:
         self.findings.append(make_finding(
-            failure_id, rule=rule, target=self.label, profile=assumed_profile(),
+            failure_id, rule=failure_id.split(".", 1)[1], target=self.label, profile=assumed_profile(),
             location=SourceLocation(self.label, line), values={"path": self.label, **(values or {})},
             evidence=evidence, ossec_lines=parser_log(log, self.when)))
 
     def read_bytes(self) -> bytes | None:
         try:
             if self.path.is_dir():
-                self.add("config.file_is_directory", "file")
+                self.add("config.file_is_directory")
                 return None
             with self.path.open("rb") as handle:
                 data = handle.read(MAX_BYTES + 1)
         except FileNotFoundError:
             message = (f"(1226): Error reading XML file '{WAZUH_CONFIG_NAME}': XMLERR: File "
                        f"'{WAZUH_CONFIG_NAME}' not found. (line 0).")
-            self.add("config.file_missing", "file", log=(ParserMessage("ERROR", message),))
+            self.add("config.file_missing", log=(ParserMessage("ERROR", message),))
             return None
         except PermissionError:
-            self.add("config.file_unreadable", "file", values={"reason": "permission denied"})
+            self.add("config.file_unreadable", values={"reason": "permission denied"})
             return None
         except OSError as error:
             reason = error.strerror or type(error).__name__
-            self.add("config.file_unreadable", "file", values={"reason": reason})
+            self.add("config.file_unreadable", values={"reason": reason})
             return None
         if len(data) > MAX_BYTES:
-            self.add("config.file_too_large", "file", values={"limit": MAX_BYTES // (1024 * 1024)})
+            self.add("config.file_too_large", values={"limit": MAX_BYTES // (1024 * 1024)})
             data = data[:MAX_BYTES]
         return data
 
     def decode(self, data: bytes) -> str:
         if b"\x00" in data:
             line = data[:data.index(b"\x00")].count(b"\n") + 1
-            self.add("config.file_nul_bytes", "encoding", line)
+            self.add("config.file_nul_bytes", line)
             data = data.replace(b"\x00", b"")
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
@@ -178,7 +178,7 @@ class _Loader:
             return data.decode("utf-8")
         except UnicodeDecodeError as error:
             line = data[:error.start].count(b"\n") + 1
-            self.add("config.file_not_utf8", "encoding", line,
+            self.add("config.file_not_utf8", line,
                      values={"byte": f"0x{data[error.start]:02x}", "line": line})
             return data.decode("utf-8", errors="replace")
 
@@ -189,26 +189,26 @@ class _Loader:
                        f"(line {fatal.line}).")
             others = tuple(f"line {problem.line}: {problem.message}" for problem in document.problems
                            if problem.fatal and problem is not fatal)
-            self.add("config.xml_malformed", "xml", fatal.line, values={"error": fatal.message},
+            self.add("config.xml_malformed", fatal.line, values={"error": fatal.message},
                      evidence=others[:10], log=(ParserMessage("ERROR", message),))
         for problem in document.problems:
             if not problem.fatal:
-                self.add("config.xml_declaration_ignored", "xml", problem.line,
+                self.add("config.xml_declaration_ignored", problem.line,
                          values={"error": problem.message})
         if fatal is None:
             strict = strict_xml_problem(text)
             if strict is not None:
-                self.add("config.xml_not_wellformed", "xml", strict.line, values={"error": strict.message})
+                self.add("config.xml_not_wellformed", strict.line, values={"error": strict.message})
         return fatal is not None
 
     def check_roots(self, document: XmlDocument) -> None:
         for root in document.roots:
             if root.name not in ROOT_ELEMENTS:
                 message = f"(1230): Invalid element in the configuration: '{root.name}'."
-                self.add("config.invalid_root", "root", root.line, values={"element": root.name},
+                self.add("config.invalid_root", root.line, values={"element": root.name},
                          log=(ParserMessage("ERROR", message),))
         for node in _misplaced_wodles(document.roots):
-            self.add("config.wodle_misplaced", "wodle", node.line)
+            self.add("config.wodle_misplaced", node.line)
 
 
 def load_config(path: Path, *, now: datetime | None = None) -> OssecConfig:
@@ -236,5 +236,5 @@ def load_config(path: Path, *, now: datetime | None = None) -> OssecConfig:
         return OssecConfig(path=loader.label, wodles=tuple(wodles), findings=tuple(loader.findings),
                            wodle_sources=tuple(wodle_sources), block_sources=block_sources, xml_fatal=fatal)
     except (RecursionError, MemoryError, ValueError, OSError) as error:  # last resort: report, never raise
-        loader.add("config.file_unreadable", "file", values={"reason": type(error).__name__})
+        loader.add("config.file_unreadable", values={"reason": type(error).__name__})
         return OssecConfig(path=loader.label, findings=tuple(loader.findings))
