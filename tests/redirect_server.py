@@ -21,19 +21,25 @@ MODES = ("regional", "always_redirect", "throttle", "slowdown", "kms_denied")
 
 
 def _error_xml(code: str, message: str, extra: str = "") -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code><Message>{message}</Message>'
-            f"{extra}<RequestId>TESTREQUEST</RequestId></Error>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code><Message>{message}</Message>'
+        f"{extra}<RequestId>TESTREQUEST</RequestId></Error>"
+    ).encode()
 
 
 def _listing_xml(bucket: str, prefix: str, delimiter: str) -> bytes:
-    entries = (f"<CommonPrefixes><Prefix>{prefix}AWSLogs/</Prefix></CommonPrefixes>" if delimiter else
-               f"<Contents><Key>{KEY}</Key><LastModified>2024-01-01T00:00:00.000Z</LastModified>"
-               '<ETag>"0123"</ETag><Size>2048</Size><StorageClass>STANDARD</StorageClass></Contents>')
-    return ('<?xml version="1.0" encoding="UTF-8"?>'
-            '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
-            f"<Name>{bucket}</Name><Prefix>{prefix}</Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys>"
-            f"<Delimiter>{delimiter}</Delimiter><IsTruncated>false</IsTruncated>{entries}</ListBucketResult>"
-            ).encode()
+    entries = (
+        f"<CommonPrefixes><Prefix>{prefix}AWSLogs/</Prefix></CommonPrefixes>"
+        if delimiter
+        else f"<Contents><Key>{KEY}</Key><LastModified>2024-01-01T00:00:00.000Z</LastModified>"
+        '<ETag>"0123"</ETag><Size>2048</Size><StorageClass>STANDARD</StorageClass></Contents>'
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+        f"<Name>{bucket}</Name><Prefix>{prefix}</Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys>"
+        f"<Delimiter>{delimiter}</Delimiter><IsTruncated>false</IsTruncated>{entries}</ListBucketResult>"
+    ).encode()
 
 
 class FakeS3(ThreadingHTTPServer):
@@ -54,7 +60,7 @@ class FakeS3(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: FakeS3
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         """Silence the access log (it would land on stderr)."""
 
     def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
@@ -81,9 +87,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if server.mode == "always_redirect" or signed != server.region:
             extra = f"<Endpoint>{bucket}.s3.{server.region}.amazonaws.com</Endpoint><Bucket>{bucket}</Bucket>"
-            self._send(301, _error_xml(
-                "PermanentRedirect", "The bucket you are attempting to access must be addressed using the "
-                "specified endpoint. Please send all future requests to this endpoint.", extra), region_header)
+            self._send(
+                301,
+                _error_xml(
+                    "PermanentRedirect",
+                    "The bucket you are attempting to access must be addressed using the "
+                    "specified endpoint. Please send all future requests to this endpoint.",
+                    extra,
+                ),
+                region_header,
+            )
             return
         if "list-type" in query and server.mode == "throttle":
             self._send(400, _error_xml("ThrottlingException", "Rate exceeded"))
@@ -97,17 +110,25 @@ class _Handler(BaseHTTPRequestHandler):
         elif not key:
             self._send(200, b"", region_header)
         elif self.command == "HEAD":
-            headers = {"Content-Type": "application/octet-stream", "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT",
-                       "ETag": '"0123"', "x-amz-server-side-encryption": "aws:kms",
-                       "x-amz-server-side-encryption-aws-kms-key-id": KMS_KEY}
+            headers = {
+                "Content-Type": "application/octet-stream",
+                "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT",
+                "ETag": '"0123"',
+                "x-amz-server-side-encryption": "aws:kms",
+                "x-amz-server-side-encryption-aws-kms-key-id": KMS_KEY,
+            }
             self.send_response(200)
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", "2048")
             self.end_headers()
         elif server.mode == "kms_denied":
-            self._send(403, _error_xml("AccessDenied", f"User is not authorized to perform: kms:Decrypt on "
-                                       f"resource: {KMS_KEY}"))
+            self._send(
+                403,
+                _error_xml(
+                    "AccessDenied", f"User is not authorized to perform: kms:Decrypt on resource: {KMS_KEY}"
+                ),
+            )
         else:
             self._send(206, b"\x1f\x8b" + b"\0" * 14, {"Content-Range": "bytes 0-15/2048"})
 
