@@ -23,11 +23,11 @@ from diagnostics.findings import SourceLocation
 from diagnostics.ingest.engine import run_ingestion
 from diagnostics.ingest.log_format import LOGGER_NAME
 from diagnostics.ingest.model import IngestProgress, IngestRequest, IngestSummary
-from diagnostics.ingest.sinks import MemorySink, QueueSocketSink
+from diagnostics.ingest.sinks import JsonLinesSink, MemorySink, QueueSocketSink
 from diagnostics.ingest.state import IngestState, StateScope
 from diagnostics.wazuh.versions import profile_for
 from diagnostics.wazuh.wodle import Block, Option, Wodle
-from tests.conftest import admin_client
+from tests.conftest import admin_client, enable_auth
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -377,3 +377,60 @@ def _capture(records: list[logging.LogRecord]) -> logging.Handler:
     logger.setLevel(1)
     logger.addHandler(handler)
     return handler
+
+
+def test_get_object_denied_is_exit_one_like_the_module(home: Path, trail: list[str], moto: str,
+                                                       clean_aws_env: Path) -> None:
+    iam = admin_client(moto, "iam")
+    iam.create_user(UserName="lister")
+    iam.put_user_policy(UserName="lister", PolicyName="list-only", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["s3:ListBucket", "s3:HeadBucket"], "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="lister")["AccessKey"]
+    enable_auth(moto)
+    session = boto3.session.Session(aws_access_key_id=key["AccessKeyId"],
+                                    aws_secret_access_key=key["SecretAccessKey"], region_name=REGION)
+    lister = make_client(session, "s3", ClientSettings(endpoint_url=moto, max_attempts=1))
+    records: list[logging.LogRecord] = []
+    handler = _capture(records)
+    try:
+        summary, sink = run(lister, home, trail_block(), debug_level=1)
+    finally:
+        logging.getLogger(LOGGER_NAME).removeHandler(handler)
+    assert summary.exit_code == 1 and sink.events == []
+    assert summary.files_read == 1 and summary.files_failed == 1
+    errors = [record.getMessage() for record in records if record.levelno == logging.ERROR]
+    # repr(e) of botocore's modeled error, exactly what the module's get_log_file prints.
+    assert errors[0].startswith(f"Unknown error reading/parsing file {trail[0]}: AccessDenied(")
+    assert "when calling the GetObject operation" in errors[0]
+    assert any(finding.failure_id == "host.ingest_read_failed" for finding in summary.findings)
+
+
+def test_a_path_without_folders_stops_with_exit_14(s3: Any, home: Path, trail: list[str]) -> None:
+    records: list[logging.LogRecord] = []
+    handler = _capture(records)
+    try:
+        summary, _ = run(s3, home, trail_block(path="nothing-here"))
+    finally:
+        logging.getLogger(LOGGER_NAME).removeHandler(handler)
+    assert summary.exit_code == 14 and summary.files_found == 0
+    assert summary.findings[0].failure_id == "host.ingest_walk_stopped"
+    assert "No files were found in 'trail-bucket/nothing-here/'. No logs will be processed." in [
+        record.getMessage() for record in records]
+
+
+def test_json_lines_sink_writes_payloads_or_envelopes(s3: Any, home: Path, trail: list[str],
+                                                      tmp_path: Path) -> None:
+    payload_file, envelope_file = tmp_path / "payloads.jsonl", tmp_path / "envelopes.jsonl"
+    for path, envelopes, state in ((payload_file, False, "a"), (envelope_file, True, "b")):
+        sink = JsonLinesSink.to_path(path, envelopes=envelopes)
+        context = DoctorContext(wazuh_home=home, profile=profile_for((4, 14, 7), "test"), now=NOW)
+        request = IngestRequest(context=context, block=trail_block(), client=s3, wodle=wodle(), limit=2,
+                                state_dir=tmp_path / state)
+        run_ingestion(request, sink=sink, cancel=threading.Event())
+        sink.close()
+    payloads = payload_file.read_text().splitlines()
+    envelopes_lines = envelope_file.read_text().splitlines()
+    assert len(payloads) == len(envelopes_lines) == 6
+    assert all(line.startswith("1:Wazuh-AWS:{") for line in payloads)
+    assert [f"1:Wazuh-AWS:{line}" for line in envelopes_lines] == payloads

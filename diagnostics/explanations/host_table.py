@@ -229,11 +229,12 @@ ENTRIES: tuple[Explanation, ...] = (
         failure_id="host.ingest_read_failed",
         title="Reading {key} failed",
         explanation=(
-            "Downloading the object failed: {error}. The module would print 'Unknown error reading/parsing "
-            "file' and exit 1 (or, with skip_on_error, send an error_msg event and go on)."
+            "GetObject failed: {error}. Listing works but reading does not, so the module prints "
+            "'Unknown error reading/parsing file {key}: ...' and exits {exit_code} on this file at every run "
+            "(with skip_on_error it sends an error_msg event instead and goes on)."
         ),
-        fix="Check GetObject permission on the key (and kms:Decrypt for SSE-KMS objects), then run again.",
+        fix=("Allow s3:GetObject on the bucket's keys for the module's credentials, and kms:Decrypt on the "
+             "key when the objects are SSE-KMS encrypted (CloudTrail's option); then run again."),
         status=Status.ERROR,
-        exit_code=1,
     ),
 )

@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from diagnostics.decode.model import DecodeContext, DecodedEvent, FileProblem
+from diagnostics.decode.envelope import build_message, payload_for
+from diagnostics.decode.errors import classify_load_error, module_repr
+from diagnostics.decode.model import AWSLOGS_TYPES, DecodeContext, DecodedEvent, FileProblem
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding
 from diagnostics.ingest.fetch import FetchedFile, fetch_and_decode
@@ -45,7 +47,7 @@ from diagnostics.layout.module_walk import (
     WalkStopped,
     walk_module,
 )
-from diagnostics.layout.prefixes import BucketLayout
+from diagnostics.layout.prefixes import BucketLayout, Family
 from diagnostics.wazuh import ossec_log
 
 MAX_PENDING = 2000
@@ -211,11 +213,8 @@ class _Pass:
         stop: _Stop | None = None
         failed = False
         if fetched.error is not None:
-            message = f"Unknown error reading/parsing file {key}: {fetched.error}"
-            self.log.module_error(message)
             failed = True
-            stop = _Stop(1, self.finding("host.ingest_read_failed", "ingest.read",
-                                         {"key": key, "error": fetched.error}), key)
+            stop = self.download_failed(key, fetched.error)
         withheld = events_withheld(fetched)
         for item in fetched.items:
             if isinstance(item, DecodedEvent):
@@ -241,6 +240,25 @@ class _Pass:
             tally.add_would_delete(key)
         self.mark(classified, state)
         self.progress("file", key)
+
+    def download_failed(self, key: str, error: BaseException) -> _Stop | None:
+        """GetObject failed: ``get_log_file`` reports it like any load error (exit 1 for a ClientError), or
+        with skip_on_error sends an ``error_msg`` event and goes on."""
+        classified = classify_load_error(error, key)
+        finding = self.finding("host.ingest_read_failed", "ingest.read",
+                               {"key": key, "error": module_repr(error), "exit_code": classified.exit_code})
+        if not self.skip_on_error:
+            self.log.module_error(classified.message)
+            return _Stop(classified.exit_code, finding, key)
+        self.log.skipping_after_error(classified.message)
+        account = self.scope.scope.account if self.scope and self.layout.family is Family.AWSLOGS else None
+        message = build_message(self.bucket, key, self.decode.account_alias, None,
+                                account_id=account if self.bucket_type in AWSLOGS_TYPES else None,
+                                error_msg=classified.message)
+        self.tally.error_events += 1
+        self.send(EmittedEvent(message, key, payload_for(message)[len(MESSAGE_HEADER):]))
+        self.findings.append(finding)
+        return None
 
     def mark(self, classified: ClassifiedKey, state: IngestState) -> None:
         scope = self.mark_scope()

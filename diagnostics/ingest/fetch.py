@@ -21,8 +21,8 @@ class FetchedFile:
     items: tuple[DecodedEvent | FileProblem, ...] = ()
     bytes_read: int = 0
     cancelled: bool = False
-    error: str | None = None
-    """Our own failure to read it (network), distinct from the module's verdicts in ``items``."""
+    error: BaseException | None = None
+    """GetObject itself failed (AccessDenied, KMS, network): the module's ``get_log_file`` catches it too."""
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -37,8 +37,8 @@ def fetch_and_decode(client: Any, bucket: str, key: str, size: int, decode: Deco
         return FetchedFile(key, cancelled=True)
     try:
         stream = open_s3_object(client, bucket, key)
-    except Exception as error:  # reported per file; the commit loop decides what the module would do
-        return FetchedFile(key, error=str(error))
+    except Exception as error:  # the module's get_log_file catches everything here; so does the commit loop
+        return FetchedFile(key, error=error)
     counters = DecodeCounters()
     try:
         items = tuple(decode_object(stream, key, decode, cancel=cancel, counters=counters))
