@@ -131,7 +131,8 @@ def test_entity_bomb_is_never_expanded() -> None:
 
 def test_deep_nesting_is_bounded() -> None:
     document = read_tolerant("<a>" * 5000 + "</a>" * 5000)
-    assert document.first_fatal is not None and document.first_fatal.message == "XMLERR: Max recursion level reached"
+    assert document.first_fatal is not None
+    assert document.first_fatal.message == "XMLERR: Max recursion level reached"
 
 
 def test_missing_file_directory_and_special_file(tmp_path: Path) -> None:
