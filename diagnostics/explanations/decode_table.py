@@ -143,8 +143,8 @@ _SILENT: tuple[Explanation, ...] = (
                 "Check the producer if objects should not be empty.", status=Status.WARNING),
     Explanation("decode.custom_not_json", "{key} does not start with '{{': read as VPC flow fields",
                 "A custom bucket object whose first character is not '{{' is split on spaces into the 14 VPC "
-                "flow-log fields (the first character, '{first}', is consumed first, so the first row is "
-                "shifted); every line becomes an event with source 'vpc'.",
+                "flow-log fields; the module reads the first character ('{first}') before that, so the first "
+                "field of the first line loses it. Every line becomes an event with source 'vpc'.",
                 "Use type vpcflow for flow logs, or a <subscriber type=\"buckets\"> for other text.",
                 status=Status.WARNING),
     Explanation("decode.oversized_events", "{count} events of {key} exceed 65,535 bytes",
