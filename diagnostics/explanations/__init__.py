@@ -24,6 +24,7 @@ def _load() -> dict[str, Explanation]:
     from diagnostics.explanations import (
         access_table,
         config_table,
+        core_table,
         credentials_table,
         decode_table,
         host_table,
@@ -32,7 +33,7 @@ def _load() -> dict[str, Explanation]:
     )
 
     registry: dict[str, Explanation] = {}
-    for module in (config_table, credentials_table, access_table, layout_table, decode_table, host_table,
+    for module in (config_table, core_table, credentials_table, access_table, layout_table, decode_table, host_table,
                    log_table):
         for entry in module.ENTRIES:
             if entry.failure_id in registry:

@@ -1,0 +1,192 @@
+"""One bucket opened the way the module would open it, and the browse and preview calls made with it.
+
+The CLI's ``keys``/``preview``/``ingest`` and the app's Browse, Preview and Ingest screens all start here,
+so they resolve credentials, the caller account, the state and the classifier in exactly one way.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from diagnostics.context import DoctorContext
+from diagnostics.findings import Finding, Status
+from diagnostics.wazuh.wodle import Block, LoadedConfig, Wodle
+
+if TYPE_CHECKING:
+    from diagnostics.aws.clients import ClientSettings
+    from diagnostics.decode.model import DecodeContext, DecodedEvent, FileProblem, SendTotals
+    from diagnostics.layout.classify import ClassifiedKey, KeyClassifier
+    from diagnostics.layout.listing import ListedLevel
+    from diagnostics.layout.prefixes import BucketLayout
+    from diagnostics.wazuh.state_db import StateReader
+
+
+class BucketNotConfigured(LookupError):
+    """The named bucket is not in the configuration (the faces turn this into a usage message)."""
+
+
+@dataclass(frozen=True)
+class BucketSession:
+    """A configured bucket with a client built from the module's credentials and its classifier."""
+
+    block: Block
+    wodle: Wodle | None
+    context: DoctorContext
+    layout: BucketLayout
+    findings: tuple[Finding, ...]
+    """Credential and identity problems met while opening (empty when all went well)."""
+    caller_account: str | None = None
+    client: Any = field(default=None, repr=False, compare=False)
+    state: StateReader | None = field(default=None, repr=False, compare=False)
+    classifier: KeyClassifier | None = field(default=None, repr=False, compare=False)
+    aws_session: Any = field(default=None, repr=False, compare=False)
+    """The boto3 session (assumed role when configured) for other clients such as EC2; holds credentials."""
+    settings: ClientSettings | None = None
+
+    @property
+    def usable(self) -> bool:
+        """True when S3 calls can be made."""
+        return self.client is not None
+
+    @property
+    def start_prefix(self) -> str:
+        """Where browsing opens: the configured path (the level the module's check_bucket lists)."""
+        return self.layout.path.lstrip("/") if self.layout.path.startswith("/") else self.layout.path
+
+
+def find_block(config: LoadedConfig, bucket: str) -> tuple[Block, Wodle | None]:
+    """The bucket block named ``bucket`` and its wodle, or BucketNotConfigured listing the known ones."""
+    for wodle in config.wodles:
+        for block in wodle.blocks:
+            if block.kind == "bucket" and block.name == bucket:
+                return block, wodle
+    known = ", ".join(sorted({b.name for b in config.blocks if b.kind == "bucket" and b.name})) or "none"
+    raise BucketNotConfigured(f"bucket '{bucket}' is not configured in {config.path} (configured: {known})")
+
+
+def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None) -> BucketSession:
+    """Resolve credentials and identity as the module would and build the S3 client and classifier."""
+    from diagnostics.aws.clients import make_client
+    from diagnostics.aws.credentials import resolve_credentials
+    from diagnostics.aws.identity import check_identity
+    from diagnostics.checks import settings_for
+    from diagnostics.layout.classify import KeyClassifier
+    from diagnostics.layout.marker import parse_only_logs_after
+    from diagnostics.layout.prefixes import BucketLayout
+    from diagnostics.wazuh.state_db import StateReader
+
+    layout = BucketLayout.from_block(block)
+    credentials = resolve_credentials(block, context)
+    settings = settings_for(block, context, credentials.region)
+    identity = check_identity(credentials, block, context, settings)
+    problems = tuple(f for f in credentials.findings + identity.findings
+                     if f.status in (Status.ERROR, Status.WARNING))
+    if identity.session is None:
+        return BucketSession(block, wodle, context, layout, problems)
+    client = make_client(identity.session, "s3", settings)
+    if layout.bucket_type == "guardduty":
+        from diagnostics.layout.discovery import guardduty_is_native
+
+        try:
+            native = guardduty_is_native(client, layout.bucket, layout.path)
+        except Exception:
+            native = True
+        layout = BucketLayout.from_block(block, native_guardduty=native)
+    state = StateReader(context.state_db_path)
+    classifier = KeyClassifier(layout, profile=context.profile, today=context.clock().date(), state=state,
+                               only_logs_after=parse_only_logs_after(block.value("only_logs_after")),
+                               caller_account=identity.account_id)
+    return BucketSession(block, wodle, context, layout, problems, identity.account_id, client, state,
+                         classifier, identity.session, settings)
+
+
+@dataclass(frozen=True)
+class BrowsedLevel:
+    """One page of one level with each object's verdict for the module."""
+
+    level: ListedLevel
+    keys: tuple[ClassifiedKey, ...]
+
+
+def browse_level(session: BucketSession, prefix: str, *, continuation_token: str | None = None,
+                 cancel: threading.Event | None = None) -> BrowsedLevel:
+    """List one level (one request per page, Delimiter='/') and classify its objects."""
+    from diagnostics.layout.classify import classify_keys
+    from diagnostics.layout.listing import list_level
+
+    if session.client is None or session.classifier is None:
+        raise RuntimeError("the bucket session has no client; show its findings instead")
+    level = list_level(session.client, session.layout.bucket, prefix, continuation_token=continuation_token,
+                       cancel=cancel)
+    return BrowsedLevel(level, classify_keys(session.classifier, level.objects))
+
+
+def decode_context_for(block: Block, wodle: Wodle | None, context: DoctorContext,
+                       layout: BucketLayout, debug_level: int | None = None) -> DecodeContext:
+    """What the module knows when it decodes an object of this block."""
+    from diagnostics.decode.model import DecodeContext
+    from diagnostics.wazuh import ossec_log
+
+    discard = block.discard_regex
+    return DecodeContext(
+        bucket_type=layout.bucket_type, bucket=layout.bucket, path=layout.path,
+        account_alias=block.value("aws_account_alias") or "", profile=context.profile,
+        discard_field=discard.attributes.get("field") if discard else None,
+        discard_regex=discard.value if discard else None,
+        skip_on_error=wodle is not None and wodle.value("skip_on_error") == "yes",
+        run_title=ossec_log.RunTitle.for_bucket(block.value("aws_account_id"),
+                                                block.value("aws_account_alias")),
+        debug_level=context.debug_level if debug_level is None else debug_level)
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    """The first events of one object as the module would send them, and what is wrong with the file."""
+
+    key: str
+    events: tuple[DecodedEvent, ...]
+    problems: tuple[FileProblem, ...]
+    totals: SendTotals
+    findings: tuple[Finding, ...] = ()
+    """Problems opening the object (GetObject denied, KMS...), before any decoding."""
+
+
+def preview_object(session: BucketSession, key: str, *, limit: int = 50,
+                   cancel: threading.Event | None = None) -> PreviewResult:
+    """Stream and decode one object, stopping after ``limit`` events; never reads more than needed."""
+    from diagnostics.decode.model import DecodeCounters, DecodedEvent
+    from diagnostics.decode.registry import decode_object
+    from diagnostics.decode.streams import open_s3_object
+    from diagnostics.explanations import build_finding
+
+    counters = DecodeCounters()
+    if session.client is None:
+        return PreviewResult(key, (), (), counters.freeze(), session.findings)
+    try:
+        stream = open_s3_object(session.client, session.layout.bucket, key)
+    except Exception as error:
+        finding = build_finding("preview.get_object_failed", check_id="preview.get_object",
+                                target=f"s3://{session.layout.bucket}/{key}", profile=session.context.profile,
+                                values={"key": key, "bucket": session.layout.bucket, "error": str(error)},
+                                evidence=(f"GetObject s3://{session.layout.bucket}/{key}: {error}",))
+        return PreviewResult(key, (), (), counters.freeze(), (finding,))
+    events: list[DecodedEvent] = []
+    problems: list[FileProblem] = []
+    context = decode_context_for(session.block, session.wodle, session.context, session.layout)
+    try:
+        for item in decode_object(stream, key, context, limit=limit, cancel=cancel, counters=counters):
+            if isinstance(item, DecodedEvent):
+                events.append(item)
+            else:
+                problems.append(item)
+    finally:
+        stream.close()
+    return PreviewResult(key, tuple(events), tuple(problems), counters.freeze())
+
+
+def today_of(context: DoctorContext) -> date:
+    """The UTC date the module's first-run marker uses."""
+    return context.clock().date()

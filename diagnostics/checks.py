@@ -1,0 +1,207 @@
+"""Orchestration of the checks: which run for a block and in which order, so every face shows one story."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from diagnostics.context import DoctorContext
+from diagnostics.findings import Finding, Status, worst_status
+from diagnostics.wazuh.wodle import Block, LoadedConfig, Wodle
+
+if TYPE_CHECKING:
+    from diagnostics.aws.clients import ClientSettings
+    from diagnostics.aws.credentials import CredentialReport
+    from diagnostics.aws.identity import IdentityResult
+
+STEP_ORDER = ("config", "credentials", "identity", "access", "layout")
+"""The troubleshooting steps in the order an admin should walk them."""
+
+
+def prepare_context(context: DoctorContext) -> DoctorContext:
+    """Detect the Wazuh version and debug level from the home, so predictions follow that version."""
+    from diagnostics.wazuh.installation import detect_profile
+    from diagnostics.wazuh.internal_options import read_debug_level
+
+    profile = detect_profile(context.wazuh_home)
+    debug = read_debug_level(context.wazuh_home, profile=profile)
+    return context.with_changes(profile=profile, debug_level=debug.level)
+
+
+def installation_findings(context: DoctorContext) -> tuple[Finding, ...]:
+    """What the Wazuh home says: the version used for predictions and the debug level's meaning."""
+    from diagnostics.wazuh.internal_options import read_debug_level
+
+    version = Finding(
+        check_id="host.version",
+        status=Status.OK if context.profile.known else Status.WARNING,
+        target=str(context.wazuh_home),
+        title=f"Wazuh version {context.profile.label}",
+        evidence=(f"source: {context.profile.source}",),
+        explanation=("Exit codes and ossec.log lines below are predicted for this version."
+                     if context.profile.known else
+                     "Without an installation the predictions follow the newest 4.x module; older or newer "
+                     "versions report some failures differently (see each explanation)."),
+        fix="" if context.profile.known else "Run on the Wazuh manager or pass --wazuh-home DIR.",
+    )
+    return (version, *read_debug_level(context.wazuh_home, profile=context.profile).findings)
+
+
+def settings_for(block: Block, context: DoctorContext, region: str | None = None) -> ClientSettings:
+    """Client settings for a block: our --endpoint-url override, else its service/sts endpoints."""
+    from diagnostics.aws.clients import ClientSettings
+
+    return ClientSettings(endpoint_url=context.endpoint_url, service_endpoint=block.value("service_endpoint"),
+                          sts_endpoint=block.value("sts_endpoint"), region=region)
+
+
+@dataclass(frozen=True)
+class BlockReport:
+    """Every finding for one bucket, service or subscriber, in step order."""
+
+    block: Block
+    findings: tuple[Finding, ...]
+    credentials: CredentialReport | None = field(default=None, repr=False, compare=False)
+    identity: IdentityResult | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def status(self) -> Status:
+        """The worst status of the block's findings."""
+        return worst_status(self.findings)
+
+    def step(self, name: str) -> tuple[Finding, ...]:
+        """Findings of one step (``config``, ``credentials``, ``identity``, ``access``, ``layout``)."""
+        return tuple(finding for finding in self.findings if step_of(finding) == name)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The whole ``check`` run: configuration-wide findings and one report per block."""
+
+    context: DoctorContext
+    config: LoadedConfig
+    general: tuple[Finding, ...]
+    blocks: tuple[BlockReport, ...]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """All findings, general first."""
+        return self.general + tuple(f for report in self.blocks for f in report.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--format json`` document."""
+        return {
+            "config": self.config.path,
+            "wazuh_version": self.context.profile.label,
+            "debug_level": self.context.debug_level,
+            "findings": [finding.to_dict() for finding in self.findings],
+        }
+
+
+def step_of(finding: Finding) -> str:
+    """The troubleshooting step a finding belongs to, from its check id's first part."""
+    head = finding.check_id.split(".", 1)[0]
+    return {"host": "config", "aws": "credentials", "layout": "layout", "marker": "layout",
+            "state": "layout"}.get(head, head)
+
+
+def load_configuration(context: DoctorContext) -> tuple[LoadedConfig, tuple[Finding, ...]]:
+    """Read and validate ossec.conf; the findings include the loader's and the validators'."""
+    from diagnostics.wazuh.config_rules import validate
+    from diagnostics.wazuh.ossec_conf import load_config
+    from diagnostics.wazuh.regions import installed_regions
+
+    loaded = load_config(Path(context.config_path), now=context.now)
+    findings = loaded.findings + validate(loaded, context.profile, debug_level=context.debug_level,
+                                          now=context.now, regions=installed_regions(context.wazuh_home))
+    return loaded, findings
+
+
+def assign_to_blocks(findings: Iterable[Finding], blocks: tuple[Block, ...]
+                     ) -> tuple[tuple[Finding, ...], dict[str, tuple[Finding, ...]]]:
+    """Split configuration findings into general ones and per-block ones (by label and line)."""
+    general: list[Finding] = []
+    per_block: dict[str, list[Finding]] = {block.key: [] for block in blocks}
+    for finding in findings:
+        candidates = [b for b in blocks if b.label == finding.target]
+        if not candidates:
+            general.append(finding)
+            continue
+        line = finding.location.line if finding.location and finding.location.line else None
+        chosen = candidates[0]
+        if line is not None:
+            before = [b for b in candidates if (b.location.line or 0) <= line]
+            if before:
+                chosen = max(before, key=lambda b: b.location.line or 0)
+        per_block[chosen.key].append(finding)
+    return tuple(general), {key: tuple(items) for key, items in per_block.items()}
+
+
+def wodle_of(config: LoadedConfig, block: Block) -> Wodle | None:
+    """The wodle a block belongs to."""
+    for wodle in config.wodles:
+        if block in wodle.blocks:
+            return wodle
+    return None
+
+
+def check_block(block: Block, context: DoctorContext, config_findings: tuple[Finding, ...] = (),
+                *, cancel: threading.Event | None = None) -> BlockReport:
+    """credentials → identity → access → layout for one block, after its configuration findings."""
+    from diagnostics.aws.access import check_bucket_access
+    from diagnostics.aws.credentials import resolve_credentials
+    from diagnostics.aws.identity import check_identity
+
+    findings = list(config_findings)
+    credentials = resolve_credentials(block, context)
+    findings.extend(credentials.findings)
+    if cancel is not None and cancel.is_set():
+        return BlockReport(block, tuple(findings), credentials)
+    settings = settings_for(block, context, credentials.region)
+    identity = check_identity(credentials, block, context, settings)
+    findings.extend(identity.findings)
+    if block.kind == "bucket" and not (cancel is not None and cancel.is_set()):
+        findings.extend(check_bucket_access(identity.session, block, context, settings,
+                                            base_session=identity.base_session, principal=identity.arn))
+        findings.extend(_layout_findings(block, context, identity, settings, findings))
+    return BlockReport(block, tuple(findings), credentials, identity)
+
+
+def _layout_findings(block: Block, context: DoctorContext, identity: IdentityResult, settings: ClientSettings,
+                     so_far: list[Finding]) -> tuple[Finding, ...]:
+    """The layout and marker step, only when the bucket could be listed."""
+    try:
+        from diagnostics.layout.checks import check_layout
+    except ImportError:  # pragma: no cover - the layout step is optional until installed
+        return ()
+    listed = any(f.check_id == "access.list_prefix" and f.status is not Status.ERROR for f in so_far)
+    if identity.session is None or not listed:
+        return ()
+    from diagnostics.aws.clients import make_client
+    from diagnostics.wazuh.state_db import StateReader
+
+    client = make_client(identity.session, "s3", settings)
+    state = StateReader(context.state_db_path)
+    return tuple(check_layout(client, block, context, state, caller_account=identity.account_id))
+
+
+def run_checks(context: DoctorContext, *, bucket: str | None = None, cancel: threading.Event | None = None,
+               on_block: Callable[[BlockReport], None] | None = None) -> CheckReport:
+    """The ``check`` command: configuration, then every block (or the one named) in file order."""
+    loaded, config_findings = load_configuration(context)
+    general, per_block = assign_to_blocks(config_findings, loaded.blocks)
+    general = installation_findings(context) + general
+    reports: list[BlockReport] = []
+    for block in loaded.blocks:
+        if bucket is not None and bucket not in (block.name, block.block_type):
+            continue
+        if cancel is not None and cancel.is_set():
+            break
+        report = check_block(block, context, per_block.get(block.key, ()), cancel=cancel)
+        reports.append(report)
+        if on_block is not None:
+            on_block(report)
+    return CheckReport(context, loaded, general, tuple(reports))

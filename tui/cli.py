@@ -1,0 +1,104 @@
+"""Command-line entry point: argparse to commands; with no sub-command the app opens."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from diagnostics.findings import CommandExit
+
+DESCRIPTION = (
+    "Troubleshoot Wazuh's aws-s3 module: configuration, credentials, bucket access, key layouts, "
+    "decoded events and a debug ingestion pass. With no command, the interactive app opens."
+)
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH",
+                        help="ossec.conf to read (default: WAZUH_HOME/etc/ossec.conf)")
+    common.add_argument("--wazuh-home", metavar="DIR",
+                        help="Wazuh installation directory (default: $WAZUH_HOME or /var/ossec)")
+    common.add_argument("--endpoint-url", metavar="URL",
+                        help="send every AWS call to this endpoint (S3-compatible stores, tests)")
+    common.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser; kept in one function so the help text and tests share it."""
+    common = _common_options()
+    parser = argparse.ArgumentParser(prog="wazuh-aws-doctor", description=DESCRIPTION, parents=[common])
+    parser.add_argument("--demo", action="store_true",
+                        help="start an embedded S3 server seeded with samples (no AWS account needed)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", parents=[common], help="config, credentials, identity and access checks")
+    check.add_argument("--bucket", metavar="NAME", help="check only this bucket (or service type)")
+    check.add_argument("--verbose", "-v", action="store_true", help="show evidence for passing checks too")
+
+    explain = sub.add_parser("explain-log", parents=[common], help="annotate aws-s3 failures in ossec.log")
+    explain.add_argument("file", nargs="?", metavar="FILE",
+                         help="log file (default WAZUH_HOME/logs/ossec.log, '-' for stdin)")
+
+    keys = sub.add_parser("keys", parents=[common], help="list a bucket's keys as the module sees them")
+    keys.add_argument("--bucket", metavar="NAME", required=True)
+    keys.add_argument("--prefix", metavar="P", help="level to list (default: the configured prefix)")
+    keys.add_argument("--wodle-view", action="store_true",
+                      help="list the keys the module would consider, in its order, from its marker")
+    keys.add_argument("--limit", type=int, default=200, metavar="N", help="at most N keys (default 200)")
+
+    preview = sub.add_parser("preview", parents=[common], help="decode one object as the module would")
+    preview.add_argument("--bucket", metavar="NAME", required=True)
+    preview.add_argument("--key", metavar="KEY", required=True)
+    preview.add_argument("--limit", type=int, default=20, metavar="N", help="at most N events (default 20)")
+    preview.add_argument("--raw", action="store_true", help="show raw records instead of envelopes")
+
+    ingest = sub.add_parser("ingest", parents=[common], help="a debug-level ingestion pass with live log")
+    ingest.add_argument("--bucket", metavar="NAME", required=True)
+    ingest.add_argument("--debug", type=int, choices=(1, 2, 3), default=2, help="module debug level")
+    ingest.add_argument("--events-out", metavar="FILE", help="write events as JSON lines ('-' for stdout)")
+    ingest.add_argument("--envelopes", action="store_true",
+                        help="write plain envelopes instead of '1:Wazuh-AWS:' socket payloads")
+    ingest.add_argument("--state-dir", metavar="DIR", help="where our own state database lives")
+    ingest.add_argument("--reset", action="store_true", help="forget our state and start over")
+    ingest.add_argument("--from-wazuh-state", action="store_true",
+                        help="start from a read-only copy of the module's state database")
+    ingest.add_argument("--limit", type=int, metavar="N", help="stop after N files")
+    ingest.add_argument("--workers", type=int, default=4, metavar="N", help="read-ahead pool size")
+    ingest.add_argument("--real", action="store_true",
+                        help="run the installed module itself (advances its marker, sends real events)")
+    ingest.add_argument("--send", action="store_true",
+                        help="send events to Wazuh's queue socket (only where it exists)")
+    ingest.add_argument("--yes", action="store_true", help="do not ask before a real run")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments and run one command (or the app); returns the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from tui import commands
+
+    try:
+        if args.command is None:
+            return commands.open_app(args)
+        runner = {
+            "check": commands.run_check,
+            "explain-log": commands.run_explain_log,
+            "keys": commands.run_keys,
+            "preview": commands.run_preview,
+            "ingest": commands.run_ingest,
+        }[args.command]
+        return runner(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except commands.UsageProblem as problem:
+        print(f"wazuh-aws-doctor: {problem}", file=sys.stderr)
+        return int(CommandExit.USAGE)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""The headless commands: each builds a context, calls diagnostics, and renders text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from diagnostics.findings import CommandExit, Finding, exit_for
+from tui.render_text import render_finding, render_groups, summary_line, to_json, use_colour
+
+if TYPE_CHECKING:
+    from diagnostics.bucket_session import BucketSession
+    from diagnostics.context import DoctorContext
+
+
+class UsageProblem(Exception):
+    """A problem with what the user asked for (unknown bucket, missing file), reported in one line."""
+
+
+@contextmanager
+def command_context(args: argparse.Namespace) -> Iterator[DoctorContext]:
+    """The context for a command: the demo's when ``--demo``, else CLI > environment > defaults."""
+    from diagnostics.checks import prepare_context
+    from diagnostics.context import context_from_environment
+
+    if getattr(args, "demo", False):
+        from tui.demo import start_demo
+
+        demo = start_demo()
+        try:
+            yield prepare_context(demo.context)
+        finally:
+            demo.stop()
+        return
+    context = context_from_environment(args.config, args.wazuh_home, args.endpoint_url)
+    yield prepare_context(context)
+
+
+def open_app(args: argparse.Namespace) -> int:
+    """No sub-command: the Textual app (the demo starts inside it)."""
+    from diagnostics.checks import prepare_context
+    from diagnostics.context import context_from_environment
+    from tui.app import run_app
+
+    if args.demo:
+        from diagnostics.context import DoctorContext
+
+        return run_app(DoctorContext(), demo=True)
+    context = prepare_context(context_from_environment(args.config, args.wazuh_home, args.endpoint_url))
+    return run_app(context, demo=False)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``check``: config → credentials → identity → access → layout for every block (or one)."""
+    from diagnostics.checks import run_checks
+
+    with command_context(args) as context:
+        report = run_checks(context, bucket=args.bucket)
+    if args.bucket and not report.blocks:
+        raise UsageProblem(f"no bucket or service named '{args.bucket}' in {report.config.path}")
+    if args.format == "json":
+        print(to_json(report.to_dict()))
+    else:
+        groups: list[tuple[str, list[Finding]]] = [
+            (f"{report.config.path}  (Wazuh {context.profile.label}, debug level {context.debug_level})",
+             list(report.general))]
+        for block_report in report.blocks:
+            where = f"  {block_report.block.location}" if block_report.block.location else ""
+            groups.append((f"{block_report.block.label}{where}", list(block_report.findings)))
+        print(render_groups(groups, verbose=args.verbose))
+        print(summary_line(report.findings))
+    return int(exit_for(report.findings))
+
+
+def run_explain_log(args: argparse.Namespace) -> int:
+    """``explain-log``: annotate the aws-s3 lines of ossec.log (a file, or ``-`` for stdin)."""
+    from diagnostics.wazuh.log_explainer import explain_log, explain_log_file
+
+    with command_context(args) as context:
+        if args.file == "-":
+            report = explain_log(sys.stdin, context.profile, source="<stdin>")
+        else:
+            path = Path(args.file) if args.file else context.ossec_log_path
+            report = explain_log_file(path, context.profile)
+    findings = list(report.file_findings) + [annotation.finding for annotation in report.annotations]
+    if args.format == "json":
+        print(to_json(report.to_dict() if hasattr(report, "to_dict") else {
+            "source": report.source, "findings": [finding.to_dict() for finding in findings]}))
+        return int(exit_for(findings))
+    colour = use_colour(sys.stdout)
+    out: list[str] = [f"{report.source}: {report.counts.module_lines} aws-s3 lines in "
+                      f"{report.counts.total_lines}, {len(report.runs)} runs, {len(report.annotations)} "
+                      f"annotated (Wazuh {report.profile_label})", ""]
+    for finding in report.file_findings:
+        out.extend(render_finding(finding, colour=colour, verbose=True))
+    for annotation in report.annotations:
+        out.append(f"line {annotation.line}: {annotation.text}")
+        out.extend("  " + line for line in render_finding(annotation.finding, colour=colour, verbose=True))
+        out.append("")
+    print("\n".join(out))
+    return int(exit_for(findings))
+
+
+def _open_session(args: argparse.Namespace, context: DoctorContext) -> BucketSession:
+    """Open the named bucket as the module would, or raise UsageProblem naming the configured ones."""
+    from diagnostics.bucket_session import BucketNotConfigured, find_block, open_bucket
+    from diagnostics.checks import load_configuration
+
+    config, _ = load_configuration(context)
+    try:
+        block, wodle = find_block(config, args.bucket)
+    except BucketNotConfigured as missing:
+        raise UsageProblem(str(missing)) from None
+    return open_bucket(context, block, wodle)
+
+
+def _print_session_problems(session: BucketSession, stream: Any = sys.stderr) -> None:
+    for finding in session.findings:
+        for line in render_finding(finding, colour=use_colour(stream), verbose=True):
+            print(line, file=stream)
+
+
+def run_keys(args: argparse.Namespace) -> int:
+    """``keys``: one level (or the module's walk) with each key's size, age and verdict."""
+    import humanize
+
+    from diagnostics.bucket_session import browse_level
+    from diagnostics.layout.module_walk import module_view
+
+    with command_context(args) as context:
+        session = _open_session(args, context)
+        if not session.usable:
+            _print_session_problems(session)
+            return int(CommandExit.ERRORS)
+        rows: list[dict[str, Any]] = []
+        folders: tuple[str, ...] = ()
+        if args.wodle_view:
+            for classified in module_view(session.client, session.block, context, session.state,
+                                          caller_account=session.caller_account):
+                rows.append(_key_row(classified))
+                if len(rows) >= args.limit:
+                    break
+        else:
+            prefix = args.prefix if args.prefix is not None else session.start_prefix
+            browsed = browse_level(session, prefix)
+            folders = browsed.level.folders
+            rows = [_key_row(classified) for classified in browsed.keys[: args.limit]]
+        now = context.clock()
+    if args.format == "json":
+        print(to_json({"bucket": args.bucket, "folders": list(folders), "keys": rows}))
+        return 0
+    for folder in folders:
+        print(f"{'':>10}  {'':>14}  {'folder':<10} {folder}")
+    for row in rows:
+        age = humanize.naturaltime(now - row["_modified"]) if row["_modified"] else "-"
+        reason = f" ({row['reason']})" if row["reason"] else ""
+        print(f"{humanize.naturalsize(row['size'], binary=True):>10}  {age:>14}  {row['status']:<10} "
+              f"{row['key']}{reason}")
+    if not rows and not folders:
+        print("(nothing listed at this level)")
+    return 0
+
+
+def _key_row(classified: Any) -> dict[str, Any]:
+    listed = classified.object
+    modified = listed.last_modified if listed is not None else None
+    return {
+        "key": classified.key,
+        "size": listed.size if listed is not None else 0,
+        "last_modified": modified.isoformat() if modified else None,
+        "status": classified.verdict.value,
+        "reason": classified.reason.value if classified.reason else None,
+        "explanation": classified.explanation,
+        "module_line": classified.debug_line,
+        "_modified": modified,
+    }
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    """``preview``: the decoded events of one object, as the module would send them."""
+    from diagnostics.bucket_session import preview_object
+
+    with command_context(args) as context:
+        session = _open_session(args, context)
+        if not session.usable:
+            _print_session_problems(session)
+            return int(CommandExit.ERRORS)
+        result = preview_object(session, args.key, limit=args.limit)
+    findings = list(result.findings) + [problem.finding for problem in result.problems]
+    if args.format == "json":
+        for event in result.events:
+            print(json.dumps(event.raw_record) if args.raw else event.payload.split(":", 2)[2]
+                  if event.payload.startswith("1:Wazuh-AWS:") else event.payload)
+        for finding in findings:
+            print(json.dumps({"finding": finding.to_dict()}), file=sys.stderr)
+        return int(exit_for(findings))
+    colour = use_colour(sys.stdout)
+    for event in result.events:
+        flags = ["oversized"] if event.oversized else []
+        if event.discarded_by:
+            flags.append(f"discarded by {event.discarded_by}")
+        summary = event.summary
+        head = " | ".join(part for part in (summary.time, summary.source, summary.name, summary.user,
+                                            summary.source_ip) if part)
+        print(f"#{event.index} {head}{'  [' + ', '.join(flags) + ']' if flags else ''}")
+        print(json.dumps(event.raw_record if args.raw else event.message, indent=2, default=str))
+    totals = result.totals
+    print(f"\n{totals.records_read} records read, {totals.events_sent} would be sent, "
+          f"{totals.discarded} discarded by discard_regex, {sum(totals.dropped.values())} dropped silently"
+          + (f" ({', '.join(f'{n} {why}' for why, n in totals.dropped.items())})" if totals.dropped else ""))
+    for finding in findings:
+        print("\n".join(render_finding(finding, colour=colour, verbose=True)))
+    return int(exit_for(findings))
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    """``ingest``: the debug-level pass (ours by default, the installed module with ``--real``)."""
+    from tui.ingest_command import run_ingest_command
+
+    with command_context(args) as context:
+        if args.real:
+            return run_real(args, context)
+        session = _open_session(args, context)
+        if not session.usable:
+            _print_session_problems(session)
+            return int(CommandExit.ERRORS)
+        return run_ingest_command(args, context, session, threading.Event())
+
+
+def run_real(args: argparse.Namespace, context: DoctorContext) -> int:
+    """``ingest --real``: the installed module itself, after a plain warning."""
+    from tui.ingest_command import run_real_command
+
+    return run_real_command(args, context)

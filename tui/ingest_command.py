@@ -1,0 +1,165 @@
+"""The ``ingest`` command's face: live module-words log on stderr, events to a file, a closing summary."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.render_text import render_finding, to_json, use_colour
+
+if TYPE_CHECKING:
+    from diagnostics.bucket_session import BucketSession
+    from diagnostics.context import DoctorContext
+    from diagnostics.ingest.model import IngestSummary
+
+
+def _attach_stderr_log(debug_level: int) -> tuple[logging.Logger, logging.Handler]:
+    """Stream the pass's log lines to stderr in ossec.log format, attributed to their bucket."""
+    from diagnostics.ingest.log_format import LOGGER_NAME, OssecLogFormatter, level_for_debug
+
+    logger = logging.getLogger(LOGGER_NAME)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OssecLogFormatter(show_bucket=True))
+    logger.addHandler(handler)
+    logger.setLevel(level_for_debug(debug_level))
+    logger.propagate = False
+    return logger, handler
+
+
+def _sink_for(args: argparse.Namespace, context: DoctorContext) -> Any:
+    """Where events go: a JSON-lines file or stdout, optionally tee'd to Wazuh's queue socket."""
+    from diagnostics.ingest.sinks import JsonLinesSink, QueueSocketSink, TeeSink, queue_socket_path
+
+    sinks: list[Any] = []
+    if args.events_out == "-":
+        sinks.append(JsonLinesSink(sys.stdout, envelopes=args.envelopes))
+    elif args.events_out:
+        sinks.append(JsonLinesSink.to_path(Path(args.events_out), envelopes=args.envelopes))
+    else:
+        sinks.append(CountingSink())
+    if args.send:
+        sinks.append(QueueSocketSink(queue_socket_path(context.wazuh_home)))
+    return sinks[0] if len(sinks) == 1 else TeeSink(*sinks)
+
+
+class CountingSink:
+    """Counts events without keeping them: the pass's log and summary are the output."""
+
+    def __init__(self) -> None:
+        self.events = 0
+
+    def emit(self, event: Any) -> None:
+        self.events += 1
+
+    def file_done(self, key: str) -> None:
+        """Nothing to flush."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def run_ingest_command(args: argparse.Namespace, context: DoctorContext, session: BucketSession,
+                       cancel: threading.Event) -> int:
+    """Run our own pass for one bucket; the exit status is the module's exit code for the same walk."""
+    from diagnostics.ingest.engine import flow_logs_via_ec2, run_ingestion
+    from diagnostics.ingest.model import IngestRequest
+
+    flow_logs = None
+    if session.layout.bucket_type == "vpcflow" and session.aws_session is not None:
+        flow_logs = flow_logs_via_ec2(session.aws_session, session.settings)
+    request = IngestRequest(
+        context=context, block=session.block, client=session.client, wodle=session.wodle,
+        debug_level=args.debug, state_dir=Path(args.state_dir) if args.state_dir else None,
+        reset=args.reset, from_wazuh_state=args.from_wazuh_state, limit=args.limit, workers=args.workers,
+        caller_account=session.caller_account, flow_logs=flow_logs)
+    logger, handler = _attach_stderr_log(args.debug)
+    sink = _sink_for(args, context)
+    try:
+        summary = run_ingestion(request, sink=sink, cancel=cancel)
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    finally:
+        sink.close()
+        logger.removeHandler(handler)
+    _print_summary(args, summary)
+    return summary.exit_code
+
+
+def _print_summary(args: argparse.Namespace, summary: IngestSummary) -> None:
+    stream = sys.stdout if args.events_out != "-" else sys.stderr
+    if args.format == "json":
+        print(to_json(summary.to_dict()), file=stream)
+        return
+    skipped = ", ".join(f"{count} {reason}" for reason, count in summary.files_skipped.items()) or "none"
+    lines = [
+        "",
+        f"bucket {summary.bucket} ({summary.bucket_type}): {summary.files_found} files found, "
+        f"{summary.files_read} read, {summary.files_processed_before} already processed, "
+        f"{summary.files_skipped_total} skipped ({skipped}), {summary.files_failed} failed",
+        f"{summary.events} events ({summary.events_discarded} discarded, "
+        f"{summary.events_oversized} oversized, "
+        f"{summary.error_events} error events), {summary.bytes_read} bytes in {summary.duration_s:.2f} s "
+        f"({summary.events_per_second:,.0f} events/s)",
+        f"module exit code for this walk: {summary.exit_code}"
+        + (" (cancelled; the next pass resumes where this one stopped)" if summary.cancelled else "")
+        + (" (stopped by --limit)" if summary.limited else ""),
+    ]
+    if summary.never_read:
+        lines.append(f"{len(summary.never_read)} files below the marker will never be read by the module, "
+                     f"e.g. {summary.never_read[0]}")
+    if summary.would_delete:
+        lines.append(f"remove_from_bucket is set: the module would delete {len(summary.would_delete)} files; "
+                     "the doctor deleted none")
+    if summary.state_path:
+        lines.append(f"our state: {summary.state_path}")
+    print("\n".join(lines), file=stream)
+    for finding in summary.findings:
+        print("\n".join(render_finding(finding, colour=use_colour(stream), verbose=True)), file=stream)
+
+
+def run_real_command(args: argparse.Namespace, context: DoctorContext) -> int:
+    """Run the installed module for one bucket with live output, after saying what it changes."""
+    from diagnostics.bucket_session import BucketNotConfigured, find_block
+    from diagnostics.checks import load_configuration
+    from diagnostics.ingest.real_module import plan_real_run, run_real_module
+    from tui.commands import UsageProblem
+
+    config, _ = load_configuration(context)
+    try:
+        block, wodle = find_block(config, args.bucket)
+    except BucketNotConfigured as missing:
+        raise UsageProblem(str(missing)) from None
+    if wodle is None:
+        raise UsageProblem(f"bucket '{args.bucket}' has no enclosing wodle")
+    plan = plan_real_run(context, block, wodle, args.debug)
+    colour = use_colour(sys.stderr)
+    for finding in plan.findings:
+        print("\n".join(render_finding(finding, colour=colour, verbose=True)), file=sys.stderr)
+    print(f"command: {plan.display}", file=sys.stderr)
+    if not plan.ready:
+        return 2
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("refusing to run the real module without --yes (no terminal to ask)", file=sys.stderr)
+            return 2
+        answer = input("This advances the module's marker and sends real events. Run it? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            return 0
+    cancel = threading.Event()
+    try:
+        result = run_real_module(plan, context, on_line=lambda line: print(line, file=sys.stderr, flush=True),
+                                 cancel=cancel)
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    for finding in result.findings:
+        print("\n".join(render_finding(finding, colour=colour, verbose=True)), file=sys.stderr)
+    if result.ossec_log:
+        print("ossec.log would show:", file=sys.stderr)
+        print("\n".join("  " + line for line in result.ossec_log), file=sys.stderr)
+    return result.exit_code if result.exit_code is not None else 130

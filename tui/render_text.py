@@ -1,0 +1,80 @@
+"""Plain-text and JSON renderings of findings for the headless commands (aws-cli / httpie style)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from diagnostics.findings import Finding, Status
+
+_COLOURS = {
+    Status.OK: "\033[32m",
+    Status.SKIPPED: "\033[2m",
+    Status.WARNING: "\033[33m",
+    Status.ERROR: "\033[31m",
+}
+_RESET = "\033[0m"
+_BADGES = {Status.OK: "ok", Status.SKIPPED: "skip", Status.WARNING: "warn", Status.ERROR: "FAIL"}
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour only on a terminal and when NO_COLOR is not set."""
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def badge(status: Status, colour: bool) -> str:
+    """A fixed-width status badge such as ``[FAIL]``."""
+    text = f"[{_BADGES[status]:>4}]"
+    return f"{_COLOURS[status]}{text}{_RESET}" if colour else text
+
+
+def render_finding(finding: Finding, *, colour: bool, verbose: bool) -> list[str]:
+    """Lines for one finding; problems always show their explanation, fix and predicted log."""
+    where = f"  ({finding.location})" if finding.location else ""
+    lines = [f"{badge(finding.status, colour)} {finding.title}{where}"]
+    detailed = verbose or finding.status in (Status.WARNING, Status.ERROR)
+    if not detailed:
+        return lines
+    indent = "       "
+    for item in finding.evidence:
+        lines.append(f"{indent}evidence: {item}")
+    if finding.explanation:
+        lines.append(f"{indent}why:      {finding.explanation}")
+    if finding.fix:
+        lines.append(f"{indent}fix:      {finding.fix}")
+    if finding.wazuh_exit_code is not None:
+        lines.append(f"{indent}module exit code: {finding.wazuh_exit_code}")
+    if finding.ossec_log:
+        lines.append(f"{indent}ossec.log would show:")
+        lines.extend(f"{indent}  {log_line}" for log_line in finding.ossec_log)
+    return lines
+
+
+def render_groups(groups: Sequence[tuple[str, Sequence[Finding]]], *, stream: TextIO = sys.stdout,
+                  verbose: bool = False) -> str:
+    """A readable report: one heading per target group, then its findings."""
+    colour = use_colour(stream)
+    out: list[str] = []
+    for heading, findings in groups:
+        out.append(f"\033[1m{heading}\033[0m" if colour else heading)
+        for finding in findings:
+            out.extend(render_finding(finding, colour=colour, verbose=verbose))
+        out.append("")
+    return "\n".join(out)
+
+
+def summary_line(findings: Iterable[Finding]) -> str:
+    """``3 ok, 1 warning, 2 errors, 0 skipped``."""
+    counts = {status: 0 for status in Status}
+    for finding in findings:
+        counts[finding.status] += 1
+    return (f"{counts[Status.OK]} ok, {counts[Status.WARNING]} warnings, {counts[Status.ERROR]} errors, "
+            f"{counts[Status.SKIPPED]} skipped")
+
+
+def to_json(payload: Any) -> str:
+    """Stable, indented JSON for ``--format json``."""
+    return json.dumps(payload, indent=2, sort_keys=False, default=str)
