@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diagnostics.findings import Finding, SourceLocation, Status
 from diagnostics.wazuh.config_rules import validate
@@ -295,6 +297,48 @@ def test_block_rules(tmp_path: Path, block: str, check_id: str, message: str) ->
     assert findings, check_id
     assert message in text_of(findings[0])
     assert findings[0].location is not None and findings[0].location.line == 4
+
+
+def test_name_split_is_offered_as_details() -> None:
+    finding = next(item for item in findings_for("path_in_name.conf")
+                   if item.check_id == "config.name_has_path")
+    assert finding.details == {"suggested_name": "wazuh-demo-cloudtrail",
+                               "suggested_path": "AWSLogs/123456789012"}
+    url = next(item for item in findings_for("s3_url_name.conf") if item.check_id == "config.name_is_url")
+    assert url.details == {"suggested_name": "wazuh-demo-cloudtrail", "suggested_path": "trails"}
+
+
+def test_subscriber_without_queue_fails_in_argparse(tmp_path: Path) -> None:
+    block = ('<subscriber type="security_lake"><iam_role_arn>arn:aws:iam::123456789012:role/R</iam_role_arn>'
+             "<external_id>ext</external_id></subscriber>")
+    findings = findings_for(_wodle_config(tmp_path, "<interval>1d</interval>", block))
+    missing = next(item for item in findings if item.check_id == "config.argument_missing_value")
+    assert missing.wazuh_exit_code == 2 and "argument -q/--queue: expected one argument" in text_of(missing)
+
+
+TAGS = ["name", "path", "path_suffix", "aws_account_id", "aws_profile", "iam_role_arn", "iam_role_duration",
+        "only_logs_after", "regions", "aws_account_alias", "access_key", "secret_key", "sqs_name",
+        "external_id", "aws_log_groups", "remove_from_bucket", "aws_organization_id", "sts_endpoint"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(kind=st.sampled_from([("bucket", "cloudtrail"), ("bucket", "cisco_umbrella"), ("bucket", None),
+                             ("service", "inspector"), ("service", "cloudwatchlogs"),
+                             ("subscriber", "security_lake"), ("subscriber", "buckets")]),
+       values=st.dictionaries(st.sampled_from(TAGS), st.text(max_size=30), max_size=8),
+       regex=st.one_of(st.none(), st.tuples(st.text(max_size=20), st.text(max_size=10))),
+       debug=st.integers(-1, 5))
+def test_any_option_values_never_raise(kind: tuple[str, str | None], values: dict[str, str],
+                                       regex: tuple[str, str] | None, debug: int) -> None:
+    discard = Option("discard_regex", regex[0], 5, {"field": regex[1]}) if regex else None
+    block = Block(kind=kind[0], block_type=kind[1], location=SourceLocation("ossec.conf", 3),
+                  discard_regex=discard,
+                  options={tag: Option(tag, value, 4) for tag, value in values.items()})
+    wodle = Wodle(location=SourceLocation("ossec.conf", 2), blocks=(block,))
+    for version in (V4, V5, (4, 3, 0)):
+        loaded = LoadedConfig("ossec.conf", (wodle,))
+        for finding in validate(loaded, profile_for(version, "t"), debug_level=debug, now=NOW):
+            assert finding.check_id.startswith("config.")
 
 
 def test_no_wodle_and_plain_loaded_config() -> None:

@@ -60,12 +60,13 @@ class _ScriptChecker:
         self.findings: list[Finding] = []
 
     def add(self, rule: str, tag: str | None, values: dict[str, Any], exit_code: int | None = None,
-            lines: tuple[str, ...] = (), evidence: tuple[str, ...] = ()) -> None:
+            lines: tuple[str, ...] = (), evidence: tuple[str, ...] = (),
+            details: dict[str, Any] | None = None) -> None:
         location = self.block.line_of(tag) if tag else self.block.location
         self.findings.append(make_finding(
             f"config.{rule}", rule=rule, target=self.block.label, profile=self.ctx.profile, location=location,
             values={"block": self.block.label, "tag": tag or "", **values}, exit_code=exit_code,
-            ossec_lines=lines, evidence=evidence))
+            ossec_lines=lines, evidence=evidence, details=details))
 
     # --- argparse (exit 2) ---------------------------------------------------------------------------------
     def argument_errors(self) -> None:
@@ -98,11 +99,11 @@ class _ScriptChecker:
             path_tag = f" and <path>{path}</path>" if path else ""
             self.add("name_is_url", "name",
                      {**values, "suggested_name": bucket, "suggested_path_tag": path_tag},
-                     exit_code, lines, details_evidence(bucket, path))
+                     exit_code, lines, details_evidence(bucket, path), suggestion(bucket, path))
         elif "/" in name:
             bucket, _, path = name.strip("/").partition("/")
             self.add("name_has_path", "name", {**values, "suggested_name": bucket, "suggested_path": path},
-                     exit_code, lines, details_evidence(bucket, path))
+                     exit_code, lines, details_evidence(bucket, path), suggestion(bucket, path))
         else:
             self.add("bucket_name_invalid", "name", values, exit_code, lines)
 
@@ -193,6 +194,11 @@ class _ScriptChecker:
 def details_evidence(bucket: str, path: str) -> tuple[str, ...]:
     """The suggested split, stated as evidence."""
     return (f"suggested <name>: {bucket}", f"suggested <path>: {path or '(none)'}")
+
+
+def suggestion(bucket: str, path: str) -> dict[str, Any]:
+    """Machine-readable fix for faces that offer to rewrite the block: the name and path to use."""
+    return {"suggested_name": bucket, "suggested_path": path}
 
 
 def check_block(ctx: ValidationContext, block: Block) -> list[Finding]:
