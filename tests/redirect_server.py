@@ -17,7 +17,18 @@ from urllib.parse import parse_qs, urlsplit
 SIGNED_REGION = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/s3/aws4_request")
 KEY = "AWSLogs/123456789012/CloudTrail/eu-west-1/2024/01/01/trail.json.gz"
 KMS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-MODES = ("regional", "always_redirect", "throttle", "slowdown", "kms_denied")
+LIST_ERRORS = {
+    "throttle": (400, "ThrottlingException", "Rate exceeded"),
+    "slowdown": (503, "SlowDown", "Please reduce your request rate."),
+    "skewed": (
+        403,
+        "RequestTimeTooSkewed",
+        "The difference between the request time and the current time is too large.",
+    ),
+    "expired": (400, "ExpiredToken", "The provided token has expired."),
+}
+"""Modes whose bucket listing fails with that (status, code, message)."""
+MODES = ("regional", "always_redirect", "kms_denied", *LIST_ERRORS)
 
 
 def _error_xml(code: str, message: str, extra: str = "") -> bytes:
@@ -98,11 +109,9 @@ class _Handler(BaseHTTPRequestHandler):
                 region_header,
             )
             return
-        if "list-type" in query and server.mode == "throttle":
-            self._send(400, _error_xml("ThrottlingException", "Rate exceeded"))
-            return
-        if "list-type" in query and server.mode == "slowdown":
-            self._send(503, _error_xml("SlowDown", "Please reduce your request rate."))
+        if "list-type" in query and server.mode in LIST_ERRORS:
+            status, code, message = LIST_ERRORS[server.mode]
+            self._send(status, _error_xml(code, message))
             return
         if not key and "list-type" in query:
             body = _listing_xml(bucket, query.get("prefix", ""), query.get("delimiter", ""))
@@ -143,7 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
 def fake_s3(bucket: str, region: str = "eu-west-1", mode: str = "regional") -> Iterator[FakeS3]:
     """Serve the fake bucket on 127.0.0.1 (free port) for the duration of the block."""
     server = FakeS3(bucket, region, mode)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield server

@@ -397,3 +397,35 @@ def test_non_bucket_blocks_are_skipped(kind: str) -> None:
     block = Block(kind, "cloudwatchlogs", SourceLocation("/var/ossec/etc/ossec.conf", 3))
     findings = check_bucket_access(session_for(), block, context(), settings("http://127.0.0.1:9"))
     assert [finding.failure_id for finding in findings] == ["access.skipped"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "failure_id", "exit_code", "last_line"),
+    [
+        (
+            "skewed",
+            "access.clock_skewed",
+            19,
+            "The server datetime and datetime of the AWS environment differ",
+        ),
+        ("expired", "access.expired_token", 1, "Unknown error."),
+    ],
+)
+def test_list_errors_the_module_singles_out_or_not(
+    mode: str, failure_id: str, exit_code: int, last_line: str
+) -> None:
+    with fake_s3("eu-logs", region="us-east-1", mode=mode) as server:
+        findings = check_bucket_access(
+            session_for(), make_block(name="eu-logs"), context(), settings(endpoint_of(server))
+        )
+    listing = step(findings, "access.list_prefix")
+    assert listing.failure_id == failure_id and listing.wazuh_exit_code == exit_code
+    assert listing.ossec_log[-1] == f"{STAMP} WARNING: Bucket:  -  {last_line}"
+
+
+def test_missing_session_is_skipped() -> None:
+    findings = check_bucket_access(
+        None, make_block(name="wazuh-trail"), context(), settings("http://127.0.0.1:9")
+    )
+    assert [finding.failure_id for finding in findings] == ["access.skipped"]
+    assert "AssumeRole" in findings[0].title

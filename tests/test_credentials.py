@@ -329,3 +329,17 @@ def test_files_are_listed_with_their_sections(home: Path) -> None:
     listed = next(f for f in report.findings if f.failure_id == "credentials.files_read")
     assert listed.evidence == ("[default] line 1", "[wazuh] line 5")
     assert listed.details["profiles"] == ["default", "wazuh"]
+
+
+def test_aws_profile_variable_selects_the_profile_without_aws_profile(home: Path) -> None:
+    write(
+        home / ".aws" / "credentials",
+        credentials_text("default") + credentials_text("fromenv", "AKIAFROMENV000000077"),
+    )
+    report = resolve_credentials(
+        make_block(name="trail"),
+        context_for(home, environ={**QUIET, "AWS_PROFILE": "fromenv"}),
+        other_homes=[],
+    )
+    assert report.profile_name == "fromenv" and report.masked_key_id == "AKIA****0077"
+    assert by_failure(report, "credentials.profile_from_environment").status is Status.WARNING

@@ -198,3 +198,41 @@ def test_skipped_without_credentials(clean_aws_env: Path) -> None:
     result = check_identity(report, block, context, ClientSettings(endpoint_url="http://127.0.0.1:9"))
     assert [finding.failure_id for finding in result.findings] == ["identity.skipped"]
     assert result.session is None
+
+
+def test_wrong_secret_at_sts_is_signature_mismatch(moto: str, clean_aws_env: Path) -> None:
+    key = create_user(moto, "wazuh", ["sts:GetCallerIdentity"])
+    enable_auth(moto)
+    profile_home(clean_aws_env, {"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": "z" * 40})
+    result = run(clean_aws_env, moto, make_block("waf", name="logs", aws_profile="wazuh"))
+    caller = by_check(result, "identity.caller")
+    assert caller.failure_id == "identity.signature_mismatch" and caller.wazuh_exit_code == 12
+    assert "SignatureDoesNotMatch" in caller.ossec_log[-1]
+
+
+def test_unreachable_sts_for_a_service_is_exit_12(clean_aws_env: Path) -> None:
+    profile_home(clean_aws_env, {"AccessKeyId": "AKIAEXAMPLE000000001", "SecretAccessKey": "y" * 40})
+    block = Block(
+        "service",
+        "cloudwatchlogs",
+        SourceLocation("/var/ossec/etc/ossec.conf", 3),
+        {"aws_profile": Option("aws_profile", "wazuh", 4)},
+    )
+    result = run(clean_aws_env, "http://127.0.0.1:9", block)
+    caller = by_check(result, "identity.caller")
+    assert caller.failure_id == "identity.sts_unreachable" and caller.wazuh_exit_code == 12
+    assert caller.ossec_log[-1].endswith(
+        'WARNING: Service: cloudwatchlogs  -  Could not connect to the endpoint URL: "http://127.0.0.1:9/"'
+    )
+    assert "identity.clock" not in [finding.check_id for finding in result.findings]
+
+
+def test_an_earlier_exit_is_not_predicted_twice(moto: str, clean_aws_env: Path) -> None:
+    enable_auth(moto)
+    profile_home(clean_aws_env, {"AccessKeyId": "AKIANOTKNOWN00000000", "SecretAccessKey": "x" * 40})
+    (clean_aws_env / ".aws" / "config").write_text("[profile other]\nregion = us-east-1\n")
+    result = run(clean_aws_env, moto, make_block("custom", name="logs", aws_profile="wazuh"))
+    caller = by_check(result, "identity.caller")
+    assert caller.failure_id == "identity.invalid_token" and caller.wazuh_exit_code is None
+    assert caller.ossec_log == () and any("stops earlier (exit 23)" in line for line in caller.evidence)
+    assert result.module_exit_code == 23

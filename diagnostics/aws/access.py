@@ -100,20 +100,24 @@ class _Chain:
         return finding
 
 
-def check_bucket_access(session: boto3.session.Session, block: Block, context: DoctorContext,
+def check_bucket_access(session: boto3.session.Session | None, block: Block, context: DoctorContext,
                         settings: ClientSettings, *, base_session: boto3.session.Session | None = None,
                         principal: str | None = None, max_pages: int = MAX_LIST_PAGES,
-                        module_max_attempts: int = MODULE_MAX_ATTEMPTS) -> tuple[Finding, ...]:
+                        module_max_attempts: int = MODULE_MAX_ATTEMPTS,
+                        stopped_with: int | None = None) -> tuple[Finding, ...]:
     """Run the chain for one bucket block with ``session`` (the assumed-role one when configured).
 
     ``base_session`` is used for the sts:GetCallerIdentity extra (the module never uses the role for it);
     ``principal`` names the caller in explanations (an ARN from the identity check);
-    ``module_max_attempts`` is the profile's max_attempts, which shows in the module's error texts.
+    ``module_max_attempts`` is the profile's max_attempts, which shows in the module's error texts;
+    ``stopped_with`` is the exit of an earlier stage (``IdentityResult.module_exit_code``), after which
+    nothing here is predicted again.
     """
-    predictor = Predictor(block, context)
+    predictor = Predictor(block, context, stopped_with=stopped_with)
     bucket = block.name
-    if block.kind != "bucket" or not bucket:
-        reason = "not a bucket block" if block.kind != "bucket" else "the block has no <name>"
+    if block.kind != "bucket" or not bucket or session is None:
+        reason = ("not a bucket block" if block.kind != "bucket" else "the block has no <name>" if not bucket
+                  else "no working session (the credentials or AssumeRole failed)")
         return (predictor.finding("access.skipped", check_id="access.head_bucket",
                                   values={"reason": reason}),)
     credentials = session.get_credentials()

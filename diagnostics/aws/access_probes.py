@@ -134,6 +134,8 @@ def forbidden_followups(s3: Any, bucket: str) -> tuple[str, list[CallOutcome]]:
     for outcome in outcomes:
         if outcome.kind == "client_error" and outcome.code and not outcome.code.isdigit():
             return outcome.code, outcomes
+    if any(outcome.ok for outcome in outcomes):
+        return "no error: only HeadBucket is refused", outcomes
     return "403", outcomes
 
 

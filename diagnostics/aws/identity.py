@@ -58,6 +58,8 @@ class IdentityResult:
     assumed_role_arn: str | None = None
     clock_skew_seconds: float | None = None
     """Host clock minus AWS's clock, from the STS ``Date`` header; positive means the host is ahead."""
+    module_exit_code: int | None = None
+    """The exit the module reaches at or before this stage (credentials, AssumeRole, GetCallerIdentity)."""
     session: boto3.session.Session | None = field(default=None, repr=False, compare=False)
     """The assumed-role session when iam_role_arn is set and works, else the base session; None on failure."""
     base_session: boto3.session.Session | None = field(default=None, repr=False, compare=False)
@@ -67,7 +69,7 @@ class IdentityResult:
         return {
             "account_id": self.account_id, "arn": self.arn, "partition": self.partition,
             "masked_user_id": self.masked_user_id, "assumed_role_arn": self.assumed_role_arn,
-            "clock_skew_seconds": self.clock_skew_seconds,
+            "clock_skew_seconds": self.clock_skew_seconds, "module_exit_code": self.module_exit_code,
             "findings": [finding.to_dict() for finding in self.findings],
         }
 
@@ -124,14 +126,17 @@ def check_identity(report: CredentialReport, block: Block, context: DoctorContex
                    *, local_clock: Callable[[], datetime] | None = None) -> IdentityResult:
     """GetCallerIdentity (base credentials), AssumeRole when configured, and the clock skew.
 
-    ``local_clock`` is the host clock to compare with AWS's (default: the real UTC time).
+    Predictions continue from ``report.module_exit_code``: when the module already stopped while setting
+    up credentials, these findings say so instead of predicting a second exit. ``local_clock`` is the host
+    clock to compare with AWS's (default: the real UTC time).
     """
     from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
 
-    predictor = Predictor(block, context)
+    predictor = Predictor(block, context, stopped_with=report.module_exit_code)
     base_session = report.session()
     if base_session is None or report.inputs is None:
-        return IdentityResult(findings=(predictor.finding("identity.skipped", check_id="identity.caller"),))
+        return IdentityResult(findings=(predictor.finding("identity.skipped", check_id="identity.caller"),),
+                              module_exit_code=report.module_exit_code)
     clock = local_clock or (lambda: datetime.now(timezone.utc))
     required = needs_caller_identity(block)
     key_id = report.masked_key_id or "(unknown)"
@@ -188,6 +193,7 @@ def check_identity(report: CredentialReport, block: Block, context: DoctorContex
             values={"arn": arn, "account": identity.get("Account", ""), "partition": _partition(arn) or "",
                     "user_id": mask_user_id(identity.get("UserId"))}))
 
+    stopped_with = predictor.stopped_with
     skew: float | None = None
     if server_date is not None:
         clock_result, skew = clock_finding(predictor, server_date, clock())
@@ -198,7 +204,7 @@ def check_identity(report: CredentialReport, block: Block, context: DoctorContex
         findings=tuple(findings), account_id=identity.get("Account"), arn=arn_text,
         partition=_partition(arn_text),
         masked_user_id=mask_user_id(identity.get("UserId")) or None, assumed_role_arn=assumed_arn,
-        clock_skew_seconds=skew, session=session, base_session=base_session)
+        clock_skew_seconds=skew, module_exit_code=stopped_with, session=session, base_session=base_session)
 
 
 def _assume_role(predictor: Predictor, report: CredentialReport, block: Block, settings: ClientSettings,

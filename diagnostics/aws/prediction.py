@@ -47,11 +47,11 @@ def preamble(block: Block) -> tuple[tuple[str, str], ...]:
 class Predictor:
     """Builds a block's findings in module order, predicting the exit only for the first failure."""
 
-    def __init__(self, block: Block, context: DoctorContext) -> None:
+    def __init__(self, block: Block, context: DoctorContext, stopped_with: int | None = None) -> None:
         self.block = block
         self.context = context
-        self.stopped_with: int | None = None
-        """Exit code of the first predicted failure; later failures are not reached by the module."""
+        self.stopped_with = stopped_with
+        """Exit of the first predicted failure (maybe of an earlier stage); later failures are not reached."""
 
     @property
     def target(self) -> str:
