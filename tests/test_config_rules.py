@@ -290,6 +290,10 @@ def test_subscriber_needs_4_7(tmp_path: Path) -> None:
     ('<bucket type="cloudtrail"><name>wazuh-demo-cloudtrail</name>'
      '<discard_regex field="userIdentity.accountId">^\\d{12}$</discard_regex></bucket>',
      "config.value_mangled", "reaches the module as '^d{12}$'"),
+    ('<bucket type="cloudtrail"><name>wazuh-demo-cloudtrail</name><aws_profile>-prod</aws_profile></bucket>',
+     "config.value_looks_like_flag", "argument -p/--aws_profile: expected one argument"),
+    ('<bucket type="cloudtrail"><name>wazuh-demo-cloudtrail</name><regions>us-east-1, eu-west-1</regions>'
+     "</bucket>", "config.value_split", "the module never quotes <regions>"),
 ])
 def test_block_rules(tmp_path: Path, block: str, check_id: str, message: str) -> None:
     path = _wodle_config(tmp_path, "<interval>1d</interval>", block)

@@ -237,9 +237,12 @@ _SCRIPT: tuple[Explanation, ...] = (
     Explanation("config.value_split", "<{tag}> '{value}' contains a space: Wazuh {version} splits it",
                 "wm_exec splits the command line on spaces, and this version passes <{tag}> unquoted, so the "
                 "script receives extra words and stops with 'unrecognized arguments' (exit 2).",
-                "Remove the space (S3 prefixes and profile names rarely need one), or upgrade to 5.0, which "
-                "quotes profile, alias, path, path_suffix and discard options.", exit_code=2,
-                script_message="unrecognized arguments: {extra}"),
+                "Remove the space{remedy}.", exit_code=2, script_message="unrecognized arguments: {extra}"),
+    Explanation("config.value_looks_like_flag", "<{tag}> '{value}' starts with '-'",
+                _ARGPARSE + " argparse takes a word starting with '-' for an option, so {flag} is left "
+                "without its value ('expected one argument').",
+                "Use a value that does not start with '-' (rename the profile, alias or prefix).",
+                exit_code=2, script_message="argument {flag}: expected one argument"),
     Explanation("config.value_mangled", "<{tag}> reaches the module as '{received}', not '{value}'",
                 "wm_exec treats double quotes and backslashes in the command line as quoting and escapes, so "
                 "they disappear from unquoted values before the script sees them.",

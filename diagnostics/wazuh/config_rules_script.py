@@ -75,7 +75,8 @@ class _ScriptChecker:
             exit_code, lines = argparse_failure(self.ctx, self.block, error.message)
             if error.kind == "unrecognized":
                 for tag, value in split_tags or [("", error.value)]:
-                    split = {"value": value, "extra": error.value, "version": self.ctx.profile.label}
+                    split = {"value": value, "extra": error.value, "version": self.ctx.profile.label,
+                             "remedy": self.split_remedy(tag)}
                     self.add("value_split", tag or None, split, exit_code, lines)
                 continue
             assert error.flag is not None
@@ -83,12 +84,22 @@ class _ScriptChecker:
             tag = DEST_TAGS.get(dest, dest)
             values: dict[str, Any] = {"value": error.value, "flag": error.flag.strings[-1],
                       "message": error.message.split(": ", 1)[-1], "limit": self.ctx.role_duration_limit}
-            if error.kind == "missing":
+            configured = self.block.value(tag) if tag != "discard_regex" else None
+            if error.kind == "missing" and configured and configured.lstrip().startswith("-"):
+                self.add("value_looks_like_flag", tag, {**values, "value": configured}, exit_code, lines)
+            elif error.kind == "missing":
                 self.add("argument_missing_value", tag, values, exit_code, lines)
             elif dest == "bucket":
                 self.bucket_name(error, values, exit_code, lines)
             else:
                 self.add(INVALID_RULES.get(dest, "bucket_name_invalid"), tag, values, exit_code, lines)
+
+    def split_remedy(self, tag: str) -> str:
+        """How to avoid the split: only some values are quoted, and only from 5.0 on."""
+        if tag in QUOTED_TAGS and not self.ctx.profile.quotes_arguments:
+            return (" (S3 prefixes and profile names rarely need one), or upgrade to 5.0, which quotes "
+                    "this value")
+        return f": the module never quotes <{tag}>" if tag else ""
 
     def bucket_name(self, error: ArgumentError, values: dict[str, Any], exit_code: int,
                     lines: tuple[str, ...]) -> None:
