@@ -252,6 +252,7 @@ def test_subscriber_needs_4_7(tmp_path: Path) -> None:
     unsupported = next(item for item in findings if item.check_id == "config.subscriber_unsupported")
     assert "No such tag 'subscriber' at module 'aws-s3'." in unsupported.ossec_log[0]
     assert "config.no_blocks" in [finding.check_id for finding in findings]
+    assert "config.block_ok" not in [finding.check_id for finding in findings]
 
 
 @pytest.mark.parametrize(("block", "check_id", "message"), [

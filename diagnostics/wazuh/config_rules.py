@@ -36,6 +36,8 @@ def _block_ok(ctx: ValidationContext, block: Block) -> Finding:
 
 
 def _block_findings(ctx: ValidationContext, loaded: LoadedConfig, block: Block) -> list[Finding]:
+    if block.kind == "subscriber" and not ctx.profile.has_subscribers:
+        return []  # the wodle-level finding already says this release rejects the tag
     source = block_source(loaded, ctx.wodle, block)
     findings = config_rules_parser.check_block(ctx, block, source)
     legacy_without_name = source.legacy and not block.value("name")
