@@ -70,6 +70,11 @@ _LAUNCHING = re.compile(r"^Launching S3 (?:Subscriber )?Command:\s*(?P<command>.
 _MARKER_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
 _TIMESTAMP_DATE = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
 _EXCEPTION_LINE = re.compile(r"^(?!(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):)[A-Za-z_][\w.]*(?::\s.*|:)?$")
+_C_HINT = re.compile(
+    r"^(?:Bucket:|Service:|Subscriber:|Executing |Launching |Module AWS|Starting fetching|Fetching logs"
+    r"|Interval overtaken|No AWS buckets|Sleeping until|Internal error|Can't connect|Couldn't save"
+    r"|Create argument|No buckets, services)|Deprecated tag <|at module 'aws-s3'")
+"""Cheap test run first: only messages starting like a wm_aws.c message can be one."""
 _TRACEBACK_CONTINUATION = ("During handling of the above exception", "The above exception was the direct")
 
 
@@ -254,6 +259,8 @@ class _Explainer:
     @staticmethod
     def _is_c_message(line: LogLine) -> bool:
         message = line.message.strip()
+        if not _C_HINT.search(message):
+            return False
         return (parse_title(message) is not None or parse_executing(message) is not None
                 or _LAUNCHING.match(message) is not None
                 or classify_c_message(message, line.level) is not None)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,7 +95,9 @@ _SECRET_ASSIGNMENT = re.compile(
     r"sessiontoken|secret_key)[\"']?\s*[:=]\s*[\"']?)([^\s\"',;}]+)", re.IGNORECASE)
 _SECRET_TAG = re.compile(r"(<secret_key>)([^<]*)(</secret_key>)")
 _ACCESS_TAG = re.compile(r"(<access_key>)([^<]*)(</access_key>)")
-_SECRET_SHAPE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_SECRET_SHAPE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40,}=*")
+"""Maximal base64-ish runs (linear to scan); only runs of exactly 40 characters are secret-shaped."""
+_SECRET_WORDS = re.compile(r"secret|token|--access_key|<access_key>|AKIA|ASIA|(?<!\S)-[ak]\s", re.IGNORECASE)
 SECRET_MASK = "****"
 
 
@@ -150,18 +151,20 @@ def mask_secrets(text: str) -> tuple[str, tuple[str, ...]]:
         return mask_key_id(match.group(0))
 
     def drop_shaped(match: re.Match[str]) -> str:
-        if not _looks_like_secret(match.group(0)):
+        if len(match.group(0)) != 40 or not _looks_like_secret(match.group(0)):
             return match.group(0)
         found.append("secret key")
         return SECRET_MASK
 
-    text = _SECRET_FLAG.sub(drop_flag, text)
-    text = _ACCESS_FLAG.sub(mask_flag, text)
-    text = _SECRET_TAG.sub(drop_tag, text)
-    text = _ACCESS_TAG.sub(mask_tag, text)
-    text = _SECRET_ASSIGNMENT.sub(drop_assignment, text)
-    text = _KEY_ID.sub(mask_key, text)
-    text = _SECRET_SHAPE.sub(drop_shaped, text)
+    if _SECRET_WORDS.search(text):
+        text = _SECRET_FLAG.sub(drop_flag, text)
+        text = _ACCESS_FLAG.sub(mask_flag, text)
+        text = _SECRET_TAG.sub(drop_tag, text)
+        text = _ACCESS_TAG.sub(mask_tag, text)
+        text = _SECRET_ASSIGNMENT.sub(drop_assignment, text)
+        text = _KEY_ID.sub(mask_key, text)
+    if len(text) >= 40:
+        text = _SECRET_SHAPE.sub(drop_shaped, text)
     return text, tuple(dict.fromkeys(found))
 
 
@@ -283,10 +286,7 @@ class LaunchCommand:
 
 def parse_command(command: str) -> LaunchCommand:
     """Split an already-masked command line into options; tolerant of unbalanced quotes."""
-    try:
-        argv = shlex.split(command)
-    except ValueError:
-        argv = command.split()
+    argv = [_unquote(token) for token in _TOKEN.findall(command)]
     options: list[tuple[str, str | None]] = []
     stray: list[str] = []
     index = 1 if argv and not argv[0].startswith("-") else 0
@@ -308,6 +308,23 @@ def parse_command(command: str) -> LaunchCommand:
             stray.append(token)
         index += 1
     return LaunchCommand(tuple(argv), tuple(options), tuple(stray))
+
+
+_TOKEN = re.compile(r"(?:\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s\"']+|[\"'])+")
+"""Shell-like words: quoted spans (5.0 quotes values) glued to bare text; a stray quote is kept as text."""
+
+
+def _unquote(token: str) -> str:
+    """Remove the quotes of a shell word and the backslash escapes inside double quotes."""
+    out: list[str] = []
+    for part in re.findall(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\"']+|[\"']", token):
+        if len(part) >= 2 and part[0] == part[-1] == '"':
+            out.append(re.sub(r"\\(.)", r"\1", part[1:-1]))
+        elif len(part) >= 2 and part[0] == part[-1] == "'":
+            out.append(part[1:-1])
+        else:
+            out.append(part)
+    return "".join(out)
 
 
 def _is_flag(token: str) -> bool:

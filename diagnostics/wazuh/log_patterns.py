@@ -27,8 +27,16 @@ class Recognised:
 Pattern = tuple["re.Pattern[str]", str]
 
 
-def _compile(rows: tuple[tuple[str, str], ...], flags: int = 0) -> tuple[Pattern, ...]:
-    return tuple((re.compile(regex, flags), failure_id) for regex, failure_id in rows)
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _compile(rows: tuple[tuple[str, str], ...]) -> tuple[Pattern, ...]:
+    return tuple((re.compile(regex), failure_id) for regex, failure_id in rows)
+
+
+def _any_of(patterns: tuple[Pattern, ...]) -> re.Pattern[str]:
+    """One alternation of a list (names dropped), so lines that match nothing cost a single search."""
+    return re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', regex.pattern)})" for regex, _ in patterns))
 
 
 C_MESSAGES = _compile((
@@ -165,7 +173,14 @@ def _values(match: re.Match[str], text: str) -> dict[str, str]:
     return values
 
 
-def _first(patterns: tuple[Pattern, ...], text: str) -> Recognised | None:
+_ANY_C_MESSAGE = _any_of(C_MESSAGES)
+_ANY_SCRIPT_LINE = _any_of(SCRIPT_LINES)
+_ANY_CAUSE = _any_of(CAUSES)
+
+
+def _first(patterns: tuple[Pattern, ...], any_of: re.Pattern[str], text: str) -> Recognised | None:
+    if any_of.search(text) is None:
+        return None
     for regex, failure_id in patterns:
         match = regex.search(text)
         if match:
@@ -193,7 +208,7 @@ def classify_cause(text: str) -> Recognised | None:
             cleaned = exception.group("inner")
             continue
         break
-    found = _first(CAUSES, cleaned)
+    found = _first(CAUSES, _ANY_CAUSE, cleaned)
     if found is None:
         unexpected = _UNEXPECTED_ERROR.match(cleaned)
         if unexpected and unexpected.group("inner"):
@@ -211,7 +226,7 @@ def classify_script_line(text: str) -> Recognised | None:
         if cleaned.startswith(prefix):
             cleaned = cleaned[len(prefix):]
             break
-    found = _first(SCRIPT_LINES, cleaned)
+    found = _first(SCRIPT_LINES, _ANY_SCRIPT_LINE, cleaned)
     if found is not None:
         return found
     for marker in ("+++ Error: ", "+++ Unexpected error: "):
@@ -222,7 +237,7 @@ def classify_script_line(text: str) -> Recognised | None:
 
 def classify_c_message(message: str, level: str | None) -> Recognised | None:
     """A C-side (wm_aws.c or the XML parser) message, without its run title."""
-    found = _first(C_MESSAGES, message)
+    found = _first(C_MESSAGES, _ANY_C_MESSAGE, message)
     if found is not None:
         return found
     if "at module 'aws-s3'" in message and level in C_LEVEL_FALLBACKS:
