@@ -14,22 +14,25 @@ DESCRIPTION = (
 )
 
 
-def _common_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
+    """The options every command takes; sub-commands suppress defaults so values given before them stay."""
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS if suppress else None)
     common.add_argument("--config", metavar="PATH",
                         help="ossec.conf to read (default: WAZUH_HOME/etc/ossec.conf)")
     common.add_argument("--wazuh-home", metavar="DIR",
                         help="Wazuh installation directory (default: $WAZUH_HOME or /var/ossec)")
     common.add_argument("--endpoint-url", metavar="URL",
                         help="send every AWS call to this endpoint (S3-compatible stores, tests)")
-    common.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    common.add_argument("--format", choices=("text", "json"), help="output format (default text)",
+                        **({} if suppress else {"default": "text"}))
     return common
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser; kept in one function so the help text and tests share it."""
-    common = _common_options()
-    parser = argparse.ArgumentParser(prog="wazuh-aws-doctor", description=DESCRIPTION, parents=[common])
+    parser = argparse.ArgumentParser(prog="wazuh-aws-doctor", description=DESCRIPTION,
+                                     parents=[_common_options()])
+    common = _common_options(suppress=True)
     parser.add_argument("--demo", action="store_true",
                         help="start an embedded S3 server seeded with samples (no AWS account needed)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -53,10 +53,10 @@ def render_finding(finding: Finding, *, colour: bool, verbose: bool) -> list[str
     return lines
 
 
-def render_groups(groups: Sequence[tuple[str, Sequence[Finding]]], *, stream: TextIO = sys.stdout,
+def render_groups(groups: Sequence[tuple[str, Sequence[Finding]]], *, stream: TextIO | None = None,
                   verbose: bool = False) -> str:
     """A readable report: one heading per target group, then its findings."""
-    colour = use_colour(stream)
+    colour = use_colour(stream or sys.stdout)
     out: list[str] = []
     for heading, findings in groups:
         out.append(f"\033[1m{heading}\033[0m" if colour else heading)
