@@ -468,7 +468,7 @@ KEY_ID = "AKIAZ7EXAMPLE4Q7WXYZ"
 def all_output(report: LogReport) -> str:
     parts = [json.dumps([a.finding.to_dict() for a in report.annotations]),
              json.dumps([f.to_dict() for f in report.findings]),
-             " ".join(a.text for a in report.annotations), repr(report.runs)]
+             " ".join(a.text for a in report.annotations), repr(report.runs), json.dumps(report.to_dict())]
     return "\n".join(parts)
 
 
@@ -481,6 +481,17 @@ def test_keys_on_the_command_line_are_masked_everywhere_and_warned_about() -> No
     assert warning.status is Status.WARNING and "clear text" in warning.title
     legacy = next(run for run in report.runs if run.name == "acme-legacy-trail")
     assert "--secret_key" in legacy.command and SECRET not in legacy.command
+
+
+def test_report_json_shape() -> None:
+    report = explain_log_file(SAMPLES / "debug0-several-buckets-4.14.log", V4_14)
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["wazuh_version"] == "4.14.7" and data["counts"]["total_lines"] == 28
+    vpc = next(run for run in data["runs"] if run["name"] == "acme-vpc-flow")
+    assert (vpc["kind"], vpc["exit_code"], vpc["outcome"], vpc["fields"]["Type"]) == (
+        "bucket", 14, "failed", "vpcflow")
+    exit_line = next(a for a in data["annotations"] if a["line"] == 6)
+    assert exit_line["finding"]["wazuh_exit_code"] == 14 and exit_line["run"] == vpc["index"]
 
 
 def test_secrets_anywhere_in_output_are_masked() -> None:

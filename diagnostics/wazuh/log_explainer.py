@@ -13,9 +13,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from diagnostics.explanations import build_finding, fill, lookup
-from diagnostics.explanations.log_table import EXIT_MEANINGS, NOTES, SUSPECTS
+from diagnostics.explanations import build_finding, fill
+from diagnostics.explanations.log_table import NOTES
 from diagnostics.findings import Finding, SourceLocation
+from diagnostics.wazuh.log_exits import PLACEHOLDERS, explain_exit
 from diagnostics.wazuh.log_parser import (
     LogLine,
     parse_command,
@@ -25,17 +26,17 @@ from diagnostics.wazuh.log_parser import (
     read_log_file,
 )
 from diagnostics.wazuh.log_patterns import (
-    GENERIC_MESSAGES,
     Recognised,
     classify_c_message,
     classify_cause,
     classify_script_line,
 )
-from diagnostics.wazuh.log_runs import ModuleRun, Repeat, RunBuilder, argument_suspects
+from diagnostics.wazuh.log_report import Annotation, LogCounts, LogReport
+from diagnostics.wazuh.log_runs import ModuleRun, Repeat, RunBuilder
 from diagnostics.wazuh.versions import WazuhProfile
 
-__all__ = ["Annotation", "LogCounts", "LogReport", "ModuleRun", "explain_log", "explain_log_file",
-           "read_log_file"]
+__all__ = ["PLACEHOLDERS", "Annotation", "LogCounts", "LogReport", "ModuleRun", "explain_log",
+           "explain_log_file", "read_log_file"]
 
 CHECK_ID = "log.explain"
 MAX_ANNOTATIONS_PER_PATTERN = 500
@@ -49,22 +50,6 @@ FREQUENT = frozenset({
 })
 """Lines that repeat within a run; each is annotated once per run with its count."""
 
-DEFAULT_CAUSE = {2: "log.cause.arguments", 4: "log.cause.boto3_missing", 6: "log.cause.sqlite_create",
-                 10: "log.cause.pyarrow_missing", 11: "log.cause.wazuh_not_running", 14: "log.cause.no_files",
-                 15: "log.cause.endpoint", 18: "log.cause.no_logs_in_prefix", 19: "log.cause.clock_skew",
-                 20: "log.cause.queue_not_found", 22: "log.cause.invalid_region",
-                 23: "log.cause.profile_not_in_config"}
-"""The explanation of an exit code whose message is empty or unrecognised, when the code has one cause."""
-GENERIC_EXITS = frozenset({1, 3, 5, 7, 8, 9, 12, 13, 16, 17, 21})
-ALSO_EXPECTED = {"log.cause.endpoint": (12,), "log.cause.db_locked": (5,), "log.cause.access_error": (1, 12),
-                 "log.cause.sqlite_error": (6,), "log.cause.parse": (1,), "log.cause.decompress": (1,)}
-"""Codes that legitimately accompany a message besides the entry's own (services, old releases)."""
-
-PLACEHOLDERS = {"profile_name": "<profile>", "path": "<bucket>/<path>", "prefix": "<prefix>",
-                "url": "<endpoint URL>", "region": "<region>", "marker": "", "key": "", "account": "?",
-                "message": "", "when": "?", "level": "?", "where": "the bucket", "status_code": "?",
-                "error_code": "?", "summary": "", "count": "0", "date": "?"}
-
 _EXIT_LINE = re.compile(r"^Returned exit code (?P<code>-?\d+)\s*$")
 _LAUNCHING = re.compile(r"^Launching S3 (?:Subscriber )?Command:\s*(?P<command>.*)$")
 _MARKER_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
@@ -76,66 +61,6 @@ _C_HINT = re.compile(
     r"|Create argument|No buckets, services)|Deprecated tag <|at module 'aws-s3'")
 """Cheap test run first: only messages starting like a wm_aws.c message can be one."""
 _TRACEBACK_CONTINUATION = ("During handling of the above exception", "The above exception was the direct")
-
-
-@dataclass(frozen=True)
-class Annotation:
-    """One explained line: where it is, its (masked) text and the finding that explains it."""
-
-    line: int
-    text: str
-    finding: Finding
-    run_index: int | None = None
-
-
-@dataclass(frozen=True)
-class LogCounts:
-    """How the lines of the input were classified."""
-
-    total_lines: int = 0
-    module_lines: int = 0
-    """Lines of the aws-s3 module (C side, script output, pasted script lines)."""
-    ignored_lines: int = 0
-    """Other daemons' and modules' lines, blank lines and unrelated text."""
-    recognised_lines: int = 0
-    unrecognised_lines: int = 0
-    """Module lines no pattern explains (their warnings and errors are still annotated as unknown)."""
-    by_failure_id: tuple[tuple[str, int], ...] = ()
-    """Occurrences per explanation, including those past the annotation cap."""
-
-
-@dataclass(frozen=True)
-class LogReport:
-    """The explained excerpt: runs, annotations, file-level findings and counts."""
-
-    source: str
-    profile_label: str
-    runs: tuple[ModuleRun, ...]
-    annotations: tuple[Annotation, ...]
-    counts: LogCounts
-    file_findings: tuple[Finding, ...] = ()
-
-    @property
-    def findings(self) -> tuple[Finding, ...]:
-        """Distinct findings (file-level first, then by first occurrence), for renderers and exit status."""
-        seen: set[tuple[str | None, str, str]] = set()
-        distinct: list[Finding] = list(self.file_findings)
-        for annotation in self.annotations:
-            finding = annotation.finding
-            key = (finding.failure_id, finding.target, finding.title)
-            if key not in seen:
-                seen.add(key)
-                distinct.append(finding)
-        return tuple(distinct)
-
-    @property
-    def failed_runs(self) -> tuple[ModuleRun, ...]:
-        """Runs that returned a non-zero exit code."""
-        return tuple(run for run in self.runs if run.failed)
-
-    def annotations_for(self, line: int) -> tuple[Annotation, ...]:
-        """Every annotation of one line number."""
-        return tuple(annotation for annotation in self.annotations if annotation.line == line)
 
 
 def explain_log(lines: Iterable[str], profile: WazuhProfile, source: str = "<stdin>",
@@ -538,74 +463,8 @@ class _Explainer:
         self.current = None
 
     def _explain_exit(self, run: RunBuilder) -> None:
-        code = run.exit_code if run.exit_code is not None else 0
-        message = run.message_text
-        cause = None
-        if message is not None and not GENERIC_MESSAGES.match(message.strip()):
-            cause = classify_cause(message)
-        notes: list[str] = []
-        if cause is None:
-            for number, text in run.output_error_lines:
-                cause = classify_cause(text)
-                if cause is not None:
-                    notes.append(fill(NOTES["output_says"], {"line": number, "text": text}))
-                    break
-        if code == 2 and run.sigint:
-            cause = Recognised("log.cause.sigint")
-        if cause is not None:
-            failure_id, values = cause.failure_id, dict(cause.values)
-        else:
-            failure_id = DEFAULT_CAUSE.get(code) or (f"log.exit.{code}" if code in GENERIC_EXITS
-                                                     else "log.exit.other")
-            values = {}
-        meaning = EXIT_MEANINGS.get(code)
-        values.setdefault("message", message or "")
-        values.update(code=str(code), meaning=meaning or fill(NOTES["exit_unknown"], {"code": code}))
-        notes.insert(0, fill(NOTES["exit_meaning"], {"code": code, "meaning": meaning}) if meaning
-                     else fill(NOTES["exit_unknown"], {"code": code}))
-        notes.extend(self._exit_notes(run, failure_id, code, message))
-        entry = lookup(failure_id)
-        entry_title = fill(entry.title, {**PLACEHOLDERS, **values})
-        title = fill(NOTES["exit_title"], {"code": code, "title": entry_title})
-        evidence = [f"line {run.exit_line}: {run.exit_text}"]
-        ossec_lines = [run.exit_text]
-        if run.message_line is not None:
-            evidence.append(f"line {run.message_line}: {run.message_full}")
-            ossec_lines.append(run.message_full)
+        explained = explain_exit(run, self.profile)
         exit_line = LogLine(run.exit_line or 0, run.exit_text, run.exit_text)
-        self._emit(run, exit_line, failure_id, values, notes=notes, evidence=tuple(evidence[1:]),
-                   exit_code=code, ossec_lines=tuple(ossec_lines), title=title)
-
-    def _exit_notes(self, run: RunBuilder, failure_id: str, code: int, message: str | None) -> list[str]:
-        entry = lookup(failure_id)
-        expected, _ = entry.behaviour_for(self.profile)
-        version = self.profile.label
-        notes: list[str] = []
-        if entry.legacy is not None and code == entry.legacy.exit_code and entry.exit_code != code:
-            if self.profile.every_client_error_is_exit_3:
-                notes.append(fill(NOTES["legacy_on_old"], {"version": version}))
-            else:
-                current = f"exit {entry.exit_code} with `{entry.script_message}`"
-                notes.append(fill(NOTES["legacy_on_new"], {"version": version, "current": current}))
-        elif entry.catch_all and code == 1 and expected == 12:
-            notes.append(NOTES["reraised"])
-        elif expected is not None and code != expected and code not in ALSO_EXPECTED.get(failure_id, ()):
-            notes.append(fill(NOTES["code_mismatch"],
-                              {"expected": expected, "version": version, "code": code}))
-        if message is not None and not message.strip():
-            notes.append(NOTES["empty_message"])
-        if run.single_space_title:
-            notes.append(NOTES["single_space"])
-        if run.executing_line is not None:
-            notes.append(fill(NOTES["attributed"], {"target": run.label, "executing_line":
-                                                    run.executing_line}))
-        elif run.name is None:
-            notes.append(NOTES["not_attributed"])
-        if run.debug_level:
-            notes.append(fill(NOTES["debug_level"], {"level": run.debug_level}))
-        if code == 2 and run.command is not None:
-            for suspect, suspect_values in argument_suspects(run.command):
-                text = fill(SUSPECTS[suspect], {**suspect_values, "version": version})
-                notes.append(fill(NOTES["suspect"], {"suspect": text}))
-        return notes
-
+        self._emit(run, exit_line, explained.failure_id, explained.values, notes=explained.notes,
+                   evidence=explained.evidence, exit_code=explained.code, ossec_lines=explained.ossec_lines,
+                   title=explained.title)

@@ -6,7 +6,6 @@ The C side's ``Bucket:  - `` title does not name the bucket, so grouping lines b
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from diagnostics.wazuh.log_parser import ExecutingLine, LaunchCommand
@@ -178,30 +177,3 @@ class RunBuilder:
             finished=(self.finished or self.kind == "module" or self.exit_code is not None
                       or self.output_lines > 0),
         )
-
-
-_BUCKET_NAME = re.compile(r"(?!(^xn--|.+-s3alias$|.+--ol-s3$))^[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$")
-_DATE = re.compile(r"^\d{4}-[A-Za-z]{3}-\d{1,2}$")
-_ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
-
-
-def argument_suspects(command: LaunchCommand) -> list[tuple[str, dict[str, str]]]:
-    """Values on a logged command line that argparse would reject (§2.2), as (suspect kind, values)."""
-    suspects: list[tuple[str, dict[str, str]]] = [("stray", {"token": token}) for token in command.stray]
-    for flag, value in command.options:
-        if value is None:
-            if flag not in ("--remove", "--reparse", "--skip_on_error", "--remove-log-streams"):
-                suspects.append(("missing_value", {"flag": flag}))
-            continue
-        if flag == "--only_logs_after" and not _DATE.match(value):
-            suspects.append(("date", {"value": value}))
-        elif flag == "--bucket" and not _BUCKET_NAME.match(value):
-            suspects.append(("bucket", {"value": value}))
-        elif flag == "--aws_account_id" and not all(
-                part.strip().isdigit() and len(part.strip()) == 12 for part in value.split(",")):
-            suspects.append(("account", {"value": value}))
-        elif flag == "--iam_role_duration" and not (value.isdigit() and 900 <= int(value) <= 3600):
-            suspects.append(("duration", {"value": value}))
-        elif flag == "--iam_role_arn" and not _ROLE_ARN.match(value):
-            suspects.append(("arn", {"value": value}))
-    return suspects
