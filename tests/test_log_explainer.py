@@ -213,10 +213,18 @@ def test_exit_2_names_the_argument_suspects_from_the_logged_command() -> None:
             f"{TAG} WARNING: Bucket:  -  Error parsing arguments.\n")
     report = explain(text)
     finding = exit_annotation(report, 2).finding
-    stray = fill(SUSPECTS["stray"], {"token": "ro", "version": V4_14.label})
+    stray = fill(SUSPECTS["stray"], {"token": "ro"})
     date = fill(SUSPECTS["date"], {"value": "2025-03-01"})
     assert stray in finding.explanation and date in finding.explanation
     assert any(a.finding.failure_id == "log.command_stray_argument" for a in report.annotations)
+
+
+def test_exit_2_stray_token_on_a_5x_profile_points_at_a_4x_log() -> None:
+    text = (f"{TAG} DEBUG: Launching S3 Command: wodles/aws/aws-s3 --bucket b --aws_profile a b --debug 1\n"
+            f"{TAG} WARNING: Bucket:  -  Returned exit code 2\n"
+            f"{TAG} WARNING: Bucket:  -  Error parsing arguments.\n")
+    finding = exit_annotation(explain(text, V5), 2).finding
+    assert fill(SUSPECTS["stray_quoted"], {"token": "b", "version": V5.label}) in finding.explanation
 
 
 def test_exit_2_with_sigint_in_the_output() -> None:

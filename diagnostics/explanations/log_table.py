@@ -80,8 +80,10 @@ NOTES: dict[str, str] = {
 }
 
 SUSPECTS: dict[str, str] = {
-    "stray": "`{token}` follows no option: a value with a space was split apart ({version} passes values "
+    "stray": "`{token}` follows no option: a value with a space was split apart (4.x passes values "
              "unquoted; 5.0 quotes them)",
+    "stray_quoted": "`{token}` follows no option, although {version} quotes values: this command line "
+                    "probably comes from a 4.x installation, which splits a value with a space",
     "date": "--only_logs_after `{value}` is not YYYY-MMM-DD (for example 2024-JAN-31)",
     "bucket": "--bucket `{value}` is not a valid bucket name (a path or s3:// URL in <name>?)",
     "account": "--aws_account_id `{value}` is not a comma list of 12-digit account IDs",
@@ -110,8 +112,9 @@ _LIFECYCLE: tuple[Explanation, ...] = (
         "Nothing to do unless a block above reported an exit code.", OK),
     Explanation(
         "log.executing", "Running {target}",
-        "The C side starts the script for this block. This line is the only one that names the bucket: "
-        "the `Bucket:  - ` title of later warnings leaves it blank, so failures below are attributed to it.",
+        "The C side starts the script for this block. For buckets this is the only line that names the "
+        "bucket: the `Bucket:  - ` title of later warnings leaves it blank, so the failures below are "
+        "attributed to it.",
         "Nothing to do.", OK),
     Explanation(
         "log.sleeping_until", "Next run at {when}",

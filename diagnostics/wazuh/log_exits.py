@@ -114,6 +114,8 @@ def _exit_notes(run: RunBuilder, profile: WazuhProfile, failure_id: str, code: i
         notes.append(fill(NOTES["debug_level"], {"level": run.debug_level}))
     if code == 2 and run.command is not None:
         for suspect, suspect_values in argument_suspects(run.command):
+            if suspect == "stray" and profile.quotes_arguments:
+                suspect = "stray_quoted"
             text = fill(SUSPECTS[suspect], {**suspect_values, "version": version})
             notes.append(fill(NOTES["suspect"], {"suspect": text}))
     return notes
