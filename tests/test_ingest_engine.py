@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import gzip
 import json
 import logging
@@ -20,10 +21,11 @@ import pytest
 from diagnostics.aws.clients import ClientSettings, make_client
 from diagnostics.context import DoctorContext
 from diagnostics.findings import SourceLocation
+from diagnostics.ingest import fetch
 from diagnostics.ingest.engine import run_ingestion
 from diagnostics.ingest.log_format import LOGGER_NAME
 from diagnostics.ingest.model import IngestProgress, IngestRequest, IngestSummary
-from diagnostics.ingest.sinks import JsonLinesSink, MemorySink, QueueSocketSink
+from diagnostics.ingest.sinks import JsonLinesSink, MemorySink, QueueSocketSink, open_queue_sink
 from diagnostics.ingest.state import IngestState, StateScope
 from diagnostics.wazuh.versions import profile_for
 from diagnostics.wazuh.wodle import Block, Option, Wodle
@@ -434,3 +436,55 @@ def test_json_lines_sink_writes_payloads_or_envelopes(s3: Any, home: Path, trail
     assert len(payloads) == len(envelopes_lines) == 6
     assert all(line.startswith("1:Wazuh-AWS:{") for line in payloads)
     assert [f"1:Wazuh-AWS:{line}" for line in envelopes_lines] == payloads
+
+
+def test_open_queue_sink_only_when_the_socket_exists(home: Path) -> None:
+    context = DoctorContext(wazuh_home=home)
+    sink, finding = open_queue_sink(context, "bucket x")
+    assert sink is None and finding is not None and finding.failure_id == "host.queue_socket_missing"
+    (home / "queue" / "sockets").mkdir(parents=True)
+    (home / "queue" / "sockets" / "queue").write_text("a regular file is not analysisd's socket")
+    assert open_queue_sink(context, "bucket x")[0] is None
+
+
+def test_read_ahead_window_is_bounded_by_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fetch, "MAX_BYTES_AHEAD", 15)
+    release = threading.Event()
+    started: list[str] = []
+
+    def slow_fetch(entry: fetch.Entry) -> fetch.FetchedFile:
+        started.append(entry.key)
+        release.wait(5)
+        return fetch.FetchedFile(entry.key)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        window = fetch.ReadAhead(pool, 4, slow_fetch)
+        entries = [fetch.Entry(None, f"k{n}", 10) for n in range(3)]
+        for entry in entries:
+            window.add(entry)
+        assert window.in_flight == 1 and [e.future is not None for e in entries] == [True, False, False]
+        release.set()
+        for entry in entries:
+            assert entry.future is not None
+            entry.future.result(timeout=5)
+            window.done(entry)
+        assert window.in_flight == 0 and window.bytes_ahead == 0
+    assert started == ["k0", "k1", "k2"]
+
+
+def test_discard_regex_drops_events_with_the_module_line(s3: Any, home: Path, trail: list[str]) -> None:
+    the_block = trail_block()
+    the_block = Block(kind=the_block.kind, block_type=the_block.block_type, location=the_block.location,
+                      options=the_block.options,
+                      discard_regex=Option("discard_regex", "Get1_", 9, {"field": "eventName"}))
+    records: list[logging.LogRecord] = []
+    handler = _capture(records)
+    try:
+        summary, sink = run(s3, home, the_block, debug_level=2)
+    finally:
+        logging.getLogger(LOGGER_NAME).removeHandler(handler)
+    assert summary.events_discarded == 6 and summary.events == 12 == len(sink.events)
+    assert all(event.key not in trail[:2] for event in sink.events)
+    lines = [record.getMessage() for record in records]
+    assert lines.count('+++ The "Get1_" regex found a match in the "eventName" field. '
+                       "The event will be skipped.") == 6

@@ -16,7 +16,6 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from diagnostics.decode.envelope import build_message, payload_for
@@ -24,7 +23,15 @@ from diagnostics.decode.errors import classify_load_error, module_repr
 from diagnostics.decode.model import AWSLOGS_TYPES, DecodeContext, DecodedEvent, FileProblem
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding
-from diagnostics.ingest.fetch import FetchedFile, fetch_and_decode
+from diagnostics.ingest.fetch import (
+    Entry,
+    FetchedFile,
+    ReadAhead,
+    events_withheld,
+    fetch_and_decode,
+    flow_logs_via_ec2,
+    problem_script_lines,
+)
 from diagnostics.ingest.log_format import ModuleLog
 from diagnostics.ingest.model import IngestProgress, IngestRequest, IngestSummary
 from diagnostics.ingest.scan import Tally, late_files, summarize
@@ -54,13 +61,7 @@ MAX_PENDING = 2000
 """Walk events queued ahead of the commit loop (skipped keys are cheap; reads are bounded separately)."""
 PROGRESS_INTERVAL_S = 0.2
 
-
-@dataclass
-class _Entry:
-    """One walk event waiting for its turn, with its download when it is a file to read."""
-
-    event: WalkEvent
-    future: concurrent.futures.Future[FetchedFile] | None = None
+__all__ = ["flow_logs_via_ec2", "run_ingestion"]
 
 
 class _Stop(Exception):
@@ -145,7 +146,7 @@ class _Pass:
             elapsed_s=now - self.started))
 
     # -- walk events, in key order --------------------------------------------------------------------------
-    def handle(self, entry: _Entry, state: IngestState) -> None:
+    def handle(self, entry: Entry, state: IngestState) -> None:
         event = entry.event
         if isinstance(event, ClassifiedKey):
             self.handle_key(event, entry.future, state)
@@ -189,10 +190,12 @@ class _Pass:
         self.tally.count_key(classified)
         if classified.debug_line and classified.debug_level:
             self.log.module_debug(classified.debug_level, classified.debug_line)
-        if future is None:
+        if classified.verdict is not Verdict.READ:
             self.progress("skipped", classified.key, force=False)
             return
-        fetched = self.wait(future)
+        size = classified.object.size if classified.object else 0
+        fetched = (self.wait(future) if future is not None else fetch_and_decode(
+            self.request.client, self.bucket, classified.key, size, self.decode, self.cancel))
         if fetched is None or fetched.cancelled:
             raise _Cancelled
         self.emit_file(classified, fetched, state)
@@ -336,31 +339,6 @@ class _Pass:
             {"reason": event.reason, "exit_code": result.exit_code}, evidence=tuple(output[:3])))
 
 
-SENT_BEFORE_FAILURE = frozenset({"decode.reformat_failed"})
-"""Failures that happen while sending (so earlier events of the file did go out); every other failure that
-ends an object happens while loading it, before the module sends anything of it."""
-
-
-def events_withheld(fetched: FetchedFile) -> bool:
-    """True when the module would send none of this file's events: it loads the whole object before
-    sending, so a load failure (or one of ours, like a download error) loses the events decoded before it."""
-    return any(isinstance(item, FileProblem) and not item.recoverable
-               and item.finding.failure_id not in SENT_BEFORE_FAILURE for item in fetched.items)
-
-
-def problem_script_lines(problem: FileProblem) -> tuple[tuple[int, str], ...]:
-    """The script's own lines for a problem, read from the finding's evidence (``ERROR: ...`` and
-    ``DEBUG: ... (debug N)`` entries); other evidence is our commentary and is not logged."""
-    lines: list[tuple[int, str]] = []
-    for item in problem.finding.evidence:
-        if item.startswith("ERROR: ") or item.startswith("WARNING: "):
-            lines.append((0, item))
-        elif item.startswith("DEBUG: ") and item.endswith(")") and " (debug " in item:
-            text, _, level = item.rpartition(" (debug ")
-            lines.append((int(level.rstrip(")")) if level.rstrip(")").isdigit() else 1, text))
-    return tuple(lines)
-
-
 def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.Event,
                   on_progress: Callable[[IngestProgress], None] | None = None) -> IngestSummary:
     """Walk one bucket block as the module would, emit its events to ``sink``, keep our own state.
@@ -403,47 +381,35 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
 
 def _commit_loop(run: _Pass, state: IngestState, pool: concurrent.futures.ThreadPoolExecutor,
                  walk: Iterator[WalkEvent], workers: int) -> bool:
-    """Fill the read-ahead window from the walk, then handle the oldest entry; True when the limit hit."""
-    pending: collections.deque[_Entry] = collections.deque()
-    in_flight = reads_scheduled = 0
+    """Pull walk events while the window has room, then handle the oldest; True when the limit hit."""
+    pending: collections.deque[Entry] = collections.deque()
+    window = ReadAhead(pool, workers, lambda entry: fetch_and_decode(
+        run.request.client, run.bucket, entry.key, entry.size, run.decode, run.cancel))
+    reads = 0
     limit = run.request.limit
     exhausted = limited = False
     while True:
-        while not exhausted and in_flight < workers and len(pending) < MAX_PENDING:
+        while (not exhausted and not window.waiting and window.in_flight < workers
+               and len(pending) < MAX_PENDING):
             if run.cancel.is_set():
                 raise _Cancelled
             event = next(walk, None)
             if event is None:
                 exhausted = True
                 break
-            entry = _Entry(event)
+            entry = Entry(event, event.key if isinstance(event, ClassifiedKey) else "")
             if isinstance(event, ClassifiedKey) and event.verdict is Verdict.READ:
-                if limit is not None and reads_scheduled >= limit:
+                if limit is not None and reads >= limit:
                     exhausted = limited = True
                     break
-                size = event.object.size if event.object else 0
-                entry.future = pool.submit(fetch_and_decode, run.request.client, run.bucket, event.key, size,
-                                           run.decode, run.cancel)
-                reads_scheduled += 1
-                in_flight += 1
+                reads += 1
+                entry.size = event.object.size if event.object else 0
+                window.add(entry)
             pending.append(entry)
         if not pending:
             return limited
         if run.cancel.is_set():
             raise _Cancelled
         entry = pending.popleft()
-        in_flight -= entry.future is not None
         run.handle(entry, state)
-
-
-def flow_logs_via_ec2(session: Any, settings: Any) -> Callable[[str], tuple[str, ...]]:
-    """``DescribeFlowLogs`` per region with the module's credentials: its vpcflow filter (§4.1)."""
-    from dataclasses import replace
-
-    from diagnostics.aws.clients import make_client
-
-    def lookup(region: str) -> tuple[str, ...]:
-        client = make_client(session, "ec2", replace(settings, region=region))
-        return tuple(str(item["FlowLogId"]) for item in client.describe_flow_logs().get("FlowLogs", []))
-
-    return lookup
+        window.done(entry)

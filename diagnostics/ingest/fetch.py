@@ -1,4 +1,5 @@
-"""Download and decode one object ahead of the commit loop, in a worker thread, with a cancel check.
+"""What the pass reads from AWS: one object downloaded and decoded ahead of the commit loop, and the
+flow-log ids that decide which VPC files the module reads.
 
 Kept apart from the engine so the read-ahead pool's unit of work is small and obvious: bytes in, the
 module's events and problems out, never a log line or a state write (those happen in key order later).
@@ -6,7 +7,10 @@ module's events and problems out, never a log line or a state write (those happe
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +28,53 @@ class FetchedFile:
     error: BaseException | None = None
     """GetObject itself failed (AccessDenied, KMS, network): the module's ``get_log_file`` catches it too."""
     details: dict[str, Any] = field(default_factory=dict)
+
+
+MAX_BYTES_AHEAD = 64 * 1024 * 1024
+"""Compressed bytes downloaded ahead of the commit loop (one file is always allowed, whatever its size)."""
+
+
+@dataclass
+class Entry:
+    """One walk event waiting for its turn in the commit loop, with its download when it is a file to read."""
+
+    event: Any
+    key: str = ""
+    size: int = 0
+    """The object's size as listed (what the download window counts)."""
+    future: concurrent.futures.Future[FetchedFile] | None = None
+
+
+class ReadAhead:
+    """The download window: at most ``workers`` files and about ``MAX_BYTES_AHEAD`` bytes in flight,
+    always scheduled in key order, so memory stays bounded however large the bucket."""
+
+    def __init__(self, pool: concurrent.futures.ThreadPoolExecutor, workers: int,
+                 fetch: Callable[[Entry], FetchedFile]) -> None:
+        self.pool, self.workers, self.fetch = pool, workers, fetch
+        self.waiting: collections.deque[Entry] = collections.deque()
+        self.in_flight = 0
+        self.bytes_ahead = 0
+
+    def add(self, entry: Entry) -> None:
+        """Queue a file to read; it starts as soon as the window has room."""
+        self.waiting.append(entry)
+        self.top_up()
+
+    def top_up(self) -> None:
+        while self.waiting and self.in_flight < self.workers and (
+                self.in_flight == 0 or self.bytes_ahead + self.waiting[0].size <= MAX_BYTES_AHEAD):
+            entry = self.waiting.popleft()
+            entry.future = self.pool.submit(self.fetch, entry)
+            self.in_flight += 1
+            self.bytes_ahead += entry.size
+
+    def done(self, entry: Entry) -> None:
+        """The commit loop finished with an entry: free its room and start the next downloads."""
+        if entry.future is not None:
+            self.in_flight -= 1
+            self.bytes_ahead -= entry.size
+        self.top_up()
 
 
 def fetch_and_decode(client: Any, bucket: str, key: str, size: int, decode: DecodeContext,
@@ -47,3 +98,41 @@ def fetch_and_decode(client: Any, bucket: str, key: str, size: int, decode: Deco
     if cancel.is_set() and not counters.complete and not counters.aborted:
         return FetchedFile(key, items, size, cancelled=True)
     return FetchedFile(key, items, size)
+
+
+SENT_BEFORE_FAILURE = frozenset({"decode.reformat_failed"})
+"""Failures that happen while sending (so earlier events of the file did go out); every other failure that
+ends an object happens while loading it, before the module sends anything of it."""
+
+
+def events_withheld(fetched: FetchedFile) -> bool:
+    """True when the module would send none of this file's events: it loads the whole object before
+    sending, so a load failure (or one of ours, like a download error) loses the events decoded before it."""
+    return any(isinstance(item, FileProblem) and not item.recoverable
+               and item.finding.failure_id not in SENT_BEFORE_FAILURE for item in fetched.items)
+
+
+def problem_script_lines(problem: FileProblem) -> tuple[tuple[int, str], ...]:
+    """The script's own lines for a problem, read from the finding's evidence (``ERROR: ...`` and
+    ``DEBUG: ... (debug N)`` entries); other evidence is our commentary and is not logged."""
+    lines: list[tuple[int, str]] = []
+    for item in problem.finding.evidence:
+        if item.startswith("ERROR: ") or item.startswith("WARNING: "):
+            lines.append((0, item))
+        elif item.startswith("DEBUG: ") and item.endswith(")") and " (debug " in item:
+            text, _, level = item.rpartition(" (debug ")
+            lines.append((int(level.rstrip(")")) if level.rstrip(")").isdigit() else 1, text))
+    return tuple(lines)
+
+
+def flow_logs_via_ec2(session: Any, settings: Any) -> Callable[[str], tuple[str, ...]]:
+    """``DescribeFlowLogs`` per region with the module's credentials: its vpcflow filter (§4.1)."""
+    from dataclasses import replace
+
+    from diagnostics.aws.clients import make_client
+
+    def lookup(region: str) -> tuple[str, ...]:
+        client = make_client(session, "ec2", replace(settings, region=region))
+        return tuple(str(item["FlowLogId"]) for item in client.describe_flow_logs().get("FlowLogs", []))
+
+    return lookup

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from diagnostics.context import DoctorContext
+from diagnostics.explanations import build_finding
+from diagnostics.findings import Finding
+
 MESSAGE_HEADER = "1:Wazuh-AWS:"
 QUEUE_SOCKET = Path("queue") / "sockets" / "queue"
 """Relative to the Wazuh home."""
@@ -195,3 +199,15 @@ class TeeSink:
 def queue_socket_path(wazuh_home: Path) -> Path:
     """Where analysisd listens for the module's datagrams."""
     return wazuh_home / QUEUE_SOCKET
+
+
+def open_queue_sink(context: DoctorContext, target: str) -> tuple[QueueSocketSink | None, Finding | None]:
+    """The ``--send`` sink, only when the queue socket exists; otherwise the finding that says why not.
+
+    Real events reach analysisd through it, so callers build it only on the user's explicit request.
+    """
+    path = queue_socket_path(context.wazuh_home)
+    if not path.is_socket():
+        return None, build_finding("host.queue_socket_missing", check_id="ingest.send", target=target,
+                                   profile=context.profile, values={"socket": str(path)})
+    return QueueSocketSink(path), None
