@@ -190,7 +190,7 @@ def plan_real_run(context: DoctorContext, block: Block, wodle: Wodle, debug_leve
             "host.state_db_locked", check_id="ingest.real.state_lock", target=target, profile=context.profile,
             values=values, evidence=(lock.detail,)))
     socket_path = queue_socket_path(context.wazuh_home)
-    if not socket_path.exists():
+    if not socket_path.is_socket():
         findings.append(build_finding(
             "host.queue_socket_missing", check_id="ingest.real.queue_socket", target=target,
             profile=context.profile, status=Status.WARNING, values={"socket": str(socket_path)}))
