@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain-log", parents=[common], help="annotate aws-s3 failures in ossec.log")
     explain.add_argument("file", nargs="?", metavar="FILE",
                          help="log file (default WAZUH_HOME/logs/ossec.log, '-' for stdin)")
+    explain.add_argument("--verbose", "-v", action="store_true", help="explain the lines that are fine too")
 
     keys = sub.add_parser("keys", parents=[common], help="list a bucket's keys as the module sees them")
     keys.add_argument("--bucket", metavar="NAME", required=True)
@@ -98,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
     except commands.UsageProblem as problem:
         print(f"wazuh-aws-doctor: {problem}", file=sys.stderr)
         return int(CommandExit.USAGE)

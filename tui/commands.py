@@ -99,9 +99,14 @@ def run_explain_log(args: argparse.Namespace) -> int:
                       f"annotated (Wazuh {report.profile_label})", ""]
     for finding in report.file_findings:
         out.extend(render_finding(finding, colour=colour, verbose=True))
+    verbose = bool(getattr(args, "verbose", False))
     for annotation in report.annotations:
+        lines = render_finding(annotation.finding, colour=colour, verbose=verbose)
+        if len(lines) == 1:
+            out.append(f"line {annotation.line}: {lines[0]}")
+            continue
         out.append(f"line {annotation.line}: {annotation.text}")
-        out.extend("  " + line for line in render_finding(annotation.finding, colour=colour, verbose=True))
+        out.extend("  " + line for line in lines)
         out.append("")
     print("\n".join(out))
     return int(exit_for(findings))
