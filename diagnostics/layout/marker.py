@@ -21,6 +21,7 @@ from diagnostics.wazuh.versions import WazuhProfile
 GUARDDUTY_DAY_FOLDER = re.compile(r"^(.*/GuardDuty/[^/]+/\d{4}/\d{2}/\d{2}/)")
 _LEADING_ZERO = re.compile(r"/(0)(?P<num>\d)")
 _SLASH_DATE_AT_START = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
+_DASH_DATE_AT_START = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 DAILY_WALK_BEFORE = (4, 8, 0)
 """Before 4.8 the module walked Config and VPC flow logs day by day with per-day prefixes (Wazuh PR
 #16325 replaced it). Inferred from the source history, not verified on a running 4.7: markers for those
@@ -233,9 +234,14 @@ def _previous_day_marker(key: str, full_prefix: str) -> str | None:
 
 
 def key_date(layout: BucketLayout, key: str, full_prefix: str) -> date | None:
-    """The date of a key's folder right after the full prefix (Config unpadded), or None."""
+    """The date right after the full prefix (Config unpadded; Umbrella and server access dashed), or None."""
     rest = key[len(full_prefix):] if key.startswith(full_prefix) else key
-    match = CONFIG_DATE.match(rest) if layout.bucket_type == "config" else _SLASH_DATE_AT_START.match(rest)
+    if layout.bucket_type == "config":
+        match = CONFIG_DATE.match(rest)
+    elif layout.family in (Family.UMBRELLA, Family.SERVER_ACCESS):
+        match = _DASH_DATE_AT_START.match(rest)
+    else:
+        match = _SLASH_DATE_AT_START.match(rest)
     if match is None:
         return None
     parts = match.group(0).split("/") if layout.bucket_type == "config" else list(match.groups())
