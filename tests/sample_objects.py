@@ -60,7 +60,8 @@ def sample_bytes(entry: dict[str, Any]) -> bytes:
     raise ValueError(f"unknown compress mode {compress!r} in {entry['name']}")
 
 
-def rendered(when: datetime, account: str = ACCOUNT, region: str = REGION) -> Iterator[tuple[dict[str, Any], str, bytes]]:
+def rendered(when: datetime, account: str = ACCOUNT,
+             region: str = REGION) -> Iterator[tuple[dict[str, Any], str, bytes]]:
     """(entry, key, bytes) for every sample, keys dated ``when``."""
     for entry in load_manifest():
         yield entry, render_key(entry["key_template"], when, account, region), sample_bytes(entry)

@@ -6,11 +6,10 @@ import gzip
 import json
 from datetime import datetime
 
-from tests.decode_helpers import V4, V5, decode
-from tests.sample_objects import entry_named, render_key, sample_bytes
-
 from diagnostics.findings import Status
 from diagnostics.wazuh.ossec_log import RunTitle
+from tests.decode_helpers import V4, V5, decode
+from tests.sample_objects import entry_named, render_key, sample_bytes
 
 KEY = ("AWSLogs/123456789012/CloudTrail/us-east-1/2024/05/14/"
        "123456789012_CloudTrail_us-east-1_20240514T0805Z_Ab3dE5fG7hJ9kL1m.json.gz")
@@ -34,7 +33,8 @@ def test_failed_console_login_is_sent_byte_for_byte() -> None:
     assert outcome.payloads == [
         '1:Wazuh-AWS:{"integration": "aws", "aws": {"log_info": {"aws_account_alias": "prod", "log_file": '
         '"AWSLogs/123456789012/CloudTrail/us-east-1/2024/05/14/123456789012_CloudTrail_us-east-1_20240514T0805Z_'
-        'Ab3dE5fG7hJ9kL1m.json.gz", "s3bucket": "acme-logs"}, "eventVersion": "1.09", "userIdentity": {"type": '
+        'Ab3dE5fG7hJ9kL1m.json.gz", "s3bucket": "acme-logs"}, "eventVersion": "1.09", "userIdentity": '
+        '{"type": '
         '"IAMUser", "userName": "alice"}, "eventTime": "2024-05-14T08:02:00Z", "eventSource": '
         '"signin.amazonaws.com", "eventName": "ConsoleLogin", "awsRegion": "us-east-1", "sourceIPAddress": '
         '"198.51.100.77", "errorMessage": "Failed authentication", "responseElements": {"ConsoleLogin": '
@@ -64,7 +64,8 @@ def test_dynamic_fields_become_string_dicts_and_odd_termination_flag_warns() -> 
         '"cloudtrail", "aws_account_id": "123456789012"}}')
     assert "source_ip_address" not in event.message["aws"]  # a service name is not an IPv4 address
     assert event.warnings == (
-        "WARNING: Could not reformat event {'integration': 'aws', 'aws': {'log_info': {'aws_account_alias': '', "
+        "WARNING: Could not reformat event {'integration': 'aws', 'aws': {'log_info': {'aws_account_alias': "
+        "'', "
         "'log_file': '" + KEY + "', 's3bucket': 'acme-logs'}, 'eventName': 'CreateRole', 'sourceIPAddress': "
         "'iam.amazonaws.com', 'errorCode': 'AccessDenied', 'requestParameters': {'roleName': 'backup-admin', "
         "'disableApiTermination': 'yes'}, 'responseElements': {'string': 'a'}, 'additionalEventData': "
@@ -155,7 +156,8 @@ def test_plain_text_under_a_gz_key_is_invalid_gzip_exit_8() -> None:
     problem = outcome.problem("decode.invalid_gzip")
     assert problem.finding.wazuh_exit_code == 8
     assert problem.finding.evidence[0] == "ERROR: Invalid gzip file received."
-    assert "the key ends like gzip but the bytes are text" in outcome.problem("decode.magic_mismatch").finding.title
+    mismatch = outcome.problem("decode.magic_mismatch")
+    assert "the key ends like gzip but the bytes are text" in mismatch.finding.title
 
 
 def test_skip_on_error_sends_the_error_msg_event_instead() -> None:
@@ -177,7 +179,8 @@ def test_skip_on_error_after_invalid_gzip_depends_on_the_python_of_the_version()
     old = decode(plain, KEY, "cloudtrail", skip_on_error=True, profile=V4).problem("decode.invalid_gzip")
     new = decode(plain, KEY, "cloudtrail", skip_on_error=True, profile=V5).problem("decode.invalid_gzip")
     assert old.finding.evidence[0] == "ERROR: Invalid gzip file received."
-    assert f"Unknown error reading/parsing file {KEY}: AttributeError('__enter__')" in (old.error_payload or "")
+    old_text = f"Unknown error reading/parsing file {KEY}: AttributeError('__enter__')"
+    assert old_text in (old.error_payload or "")
     assert (f"Failed to decompress file {KEY}: TypeError(\\\"'NoneType' object does not support the context "
             "manager protocol\\\")") in (new.error_payload or "")
 

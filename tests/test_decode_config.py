@@ -12,7 +12,8 @@ import pytest
 from tests.decode_helpers import decode
 from tests.sample_objects import entry_named, render_key, sample_bytes
 
-KEY = ("AWSLogs/123456789012/Config/us-east-1/2024/5/14/ConfigHistory/123456789012_Config_us-east-1_ConfigHistory_"
+KEY = ("AWSLogs/123456789012/Config/us-east-1/2024/5/14/ConfigHistory/"
+       "123456789012_Config_us-east-1_ConfigHistory_"
        "AWS::EC2::Instance_20240514T092531Z_20240514T092531Z_1.json.gz")
 
 
@@ -28,7 +29,8 @@ def host_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def items(*configurations: dict[str, object]) -> bytes:
     return json.dumps({"fileVersion": "1.0", "configurationItems": [
-        {"resourceType": "AWS::EC2::Instance", "configuration": configuration} for configuration in configurations
+        {"resourceType": "AWS::EC2::Instance", "configuration": configuration}
+        for configuration in configurations
     ]}).encode()
 
 
@@ -52,7 +54,8 @@ def test_zones_state_and_profile() -> None:
     configuration = configuration_of(items({
         "availabilityZones": [{"zoneName": "us-east-1a", "subnetId": "subnet-1"}, {"zoneName": "us-east-1b"}],
         "state": "running", "iamInstanceProfile": "web-server"}))
-    assert configuration["availabilityZones"] == {"subnetId": ["subnet-1"], "zoneName": ["us-east-1a", "us-east-1b"]}
+    assert configuration["availabilityZones"] == {"subnetId": ["subnet-1"],
+                                                  "zoneName": ["us-east-1a", "us-east-1b"]}
     assert configuration["state"] == {"name": "running"}
     assert configuration["iamInstanceProfile"] == {"name": "web-server"}
 
@@ -66,21 +69,23 @@ def test_created_time_is_an_epoch_in_the_hosts_zone(host_zone: None) -> None:
 def test_created_time_without_fraction_warns_and_stays() -> None:
     event = decode(items({"createdTime": "2024-03-02T14:29:11Z"}), KEY, "config", gz=True).events[0]
     assert event.message["aws"]["configuration"]["createdTime"] == "2024-03-02T14:29:11Z"
-    assert event.warnings and event.warnings[0].startswith("WARNING: Could not reformat event {'integration': 'aws'")
+    assert event.warnings and event.warnings[0].startswith("WARNING: Could not reformat event "
+                                                           "{'integration': 'aws'")
 
 
 def test_inventory_content_becomes_its_keys() -> None:
     configuration = configuration_of(items({"AWS:Application": {"SchemaVersion": "1.1", "Content": {
         "nginx": {"Version": "1.18"}, "openssh-server": {"Version": "8.9"}}}}))
-    assert configuration["AWS:Application"] == {"SchemaVersion": "1.1", "Content": ["nginx", "openssh-server"]}
+    assert configuration["AWS:Application"] == {"SchemaVersion": "1.1",
+                                                "Content": ["nginx", "openssh-server"]}
 
 
 def test_content_that_is_not_a_dict_crashes_the_run_with_exit_7() -> None:
     outcome = decode(items({"x": {"Content": "text"}}, {"state": "ok"}), KEY, "config", gz=True)
     problem = outcome.problem("decode.reformat_failed")
     assert problem.finding.wazuh_exit_code == 7 and problem.stops_run
-    assert "ERROR: Unexpected error querying/working with objects in S3: 'str' object has no attribute 'keys'" \
-        in problem.finding.evidence
+    assert ("ERROR: Unexpected error querying/working with objects in S3: "
+            "'str' object has no attribute 'keys'") in problem.finding.evidence
     assert outcome.events == [] and outcome.counters.aborted
 
 

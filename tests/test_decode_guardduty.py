@@ -1,4 +1,5 @@
-"""GuardDuty: native JSON lines split per portProbeDetails (skipping the common reformat), Firehose by version."""
+"""GuardDuty: native JSON lines split per portProbeDetails (skipping the common reformat), Firehose by "
+"version."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ NICS = '"resource": {"instanceDetails": {"networkInterfaces": '
 def probe(finding_id: str, *details: tuple[int, str]) -> dict[str, object]:
     return {"id": finding_id, "type": "Recon:EC2/PortProbeUnprotectedPort",
             "resource": {"instanceDetails": {"networkInterfaces": [{"privateIpAddress": "10.0.1.25"}]}},
-            "service": {"serviceName": "guardduty", "action": {"actionType": "PORT_PROBE", "portProbeAction": {
+            "service": {"serviceName": "guardduty", "action": {
+                "actionType": "PORT_PROBE", "portProbeAction": {
                 "blocked": False, "portProbeDetails": [
                     {"localPortDetails": {"port": port}, "remoteIpDetails": {"ipAddressV4": address}}
                     for port, address in details]}}},
@@ -32,28 +34,34 @@ def test_split_events_skip_flattening_while_a_single_detail_is_flattened() -> No
     split = probe("a4c7", (22, "198.51.100.77"), (3389, "198.51.100.78"))
     single = probe("b5d8", (80, "192.0.2.201"))
     outcome = decode(jsonl(split, single), KEY, "guardduty", gz=True)
-    action = ('"service": {"serviceName": "guardduty", "action": {"actionType": "PORT_PROBE", "portProbeAction": '
+    action = ('"service": {"serviceName": "guardduty", "action": {"actionType": "PORT_PROBE", '
+              '"portProbeAction": '
               '{"blocked": false, "portProbeDetails": {"localPortDetails": {"port": ')
     assert outcome.payloads == [
         PREFIX + '"id": "a4c7", "type": "Recon:EC2/PortProbeUnprotectedPort", ' + NICS
         + '[{"privateIpAddress": "10.0.1.25"}]}}, ' + action
-        + '22}, "remoteIpDetails": {"ipAddressV4": "198.51.100.77"}}}}}, "severity": 2, "source": "guardduty"}}',
+        + '22}, "remoteIpDetails": {"ipAddressV4": "198.51.100.77"}}}}}, "severity": 2, "source": '
+          '"guardduty"}}',
         PREFIX + '"id": "a4c7", "type": "Recon:EC2/PortProbeUnprotectedPort", ' + NICS
         + '[{"privateIpAddress": "10.0.1.25"}]}}, ' + action
-        + '3389}, "remoteIpDetails": {"ipAddressV4": "198.51.100.78"}}}}}, "severity": 2, "source": "guardduty"}}',
+        + '3389}, "remoteIpDetails": {"ipAddressV4": "198.51.100.78"}}}}}, "severity": 2, "source": '
+          '"guardduty"}}',
         PREFIX + '"id": "b5d8", "type": "Recon:EC2/PortProbeUnprotectedPort", ' + NICS
         + '{"privateIpAddress": "10.0.1.25"}}}, ' + action
-        + '80}, "remoteIpDetails": {"ipAddressV4": "192.0.2.201"}}}}}, "severity": 2, "source": "guardduty"}}',
+        + '80}, "remoteIpDetails": {"ipAddressV4": "192.0.2.201"}}}}}, "severity": 2, '
+        '"source": "guardduty"}}',
     ]
     assert [event.record_index for event in outcome.events] == [0, 0, 1]
     assert [event.line for event in outcome.events] == [1, 1, 2]
-    assert [event.summary.source_ip for event in outcome.events] == ["198.51.100.77", "198.51.100.78", "192.0.2.201"]
+    assert [event.summary.source_ip for event in outcome.events] == [
+        "198.51.100.77", "198.51.100.78", "192.0.2.201"]
     assert outcome.counters.records_read == 2 and outcome.counters.events_sent == 3
 
 
 def test_sample_native_export() -> None:
     entry = entry_named("guardduty_native")
-    outcome = decode(sample_bytes(entry), render_key(entry["key_template"], datetime(2024, 5, 14)), "guardduty")
+    key = render_key(entry["key_template"], datetime(2024, 5, 14))
+    outcome = decode(sample_bytes(entry), key, "guardduty")
     assert [event.summary.name for event in outcome.events] == ["Recon:EC2/PortProbeUnprotectedPort"] * 4 + [
         "UnauthorizedAccess:EC2/SSHBruteForce"]
     assert outcome.problems == []

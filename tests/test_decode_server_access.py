@@ -10,7 +10,8 @@ from tests.sample_objects import entry_named, render_key, sample_bytes
 
 KEY = "s3-access/2024-05-14-10-15-01-6E8D2F1C3B4A5968"
 LINE = ('79a5 acme-public-assets [14/May/2024:10:15:01 +0000] 198.51.100.77 - 3E57 REST.GET.OBJECT a.txt '
-        '"GET /a.txt HTTP/1.1" 403 AccessDenied 243 - 9 - "-" "curl/8.5.0" - Ks3p= SigV4 TLS_AES_128_GCM_SHA256 - '
+        '"GET /a.txt HTTP/1.1" 403 AccessDenied 243 - 9 - "-" "curl/8.5.0" - Ks3p= SigV4 '
+        'TLS_AES_128_GCM_SHA256 - '
         'acme.s3.amazonaws.com TLSv1.3 - "quoted last"\n')
 
 
@@ -21,11 +22,14 @@ def test_access_line_byte_for_byte_with_trailing_fields_lost() -> None:
         '1:Wazuh-AWS:{"integration": "aws", "aws": {"log_info": {"aws_account_alias": "", "log_file": "' + KEY
         + '", "s3bucket": "acme-logs"}, "bucket_owner": "79a5", "bucket": "acme-public-assets", "time": '
         '"14/May/2024:10:15:01 +0000", "remote_ip": "198.51.100.77", "requester": "-", "request_id": "3E57", '
-        '"operation": "REST.GET.OBJECT", "key": "a.txt", "request_uri": "GET /a.txt HTTP/1.1", "http_status": '
+        '"operation": "REST.GET.OBJECT", "key": "a.txt", "request_uri": "GET /a.txt HTTP/1.1", '
+        '"http_status": '
         '"403", "error_code": "AccessDenied", "bytes_sent": "243", "object_sent": "-", "total_time": "9", '
         '"turn_around_time": "-", "referer": "-", "user_agent": "curl/8.5.0", "version_id": "-", "host_id": '
-        '"Ks3p=", "signature_version": "SigV4", "cipher_suite": "TLS_AES_128_GCM_SHA256", "authentication_type": '
-        '"-", "host_header": "acme.s3.amazonaws.com", "tls_version": "TLSv1.3", "source": "s3_server_access"}}'
+        '"Ks3p=", "signature_version": "SigV4", "cipher_suite": "TLS_AES_128_GCM_SHA256", '
+        '"authentication_type": '
+        '"-", "host_header": "acme.s3.amazonaws.com", "tls_version": "TLSv1.3", "source": '
+        '"s3_server_access"}}'
     ]
     assert outcome.events[0].summary.outcome == "403 AccessDenied"
 

@@ -20,7 +20,8 @@ def test_ip_log_byte_for_byte() -> None:
     outcome = decode(line, KEY, "cisco_umbrella", gz=True, path="umbrella/iplogs/")
     assert outcome.payloads == [
         '1:Wazuh-AWS:{"integration": "aws", "aws": {"log_info": {"aws_account_alias": "", "log_file": "' + KEY
-        + '", "s3bucket": "acme-logs"}, "timestamp": "2024-05-14 10:15:01", "identity": "ACME HQ", "source_ip": '
+        + '", "s3bucket": "acme-logs"}, "timestamp": "2024-05-14 10:15:01", "identity": "ACME HQ", '
+          '"source_ip": '
         '"10.0.1.25", "source_port": "51432", "destination_ip": "198.51.100.77", "destination_port": "4444", '
         '"categories": "Malware", "source": "cisco_umbrella"}}'
     ]
@@ -30,8 +31,8 @@ def test_missing_columns_are_dropped_and_extra_ones_land_under_null() -> None:
     short = decode(b'"2024-05-14 10:15:01","ACME HQ"\n', KEY, "cisco_umbrella", gz=True, path="iplogs/")
     assert list(short.events[0].message["aws"])[1:] == ["timestamp", "identity", "source"]
     entry = entry_named("umbrella_dnslogs")
-    dns = decode(sample_bytes(entry), render_key(entry["key_template"], datetime(2024, 5, 14)), "cisco_umbrella",
-                 path=entry["path"])
+    key = render_key(entry["key_template"], datetime(2024, 5, 14))
+    dns = decode(sample_bytes(entry), key, "cisco_umbrella", path=entry["path"])
     assert dns.events[1].message["aws"][None] == ["", "DE", "8212371"]
     assert dns.events[1].message["aws"]["blocked_categories"] == ""  # empty fields stay ""
 

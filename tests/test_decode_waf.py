@@ -12,7 +12,8 @@ from tests.sample_objects import entry_named, render_key, sample_bytes
 KEY = "waf/2024/05/14/10/aws-waf-logs-shop-1-2024-05-14-10-15-01-2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e.gz"
 BASENAME = KEY.rsplit("/", 1)[1]
 EVENT = {"timestamp": 1715681400123, "action": "BLOCK", "terminatingRuleId": "AWS-AWSManagedRulesSQLiRuleSet",
-         "ruleGroupList": [{"ruleGroupId": "AWS#SQLi", "terminatingRule": None}], "requestHeadersInserted": None,
+         "ruleGroupList": [{"ruleGroupId": "AWS#SQLi", "terminatingRule": None}],
+         "requestHeadersInserted": None,
          "httpRequest": {"clientIp": "198.51.100.77", "headers": [
              {"name": "Host", "value": "shop.example.com"}, {"name": "X-Scanner-Run", "value": "42"},
              {"name": "Cookie", "value": "session=4f1c2e"}, {"name": "cookie", "value": "tracking=off"},
@@ -32,9 +33,11 @@ def test_headers_become_a_dict_of_standard_names_byte_for_byte() -> None:
     assert outcome.payloads == [
         '1:Wazuh-AWS:{"integration": "aws", "aws": {"log_info": {"aws_account_alias": "", "log_file": "' + KEY
         + '", "s3bucket": "acme-logs"}, "timestamp": 1715681400123, "action": "BLOCK", "terminatingRuleId": '
-        '"AWS-AWSManagedRulesSQLiRuleSet", "ruleGroupList": {"ruleGroupId": "AWS#SQLi", "terminatingRule": null}, '
+        '"AWS-AWSManagedRulesSQLiRuleSet", "ruleGroupList": {"ruleGroupId": "AWS#SQLi", "terminatingRule": '
+        'null}, '
         '"httpRequest": {"clientIp": "198.51.100.77", "headers": {"Host": "shop.example.com", "Cookie": '
-        '"session=4f1c2e", "cookie": "tracking=off", "User-Agent": "sqlmap/1.7.2"}, "uri": "/products", "args": '
+        '"session=4f1c2e", "cookie": "tracking=off", "User-Agent": "sqlmap/1.7.2"}, "uri": "/products", '
+        '"args": '
         '"id=1%20OR%201=1", "httpMethod": "GET"}, "source": "waf"}}'
     ]
     # the null inside the one-element list survived: None removal ran before the list was flattened

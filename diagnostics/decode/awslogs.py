@@ -7,11 +7,17 @@ module could not convert is reported only after the whole document parsed, as th
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from diagnostics.decode.base import LoadContext, LoadedRecord, LoadItem, LoadNote, account_from_key
+from diagnostics.decode.base import (
+    LoadContext,
+    LoadedRecord,
+    LoadItem,
+    LoadNote,
+    account_from_key,
+    json_clone,
+)
 from diagnostics.decode.json_stream import DocumentOutline, stream_document_field
 
 
@@ -28,7 +34,7 @@ def load_document_records(text: TextIO, field_name: str, source: str,
         except Exception as error:  # TypeError/ValueError exactly as dict() raises them in the module
             deferred = error
             continue
-        yield LoadedRecord(record=record, raw=copy.deepcopy(element))
+        yield LoadedRecord(record=record, raw=json_clone(element))
     if deferred is not None:
         raise deferred
     if outline.duplicate_field:
@@ -46,7 +52,7 @@ def load_document_records(text: TextIO, field_name: str, source: str,
             yield LoadNote("decode.no_records_key", {"key": load.key, "field": field_name})
             return
         values = document[field_name]
-    records = [LoadedRecord(record=dict(element, source=source), raw=copy.deepcopy(element))
+    records = [LoadedRecord(record=dict(element, source=source), raw=json_clone(element))
                for element in values]
     yield from records
 

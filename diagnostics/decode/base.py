@@ -7,6 +7,7 @@ place, possibly split into several events).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -74,6 +75,11 @@ class TypeDecoder(Protocol):
     def summarize(self, aws: Mapping[str, Any]) -> EventSummary:
         """One-line fields of a reformatted event."""
         ...
+
+
+def json_clone(value: Any) -> Any:
+    """A deep copy of JSON-derived data through the C codec (deeper nesting than copy.deepcopy survives)."""
+    return json.loads(json.dumps(value))
 
 
 def pick(node: Any, path: str) -> str:

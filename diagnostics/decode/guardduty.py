@@ -7,12 +7,11 @@ single entry is flattened like any other event (reference §6.3, §12).
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
-from diagnostics.decode.base import LoadContext, LoadedRecord, LoadItem
+from diagnostics.decode.base import LoadContext, LoadedRecord, LoadItem, json_clone
 from diagnostics.decode.custom import load_custom, summarize_custom
 from diagnostics.decode.envelope import Warn, common_reformat
 from diagnostics.decode.model import EventSummary
@@ -49,7 +48,7 @@ class GuardDutyDecoder:
         for number, line in enumerate(text, 1):
             finding = json.loads(line)
             record = dict(finding, source=finding["service"]["serviceName"])
-            yield LoadedRecord(record=record, raw=copy.deepcopy(finding), line=number)
+            yield LoadedRecord(record=record, raw=json_clone(finding), line=number)
 
     def reformat(self, message: dict[str, Any], warn: Warn) -> list[dict[str, Any]]:
         details = _split_details(message["aws"])
@@ -58,7 +57,7 @@ class GuardDutyDecoder:
         events = []
         for detail in details:
             message["aws"]["service"]["action"]["portProbeAction"]["portProbeDetails"] = detail
-            events.append(copy.deepcopy(message))
+            events.append(json_clone(message))
         return events
 
     def summarize(self, aws: Mapping[str, Any]) -> EventSummary:

@@ -8,7 +8,6 @@ before splitting, so a later row's CSV error wins over an earlier row's split er
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
@@ -73,7 +72,7 @@ def _load_rows(text: TextIO, load: LoadContext, fields: tuple[str, ...], source:
     for row, line in space_rows(text, fields, load):
         if deferred is not None:
             continue
-        raw = copy.deepcopy(row)
+        raw = dict(row)
         entry = dict(row, source=source)
         try:
             debug_lines = split(entry) if split is not None else ()

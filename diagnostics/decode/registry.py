@@ -116,7 +116,8 @@ class _ObjectRun:
         self.events_yielded = 0
         self.record_index = -1
         self.last_line: int | None = None
-        self.pending_reformat: tuple[BaseException, int] | None = None
+        self.pending_failure: tuple[str, BaseException, int] | None = None
+        """A reformat/send failure: the module meets it only after loading the whole object."""
 
     # -- driving -----------------------------------------------------------------------------------------
     def items(self, stream: BinaryIO, max_bytes: int) -> Iterator[DecodeItem]:
@@ -178,7 +179,7 @@ class _ObjectRun:
             self.counters.records_read += 1
             self.record_index += 1
             self.last_line = item.line if item.line is not None else self.last_line
-            if self.pending_reformat is None:
+            if self.pending_failure is None:
                 yield from self._events(decoder, rule, item)
         yield from self._finish()
 
@@ -204,11 +205,17 @@ class _ObjectRun:
             if discarded:
                 events = []
             else:
-                self.pending_reformat = (error, self.events_yielded)
+                self.pending_failure = ("decode.reformat_failed", error, self.events_yielded)
                 return
         debug.append(_REFORMAT_DEBUG)
         for message in events:
-            payload = payload_for(message)
+            try:
+                payload = payload_for(message)
+            except Exception as error:  # json.dumps failing (e.g. nesting too deep): send_msg's exit 13
+                if not discarded:
+                    self.pending_failure = ("decode.send_failed", error, self.events_yielded)
+                    return
+                continue
             size = payload_size(payload)
             oversized = is_oversized(size)
             lines = list(debug)
@@ -252,14 +259,17 @@ class _ObjectRun:
 
     def _finish(self) -> Iterator[FileProblem]:
         self.counters.complete = True
-        if self.pending_reformat is not None:
-            error, index = self.pending_reformat
+        if self.pending_failure is not None:
+            failure_id, error, index = self.pending_failure
             self.counters.aborted = True
+            if failure_id == "decode.send_failed":
+                printed: tuple[str, ...] = (f"ERROR: Error sending message to wazuh: {error}",)
+            else:
+                printed = (f"DEBUG: +++ Unexpected error: {error} (debug 2)",
+                           f"ERROR: Unexpected error querying/working with objects in S3: {error}")
             yield self._count(problems.problem(
-                self.ref, "decode.reformat_failed", {"error": str(error), "position": f"#{index + 1}"},
-                evidence=(f"DEBUG: +++ Unexpected error: {error} (debug 2)",
-                          f"ERROR: Unexpected error querying/working with objects in S3: {error}",
-                          f"{index} event(s) of this object were sent before the crash"),
+                self.ref, failure_id, {"error": str(error), "position": f"#{index + 1}"},
+                evidence=(*printed, f"{index} event(s) of this object were sent before the crash"),
                 recoverable=False, stops_run=True))
             return
         dropped = self.counters.dropped
@@ -352,3 +362,5 @@ def _json_safe(value: Any) -> Any:
         return value
     except (TypeError, ValueError):
         return json.loads(json.dumps(value, default=str))
+    except RecursionError:
+        return "<nested too deeply to show>"

@@ -81,6 +81,12 @@ _TYPE_SPECIFIC: tuple[Explanation, ...] = (
                 "Find the odd field in the event shown (a value of an unexpected type) and fix the producer, "
                 "or exclude the object from this bucket path.",
                 exit_code=7, script_message="Unexpected error querying/working with objects in S3: {error}"),
+    Explanation("decode.send_failed", "The module could not serialise event {position} of {key}",
+                "json.dumps failed on the event ({error}), typically because it is nested too deeply. This "
+                "happens while sending, after earlier events were sent: the run stops with exit 13 and the "
+                "object is re-read (and its first events re-sent) on every run.",
+                "Fix the producer of this object, or move it out of the bucket path.",
+                exit_code=13, script_message="Error sending message to wazuh: {error}"),
     Explanation("decode.umbrella_path", "Cisco Umbrella path has no log kind: '{path}'",
                 "The module picks the CSV columns from the bucket's <path>: it must contain 'dnslogs', "
                 "'proxylogs' or 'iplogs'. Otherwise it exits 12 before reading anything.",
