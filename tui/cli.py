@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--send", action="store_true",
                         help="send events to Wazuh's queue socket (only where it exists)")
     ingest.add_argument("--yes", action="store_true", help="do not ask before a real run")
+    ingest.add_argument("--snapshot-state", action="store_true",
+                        help="with --real: copy the module's state database before the run")
+    ingest.add_argument("--restore-state", action="store_true",
+                        help="with --snapshot-state: put the copy back afterwards (writes Wazuh's file)")
     return parser
 
 

@@ -14,7 +14,8 @@ from tui.render_text import render_finding, to_json, use_colour
 if TYPE_CHECKING:
     from diagnostics.bucket_session import BucketSession
     from diagnostics.context import DoctorContext
-    from diagnostics.ingest.model import IngestSummary
+
+from diagnostics.ingest.model import IngestSummary
 
 
 def _attach_stderr_log(debug_level: int) -> tuple[logging.Logger, logging.Handler]:
@@ -30,9 +31,9 @@ def _attach_stderr_log(debug_level: int) -> tuple[logging.Logger, logging.Handle
     return logger, handler
 
 
-def _sink_for(args: argparse.Namespace, context: DoctorContext) -> Any:
-    """Where events go: a JSON-lines file or stdout, optionally tee'd to Wazuh's queue socket."""
-    from diagnostics.ingest.sinks import JsonLinesSink, QueueSocketSink, TeeSink, queue_socket_path
+def _sink_for(args: argparse.Namespace, context: DoctorContext, target: str) -> Any:
+    """Where events go: a JSON-lines file or stdout, tee'd to Wazuh's queue socket only with ``--send``."""
+    from diagnostics.ingest.sinks import JsonLinesSink, TeeSink, open_queue_sink
 
     sinks: list[Any] = []
     if args.events_out == "-":
@@ -42,7 +43,12 @@ def _sink_for(args: argparse.Namespace, context: DoctorContext) -> Any:
     else:
         sinks.append(CountingSink())
     if args.send:
-        sinks.append(QueueSocketSink(queue_socket_path(context.wazuh_home)))
+        queue_sink, problem = open_queue_sink(context, target)
+        if queue_sink is None:
+            from tui.commands import UsageProblem
+
+            raise UsageProblem(problem.title if problem is not None else "Wazuh's queue socket is missing")
+        sinks.append(queue_sink)
     return sinks[0] if len(sinks) == 1 else TeeSink(*sinks)
 
 
@@ -76,18 +82,36 @@ def run_ingest_command(args: argparse.Namespace, context: DoctorContext, session
         debug_level=args.debug, state_dir=Path(args.state_dir) if args.state_dir else None,
         reset=args.reset, from_wazuh_state=args.from_wazuh_state, limit=args.limit, workers=args.workers,
         caller_account=session.caller_account, flow_logs=flow_logs)
+    sink = _sink_for(args, context, session.block.label)
     logger, handler = _attach_stderr_log(args.debug)
-    sink = _sink_for(args, context)
+    outcome: list[IngestSummary] = []
+    worker = threading.Thread(target=lambda: outcome.append(run_ingestion(request, sink=sink, cancel=cancel)),
+                              name="ingest", daemon=True)
     try:
-        summary = run_ingestion(request, sink=sink, cancel=cancel)
-    except KeyboardInterrupt:
-        cancel.set()
-        raise
+        worker.start()
+        _wait_cancelling_on_interrupt(worker, cancel)
     finally:
         sink.close()
         logger.removeHandler(handler)
+    if not outcome:
+        print("the ingestion pass stopped without a summary", file=sys.stderr)
+        return 1
+    summary = outcome[0]
     _print_summary(args, summary)
     return summary.exit_code
+
+
+def _wait_cancelling_on_interrupt(worker: threading.Thread, cancel: threading.Event) -> None:
+    """Wait for the pass; Ctrl-C sets the cancel event so the pass stops between files, state consistent."""
+    while worker.is_alive():
+        try:
+            worker.join(0.2)
+        except KeyboardInterrupt:
+            if cancel.is_set():
+                raise
+            cancel.set()
+            print("cancelling: finishing the current file so the next pass resumes cleanly "
+                  "(Ctrl-C again to abort)", file=sys.stderr)
 
 
 def _print_summary(args: argparse.Namespace, summary: IngestSummary) -> None:
@@ -126,7 +150,7 @@ def run_real_command(args: argparse.Namespace, context: DoctorContext) -> int:
     """Run the installed module for one bucket with live output, after saying what it changes."""
     from diagnostics.bucket_session import BucketNotConfigured, find_block
     from diagnostics.checks import load_configuration
-    from diagnostics.ingest.real_module import plan_real_run, run_real_module
+    from diagnostics.ingest.real_module import plan_real_run, restore_state, run_real_module, snapshot_state
     from tui.commands import UsageProblem
 
     config, _ = load_configuration(context)
@@ -150,13 +174,25 @@ def run_real_command(args: argparse.Namespace, context: DoctorContext) -> int:
         answer = input("This advances the module's marker and sends real events. Run it? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             return 0
+    snapshot = None
+    if args.snapshot_state and context.state_db_path.exists():
+        snapshot = snapshot_state(context)
+        print(f"copied the module's state database to {snapshot}", file=sys.stderr)
     cancel = threading.Event()
+    outcome: list[Any] = []
+    worker = threading.Thread(target=lambda: outcome.append(run_real_module(
+        plan, context, on_line=lambda line: print(line, file=sys.stderr, flush=True), cancel=cancel)),
+        name="real-module", daemon=True)
+    worker.start()
     try:
-        result = run_real_module(plan, context, on_line=lambda line: print(line, file=sys.stderr, flush=True),
-                                 cancel=cancel)
-    except KeyboardInterrupt:
-        cancel.set()
-        raise
+        _wait_cancelling_on_interrupt(worker, cancel)
+    finally:
+        if snapshot is not None and args.restore_state:
+            restore_state(context, snapshot)
+            print("restored the module's state database from the copy (--restore-state)", file=sys.stderr)
+    if not outcome:
+        return 130
+    result = outcome[0]
     for finding in result.findings:
         print("\n".join(render_finding(finding, colour=colour, verbose=True)), file=sys.stderr)
     if result.ossec_log:
