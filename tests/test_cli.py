@@ -167,3 +167,54 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     for command in ("check", "explain-log", "keys", "preview", "ingest"):
         assert command in out
     assert (ROOT / "README.md").read_text().count("wazuh-aws-doctor --demo") >= 1
+
+
+def test_keys_lists_one_level_with_module_status(doctor_env: Path, moto: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    today = datetime.now(timezone.utc)
+    prefix = f"AWSLogs/123456789012/CloudTrail/us-east-1/{today:%Y/%m/%d}/"
+    code, document = run_json(capsys, "keys", "--wazuh-home", str(doctor_env), "--endpoint-url", moto,
+                              "--bucket", "doctor-trail", "--prefix", prefix, "--format", "json")
+    assert code == 0
+    keys = document["keys"]
+    assert isinstance(keys, list) and len(keys) == 1
+    row = keys[0]
+    assert row["key"].startswith(prefix)
+    assert row["status"] == "read"
+    assert row["size"] > 0 and row["last_modified"]
+
+    code, document = run_json(capsys, "keys", "--wazuh-home", str(doctor_env), "--endpoint-url", moto,
+                              "--bucket", "doctor-trail", "--format", "json")
+    assert document["folders"] == ["AWSLogs/"]
+
+
+def test_keys_wodle_view_and_preview_and_ingest(doctor_env: Path, moto: str, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    common = ["--wazuh-home", str(doctor_env), "--endpoint-url", moto, "--bucket", "doctor-trail"]
+    code, document = run_json(capsys, "keys", *common, "--wodle-view", "--format", "json")
+    assert code == 0
+    keys = document["keys"]
+    assert [row["status"] for row in keys] == ["read"]
+    key = keys[0]["key"]
+
+    code = main(["preview", *common, "--key", key, "--format", "json"])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0
+    assert lines[0]["integration"] == "aws"
+    assert lines[0]["aws"]["log_info"]["s3bucket"] == "doctor-trail"
+    assert lines[0]["aws"]["eventName"] == "ConsoleLogin"
+
+    events = tmp_path / "events.jsonl"
+    state = tmp_path / "state"
+    code = main(["ingest", *common, "--events-out", str(events), "--state-dir", str(state)])
+    out = capsys.readouterr()
+    assert code == 0
+    assert events.read_text().startswith("1:Wazuh-AWS:{")
+    assert "1 read" in out.out
+    assert "Found new log" in out.err  # debug 2 is the default
+
+    code = main(["ingest", *common, "--events-out", str(events), "--state-dir", str(state)])
+    out = capsys.readouterr()
+    assert code == 0
+    assert "0 read" in out.out, "a second pass reads nothing new"
+    assert len(events.read_text().splitlines()) == 1
