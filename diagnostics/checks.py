@@ -164,8 +164,10 @@ def check_block(block: Block, context: DoctorContext, config_findings: tuple[Fin
     identity = check_identity(credentials, block, context, settings)
     findings.extend(identity.findings)
     if block.kind == "bucket" and not (cancel is not None and cancel.is_set()):
+        stopped_with = credentials.module_exit_code or identity.module_exit_code
         findings.extend(check_bucket_access(identity.session, block, context, settings,
-                                            base_session=identity.base_session, principal=identity.arn))
+                                            base_session=identity.base_session, principal=identity.arn,
+                                            stopped_with=stopped_with))
         findings.extend(_layout_findings(block, context, identity, settings, findings))
     return BlockReport(block, tuple(findings), credentials, identity)
 
