@@ -164,7 +164,8 @@ class _LayoutChecks:
             return
         best = groups[0]
         mismatches = compare_with_block(layout, best)
-        changes = ", ".join(f"{m.option} '{m.proposed}' (configured: '{m.configured}')" for m in mismatches)
+        changes = ", ".join((f"{m.option} '{m.proposed}'" if m.proposed else f"no {m.option}")
+                            + f" (configured: '{m.configured}')" for m in mismatches)
         self.add("layout.block_mismatch", "layout.inference", evidence, changes=changes, example=best.example,
                  inferred_type=best.bucket_type, notes=" ".join(best.notes),
                  proposal="\n".join(proposed_block(layout.bucket, best)))
@@ -327,7 +328,8 @@ class _LayoutChecks:
                     self.add("layout.unknown_flow_logs", "layout.flow_logs", ids=", ".join(diff.never_read),
                              region=region, described=", ".join(diff.described) or "none")
 
-    def volume(self, layout: BucketLayout, plan: ModulePlan | None, interval_seconds: int | None) -> None:
+    def volume(self, layout: BucketLayout, plan: ModulePlan | None, interval_seconds: int | None,
+               start: date) -> None:
         """Objects and bytes per day, and the projected run time against the interval."""
         pairs: list[tuple[str | None, str | None]] = [(None, None)]
         if layout.family is Family.AWSLOGS:
@@ -337,8 +339,7 @@ class _LayoutChecks:
             pairs = pairs[:4]
         if not pairs:
             return
-        first = self.only_logs_after or self.today
-        estimate = estimate_volume(self.client, layout, first, self.today, scopes=pairs,
+        estimate = estimate_volume(self.client, layout, min(start, self.today), self.today, scopes=pairs,
                                    interval_seconds=interval_seconds, cancel=self.cancel)
         values = estimate_values(estimate)
         self.add("layout.volume", "layout.volume", where=layout.describe(), **values)
@@ -405,12 +406,14 @@ def check_layout(client: Any, block: Block, context: DoctorContext, state: State
                                    state=checks.reader if checks.state_usable else None,
                                    only_logs_after=checks.only_logs_after, caller_account=caller_account,
                                    plan=plan.regions_by_account() if plan else None, flow_log_ids=flow_ids)
+        start = checks.today
         for scope in checks.scopes(layout, plan, classifier):
             checks.marker_findings(layout, scope, classifier)
+            start = min(start, key_date(layout, classifier.marker_for(scope).value, scope.prefix) or start)
         if layout.bucket_type == "vpcflow":
             checks.flow_logs(layout, plan, classifier)
         if include_volume:
-            checks.volume(layout, plan, parse_interval(interval))
+            checks.volume(layout, plan, parse_interval(interval), start)
     except ListingError as error:
         checks.add("layout.check_incomplete", "layout.listing", error=str(error))
     except Exception as error:  # DescribeFlowLogs: the access checks explain its failures

@@ -165,14 +165,14 @@ def compute_marker(
     if reparse:
         value = ola_marker or today_marker
         source = MarkerSource.ONLY_LOGS_AFTER if ola_marker else MarkerSource.TODAY
-        reason = "reparse mode starts at only_logs_after (or today) and ignores the state"
+        reason = "Reparse mode starts at only_logs_after (or today) and ignores the state"
     else:
         if state is not None:
             scope = db_scope(layout, account, region, flow_log_id, caller_account)
             db_key = state.last_key(scope, like_prefix(layout, full, profile))
         if db_key is not None:
             value, source = db_key, MarkerSource.DATABASE
-            reason = "the last key this scope read, from the state database"
+            reason = "The last key this scope read, from the state database"
             if profile.rewinds_one_day and layout.bucket_type in ("cloudtrail", *LOAD_BALANCER_TYPES):
                 rewound = _previous_day_marker(db_key, full)
                 if rewound is not None:
@@ -182,15 +182,15 @@ def compute_marker(
                                  "the whole previous day")
         elif ola_marker is not None:
             value, source = ola_marker, MarkerSource.ONLY_LOGS_AFTER
-            reason = "only_logs_after (this scope has no state yet)"
+            reason = "The only_logs_after date (this scope has no state yet)"
         else:
             value, source = today_marker, MarkerSource.TODAY
-            reason = ("no state and no only_logs_after: the module starts at today's date (UTC), so a first "
+            reason = ("No state and no only_logs_after: the module starts at today's date (UTC), so a first "
                       "run reads only today's logs")
         if ola_marker is not None and ola_marker > value:
             value, source = ola_marker, MarkerSource.ONLY_LOGS_AFTER
             if db_key is not None:
-                reason = "only_logs_after, which sorts after the last key read"
+                reason = "The only_logs_after date, which sorts after the last key read"
     if layout.marker_delimiter:
         value = value[:len(full)] + value[len(full):].replace("/", layout.marker_delimiter)
         adjustments.append("'/' after the prefix replaced with '-'")

@@ -187,7 +187,8 @@ def estimate_values(estimate: VolumeEstimate) -> dict[str, Any]:
     """The estimate as the explanation table's placeholders (sizes and durations in words)."""
     steady = estimate.steady_run_seconds
     return {
-        "per_day": f"{estimate.objects_per_day:.0f}",
+        "per_day": f"{estimate.objects_per_day:.1f}" if estimate.objects_per_day < 10 else
+                   f"{estimate.objects_per_day:.0f}",
         "bytes_per_day": format_size(estimate.bytes_per_day),
         "days": estimate.counted_days,
         "requests": estimate.requests_made,
