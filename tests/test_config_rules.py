@@ -291,6 +291,9 @@ def test_subscriber_needs_4_7(tmp_path: Path) -> None:
     ('<bucket type="cloudtrail"><name>wazuh-demo-cloudtrail</name>'
      '<discard_regex field="userIdentity.accountId">^\\d{12}$</discard_regex></bucket>',
      "config.value_mangled", "reaches the module as '^d{12}$'"),
+    ('<bucket type="config"><name>wazuh-demo-config</name><iam_role_arn>arn:aws:iam::123456789012:role/R'
+     "</iam_role_arn><iam_role_duration>\u00b2</iam_role_duration></bucket>", "config.role_duration_invalid",
+     "argument -rd/--iam_role_duration: invalid arg_valid_iam_role_duration value: '\u00b2'"),
     ('<bucket type="cloudtrail"><name>wazuh-demo-cloudtrail</name><aws_profile>-prod</aws_profile></bucket>',
      "config.value_looks_like_flag", "argument -p/--aws_profile: expected one argument"),
     ('<bucket type="cloudtrail"><name>wazuh-demo-cloudtrail</name><regions>us-east-1, eu-west-1</regions>'

@@ -105,6 +105,8 @@ class Flag:
     dest: str
     takes_value: bool = True
     validator: Callable[[str], object] | None = None
+    type_name: str = ""
+    """The script's validator function name, which argparse prints when it raises a plain ValueError."""
 
     @property
     def name(self) -> str:
@@ -115,31 +117,35 @@ class Flag:
 def script_flags(duration_limit: int) -> tuple[Flag, ...]:
     """Every flag of ``get_script_arguments`` (the C side only ever writes the long forms)."""
     return (
-        Flag(("-b", "--bucket"), "bucket", validator=valid_bucket),
+        Flag(("-b", "--bucket"), "bucket", validator=valid_bucket, type_name="arg_valid_bucket_name"),
         Flag(("-sr", "--service"), "service"), Flag(("-sb", "--subscriber"), "subscriber"),
-        Flag(("-q", "--queue"), "queue", validator=valid_queue),
+        Flag(("-q", "--queue"), "queue", validator=valid_queue, type_name="args_valid_sqs_name"),
         Flag(("-O", "--aws_organization_id"), "aws_organization_id"),
-        Flag(("-c", "--aws_account_id"), "aws_account_id", validator=valid_account_ids),
+        Flag(("-c", "--aws_account_id"), "aws_account_id", validator=valid_account_ids,
+             type_name="arg_valid_accountid"),
         Flag(("-d", "--debug"), "debug"),
         Flag(("-a", "--access_key"), "access_key"), Flag(("-k", "--secret_key"), "secret_key"),
         Flag(("-R", "--remove"), "remove", takes_value=False),
         Flag(("-p", "--aws_profile"), "aws_profile"), Flag(("-x", "--external_id"), "external_id"),
-        Flag(("-i", "--iam_role_arn"), "iam_role_arn", validator=valid_role_arn),
+        Flag(("-i", "--iam_role_arn"), "iam_role_arn", validator=valid_role_arn,
+             type_name="args_valid_iam_role_arn"),
         Flag(("-n", "--aws_account_alias"), "aws_account_alias"),
-        Flag(("-l", "--trail_prefix"), "trail_prefix", validator=valid_key),
-        Flag(("-L", "--trail_suffix"), "trail_suffix", validator=valid_key),
-        Flag(("-s", "--only_logs_after"), "only_logs_after", validator=valid_date),
-        Flag(("-r", "--regions"), "regions", validator=valid_regions),
+        Flag(("-l", "--trail_prefix"), "trail_prefix", validator=valid_key, type_name="arg_valid_key"),
+        Flag(("-L", "--trail_suffix"), "trail_suffix", validator=valid_key, type_name="arg_valid_key"),
+        Flag(("-s", "--only_logs_after"), "only_logs_after", validator=valid_date,
+             type_name="arg_valid_date"),
+        Flag(("-r", "--regions"), "regions", validator=valid_regions, type_name="arg_valid_regions"),
         Flag(("-e", "--skip_on_error"), "skip_on_error", takes_value=False),
         Flag(("-o", "--reparse"), "reparse", takes_value=False),
         Flag(("-t", "--type"), "type"),
-        Flag(("-g", "--aws_log_groups"), "aws_log_groups", validator=lambda value: valid_key(value, False)),
+        Flag(("-g", "--aws_log_groups"), "aws_log_groups", validator=lambda value: valid_key(value, False),
+             type_name="aws_logs_groups_valid_key"),
         Flag(("-P", "--remove-log-streams"), "remove_log_streams", takes_value=False),
         Flag(("-df", "--discard-field"), "discard_field"), Flag(("-dr", "--discard-regex"), "discard_regex"),
         Flag(("-st", "--sts_endpoint"), "sts_endpoint"),
         Flag(("-se", "--service_endpoint"), "service_endpoint"),
         Flag(("-rd", "--iam_role_duration"), "iam_role_duration",
-             validator=duration_validator(duration_limit)),
+             validator=duration_validator(duration_limit), type_name="arg_valid_iam_role_duration"),
     )
 
 
@@ -222,6 +228,10 @@ def parse_arguments(tokens: list[str], duration_limit: int) -> ParsedArguments:
             parsed.values[flag.dest] = flag.validator(value) if flag.validator else value
         except ArgumentRejected as error:
             parsed.errors.append(ArgumentError("invalid", flag, value, f"argument {flag.name}: {error}"))
+        except (ValueError, TypeError, OverflowError):
+            # argparse's own wording when a type function fails with anything but ArgumentTypeError
+            message = f"argument {flag.name}: invalid {flag.type_name} value: {value!r}"
+            parsed.errors.append(ArgumentError("invalid", flag, value, message))
     if parsed.extras:
         parsed.errors.append(ArgumentError("unrecognized", None, " ".join(parsed.extras),
                                            f"unrecognized arguments: {' '.join(parsed.extras)}"))
