@@ -10,13 +10,13 @@ from __future__ import annotations
 from diagnostics.explanations.table import Explanation
 from diagnostics.findings import Status
 
-_WHOLE = ("The module reads and parses the whole object before sending any of it, so none of its events "
-          "is sent. Without skip_on_error the run stops here with this exit code and later objects wait for "
-          "the next run (which fails the same way); with skip_on_error it prints the error, sends one "
-          "event carrying 'error_msg' instead, marks the object as processed and moves on, so its events "
-          "are lost for good.")
-_SKIP_FIX = ("If the object cannot be fixed, set <skip_on_error>yes</skip_on_error> so one bad object "
-             "does not block the rest, and accept that its events are lost.")
+_WHOLE = ("The module reads and parses the whole object before sending any of it, so none of its events is "
+          "sent. Without skip_on_error the run stops here with this exit code and later objects wait for "
+          "the next run (which fails the same way); with skip_on_error it prints the error, sends one event "
+          "carrying 'error_msg' instead, marks the object as processed and moves on, so its events are lost "
+          "for good.")
+_SKIP_FIX = ("If the object cannot be fixed, set <skip_on_error>yes</skip_on_error> so one bad object does "
+             "not block the rest, and accept that its events are lost.")
 
 _DECOMPRESSION: tuple[Explanation, ...] = (
     Explanation("decode.snappy_unsupported", "Snappy-compressed object: {key}",
@@ -28,20 +28,19 @@ _DECOMPRESSION: tuple[Explanation, ...] = (
     Explanation("decode.invalid_gzip", "Not a valid gzip object: {key}",
                 "The key ends in '.gz', so the module inflates the whole object first and rejects it "
                 "({error}). " + _WHOLE,
-                "Check how the object was written: a key ending in .gz must hold gzip data from start to end "
-                "(truncated uploads and plain text named .gz fail here). " + _SKIP_FIX,
+                "Check how the object was written: a key ending in .gz must hold gzip data from start to "
+                "end (truncated uploads and plain text named .gz fail here). " + _SKIP_FIX,
                 exit_code=8, script_message="Invalid gzip file received."),
     Explanation("decode.invalid_zip", "Not a valid zip object: {key}",
-                "The key ends in '.zip', so the module opens it as a zip archive and reads its first member; "
-                "the archive cannot be opened ({error}). " + _WHOLE,
+                "The key ends in '.zip', so the module opens it as a zip archive and reads its first "
+                "member; the archive cannot be opened ({error}). " + _WHOLE,
                 "Re-deliver the object as a real zip (or gzip named .gz). " + _SKIP_FIX,
                 exit_code=8, script_message="Invalid zip file received."),
     Explanation("decode.decompress_failed", "Could not read {key}: {error}",
                 "Reading the object raised an error the module files under decompression (TypeError, "
                 "OSError or a zip error), at {position}. " + _WHOLE,
                 "Inspect the object at the position shown; the events there do not have the shape this "
-                "bucket "
-                "type expects. " + _SKIP_FIX,
+                "bucket type expects. " + _SKIP_FIX,
                 exit_code=8, script_message="Failed to decompress file {key}: {error}"),
     Explanation("decode.parse_failed", "Could not parse {key}: {error}",
                 "The object is not in the format this bucket type expects ({position}). " + _WHOLE,
@@ -73,13 +72,11 @@ _TYPE_SPECIFIC: tuple[Explanation, ...] = (
                 exit_code=9, script_message="Events from {basename} file could not be loaded."),
     Explanation("decode.reformat_failed", "The module would crash while reformatting an event of {key}",
                 "Reformatting event {position} raised {error}. This happens after earlier events were "
-                "already "
-                "sent, outside the per-object error handling, so skip_on_error does not help: the run stops "
-                "with exit 7 every time, the object is never marked, and the same events are re-sent on "
-                "every "
-                "run.",
-                "Find the odd field in the event shown (a value of an unexpected type) and fix the producer, "
-                "or exclude the object from this bucket path.",
+                "already sent, outside the per-object error handling, so skip_on_error does not help: the "
+                "run stops with exit 7 every time, the object is never marked, and the same events are "
+                "re-sent on every run.",
+                "Find the odd field in the event shown (a value of an unexpected type) and fix the "
+                "producer, or exclude the object from this bucket path.",
                 exit_code=7, script_message="Unexpected error querying/working with objects in S3: {error}"),
     Explanation("decode.send_failed", "The module could not serialise event {position} of {key}",
                 "json.dumps failed on the event ({error}), typically because it is nested too deeply. This "
@@ -90,43 +87,39 @@ _TYPE_SPECIFIC: tuple[Explanation, ...] = (
     Explanation("decode.umbrella_path", "Cisco Umbrella path has no log kind: '{path}'",
                 "The module picks the CSV columns from the bucket's <path>: it must contain 'dnslogs', "
                 "'proxylogs' or 'iplogs'. Otherwise it exits 12 before reading anything.",
-                "Set <path> to the Umbrella folder of one log kind, e.g. <path>dnslogs</path>; configure one "
-                "bucket block per kind.",
+                "Set <path> to the Umbrella folder of one log kind, e.g. <path>dnslogs</path>; configure "
+                "one bucket block per kind.",
                 exit_code=12,
                 script_message="Only 'dnslogs', 'proxylogs' or 'iplogs' are allowed for Cisco Umbrella"),
     Explanation("decode.guardduty_firehose_unsupported",
                 "GuardDuty via Firehose is not supported in 5.x: {key}",
                 "Wazuh 5.0 reads only GuardDuty's own S3 export (AWSLogs/<account>/GuardDuty/...); a "
-                "GuardDuty "
-                "bucket without it fails with 'Invalid type of bucket' (exit 12; 4.x read it like a custom "
-                "bucket).",
+                "GuardDuty bucket without it fails with 'Invalid type of bucket' (exit 12; 4.x read it like "
+                "a custom bucket).",
                 "Configure GuardDuty to export findings to S3 directly and point the bucket at that export, "
-                "or "
-                "use type 'custom' for the Firehose output.",
+                "or use type 'custom' for the Firehose output.",
                 exit_code=12, script_message="Invalid type of bucket", catch_all=True),
     Explanation("decode.guardduty_kinesis_deprecated", "GuardDuty via Firehose (deprecated since 4.5): {key}",
-                "This 4.x module reads it like a custom bucket and prints a deprecation notice on every run; "
-                "5.0 refuses it (exit 12).",
+                "This 4.x module reads it like a custom bucket and prints a deprecation notice on every "
+                "run; 5.0 refuses it (exit 12).",
                 "Switch GuardDuty to its native S3 export before upgrading to 5.0.", status=Status.WARNING),
     Explanation("decode.invalid_discard_regex", "discard_regex does not compile: {error}",
                 "The module compiles the regex at start-up; an invalid one is an exception in main(), so "
-                "every "
-                "run of this bucket fails (exit 12 at debug 0, exit 1 with a traceback at debug 1 or more).",
+                "every run of this bucket fails (exit 12 at debug 0, exit 1 with a traceback at debug 1 or "
+                "more).",
                 "Fix the <discard_regex> pattern (Python 're' syntax).",
                 exit_code=12, script_message="{error}", catch_all=True),
     Explanation("decode.unknown_bucket_type", "Unknown bucket type '{type}'",
                 "No decoder matches this type; the module would refuse it too.",
                 "Use one of: cloudtrail, config, vpcflow, custom, guardduty, waf, alb, clb, nlb, "
-                "server_access, "
-                "cisco_umbrella.",
+                "server_access, cisco_umbrella.",
                 exit_code=12, script_message="Invalid type of bucket", catch_all=True),
 )
 
 _SILENT: tuple[Explanation, ...] = (
     Explanation("decode.no_detail", "{count} of {records} records in {key} have no 'detail' key",
                 "A custom bucket keeps only EventBridge envelopes (objects with 'detail'); everything else "
-                "is "
-                "dropped without any log line, so the run looks clean while nothing reaches Wazuh.",
+                "is dropped without any log line, so the run looks clean while nothing reaches Wazuh.",
                 "Send EventBridge events (with 'detail') to this bucket, or read arbitrary JSON with a "
                 "<subscriber type=\"buckets\"> (4.7+).", status=Status.WARNING),
     Explanation("decode.no_records_key", "{key} has no '{field}' key",
@@ -140,24 +133,22 @@ _SILENT: tuple[Explanation, ...] = (
                 "Fix the producer so the key appears once.", status=Status.WARNING),
     Explanation("decode.digest_file", "{key} is a CloudTrail digest, not a log file",
                 "Digest files (CloudTrail-Digest/) sit outside the CloudTrail/ prefix the module lists, so "
-                "it "
-                "never reads them; they carry no events anyway.",
+                "it never reads them; they carry no events anyway.",
                 "Nothing to do: digests are for log-file integrity validation only.", status=Status.OK),
     Explanation("decode.empty_object", "{key} is empty",
-                "An empty object holds no events. A plain empty object is parsed as an empty document; "
-                "this is harmless for line formats but an error for JSON documents.",
+                "An empty object holds no events. A plain empty object is parsed as an empty document; this "
+                "is harmless for line formats but an error for JSON documents.",
                 "Check the producer if objects should not be empty.", status=Status.WARNING),
     Explanation("decode.custom_not_json", "{key} does not start with '{{': read as VPC flow fields",
-                "A custom bucket object whose first character is not '{{' is split on spaces into the 14 VPC "
-                "flow-log fields; the module reads the first character ('{first}') before that, so the first "
-                "field of the first line loses it. Every line becomes an event with source 'vpc'.",
+                "A custom bucket object whose first character is not '{{' is split on spaces into the 14 "
+                "VPC flow-log fields; the module reads the first character ('{first}') before that, so the "
+                "first field of the first line loses it. Every line becomes an event with source 'vpc'.",
                 "Use type vpcflow for flow logs, or a <subscriber type=\"buckets\"> for other text.",
                 status=Status.WARNING),
     Explanation("decode.oversized_events", "{count} events of {key} exceed 65,535 bytes",
                 "The module logs 'Event size exceeds the maximum allowed limit of 65535 bytes.' at debug 1 "
-                "and "
-                "still sends them; analysisd may truncate or reject them, and a socket buffer smaller than "
-                "the event gives 'Message too long to send to Wazuh.  Skipping message...'.",
+                "and still sends them; analysisd may truncate or reject them, and a socket buffer smaller "
+                "than the event gives 'Message too long to send to Wazuh.  Skipping message...'.",
                 "Raise net.core.rmem_max if the module reports 'Message too long', or drop such events with "
                 "<discard_regex>.", status=Status.WARNING),
     Explanation("decode.magic_mismatch", "{key}: {mismatch}",
