@@ -85,7 +85,7 @@ class RunContext:
         if block.kind == "service":
             detail = " ".join(part for part in (block.block_type, block.value("aws_account_id")) if part)
             alias = block.value("aws_account_alias")
-            return ossec_log.RunTitle("Service", detail + (f"({alias})" if alias else ""))
+            return ossec_log.RunTitle("Service", f" {detail}" + (f"({alias})" if alias else ""))
         if block.kind == "subscriber":
             return ossec_log.RunTitle.for_subscriber(block.block_type or "", block.value("sqs_name"))
         return ossec_log.RunTitle.for_bucket(block.value("aws_account_id"), block.value("aws_account_alias"))

@@ -18,35 +18,35 @@ def format_line(level: str, message: str, when: datetime) -> str:
 
 @dataclass(frozen=True)
 class RunTitle:
-    """The C side's title of one run (``Bucket:  - ``), built like wm_strcat: NULL parts skipped."""
+    """The C side's title of one run (``Bucket:  - ``), built like wm_strcat: NULL parts skipped.
+
+    Buckets append the account with a space and the ``(alias)`` with none, so an alias without an account
+    gives ``Bucket:(LEGACY)  - ``; the bucket name never appears.
+    """
 
     kind: str
     """``Bucket``, ``Service`` or ``Subscriber``."""
     detail: str = ""
-    """Account and alias for buckets (``123456789012(prod)``), the type for services and subscribers."""
+    """What follows ``<kind>:`` with its own leading separator (`` 123456789012(prod)``, ``(LEGACY)``)."""
 
     @classmethod
     def for_bucket(cls, account_ids: str | None, alias: str | None) -> RunTitle:
-        """Buckets show account and alias only; the bucket name never appears (hence ``Bucket:  - ``)."""
-        detail = (account_ids or "") + (f"({alias})" if alias else "")
+        """Account after a space, alias in parentheses glued to what precedes it."""
+        detail = (f" {account_ids}" if account_ids else "") + (f"({alias})" if alias else "")
         return cls("Bucket", detail)
 
     @classmethod
     def for_service(cls, service_type: str) -> RunTitle:
         """Services show their type."""
-        return cls("Service", service_type)
+        return cls("Service", f" {service_type}")
 
     @classmethod
     def for_subscriber(cls, subscriber_type: str, queue: str | None) -> RunTitle:
         """Subscribers show type and queue."""
-        return cls("Subscriber", " ".join(part for part in (subscriber_type, queue) if part))
+        return cls("Subscriber", " " + " ".join(part for part in (subscriber_type, queue) if part))
 
     def __str__(self) -> str:
-        parts = [f"{self.kind}:"]
-        if self.detail:
-            parts.append(self.detail)
-        parts.append(" - ")
-        return " ".join(parts)
+        return f"{self.kind}:{self.detail}  - "
 
 
 def c_lines_after_run(title: RunTitle, exit_code: int, output: str, debug_level: int) -> list[tuple[str, str]]:
