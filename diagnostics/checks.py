@@ -54,8 +54,9 @@ def settings_for(block: Block, context: DoctorContext, region: str | None = None
     """Client settings for a block: our --endpoint-url override, else its service/sts endpoints."""
     from diagnostics.aws.clients import ClientSettings
 
-    return ClientSettings(endpoint_url=context.endpoint_url, service_endpoint=block.value("service_endpoint"),
-                          sts_endpoint=block.value("sts_endpoint"), region=region)
+    return ClientSettings.from_environ(context.environ, endpoint_url=context.endpoint_url,
+                                       service_endpoint=block.value("service_endpoint"),
+                                       sts_endpoint=block.value("sts_endpoint"), region=region)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def wodle_of(config: LoadedConfig, block: Block) -> Wodle | None:
 
 
 def check_block(block: Block, context: DoctorContext, config_findings: tuple[Finding, ...] = (),
-                *, cancel: threading.Event | None = None) -> BlockReport:
+                *, wodle: Wodle | None = None, cancel: threading.Event | None = None) -> BlockReport:
     """credentials → identity → access → layout for one block, after its configuration findings."""
     from diagnostics.aws.access import check_bucket_access
     from diagnostics.aws.credentials import resolve_credentials
@@ -168,26 +169,33 @@ def check_block(block: Block, context: DoctorContext, config_findings: tuple[Fin
         findings.extend(check_bucket_access(identity.session, block, context, settings,
                                             base_session=identity.base_session, principal=identity.arn,
                                             stopped_with=stopped_with))
-        findings.extend(_layout_findings(block, context, identity, settings, findings))
+        findings.extend(_layout_findings(block, context, identity, settings, findings, wodle, cancel))
     return BlockReport(block, tuple(findings), credentials, identity)
 
 
 def _layout_findings(block: Block, context: DoctorContext, identity: IdentityResult, settings: ClientSettings,
-                     so_far: list[Finding]) -> tuple[Finding, ...]:
-    """The layout and marker step, only when the bucket could be listed."""
-    try:
-        from diagnostics.layout.checks import check_layout
-    except ImportError:  # pragma: no cover - the layout step is optional until installed
-        return ()
-    listed = any(f.check_id == "access.list_prefix" and f.status is not Status.ERROR for f in so_far)
-    if identity.session is None or not listed:
-        return ()
+                     so_far: list[Finding], wodle: Wodle | None,
+                     cancel: threading.Event | None) -> tuple[Finding, ...]:
+    """The layout, state and marker step, only when the bucket could be listed."""
+    from dataclasses import replace
+
     from diagnostics.aws.clients import make_client
+    from diagnostics.layout.checks import check_layout
     from diagnostics.wazuh.state_db import StateReader
 
-    client = make_client(identity.session, "s3", settings)
-    state = StateReader(context.state_db_path)
-    return tuple(check_layout(client, block, context, state, caller_account=identity.account_id))
+    listed = any(f.check_id == "access.list_prefix" and f.status is not Status.ERROR for f in so_far)
+    session = identity.session
+    if session is None or not listed:
+        return ()
+
+    def ec2_client_for(region: str) -> Any:
+        return make_client(session, "ec2", replace(settings, region=region))
+
+    client = make_client(session, "s3", settings)
+    return tuple(check_layout(client, block, context, StateReader(context.state_db_path),
+                              caller_account=identity.account_id, ec2_client_for=ec2_client_for,
+                              include_volume=True, interval=wodle.value("interval") if wodle else None,
+                              cancel=cancel))
 
 
 def run_checks(context: DoctorContext, *, bucket: str | None = None, cancel: threading.Event | None = None,
@@ -202,7 +210,8 @@ def run_checks(context: DoctorContext, *, bucket: str | None = None, cancel: thr
             continue
         if cancel is not None and cancel.is_set():
             break
-        report = check_block(block, context, per_block.get(block.key, ()), cancel=cancel)
+        report = check_block(block, context, per_block.get(block.key, ()), wodle=wodle_of(loaded, block),
+                             cancel=cancel)
         reports.append(report)
         if on_block is not None:
             on_block(report)
