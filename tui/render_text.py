@@ -60,8 +60,14 @@ def render_groups(groups: Sequence[tuple[str, Sequence[Finding]]], *, stream: Te
     out: list[str] = []
     for heading, findings in groups:
         out.append(f"\033[1m{heading}\033[0m" if colour else heading)
-        for finding in findings:
+        shown = findings if verbose else [f for f in findings if f.status in (Status.WARNING, Status.ERROR)]
+        passed = len(findings) - len(shown)
+        for finding in shown:
             out.extend(render_finding(finding, colour=colour, verbose=verbose))
+        if passed:
+            plural = "s" if passed != 1 else ""
+            out.append(f"{badge(Status.OK, colour)} {passed} other check{plural} passed or skipped "
+                       "(--verbose lists them)")
         out.append("")
     return "\n".join(out)
 
