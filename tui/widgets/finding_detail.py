@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import App
 from textual.widgets import Static
@@ -14,28 +15,30 @@ from tui.widgets.status_badge import badge_text, theme_style
 
 
 def finding_renderable(app: App[object], finding: Finding, *, with_title: bool = True) -> RenderableType:
-    """The Rich rendering of a finding; labels are muted, the fix stands out."""
+    """The Rich rendering of a finding: labelled rows with hanging indents; the fix stands out."""
     label = theme_style(app, "foreground-darken-2")
+    rows = Table.grid(padding=(0, 1), expand=True)
+    rows.add_column(no_wrap=True, style=label)
+    rows.add_column(ratio=1, overflow="fold")
+    if finding.location is not None:
+        rows.add_row("where", str(finding.location))
+    if finding.target and (finding.location is None or finding.target not in str(finding.location)):
+        rows.add_row("target", finding.target)
+    for item in finding.evidence:
+        rows.add_row("seen", item)
+    if finding.explanation:
+        rows.add_row("why", finding.explanation)
+    if finding.fix:
+        rows.add_row("fix", Text(finding.fix, style=theme_style(app, "text-accent")))
+    if finding.wazuh_exit_code is not None:
+        rows.add_row("module", f"exits with code {finding.wazuh_exit_code}")
+    if finding.ossec_log:
+        log_style = theme_style(app, "text-secondary")
+        rows.add_row("log", Text("\n".join(finding.ossec_log), style=log_style, overflow="fold"))
     parts: list[RenderableType] = []
     if with_title:
-        title = Text.assemble(badge_text(app, finding.status, word=True), " ", (finding.title, "bold"))
-        parts.append(title)
-    if finding.location is not None:
-        parts.append(Text.assemble(("where  ", label), str(finding.location)))
-    if finding.target:
-        parts.append(Text.assemble(("target ", label), finding.target))
-    for item in finding.evidence:
-        parts.append(Text.assemble(("seen   ", label), item))
-    if finding.explanation:
-        parts.append(Text.assemble(("why    ", label), finding.explanation))
-    if finding.fix:
-        parts.append(Text.assemble(("fix    ", label), (finding.fix, theme_style(app, "text-accent"))))
-    if finding.wazuh_exit_code is not None:
-        parts.append(Text.assemble(("module ", label), f"exits with code {finding.wazuh_exit_code}"))
-    if finding.ossec_log:
-        parts.append(Text("ossec.log would show:", style=label))
-        for line in finding.ossec_log:
-            parts.append(Text("  " + line, style=theme_style(app, "text-secondary"), no_wrap=False))
+        parts.append(Text.assemble(badge_text(app, finding.status, word=True), " ", (finding.title, "bold")))
+    parts.append(rows)
     return Group(*parts)
 
 

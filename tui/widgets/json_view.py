@@ -27,7 +27,7 @@ class JsonView(VerticalScroll, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._text = ""
+        self._shown_text = ""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("", id="json-body")
@@ -35,7 +35,7 @@ class JsonView(VerticalScroll, can_focus=True):
     @property
     def text(self) -> str:
         """The JSON currently shown (plain text), for tests and copying."""
-        return self._text
+        return self._shown_text
 
     def show(self, value: Any) -> None:
         """Show a JSON-compatible value."""
@@ -43,7 +43,7 @@ class JsonView(VerticalScroll, can_focus=True):
 
     def show_text(self, text: str, *, language: str = "text") -> None:
         """Show any text (a raw record that is not JSON, or a message)."""
-        self._text = text
+        self._shown_text = text
         theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
         syntax = Syntax(text, language, theme=theme, word_wrap=True, background_color="default")
         self.query_one("#json-body", Static).update(syntax)

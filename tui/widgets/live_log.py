@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 
 from rich.highlighter import Highlighter
 from rich.style import Style
@@ -48,7 +51,7 @@ class LiveLog(Log):
 
     def __init__(self, *, max_lines: int = 5000, id: str | None = None) -> None:
         super().__init__(highlight=True, max_lines=max_lines, id=id, auto_scroll=True)
-        self._pending: list[str] = []
+        self._queued_lines: list[str] = []
         self.lines_received = 0
         """Every line appended since the last clear, including those pruned by ``max_lines``."""
 
@@ -59,18 +62,69 @@ class LiveLog(Log):
 
     def append(self, lines: Iterable[str]) -> None:
         """Queue lines for the next tick."""
-        before = len(self._pending)
-        self._pending.extend(lines)
-        self.lines_received += len(self._pending) - before
+        before = len(self._queued_lines)
+        self._queued_lines.extend(lines)
+        self.lines_received += len(self._queued_lines) - before
 
     def flush(self) -> None:
         """Write everything queued so far."""
-        if self._pending:
-            pending, self._pending = self._pending, []
+        if self._queued_lines:
+            pending, self._queued_lines = self._queued_lines, []
             self.write_lines(pending)
 
     def reset(self) -> None:
         """Forget queued and shown lines."""
-        self._pending.clear()
+        self._queued_lines.clear()
         self.lines_received = 0
         self.clear()
+
+
+class BatchingHandler(logging.Handler):
+    """A logging handler for worker threads: formats records and hands them over in batches.
+
+    ``deliver`` receives a tuple of lines at most every ``interval`` seconds (or when ``max_batch`` lines
+    wait); ``backlog`` reports how many deliveries are still queued, and the producer waits while it is high,
+    so a fast pass slows down rather than flooding the UI (toolong's trick).
+    """
+
+    def __init__(self, deliver: Callable[[tuple[str, ...]], object], *,
+                 backlog: Callable[[], int] | None = None, interval: float = 0.05, max_batch: int = 2000,
+                 max_backlog: int = 20) -> None:
+        super().__init__()
+        self._deliver = deliver
+        self._backlog = backlog
+        self._interval = interval
+        self._max_batch = max_batch
+        self._max_backlog = max_backlog
+        self._pending: list[str] = []
+        self._last = time.monotonic()
+        self._guard = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record)
+        except Exception:  # a broken record must not stop the pass
+            self.handleError(record)
+            return
+        self.add_line(line)
+
+    def add_line(self, line: str) -> None:
+        """Queue an already formatted line (output of a subprocess)."""
+        with self._guard:
+            self._pending.append(line)
+            due = len(self._pending) >= self._max_batch or time.monotonic() - self._last >= self._interval
+        if due:
+            self.flush()
+
+    def flush(self) -> None:
+        """Deliver what is waiting (also called once at the end of the pass)."""
+        with self._guard:
+            lines, self._pending = tuple(self._pending), []
+            self._last = time.monotonic()
+        if not lines:
+            return
+        give_up = time.monotonic() + 2.0  # never block a closing app for long
+        backlog = self._backlog
+        while backlog is not None and backlog() > self._max_backlog and time.monotonic() < give_up:
+            time.sleep(0.01)
+        self._deliver(lines)

@@ -1,0 +1,151 @@
+"""The App: modes (Overview, Ingest, Log explainer), global keys, palette entries and the demo's lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tui.messages import DemoReady, DemoStepped
+from tui.screens.base import describe_error
+from tui.screens.help import HelpScreen
+
+if TYPE_CHECKING:
+    from diagnostics.context import DoctorContext
+    from tui.demo import DemoEnvironment
+
+MODE_TITLES = {"overview": "Overview", "ingest": "Ingest", "explain": "Log explainer"}
+
+
+class DoctorApp(App[int]):
+    """wazuh-aws-doctor's interactive face; screens receive the context, the app only routes."""
+
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "wazuh-aws-doctor"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1,question_mark", "help", "Help"),
+        Binding("o", "open_mode('overview')", "Overview", show=False),
+        Binding("i", "open_mode('ingest')", "Ingest", show=False),
+        Binding("x", "open_mode('explain')", "Explain log", show=False),
+    ]
+
+    def __init__(self, context: DoctorContext | None, *, demo: bool = False) -> None:
+        super().__init__()
+        self.context = context
+        self.demo = demo
+        self.demo_environment: DemoEnvironment | None = None
+        self._modes_installed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        with Middle(id="starting"), Center():
+            yield Static("Starting the demo: embedded S3 server, sample buckets and a throw-away Wazuh home…"
+                         if self.demo else "Loading…", id="starting-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.demo:
+            self.sub_title = "demo"
+            self.start_demo()
+        else:
+            self._install_modes()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="demo", description="Starting the demo")
+    def start_demo(self) -> None:
+        from tui.demo import start_demo
+
+        environment = start_demo(on_step=lambda text: self.post_message(DemoStepped(text)))
+        if get_current_worker().is_cancelled or not self.post_message(DemoReady(environment)):
+            environment.stop()
+
+    @on(DemoStepped)
+    def demo_stepped(self, message: DemoStepped) -> None:
+        self.query_one("#starting-message", Static).update(message.text)
+
+    @on(DemoReady)
+    def demo_ready(self, message: DemoReady) -> None:
+        self.demo_environment = message.environment
+        self.context = message.environment.context
+        self._install_modes()
+
+    def _install_modes(self) -> None:
+        """Register the three modes once the context is known and open the Overview."""
+        from tui.screens.ingest import IngestScreen
+        from tui.screens.log_explainer import LogExplainerScreen
+        from tui.screens.overview import OverviewScreen
+
+        context = self.context
+        assert context is not None
+        state_dir = self.demo_environment.root / "doctor-state" if self.demo_environment is not None else None
+        self.add_mode("overview", lambda: OverviewScreen(context))
+        self.add_mode("ingest", lambda: IngestScreen(context, state_dir=state_dir))
+        self.add_mode("explain", lambda: LogExplainerScreen(context))
+        self._modes_installed = True
+        self.switch_mode("overview")
+
+    def action_open_mode(self, mode: str) -> None:
+        if not self._modes_installed:
+            self.notify("Still starting; one moment.", timeout=3)
+            return
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            rows.append((self.get_key_display(binding), binding.description))
+        for key, description in (("o / i / x", "Overview / Ingest / Log explainer"),
+                                 ("ctrl+p", "Command palette"), ("ctrl+q", "Quit")):
+            rows.append((key, description))
+        title = getattr(self.screen, "help_title", self.screen.__class__.__name__)
+        self.push_screen(HelpScreen(str(title), rows))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Palette entries for the main actions, next to Textual's own (theme, keys, quit)."""
+        yield from super().get_system_commands(screen)
+        if self._modes_installed:
+            yield SystemCommand("Overview", "The configuration and its checks",
+                                lambda: self.switch_mode("overview"))
+            yield SystemCommand("Ingest", "A debug-level ingestion pass with live log",
+                                lambda: self.switch_mode("ingest"))
+            yield SystemCommand("Log explainer", "Annotate aws-s3 lines of ossec.log",
+                                lambda: self.switch_mode("explain"))
+        for title, help_text, callback in getattr(screen, "palette_commands", lambda: ())():
+            yield SystemCommand(title, help_text, callback)
+        yield SystemCommand("Help", "Keys of this screen", self.action_help)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (the demo start): failures become a notification, then an exit code."""
+        if event.state is WorkerState.ERROR:
+            message = describe_error(event.worker.error)
+            self.query_one("#starting-message", Static).update(f"The demo could not start: {message}")
+            self.notify(message, title="Demo failed", severity="error", timeout=30)
+
+    def on_unmount(self) -> None:
+        if self.demo_environment is not None:
+            self.demo_environment.stop()
+            self.demo_environment = None
+
+
+def run_app(context: DoctorContext, *, demo: bool) -> int:
+    """Run the app until the user quits; returns the process exit status."""
+    app = DoctorApp(None if demo else context, demo=demo)
+    result = app.run()
+    if app.return_code not in (None, 0):
+        return app.return_code
+    return int(result or 0)

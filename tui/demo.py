@@ -1,0 +1,317 @@
+"""The demo: an embedded moto S3 server seeded from samples/, with a throw-away AWS and Wazuh home.
+
+Everything lives in one temporary directory and on 127.0.0.1, so ``--demo`` never touches the user's
+``~/.aws`` or a real Wazuh installation; IAM auth is switched on after seeding so a forbidden bucket
+answers a real 403. moto is imported here only, so normal runs never pay for it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import shutil
+import tempfile
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from diagnostics.context import DoctorContext
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+DEMO_CONFIG = SAMPLES / "demo" / "ossec.conf"
+MANIFEST = SAMPLES / "objects" / "manifest.json"
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
+"""moto's account, which the samples' keys and records use too."""
+DEMO_VERSION = "4.14.7"
+READER_PROFILE = "wazuh-demo"
+LIMITED_PROFILE = "wazuh-limited"
+MISSING_PROFILE = "wazuh-ghost"
+
+READER_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{
+        "Effect": "Allow",
+        "Action": ["s3:ListBucket", "s3:HeadBucket", "s3:GetObject", "s3:GetBucketLocation",
+                   "sts:GetCallerIdentity", "ec2:DescribeFlowLogs"],
+        "Resource": "*",
+    }],
+}
+"""What the module needs to read buckets (s3:HeadBucket is moto's stand-in for ListBucket on HEAD)."""
+LIMITED_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "sts:GetCallerIdentity"], "Resource": "*"}],
+}
+"""A user that may read objects but not list: listing answers 403 AccessDenied."""
+
+
+@dataclass
+class DemoEnvironment:
+    """A running demo: its context, endpoint and temp directory; ``stop`` undoes everything."""
+
+    context: DoctorContext
+    endpoint_url: str
+    root: Path
+    buckets: tuple[str, ...] = ()
+    _server: Any = field(default=None, repr=False)
+
+    def stop(self) -> None:
+        """Stop the server, switch moto's auth back off and delete the temp directory (idempotent)."""
+        server, self._server = self._server, None
+        if server is not None:
+            try:
+                _control(self.endpoint_url, "/moto-api/reset-auth", b"inf")
+                _control(self.endpoint_url, "/moto-api/reset")
+            except OSError:
+                pass
+            server.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _control(endpoint: str, path: str, body: bytes = b"") -> None:
+    """POST to moto's control API; text/plain keeps Flask from swallowing the body."""
+    request = urllib.request.Request(f"{endpoint}{path}", data=body, method="POST",
+                                     headers={"Content-Type": "text/plain"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+
+
+def _start_server() -> tuple[Any, str]:
+    """moto's threaded server on a free loopback port, with werkzeug's request log silenced."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    return server, f"http://{host}:{port}"
+
+
+def _admin_session(root: Path) -> Any:
+    """A boto3 session with moto's seeding credentials whose config files are empty temp files."""
+    import boto3
+    import botocore.session
+
+    admin_dir = root / "admin"
+    admin_dir.mkdir()
+    (admin_dir / "config").write_text("")
+    (admin_dir / "credentials").write_text("")
+    core = botocore.session.Session()
+    core.set_config_variable("config_file", str(admin_dir / "config"))
+    core.set_config_variable("credentials_file", str(admin_dir / "credentials"))
+    core.set_credentials("testing", "testing")
+    return boto3.session.Session(botocore_session=core, region_name=REGION)
+
+
+def _client(session: Any, service: str, endpoint: str) -> Any:
+    from botocore.config import Config
+
+    return session.client(service, endpoint_url=endpoint, config=Config(retries={"max_attempts": 1}))
+
+
+def _create_users(iam: Any) -> dict[str, tuple[str, str]]:
+    """IAM users for the two demo profiles; returns profile -> (access key id, secret)."""
+    keys: dict[str, tuple[str, str]] = {}
+    for profile, user, policy in ((READER_PROFILE, "wazuh-reader", READER_POLICY),
+                                  (LIMITED_PROFILE, "wazuh-limited", LIMITED_POLICY)):
+        iam.create_user(UserName=user)
+        iam.put_user_policy(UserName=user, PolicyName=f"{user}-policy", PolicyDocument=json.dumps(policy))
+        access_key = iam.create_access_key(UserName=user)["AccessKey"]
+        keys[profile] = (access_key["AccessKeyId"], access_key["SecretAccessKey"])
+    return keys
+
+
+def _write_aws_files(module_home: Path, keys: dict[str, tuple[str, str]]) -> None:
+    """root's ~/.aws as the module reads it: both demo profiles, and no ``wazuh-ghost``."""
+    aws_dir = module_home / ".aws"
+    aws_dir.mkdir(parents=True)
+    credentials = []
+    config = []
+    for profile, (key_id, secret) in keys.items():
+        credentials += [f"[{profile}]", f"aws_access_key_id = {key_id}",
+                        f"aws_secret_access_key = {secret}", ""]
+        config += [f"[profile {profile}]", f"region = {REGION}", ""]
+    (aws_dir / "credentials").write_text("\n".join(credentials))
+    (aws_dir / "config").write_text("\n".join(config))
+    (aws_dir / "credentials").chmod(0o600)
+
+
+def _write_wazuh_home(home: Path) -> None:
+    """A minimal installation: ossec.conf, debug 2, a version file and an empty ossec.log folder."""
+    (home / "etc").mkdir(parents=True)
+    (home / "logs").mkdir()
+    (home / "wodles" / "aws").mkdir(parents=True)
+    shutil.copyfile(DEMO_CONFIG, home / "etc" / "ossec.conf")
+    (home / "etc" / "local_internal_options.conf").write_text(
+        "# Demo: the module runs with --debug 2\nwazuh_modules.debug=2\n")
+    (home / "bin").mkdir()
+    (home / "bin" / "wazuh-control").write_text(
+        "#!/bin/sh\n# Demo stand-in: only the version line, as installations write it.\n"
+        f'VERSION="v{DEMO_VERSION}"\n')
+    shutil.copyfile(SAMPLES / "ossec-logs" / "debug1-failures-4.14.log", home / "logs" / "ossec.log")
+
+
+def start_demo(*, now: datetime | None = None, root: Path | None = None,
+               on_step: Callable[[str], None] | None = None) -> DemoEnvironment:
+    """Start and seed everything; ``now`` fixes the clock (tests), ``root`` the temp directory, ``on_step``
+    hears what is being done (the EC2 part takes seconds while moto loads its models)."""
+    root = Path(tempfile.mkdtemp(prefix="wazuh-aws-doctor-demo-")) if root is None else root
+    step = on_step or (lambda text: None)
+    step("Starting the embedded S3 server on 127.0.0.1…")
+    server, endpoint = _start_server()
+    environment = DemoEnvironment(context=DoctorContext(), endpoint_url=endpoint, root=root, _server=server)
+    try:
+        _control(endpoint, "/moto-api/reset")
+        _control(endpoint, "/moto-api/reset-auth", b"inf")
+        session = _admin_session(root)
+        step("Creating the IAM users wazuh-reader and wazuh-limited…")
+        keys = _create_users(_client(session, "iam", endpoint))
+        today = (now or datetime.now(timezone.utc)).date()
+        home = root / "var-ossec"
+        _write_wazuh_home(home)
+        buckets = seed_objects(_client(session, "s3", endpoint), _client(session, "ec2", endpoint), today,
+                               home / "wodles" / "aws", step)
+        module_home = root / "root"
+        _write_aws_files(module_home, keys)
+        _control(endpoint, "/moto-api/reset-auth", b"0")
+        step("Reading the demo installation…")
+    except BaseException:
+        environment.stop()
+        raise
+    environment.buckets = buckets
+    from diagnostics.checks import prepare_context
+
+    environment.context = prepare_context(DoctorContext(
+        wazuh_home=home,
+        config_path=home / "etc" / "ossec.conf",
+        endpoint_url=endpoint,
+        module_home=module_home,
+        environ={
+            "HOME": str(module_home),
+            "AWS_SHARED_CREDENTIALS_FILE": str(module_home / ".aws" / "credentials"),
+            "AWS_CONFIG_FILE": str(module_home / ".aws" / "config"),
+            "AWS_EC2_METADATA_DISABLED": "true",
+        },
+        debug_level=2,
+        now=now,
+    ))
+    return environment
+
+
+@dataclass(frozen=True)
+class DemoObject:
+    """One sample placed in a demo bucket: which manifest entry, how many days ago, at what time."""
+
+    bucket: str
+    sample: str
+    days_ago: int
+    hour: int
+    minute: int = 0
+    processed: bool = False
+    """Also recorded in the demo's state database (read by an earlier run)."""
+
+
+DEMO_OBJECTS: tuple[DemoObject, ...] = (
+    # demo-cloudtrail: today's logs after a marker left by yesterday's run; older days processed,
+    # including broken objects a previous run got past, kept for the preview.
+    DemoObject("demo-cloudtrail", "cloudtrail_console_login_failures", 0, 0, 5),
+    DemoObject("demo-cloudtrail", "cloudtrail_denied_create_role", 0, 0, 10),
+    DemoObject("demo-cloudtrail", "cloudtrail_oversized_event", 0, 0, 15),
+    DemoObject("demo-cloudtrail", "cloudtrail_digest", 0, 0, 20),
+    DemoObject("demo-cloudtrail", "cloudtrail_console_login_failures", 1, 9, processed=True),
+    DemoObject("demo-cloudtrail", "cloudtrail_denied_create_role", 1, 22, 45, processed=True),
+    DemoObject("demo-cloudtrail", "cloudtrail_truncated_gzip", 2, 3, processed=True),
+    DemoObject("demo-cloudtrail", "cloudtrail_empty_object", 2, 4, processed=True),
+    DemoObject("demo-cloudtrail", "cloudtrail_plain_named_gz", 2, 5, processed=True),
+    DemoObject("demo-cloudtrail", "cloudtrail_denied_create_role", 3, 12, processed=True),
+    # demo-macie: Macie findings through EventBridge and Firehose.
+    DemoObject("demo-macie", "custom_macie_findings", 0, 0, 30),
+    DemoObject("demo-macie", "custom_macie_findings", 1, 14, processed=True),
+    DemoObject("demo-vpcflow", "vpcflow_default_format", 0, 0, 5),
+    DemoObject("demo-vpcflow", "vpcflow_custom_format", 0, 0, 10),
+    DemoObject("demo-guardduty", "guardduty_native", 0, 0, 25),
+    DemoObject("demo-alb", "alb_access_log", 0, 0, 5),
+    DemoObject("demo-config", "config_history", 0, 0, 5),
+    DemoObject("demo-forbidden", "cloudtrail_console_login_failures", 0, 0, 5),
+    DemoObject("demo-custom-nodetail", "custom_no_detail", 0, 0, 5),
+    # demo-old-trail: a month-old trail and no state, so the first run starts today and reads nothing.
+    DemoObject("demo-old-trail", "cloudtrail_console_login_failures", 30, 10),
+    DemoObject("demo-old-trail", "cloudtrail_denied_create_role", 31, 10),
+)
+DEMO_BUCKETS = tuple(dict.fromkeys(item.bucket for item in DEMO_OBJECTS))
+FLOW_LOG_SAMPLE = "fl-0a1b2c3d4e5f60718"
+"""The flow-log id of the default-format sample; replaced by the id moto's EC2 gives the demo flow log, so
+the module's DescribeFlowLogs filter reads it (the custom-format sample keeps an id nobody describes)."""
+
+
+def load_manifest() -> dict[str, dict[str, Any]]:
+    """Manifest entries by name."""
+    entries = json.loads(MANIFEST.read_text(encoding="utf-8"))["objects"]
+    return {entry["name"]: entry for entry in entries}
+
+
+def render_key(template: str, when: datetime, account: str = ACCOUNT_ID, region: str = REGION) -> str:
+    """A manifest key template for a moment (padded and unpadded date parts, as the manifest says)."""
+    return template.format(account=account, region=region, Y=f"{when.year:04d}", m=f"{when.month:02d}",
+                           d=f"{when.day:02d}", H=f"{when.hour:02d}", M=f"{when.minute:02d}",
+                           S=f"{when.second:02d}", mu=str(when.month), du=str(when.day))
+
+
+def sample_bytes(entry: dict[str, Any]) -> bytes:
+    """The stored sample compressed as the manifest declares (deterministic gzip)."""
+    raw = (SAMPLES / "objects" / entry["file"]).read_bytes()
+    if entry["compress"] == "gzip":
+        return gzip.compress(raw, mtime=0)
+    if entry["compress"] in ("none", "as-is"):
+        return raw
+    raise ValueError(f"the demo does not seed {entry['compress']!r} samples ({entry['name']})")
+
+
+def _demo_flow_log(ec2: Any) -> str:
+    """A VPC with a flow log delivering to demo-vpcflow; returns the id DescribeFlowLogs will answer."""
+    vpc_id = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    created = ec2.create_flow_logs(ResourceIds=[vpc_id], ResourceType="VPC", TrafficType="ALL",
+                                   LogDestinationType="s3", LogDestination="arn:aws:s3:::demo-vpcflow")
+    return str(created["FlowLogIds"][0])
+
+
+def seed_objects(s3: Any, ec2: Any, today: date, state_dir: Path,
+                 on_step: Callable[[str], None] | None = None) -> tuple[str, ...]:
+    """Create the demo buckets and objects (keys dated from ``today``) and the processed rows."""
+    step = on_step or (lambda text: None)
+    manifest = load_manifest()
+    step(f"Creating {len(DEMO_BUCKETS)} buckets…")
+    for bucket in DEMO_BUCKETS:
+        s3.create_bucket(Bucket=bucket)
+    step("Creating a VPC flow log (moto's EC2 takes a few seconds to load)…")
+    flow_log_id = _demo_flow_log(ec2)
+    step(f"Uploading {len(DEMO_OBJECTS)} sample objects and an earlier run's state…")
+    processed: list[tuple[str, str, str]] = []
+    for item in DEMO_OBJECTS:
+        entry = manifest[item.sample]
+        day = today - timedelta(days=item.days_ago)
+        when = datetime(day.year, day.month, day.day, item.hour, item.minute, 0, tzinfo=timezone.utc)
+        key = render_key(entry["key_template"], when).replace(FLOW_LOG_SAMPLE, flow_log_id)
+        s3.put_object(Bucket=item.bucket, Key=key, Body=sample_bytes(entry))
+        if item.processed:
+            processed.append((item.bucket, entry["type"], key))
+    _write_state(state_dir, processed)
+    return DEMO_BUCKETS
+
+
+def _write_state(state_dir: Path, processed: list[tuple[str, str, str]]) -> None:
+    """The module's s3_cloudtrail.db as an earlier run left it (tables and scopes as the module keys them)."""
+    from diagnostics.ingest.state import IngestState, StateScope, created_date_for
+    from diagnostics.layout.prefixes import BucketLayout
+
+    with IngestState.open(state_dir, version=DEMO_VERSION) as state:
+        for bucket, bucket_type, key in processed:
+            path = "macie" if bucket_type == "custom" else None
+            layout = BucketLayout.build(bucket_type, bucket, path)
+            scope = StateScope(layout.table, layout.bucket_path, ACCOUNT_ID, REGION)
+            state.mark_complete(scope, key, created_date_for(layout.table, key, None))

@@ -1,0 +1,160 @@
+"""Worker results, named in the past tense; each carries diagnostics objects, never widgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from diagnostics.aws.credentials import CredentialReport
+    from diagnostics.aws.identity import IdentityResult
+    from diagnostics.bucket_session import BrowsedLevel, BucketSession, PreviewResult
+    from diagnostics.checks import BlockReport, CheckReport
+    from diagnostics.context import DoctorContext
+    from diagnostics.findings import Finding
+    from diagnostics.ingest.model import IngestProgress, IngestSummary
+    from diagnostics.ingest.real_module import RealRunPlan, RealRunResult
+    from diagnostics.wazuh.log_explainer import LogReport
+    from diagnostics.wazuh.wodle import LoadedConfig
+    from tui.demo import DemoEnvironment
+
+
+@dataclass
+class DemoStepped(Message):
+    """The demo moved on to another setup step (shown while it starts)."""
+
+    text: str
+
+
+@dataclass
+class DemoReady(Message):
+    """The embedded S3 server is seeded and the throw-away Wazuh home written."""
+
+    environment: DemoEnvironment
+
+
+@dataclass
+class ContextPrepared(Message):
+    """The Wazuh version and debug level were read from the installation."""
+
+    context: DoctorContext
+
+
+@dataclass
+class ConfigLoaded(Message):
+    """ossec.conf was read and validated (findings include the loader's and the validators')."""
+
+    loaded: LoadedConfig
+    findings: tuple[Finding, ...]
+
+
+@dataclass
+class BlockChecked(Message):
+    """One block's checks finished (sent as each block completes, so badges fill in progressively)."""
+
+    report: BlockReport
+
+
+@dataclass
+class ChecksCompleted(Message):
+    """Every check of the configuration ran (or the run was cancelled part way)."""
+
+    report: CheckReport
+    cancelled: bool = False
+
+
+@dataclass
+class StepRerun(Message):
+    """One troubleshooting step ran again for a block; its findings replace the step's old ones."""
+
+    step: str
+    """The rerun group: ``config``, ``credentials``, ``identity``, ``access`` or ``layout``."""
+    findings: tuple[Finding, ...]
+    credentials: CredentialReport | None = None
+    """The new credential resolution (credentials group), for the later steps."""
+    identity: IdentityResult | None = None
+    """The new identity result (identity group), for the later steps."""
+    ran: bool = True
+    """False when an earlier step had no result, so nothing could run."""
+
+
+@dataclass
+class LogExplained(Message):
+    """An ossec.log excerpt (a file or pasted lines) was explained."""
+
+    report: LogReport
+
+
+@dataclass
+class BucketOpened(Message):
+    """A bucket was opened with the module's credentials (or could not be: see its findings)."""
+
+    session: BucketSession
+
+
+@dataclass
+class KeysListed(Message):
+    """One page of one level was listed and classified."""
+
+    prefix: str
+    browsed: BrowsedLevel
+    marker: str | None
+    """The StartAfter of the scope this level belongs to, when it belongs to exactly one."""
+    append: bool = False
+    """True for a next page of a level already shown."""
+
+
+@dataclass
+class ListingFailed(Message):
+    """Listing a level failed in a way the module would also meet (AccessDenied...)."""
+
+    prefix: str
+    error: str
+
+
+@dataclass
+class EventsDecoded(Message):
+    """An object was downloaded (as a stream) and decoded as the module would."""
+
+    result: PreviewResult
+
+
+@dataclass
+class IngestLogged(Message):
+    """A batch of the pass's log lines (batched in the worker so bursts cost one message)."""
+
+    lines: tuple[str, ...]
+
+
+@dataclass
+class IngestProgressed(Message):
+    """The pass moved on; only the newest one matters, so queued ones are dropped."""
+
+    progress: IngestProgress
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, IngestProgressed)
+
+
+@dataclass
+class IngestFinished(Message):
+    """The built-in pass ended (completed, stopped by the module's rules, or cancelled)."""
+
+    summary: IngestSummary | None
+    """None when the bucket could not even be opened (the log says why)."""
+
+
+@dataclass
+class RealModulePlanned(Message):
+    """The real module's command and pre-flight findings are ready; the user confirms before it runs."""
+
+    plan: RealRunPlan
+
+
+@dataclass
+class RealModuleFinished(Message):
+    """The installed module returned (or was stopped)."""
+
+    result: RealRunResult

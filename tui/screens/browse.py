@@ -1,0 +1,321 @@
+"""Browse: a bucket's keys level by level from the configured prefix, with what the module does with each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Header, Input, Static, Tree
+from textual.widgets.tree import TreeNode
+from textual.worker import get_current_worker
+
+from diagnostics.bucket_session import BucketSession
+from diagnostics.context import DoctorContext
+from diagnostics.wazuh.wodle import Block, Wodle
+from tui.messages import BucketOpened, KeysListed, ListingFailed
+from tui.screens.base import DoctorScreen
+from tui.widgets.finding_detail import FindingDetail
+from tui.widgets.key_tree import Entry, FolderEntry, KeyEntry, KeyTree, LevelPages, MarkerEntry, MoreEntry
+
+PROBE_NAME = "~"
+"""Appended to a prefix to ask the classifier which listing scope the level belongs to."""
+
+
+def level_marker(session: BucketSession, prefix: str) -> str | None:
+    """The StartAfter of the scope a level belongs to, or None above the scopes (several accounts...)."""
+    classifier = session.classifier
+    if classifier is None:
+        return None
+    scope, _ = classifier.scope_of(prefix + PROBE_NAME)
+    if scope is None or not prefix.startswith(scope.prefix):
+        return None
+    return classifier.marker_for(scope).value
+
+
+def parent_prefix(prefix: str) -> str:
+    """``a/b/c/`` → ``a/b/``; the bucket root is ``""``."""
+    trimmed = prefix.rstrip("/")
+    return trimmed.rsplit("/", 1)[0] + "/" if "/" in trimmed else ""
+
+
+def parse_day(text: str) -> date | None:
+    """``YYYY-MM-DD`` (or with slashes) as a date, None when it is not one."""
+    try:
+        return date.fromisoformat(text.strip().replace("/", "-"))
+    except ValueError:
+        return None
+
+
+class BrowseScreen(DoctorScreen):
+    """Opens the bucket as the module would, then lists one level per expansion in a worker."""
+
+    help_title = "Browse"
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("d", "focus_date", "Jump to date"),
+        Binding("u,backspace", "up_level", "Up a level"),
+        Binding("r", "reload", "Reload level"),
+    ]
+
+    def __init__(self, context: DoctorContext, block: Block, wodle: Wodle | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.block = block
+        self.wodle = wodle
+        self.session: BucketSession | None = None
+        self.root_prefix = ""
+        self.levels: dict[str, LevelPages] = {}
+        self.expanded: set[str] = set()
+        self._node_by_prefix: dict[str, TreeNode[Entry]] = {}
+
+    @property
+    def is_pushed_screen(self) -> bool:
+        return True
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        yield Static(Text(f"s3://{self.block.name}/ — opening with the module's credentials…"),
+                     id="browse-header", classes="status-line")
+        with Horizontal(id="browse-controls"):
+            yield Input(placeholder="filter keys (/)", id="browse-filter")
+            yield Input(placeholder="jump to YYYY-MM-DD (d)", id="browse-date")
+        yield KeyTree("", id="key-tree")
+        yield Static("", id="browse-detail", classes="status-line")
+        yield FindingDetail(id="browse-findings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Browse {self.block.name}"
+        self.query_one("#browse-findings", FindingDetail).display = False
+        self.query_one(KeyTree).focus()
+        self.query_one(KeyTree).show_info(self.query_one(KeyTree).root, "opening the bucket…")
+        self.open_session()
+
+    # -- workers --------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="s3-open", description="Opening the bucket")
+    def open_session(self) -> None:
+        from diagnostics.bucket_session import open_bucket
+
+        self.post_message(BucketOpened(open_bucket(self.context, self.block, self.wodle)))
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="s3-list", description="Listing keys")
+    def list_prefix(self, prefix: str, token: str | None = None) -> None:
+        from diagnostics.bucket_session import browse_level
+        from diagnostics.layout.listing import ListingError
+
+        assert self.session is not None
+        try:
+            browsed = browse_level(self.session, prefix, continuation_token=token,
+                                   cancel=get_current_worker().cancelled_event)
+        except ListingError as error:
+            self.post_message(ListingFailed(prefix, str(error)))
+            return
+        marker = level_marker(self.session, prefix)
+        self.post_message(KeysListed(prefix, browsed, marker, append=token is not None))
+
+    # -- results --------------------------------------------------------------------------------------
+    @on(BucketOpened)
+    def bucket_opened(self, message: BucketOpened) -> None:
+        session = message.session
+        self.session = session
+        findings = self.query_one("#browse-findings", FindingDetail)
+        findings.show(session.findings)
+        findings.display = bool(session.findings)
+        tree = self.query_one(KeyTree)
+        if not session.usable:
+            tree.show_info(tree.root, "cannot list: the module's credentials do not work (see below)")
+            self._header(Text("The bucket cannot be opened with the module's credentials.", style="bold"))
+            return
+        self._header(Text.assemble(("Layout ", "dim"), session.layout.describe(),
+                                   ("  Enter: open a key  u: up  /: filter  d: date", "dim")))
+        self.reroot(session.start_prefix)
+
+    @on(KeysListed)
+    def keys_listed(self, message: KeysListed) -> None:
+        level = message.browsed.level
+        if level.cancelled:
+            return
+        pages = self.levels.get(message.prefix)
+        if message.append and pages is not None:
+            pages.folders += list(level.folders)
+            pages.keys += list(message.browsed.keys)
+            pages.next_token = level.next_token
+        else:
+            pages = LevelPages(list(level.folders), list(message.browsed.keys), message.marker,
+                               level.next_token)
+            self.levels[message.prefix] = pages
+        node = self._node_by_prefix.get(message.prefix)
+        if node is not None:
+            self._render_level(node, message.prefix)
+
+    @on(ListingFailed)
+    def listing_failed(self, message: ListingFailed) -> None:
+        node = self._node_by_prefix.get(message.prefix)
+        if node is not None:
+            self.query_one(KeyTree).show_info(node, f"listing failed: {message.error}")
+        self.notify(message.error, title="Listing failed", severity="error", timeout=8)
+
+    # -- tree -----------------------------------------------------------------------------------------
+    def reroot(self, prefix: str) -> None:
+        """Show the tree from ``prefix`` (the configured path, a date folder, a parent level)."""
+        self.root_prefix = prefix
+        tree = self.query_one(KeyTree)
+        tree.reset(f"s3://{self.block.name}/{prefix}", FolderEntry(prefix))
+        self._node_by_prefix = {prefix: tree.root}
+        self.expanded.add(prefix)
+        tree.root.expand()
+        if prefix in self.levels:
+            self._render_level(tree.root, prefix)
+        else:
+            tree.show_info(tree.root, "listing…")
+            self.list_prefix(prefix)
+
+    def _render_level(self, node: TreeNode[Entry], prefix: str) -> None:
+        tree = self.query_one(KeyTree)
+        text_filter = self.query_one("#browse-filter", Input).value
+        marker_within = self.session is not None and self.levels[prefix].marker is not None
+        folders = tree.render_level(node, prefix, self.levels[prefix], text_filter, self.context.clock(),
+                                    marker_within)
+        for folder in folders:
+            assert isinstance(folder.data, FolderEntry)
+            child_prefix = folder.data.prefix
+            self._node_by_prefix[child_prefix] = folder
+            if child_prefix in self.expanded and child_prefix in self.levels:
+                self._render_level(folder, child_prefix)
+                folder.expand()
+
+    @on(Tree.NodeExpanded, "#key-tree")
+    def node_expanded(self, event: Tree.NodeExpanded[Entry]) -> None:
+        entry = event.node.data
+        if not isinstance(entry, FolderEntry) or self.session is None:
+            return
+        self.expanded.add(entry.prefix)
+        self._node_by_prefix[entry.prefix] = event.node
+        if entry.prefix in self.levels:
+            if not event.node.children:
+                self._render_level(event.node, entry.prefix)
+            return
+        self.query_one(KeyTree).show_info(event.node, "listing…")
+        self.list_prefix(entry.prefix)
+
+    @on(Tree.NodeCollapsed, "#key-tree")
+    def node_collapsed(self, event: Tree.NodeCollapsed[Entry]) -> None:
+        if isinstance(event.node.data, FolderEntry):
+            self.expanded.discard(event.node.data.prefix)
+
+    @on(Tree.NodeSelected, "#key-tree")
+    def node_selected(self, event: Tree.NodeSelected[Entry]) -> None:
+        entry = event.node.data
+        if isinstance(entry, KeyEntry) and self.session is not None:
+            from tui.screens.preview import PreviewScreen
+
+            self.app.push_screen(PreviewScreen(self.session, entry.classified))
+        elif isinstance(entry, MoreEntry):
+            event.node.set_label(Text("listing the next page…", style="dim italic"))
+            self.list_prefix(entry.prefix, entry.token)
+
+    @on(Tree.NodeHighlighted, "#key-tree")
+    def node_highlighted(self, event: Tree.NodeHighlighted[Entry]) -> None:
+        entry = event.node.data
+        detail = self.query_one("#browse-detail", Static)
+        if isinstance(entry, KeyEntry):
+            classified = entry.classified
+            text = Text.assemble((classified.verdict.value, "bold"), ": ", classified.explanation)
+            if classified.debug_line:
+                text.append(f"\nthe module prints at debug {classified.debug_level}: {classified.debug_line}",
+                            style="dim")
+            detail.update(text)
+        elif isinstance(entry, MarkerEntry):
+            detail.update(Text.assemble(("StartAfter ", "bold"), entry.marker,
+                                        "\nS3 returns only keys after it; keys above it without a state row "
+                                        "are never read."))
+        elif isinstance(entry, FolderEntry):
+            detail.update(Text(f"s3://{self.block.name}/{entry.prefix}"))
+        else:
+            detail.update("")
+
+    # -- actions --------------------------------------------------------------------------------------
+    @on(Input.Changed, "#browse-filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        tree = self.query_one(KeyTree)
+        if self.root_prefix in self.levels:
+            self._render_level(tree.root, self.root_prefix)
+
+    @on(Input.Submitted, "#browse-filter")
+    def filter_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(KeyTree).focus()
+
+    @on(Input.Submitted, "#browse-date")
+    def date_submitted(self, event: Input.Submitted) -> None:
+        day = parse_day(event.value)
+        if day is None:
+            self.notify("Type a date as YYYY-MM-DD.", severity="warning", timeout=4)
+            return
+        prefix = self._day_prefix(day)
+        if prefix is None:
+            self.notify("Open an account's region folder first: the date folders live under it.",
+                        severity="warning", timeout=5)
+            return
+        self.reroot(prefix)
+        self.query_one(KeyTree).focus()
+
+    def _day_prefix(self, day: date) -> str | None:
+        """The day's folder in the scope under the cursor (or the configured account and region)."""
+        session = self.session
+        if session is None or session.classifier is None:
+            return None
+        layout = session.layout
+        if not layout.iterates_accounts:
+            return layout.day_prefix(day)
+        node = self.query_one(KeyTree).cursor_node
+        entry = node.data if node is not None else None
+        probe = (entry.prefix if isinstance(entry, FolderEntry) else
+                 entry.classified.key if isinstance(entry, KeyEntry) else self.root_prefix)
+        scope, _ = session.classifier.scope_of(probe if isinstance(entry, KeyEntry) else probe + PROBE_NAME)
+        if scope is None:
+            scope, _ = session.classifier.scope_of(self.root_prefix + PROBE_NAME)
+        if scope is not None and scope.account and scope.region:
+            return layout.day_prefix(day, scope.account, scope.region)
+        accounts = [a for a in (self.block.value("aws_account_id") or "").split(",") if a.strip()]
+        regions = [r for r in (self.block.value("regions") or "").split(",") if r.strip()]
+        if accounts and regions:
+            return layout.day_prefix(day, accounts[0].strip(), regions[0].strip())
+        return None
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#browse-filter", Input).focus()
+
+    def action_focus_date(self) -> None:
+        self.query_one("#browse-date", Input).focus()
+
+    def action_up_level(self) -> None:
+        if self.session is None or not self.session.usable:
+            return
+        if not self.root_prefix:
+            self.notify("Already at the bucket's root.", timeout=3)
+            return
+        self.reroot(parent_prefix(self.root_prefix))
+
+    def action_reload(self) -> None:
+        if self.session is None or not self.session.usable:
+            self.open_session()
+            return
+        self.levels.clear()
+        self.reroot(self.root_prefix)
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """Entries this screen adds to the command palette."""
+        yield "Jump to a date", "Open the date folder of a day", self.action_focus_date
+        yield "Filter keys", "Show only keys containing some text", self.action_focus_filter
+        yield "Up a level", "Show the parent prefix", self.action_up_level
+
+    def _header(self, text: Text) -> None:
+        self.query_one("#browse-header", Static).update(text)
+
+    def work_failed(self, worker: object, message: str) -> None:
+        self._header(Text(f"Failed: {message}"))

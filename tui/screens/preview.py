@@ -1,0 +1,180 @@
+"""Preview: one object decoded as the module would, event by event, with the file's problems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import humanize
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from diagnostics.bucket_session import BucketSession, PreviewResult
+from diagnostics.decode.model import DecodedEvent
+from diagnostics.layout.classify import ClassifiedKey
+from tui.messages import EventsDecoded
+from tui.screens.base import DoctorScreen
+from tui.widgets.finding_detail import FindingDetail
+from tui.widgets.json_view import JsonView
+from tui.widgets.status_badge import theme_style
+
+PREVIEW_LIMIT = 200
+"""Events decoded per object: enough to see its shape, bounded so a huge object never fills memory."""
+VIEWS = ("envelope", "raw record", "payload")
+"""What the JSON pane shows: the module's envelope, the record as stored, or the exact datagram."""
+
+
+def event_line(event: DecodedEvent) -> Text:
+    """``  3 10:05:12 ConsoleLogin  alice  198.51.100.77  Failure`` plus size flags."""
+    summary = event.summary
+    clock = summary.time[11:19] if len(summary.time) >= 19 else summary.time
+    parts = [part for part in (clock, summary.name, summary.user, summary.source_ip, summary.outcome) if part]
+    text = Text(f"{event.index + 1:>3} ")
+    text.append("  ".join(parts) or summary.source or "(no summary)")
+    if event.oversized:
+        text.append(f"  ⚠ {humanize.naturalsize(event.size_bytes, binary=False)}", style="bold")
+    if event.discarded_by:
+        text.append("  ✂ discarded", style="italic")
+    return text
+
+
+class PreviewScreen(DoctorScreen):
+    """Decodes one object in a worker; the list shows summaries and the pane the selected event."""
+
+    help_title = "Preview"
+    BINDINGS = [
+        Binding("t", "toggle_view", "Envelope/raw/payload"),
+        Binding("c", "copy_event", "Copy JSON"),
+        Binding("r", "reload", "Decode again"),
+    ]
+
+    def __init__(self, session: BucketSession, classified: ClassifiedKey) -> None:
+        super().__init__()
+        self.session = session
+        self.classified = classified
+        self.result: PreviewResult | None = None
+        self.view = VIEWS[0]
+
+    @property
+    def is_pushed_screen(self) -> bool:
+        return True
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        yield Static(self._header_text(), id="preview-header", classes="status-line")
+        with Horizontal(id="preview-body"):
+            yield OptionList(id="event-list")
+            yield JsonView(id="event-json")
+        with VerticalScroll(id="file-findings"):
+            yield Static("Decoding…", id="preview-totals")
+            yield FindingDetail(id="preview-problems")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Preview {self.classified.key.rsplit('/', 1)[-1]}"
+        self.query_one("#event-json", JsonView).border_title = self.view
+        self.query_one("#event-list", OptionList).focus()
+        self.decode()
+
+    def _header_text(self) -> Text:
+        classified = self.classified
+        obj = classified.object
+        text = Text.assemble(("s3://", "dim"), f"{self.session.layout.bucket}/{classified.key}")
+        if obj is not None:
+            text.append(f"  {humanize.naturalsize(obj.size, binary=False)}", style="dim")
+        text.append(f"  {classified.verdict.value}", style="bold")
+        return text
+
+    # -- worker ---------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="decode", description="Decoding the object")
+    def decode(self) -> None:
+        from diagnostics.bucket_session import preview_object
+
+        result = preview_object(self.session, self.classified.key, limit=PREVIEW_LIMIT,
+                                cancel=get_current_worker().cancelled_event)
+        self.post_message(EventsDecoded(result))
+
+    # -- result ---------------------------------------------------------------------------------------
+    @on(EventsDecoded)
+    def events_decoded(self, message: EventsDecoded) -> None:
+        result = message.result
+        self.result = result
+        event_list = self.query_one("#event-list", OptionList)
+        event_list.clear_options()
+        event_list.add_options([Option(event_line(event)) for event in result.events])
+        problems = [problem.finding for problem in result.problems] + list(result.findings)
+        totals = Text(result.totals.sentence())
+        flagged = sum(1 for event in result.events if event.oversized)
+        if flagged:
+            totals.append(f"; {flagged} over 65,535 bytes (sent anyway, warned at debug 1)",
+                          style=theme_style(self.app, "text-warning"))
+        self.query_one("#preview-totals", Static).update(totals)
+        self.query_one("#preview-problems", FindingDetail).show(problems)
+        if result.events:
+            event_list.highlighted = 0
+            self._show_event(0)
+        else:
+            reason = "; ".join(problem.title for problem in problems) or "the object holds no event"
+            self.query_one(JsonView).show_text(f"No event would be sent: {reason}")
+
+    @on(OptionList.OptionHighlighted, "#event-list")
+    def event_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_event(event.option_index)
+
+    def _selected_event(self) -> DecodedEvent | None:
+        if self.result is None or not self.result.events:
+            return None
+        index = self.query_one("#event-list", OptionList).highlighted
+        return self.result.events[index] if index is not None and index < len(self.result.events) else None
+
+    def _show_event(self, index: int) -> None:
+        if self.result is None or not 0 <= index < len(self.result.events):
+            return
+        event = self.result.events[index]
+        view = self.query_one(JsonView)
+        view.border_title = f"{self.view} — event {index + 1}, {event.size_bytes:,} bytes"
+        if self.view == "envelope":
+            view.show(event.message)
+        elif self.view == "raw record":
+            if isinstance(event.raw_record, str):
+                view.show_text(event.raw_record)
+            else:
+                view.show(event.raw_record)
+        else:
+            view.show_text(event.payload)
+
+    # -- actions --------------------------------------------------------------------------------------
+    def action_toggle_view(self) -> None:
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        index = self.query_one("#event-list", OptionList).highlighted
+        if index is not None:
+            self._show_event(index)
+        else:
+            self.query_one(JsonView).border_title = self.view
+
+    def action_copy_event(self) -> None:
+        text = self.query_one(JsonView).text
+        if not text:
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the {self.view} ({len(text):,} characters).", timeout=3)
+
+    def action_reload(self) -> None:
+        self.query_one("#preview-totals", Static).update("Decoding…")
+        self.decode()
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """Entries this screen adds to the command palette."""
+        yield "Toggle envelope / raw record / payload", "What the JSON pane shows", self.action_toggle_view
+        yield "Copy event JSON", "Copy what the JSON pane shows", self.action_copy_event
+
+    def work_failed(self, worker: object, message: str) -> None:
+        self.query_one("#preview-totals", Static).update(f"Decoding failed: {message}")
+
+    def work_cancelled(self) -> None:
+        self.query_one("#preview-totals", Static).update("Cancelled.")

@@ -1,0 +1,157 @@
+"""A lazy tree of one bucket's levels: folders load on expansion, keys carry the module's verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import humanize
+from rich.text import Text
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from diagnostics.layout.classify import ClassifiedKey, Verdict
+from tui.widgets.status_badge import theme_style
+
+_VERDICT_THEME = {Verdict.READ: "text-success", Verdict.PROCESSED: "foreground-darken-2",
+                  Verdict.SKIPPED: "text-warning"}
+_VERDICT_SYMBOL = {Verdict.READ: "●", Verdict.PROCESSED: "✓", Verdict.SKIPPED: "⊘"}
+
+
+@dataclass(frozen=True)
+class FolderEntry:
+    """A common prefix; its children are listed when it is first expanded."""
+
+    prefix: str
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """An object with the module's verdict on it."""
+
+    classified: ClassifiedKey
+
+
+@dataclass(frozen=True)
+class MarkerEntry:
+    """The StartAfter of the level's scope, drawn where it falls among the keys."""
+
+    marker: str
+
+
+@dataclass(frozen=True)
+class MoreEntry:
+    """The level has more pages; selecting this node lists the next one."""
+
+    prefix: str
+    token: str
+
+
+@dataclass(frozen=True)
+class InfoEntry:
+    """A note in place of children (empty level, loading, failure)."""
+
+    text: str
+
+
+Entry = FolderEntry | KeyEntry | MarkerEntry | MoreEntry | InfoEntry
+
+
+@dataclass
+class LevelPages:
+    """What has been listed under one prefix so far (pages are appended as they arrive)."""
+
+    folders: list[str]
+    keys: list[ClassifiedKey]
+    marker: str | None
+    next_token: str | None
+
+
+def name_under(prefix: str, full: str) -> str:
+    """The part of a key or folder below the level's prefix."""
+    return full[len(prefix):] if full.startswith(prefix) else full
+
+
+def key_label(app: object, prefix: str, classified: ClassifiedKey, now: datetime) -> Text:
+    """``● read      4.1 kB   2 hours  name`` with the verdict coloured."""
+    style = theme_style(app, _VERDICT_THEME[classified.verdict])  # type: ignore[arg-type]
+    obj = classified.object
+    size = humanize.naturalsize(obj.size, binary=False) if obj is not None else ""
+    age = ""
+    if obj is not None and obj.last_modified is not None:
+        age = humanize.naturaldelta(max(now - obj.last_modified, timedelta(0)))
+    verdict = classified.verdict.value
+    return Text.assemble((f"{_VERDICT_SYMBOL[classified.verdict]} {verdict:<9}", style), f" {size:>9}",
+                         f" {age:>10}  ", name_under(prefix, classified.key))
+
+
+def marker_label(app: object, prefix: str, marker: str) -> Text:
+    """A rule across the listing naming the StartAfter."""
+    style = theme_style(app, "text-accent", bold=True)  # type: ignore[arg-type]
+    shown = name_under(prefix, marker) or marker
+    return Text(f"──── marker (StartAfter) {shown} ────", style=style)
+
+
+def entry_sort_name(entry: FolderEntry | KeyEntry) -> str:
+    """The full key or prefix, the order S3 lists in."""
+    return entry.prefix if isinstance(entry, FolderEntry) else entry.classified.key
+
+
+def marker_position(entries: Sequence[FolderEntry | KeyEntry], marker: str | None) -> int | None:
+    """Where the marker line goes: before the first entry after it; None when it falls inside a folder
+    (then it is drawn one level down) or outside this level."""
+    if marker is None:
+        return None
+    for index, entry in enumerate(entries):
+        name = entry_sort_name(entry)
+        if isinstance(entry, FolderEntry) and marker.startswith(name):
+            return None
+        if name > marker:
+            return index
+    return len(entries)
+
+
+class KeyTree(Tree[Entry]):
+    """The tree itself; the screen feeds it levels and it renders them with a filter."""
+
+    def __init__(self, root_prefix: str, *, id: str | None = None) -> None:
+        super().__init__(root_prefix or "/", data=FolderEntry(root_prefix), id=id)
+        self.guide_depth = 2
+        self.show_root = True
+
+    def render_level(self, node: TreeNode[Entry], prefix: str, pages: LevelPages, text_filter: str,
+                     now: datetime, marker_within: bool) -> list[TreeNode[Entry]]:
+        """Replace ``node``'s children by the level's folders and keys; returns the new folder nodes.
+
+        ``marker_within`` tells whether the marker belongs to this level's scope (it is drawn only then).
+        """
+        node.remove_children()
+        wanted = text_filter.lower()
+        entries: list[FolderEntry | KeyEntry] = [FolderEntry(folder) for folder in pages.folders]
+        entries += [KeyEntry(classified) for classified in pages.keys
+                    if not wanted or wanted in name_under(prefix, classified.key).lower()]
+        entries.sort(key=entry_sort_name)
+        position = marker_position(entries, pages.marker) if marker_within else None
+        folders: list[TreeNode[Entry]] = []
+        for index, entry in enumerate(entries):
+            if index == position and pages.marker is not None:
+                node.add_leaf(marker_label(self.app, prefix, pages.marker), data=MarkerEntry(pages.marker))
+            if isinstance(entry, FolderEntry):
+                folders.append(node.add(name_under(prefix, entry.prefix), data=entry, allow_expand=True))
+            else:
+                node.add_leaf(key_label(self.app, prefix, entry.classified, now), data=entry)
+        if position == len(entries) and pages.marker is not None and entries:
+            node.add_leaf(marker_label(self.app, prefix, pages.marker), data=MarkerEntry(pages.marker))
+        if pages.next_token:
+            node.add_leaf(Text("… more keys: select to list the next page", style="italic"),
+                          data=MoreEntry(prefix, pages.next_token))
+        if not entries:
+            note = "no key matches the filter" if pages.keys and wanted else "empty level"
+            node.add_leaf(Text(note, style="dim italic"), data=InfoEntry(note))
+        return folders
+
+    def show_info(self, node: TreeNode[Entry], text: str) -> None:
+        """Put a single note under a node (loading..., a failure)."""
+        node.remove_children()
+        node.add_leaf(Text(text, style="dim italic"), data=InfoEntry(text))
