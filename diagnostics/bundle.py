@@ -55,7 +55,8 @@ Files:
   logs/<name>.log       the doctor's last ingestion pass, when one was kept
 
 Redaction: secret keys and session tokens are removed ("****"), access key ids are masked to
-AKIA****WXYZ (prefix and last 4), {accounts}. Read the files before posting them anyway.
+AKIA****WXYZ (prefix and last 4), {accounts}.
+Read the files before posting them anyway.
 """
 
 

@@ -11,7 +11,6 @@ import collections
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape, quoteattr
 
 from diagnostics.aws.masking import HIDDEN, mask_key_id
 from diagnostics.context import DoctorContext
@@ -34,13 +33,22 @@ def _option_xml(option: Option, indent: str) -> str | None:
         value = mask_key_id(option.value) if option.value else ""
     else:
         value = option.value
-    attributes = "".join(f" {name}={quoteattr(text)}" for name, text in option.attributes.items())
+    attributes = "".join(f' {name}="{_raw(text)}"' for name, text in option.attributes.items())
     where = f"  <!-- line {option.line} -->" if option.line else ""
-    return f"{indent}<{option.name}{attributes}>{escape(value)}</{option.name}>{where}"
+    return f"{indent}<{option.name}{attributes}>{_raw(value)}</{option.name}>{where}"
+
+
+def _raw(text: str) -> str:
+    """Values as written in ossec.conf: Wazuh never decodes entities, so they are not escaped again."""
+    return text.replace("<", "&lt;").replace('"', "&quot;")
 
 
 def _block_xml(block: Block) -> list[str]:
-    attribute = f" type={quoteattr(block.block_type)}" if block.block_type is not None else ""
+    alias = block.options.get("aws_account_alias")
+    if block.kind == "bucket" and alias is not None and alias.attributes.get("synthetic"):
+        return [f"    <bucket>{_raw(block.value('name') or '')}</bucket>  <!-- line {block.location.line}: "
+                "legacy form, read as a cloudtrail bucket with alias LEGACY and the top-level keys -->"]
+    attribute = f' type="{_raw(block.block_type)}"' if block.block_type is not None else ""
     lines = [f"    <{block.kind}{attribute}>  <!-- line {block.location.line} -->"]
     lines += [text for option in block.options.values() if (text := _option_xml(option, "      "))]
     lines.append(f"    </{block.kind}>")

@@ -186,3 +186,27 @@ def test_redactor_catches_json_escaped_and_pattern_secrets() -> None:
     assert "wJalr" not in redactor.text("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
     assert redactor.leaks(INLINE_SECRET.encode()) == ("secret",)
     assert redactor.leaks(b"nothing here") == ()
+
+
+def test_config_is_re_serialised_as_written(tmp_path: Path) -> None:
+    from diagnostics.bundle_sections import config_xml
+    from diagnostics.wazuh.ossec_conf import load_config
+
+    conf = tmp_path / "ossec.conf"
+    conf.write_text(f"""<ossec_config>
+  <wodle name="aws-s3">
+    <access_key>{INLINE_KEY_ID}</access_key>
+    <secret_key>{PROFILE_SECRET}</secret_key>
+    <bucket>legacy-bucket</bucket>
+    <bucket type="custom">
+      <name>b</name>
+      <discard_regex field="data.x">^a&amp;b</discard_regex>
+    </bucket>
+  </wodle>
+</ossec_config>
+""")
+    text = config_xml(load_config(conf))
+    assert PROFILE_SECRET not in text and INLINE_KEY_ID not in text
+    assert '<discard_regex field="data.x">^a&amp;b</discard_regex>  <!-- line 8 -->' in text  # not re-escaped
+    assert "<bucket>legacy-bucket</bucket>  <!-- line 5: legacy form" in text
+    assert text.count("<access_key>AKIA****0001</access_key>") == 1  # the legacy block's copy is not repeated
