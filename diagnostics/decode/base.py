@@ -116,7 +116,8 @@ def account_from_key(key: str, bucket_type: str) -> str | None:
     folder = _SERVICE_FOLDERS.get(bucket_type)
     if folder is None:
         return None
-    match = re.search(rf"(?:^|/)(\d{{12}})/{re.escape(folder)}/", key)
+    suffix = "(?:-Digest)?" if bucket_type == "cloudtrail" else ""
+    match = re.search(rf"(?:^|/)(\d{{12}})/{re.escape(folder)}{suffix}/", key)
     return match.group(1) if match else None
 
 
