@@ -210,3 +210,19 @@ def test_config_is_re_serialised_as_written(tmp_path: Path) -> None:
     assert '<discard_regex field="data.x">^a&amp;b</discard_regex>  <!-- line 8 -->' in text  # not re-escaped
     assert "<bucket>legacy-bucket</bucket>  <!-- line 5: legacy form" in text
     assert text.count("<access_key>AKIA****0001</access_key>") == 1  # the legacy block's copy is not repeated
+
+
+def test_bundle_command_offline(host: DoctorContext, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from tui.host_commands import run_bundle
+
+    args = argparse.Namespace(demo=False, config=None, wazuh_home=str(host.wazuh_home), endpoint_url=None,
+                              format="text", no_checks=True, output=str(tmp_path / "b.tar.gz"),
+                              mask_accounts=True, keys_per_bucket=5, bucket=None, state_dir=None,
+                              ossec_log=None, log_lines=100)
+    assert run_bundle(args) == 0
+    out = capsys.readouterr().out
+    assert f"Support bundle written: {tmp_path / 'b.tar.gz'}" in out and "account ids masked" in out
+    assert_nothing_secret(members(tmp_path / "b.tar.gz"))

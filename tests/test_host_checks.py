@@ -314,3 +314,22 @@ def test_patched_list_accepts_govcloud_and_old_versions_do_not_check(tmp_path: P
 def test_no_installation_skips_what_needs_one(tmp_path: Path) -> None:
     findings = check_host(context_for(tmp_path / "nothing"), processes=())
     assert [finding.failure_id for finding in findings] == ["host.module_absent", "host.modulesd_not_running"]
+
+
+def test_host_command_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from tui.host_commands import run_host
+
+    home = wazuh_home(tmp_path, python_flags=("-S",))
+    args = argparse.Namespace(demo=False, config=None, wazuh_home=str(home), endpoint_url=None, format="json",
+                              verbose=False, timeout=15.0)
+    assert run_host(args) == 2  # boto3 missing is an error
+    document = json.loads(capsys.readouterr().out)
+    assert document["wazuh_version"] == "4.14.7"
+    assert "host.boto3_missing" in {finding["failure_id"] for finding in document["findings"]}
+    args.format = "text"
+    run_host(args)
+    out = capsys.readouterr().out
+    assert "The module's Python cannot import boto3: every run exits 4" in out
+    assert "module exit code: 4" in out

@@ -337,3 +337,15 @@ def test_unavailable_and_refused(home: Path) -> None:
     assert refused.interface == "socket"
     failed = refused.findings[0]
     assert failed.failure_id == "host.logtest_failed" and "not running" in failed.explanation
+
+
+def test_preview_logtest_lines(home: Path, analysisd: StandInAnalysisd) -> None:
+    from tui.host_commands import logtest_lines
+
+    lines, report = logtest_lines(context_for(home), cloudtrail_events(FAILED_LOGIN, DESCRIBE), colour=False)
+    text = "\n".join(lines)
+    assert "location Wazuh-AWS, log_alert_level 3" in text
+    assert "#0  rule 80254 level 5" in text and "ALERT" in text
+    assert "#1  rule 80253 level 2" in text and "no alert (below log_alert_level)" in text
+    assert "By rule:" in text and "[warn] 1 event(s) match rule 80253 at level 2" in text
+    assert report.interface == "socket"
