@@ -100,7 +100,7 @@ def fetch_and_decode(client: Any, bucket: str, key: str, size: int, decode: Deco
     return FetchedFile(key, items, size)
 
 
-SENT_BEFORE_FAILURE = frozenset({"decode.reformat_failed"})
+SENT_BEFORE_FAILURE = frozenset({"decode.reformat_failed", "decode.send_failed"})
 """Failures that happen while sending (so earlier events of the file did go out); every other failure that
 ends an object happens while loading it, before the module sends anything of it."""
 
