@@ -553,4 +553,48 @@ LOGTEST_ENTRIES: tuple[Explanation, ...] = (
     ),
 )
 
-ENTRIES = ENTRIES + HOST_CHECK_ENTRIES + LOGTEST_ENTRIES
+
+# -- the doctor's own calls failing, and secrets left readable (reliability and safety) -------------------
+SAFETY_ENTRIES: tuple[Explanation, ...] = (
+    Explanation(
+        failure_id="host.listing_failed",
+        title="Listing s3://{bucket}/{prefix} failed",
+        explanation=(
+            "ListObjectsV2 failed: {error}. The doctor made {tried}; the module lists the same way (with its "
+            "own retry settings), so its runs meet the same failure while it lasts."
+        ),
+        fix=(
+            "For throttling (SlowDown) or 5xx errors wait and retry, or raise max_attempts under the profile "
+            "in ~/.aws/config; for connection errors and timeouts check the endpoint, proxy and DNS; for "
+            "NoSuchBucket or AccessDenied run `wazuh-aws-doctor check --bucket {bucket}`."
+        ),
+        status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="host.step_crashed",
+        title="The {step} step of the check stopped on an unexpected error",
+        explanation=(
+            "The doctor met {error} while checking this block, so the steps after {step} were not run. The "
+            "other blocks were checked as usual. This is a problem in the doctor, not in your set-up."
+        ),
+        fix=("Re-run the check; if it happens again, report it with this finding (it holds no secret). The "
+             "module itself is not affected."),
+        status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="host.config_secrets_readable",
+        title="{path} holds AWS secret keys and other users may read it",
+        explanation=(
+            "The file's mode is {mode}: users outside the owner ({readers}) can read it, and it contains "
+            "inline access_key/secret_key values (line {line}). Anyone with a shell on the manager can copy "
+            "those keys."
+        ),
+        fix=(
+            "Move the keys to a profile in /root/.aws/credentials (mode 0600) and use <aws_profile>, or an "
+            "IAM role; at least run `chmod o-rwx {path}` (Wazuh installs it as root:wazuh 0660)."
+        ),
+        status=Status.WARNING,
+    ),
+)
+
+ENTRIES = ENTRIES + HOST_CHECK_ENTRIES + LOGTEST_ENTRIES + SAFETY_ENTRIES
