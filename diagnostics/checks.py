@@ -157,20 +157,46 @@ def check_block(block: Block, context: DoctorContext, config_findings: tuple[Fin
     from diagnostics.aws.identity import check_identity
 
     findings = list(config_findings)
-    credentials = resolve_credentials(block, context)
+    try:
+        credentials = resolve_credentials(block, context)
+    except Exception as error:  # a bug of ours must not hide the other blocks' results
+        return BlockReport(block, (*findings, step_crashed("credentials", block, context, error)))
     findings.extend(credentials.findings)
     if cancel is not None and cancel.is_set():
         return BlockReport(block, tuple(findings), credentials)
     settings = settings_for(block, context, credentials.region)
-    identity = check_identity(credentials, block, context, settings)
+    try:
+        identity = check_identity(credentials, block, context, settings)
+    except Exception as error:
+        findings.append(step_crashed("identity", block, context, error, settings))
+        return BlockReport(block, tuple(findings), credentials)
     findings.extend(identity.findings)
     if block.kind == "bucket" and not (cancel is not None and cancel.is_set()):
         stopped_with = credentials.module_exit_code or identity.module_exit_code
-        findings.extend(check_bucket_access(identity.session, block, context, settings,
-                                            base_session=identity.base_session, principal=identity.arn,
-                                            stopped_with=stopped_with))
-        findings.extend(_layout_findings(block, context, identity, settings, findings, wodle, cancel))
+        step = "access"
+        try:
+            findings.extend(check_bucket_access(identity.session, block, context, settings,
+                                                base_session=identity.base_session, principal=identity.arn,
+                                                stopped_with=stopped_with))
+            step = "layout"
+            findings.extend(_layout_findings(block, context, identity, settings, findings, wodle, cancel))
+        except Exception as error:
+            findings.append(step_crashed(step, block, context, error, settings))
     return BlockReport(block, tuple(findings), credentials, identity)
+
+
+def step_crashed(step: str, block: Block, context: DoctorContext, error: BaseException,
+                 settings: ClientSettings | None = None) -> Finding:
+    """An unexpected exception in one step as an error finding (secrets scrubbed), so the check goes on."""
+    from diagnostics.aws.masking import scrub
+    from diagnostics.explanations import build_finding
+
+    secrets = (block.value("secret_key"), context.environ.get("AWS_SECRET_ACCESS_KEY"),
+               context.environ.get("AWS_SESSION_TOKEN"))
+    text = scrub(f"{type(error).__name__}: {error}", secrets)
+    evidence = (text,) + ((settings.describe_retries(),) if settings is not None else ())
+    return build_finding("host.step_crashed", check_id=f"{step}.crashed", target=block.label,
+                         profile=context.profile, values={"step": step, "error": text}, evidence=evidence)
 
 
 def _layout_findings(block: Block, context: DoctorContext, identity: IdentityResult, settings: ClientSettings,
@@ -204,6 +230,10 @@ def run_checks(context: DoctorContext, *, bucket: str | None = None, cancel: thr
     loaded, config_findings = load_configuration(context)
     general, per_block = assign_to_blocks(config_findings, loaded.blocks)
     general = installation_findings(context) + general
+    if (context.wazuh_home / "wodles" / "aws" / "aws-s3").exists():
+        from diagnostics.wazuh.host_checks import check_host
+
+        general = general + check_host(context, loaded)
     reports: list[BlockReport] = []
     for block in loaded.blocks:
         if bucket is not None and bucket not in (block.name, block.block_type):

@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--key", metavar="KEY", required=True)
     preview.add_argument("--limit", type=int, default=20, metavar="N", help="at most N events (default 20)")
     preview.add_argument("--raw", action="store_true", help="show raw records instead of envelopes")
+    preview.add_argument("--logtest", action="store_true",
+                         help="run the events through wazuh-logtest: decoder, rule, level, alert or not")
 
     ingest = sub.add_parser("ingest", parents=[common], help="a debug-level ingestion pass with live log")
     ingest.add_argument("--bucket", metavar="NAME", required=True)
@@ -80,6 +82,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --real: copy the module's state database before the run")
     ingest.add_argument("--restore-state", action="store_true",
                         help="with --snapshot-state: put the copy back afterwards (writes Wazuh's file)")
+    host = sub.add_parser("host", parents=[common], help="the Wazuh host: module, its Python, modulesd, state")
+    host.add_argument("--verbose", "-v", action="store_true", help="show evidence for passing checks too")
+    host.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS",
+                      help="limit for running the module's Python (default 15)")
+
+    bundle = sub.add_parser("bundle", parents=[common], help="a redacted support archive for a forum post")
+    bundle.add_argument("--output", metavar="PATH", help="file or directory (default: current directory)")
+    bundle.add_argument("--mask-accounts", action="store_true", help="mask AWS account ids too")
+    bundle.add_argument("--keys-per-bucket", type=int, default=20, metavar="N",
+                        help="sample key names per bucket (0: no listing)")
+    bundle.add_argument("--bucket", metavar="NAME", help="only this bucket's checks")
+    bundle.add_argument("--no-checks", action="store_true", help="offline bundle: no AWS calls")
+    bundle.add_argument("--state-dir", metavar="DIR", help="where our ingestion state and log live")
+    bundle.add_argument("--ossec-log", metavar="PATH", help="ossec.log to take aws-s3 lines from")
+    bundle.add_argument("--log-lines", type=int, default=2000, metavar="N", help="at most N ossec.log lines")
     return parser
 
 
@@ -87,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments and run one command (or the app); returns the process exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    from tui import commands
+    from tui import commands, host_commands
 
     try:
         if args.command is None:
@@ -98,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "keys": commands.run_keys,
             "preview": commands.run_preview,
             "ingest": commands.run_ingest,
+            "host": host_commands.run_host,
+            "bundle": host_commands.run_bundle,
         }[args.command]
         return runner(args)
     except KeyboardInterrupt:

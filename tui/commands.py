@@ -136,7 +136,7 @@ def run_keys(args: argparse.Namespace) -> int:
     import humanize
 
     from diagnostics.bucket_session import browse_level
-    from diagnostics.layout.module_walk import module_view
+    from diagnostics.layout.listing import ListingError
 
     with command_context(args) as context:
         session = _open_session(args, context)
@@ -145,21 +145,28 @@ def run_keys(args: argparse.Namespace) -> int:
             return int(CommandExit.ERRORS)
         rows: list[dict[str, Any]] = []
         folders: tuple[str, ...] = ()
+        problems: list[Finding] = []
         if args.wodle_view:
-            for classified in module_view(session.client, session.block, context, session.state,
-                                          caller_account=session.caller_account):
-                rows.append(_key_row(classified))
-                if len(rows) >= args.limit:
-                    break
+            rows, problems = _module_view_rows(session, context, args.limit)
         else:
             prefix = args.prefix if args.prefix is not None else session.start_prefix
-            browsed = browse_level(session, prefix)
-            folders = browsed.level.folders
-            rows = [_key_row(classified) for classified in browsed.keys[: args.limit]]
+            try:
+                browsed = browse_level(session, prefix)
+            except ListingError as error:
+                problems.append(_listing_finding(session, prefix, error))
+            else:
+                folders = browsed.level.folders
+                rows = [_key_row(classified) for classified in browsed.keys[: args.limit]]
         now = context.clock()
     if args.format == "json":
-        print(to_json({"bucket": args.bucket, "folders": list(folders), "keys": rows}))
-        return 0
+        document: dict[str, Any] = {"bucket": args.bucket, "folders": list(folders), "keys": rows}
+        if problems:
+            document["findings"] = [finding.to_dict() for finding in problems]
+        print(to_json(document))
+        return int(exit_for(problems))
+    _print_findings(problems)
+    if problems:
+        return int(exit_for(problems))
     for folder in folders:
         print(f"{'':>10}  {'':>14}  {'folder':<10} {folder}")
     for row in rows:
@@ -170,6 +177,59 @@ def run_keys(args: argparse.Namespace) -> int:
     if not rows and not folders:
         print("(nothing listed at this level)")
     return 0
+
+
+def _module_view_rows(session: BucketSession, context: DoctorContext, limit: int
+                      ) -> tuple[list[dict[str, Any]], list[Finding]]:
+    """The keys of the module's walk in its order, and a finding when the walk stops (exit code, why)."""
+    from diagnostics.explanations import build_finding
+    from diagnostics.layout.classify import ClassifiedKey
+    from diagnostics.layout.module_walk import WalkStopped, walk_module
+
+    rows: list[dict[str, Any]] = []
+    problems: list[Finding] = []
+    for event in walk_module(session.client, session.block, context, session.state,
+                             caller_account=session.caller_account):
+        if isinstance(event, ClassifiedKey):
+            rows.append(_key_row(event))
+            if len(rows) >= limit:
+                break
+        elif isinstance(event, WalkStopped) and not event.cancelled:
+            evidence = tuple(item for item in (event.script_message, _retries_text(session)) if item)
+            if event.exit_code is None:
+                problems.append(build_finding("host.ingest_walk_incomplete", check_id="keys.walk",
+                                              target=session.block.label, profile=context.profile,
+                                              values={"reason": event.reason}, evidence=evidence))
+            else:
+                problems.append(build_finding(
+                    "host.ingest_walk_stopped", check_id="keys.walk", target=session.block.label,
+                    profile=context.profile, values={"reason": event.reason, "exit_code": event.exit_code},
+                    evidence=evidence))
+            break
+    return rows, problems
+
+
+def _retries_text(session: BucketSession) -> str:
+    return session.settings.describe_retries() if session.settings is not None else ""
+
+
+def _listing_finding(session: BucketSession, prefix: str, error: Exception) -> Finding:
+    """A failed one-level listing as a finding naming the call, the error and the attempts made."""
+    from diagnostics.explanations import build_finding
+
+    bucket = session.layout.bucket
+    tried = _retries_text(session) or "the default attempts"
+    return build_finding("host.listing_failed", check_id="keys.list", target=f"s3://{bucket}/{prefix}",
+                         profile=session.context.profile,
+                         values={"bucket": bucket, "prefix": prefix, "error": str(error), "tried": tried},
+                         evidence=(f"ListObjectsV2 Bucket={bucket} Prefix={prefix!r} Delimiter='/'",
+                                   f"{tried}: {error}"))
+
+
+def _print_findings(findings: list[Finding], stream: Any = None) -> None:
+    target = stream if stream is not None else sys.stderr
+    for finding in findings:
+        print("\n".join(render_finding(finding, colour=use_colour(target), verbose=True)), file=target)
 
 
 def _key_row(classified: Any) -> dict[str, Any]:
@@ -197,8 +257,17 @@ def run_preview(args: argparse.Namespace) -> int:
             _print_session_problems(session)
             return int(CommandExit.ERRORS)
         result = preview_object(session, args.key, limit=args.limit)
+        logtest = None
+        if args.logtest:
+            from tui.host_commands import logtest_lines
+
+            logtest = logtest_lines(context, result.events)
     findings = list(result.findings) + [problem.finding for problem in result.problems]
+    if logtest is not None:
+        findings.extend(logtest[1].findings)
     if args.format == "json":
+        if logtest is not None:
+            print(json.dumps({"logtest": logtest[1].to_dict()}, default=str), file=sys.stderr)
         for event in result.events:
             print(json.dumps(event.raw_record) if args.raw else event.payload.split(":", 2)[2]
                   if event.payload.startswith("1:Wazuh-AWS:") else event.payload)
@@ -219,6 +288,8 @@ def run_preview(args: argparse.Namespace) -> int:
     print(f"\n{totals.records_read} records read, {totals.events_sent} would be sent, "
           f"{totals.discarded} discarded by discard_regex, {sum(totals.dropped.values())} dropped silently"
           + (f" ({', '.join(f'{n} {why}' for why, n in totals.dropped.items())})" if totals.dropped else ""))
+    if logtest is not None:
+        print("\n".join(logtest[0]))
     for finding in findings:
         print("\n".join(render_finding(finding, colour=colour, verbose=True)))
     return int(exit_for(findings))

@@ -17,18 +17,27 @@ if TYPE_CHECKING:
 
 from diagnostics.ingest.model import IngestSummary
 
+LAST_LOG_NAME = "last-ingest.log"
+"""The newest pass's log, kept in the state directory for ``bundle``."""
 
-def _attach_stderr_log(debug_level: int) -> tuple[logging.Logger, logging.Handler]:
-    """Stream the pass's log lines to stderr in ossec.log format, attributed to their bucket."""
+
+def _attach_logs(debug_level: int, state_dir: Path) -> tuple[logging.Logger, list[logging.Handler]]:
+    """Stream the pass's log lines to stderr in ossec.log format and keep a copy in the state directory."""
     from diagnostics.ingest.log_format import LOGGER_NAME, OssecLogFormatter, level_for_debug
 
     logger = logging.getLogger(LOGGER_NAME)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(OssecLogFormatter(show_bucket=True))
-    logger.addHandler(handler)
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(state_dir / LAST_LOG_NAME, mode="w", encoding="utf-8"))
+    except OSError as error:
+        print(f"note: not keeping a copy of the log in {state_dir}: {error}", file=sys.stderr)
+    for handler in handlers:
+        handler.setFormatter(OssecLogFormatter(show_bucket=True))
+        logger.addHandler(handler)
     logger.setLevel(level_for_debug(debug_level))
     logger.propagate = False
-    return logger, handler
+    return logger, handlers
 
 
 def _sink_for(args: argparse.Namespace, context: DoctorContext, target: str) -> Any:
@@ -82,8 +91,11 @@ def run_ingest_command(args: argparse.Namespace, context: DoctorContext, session
         debug_level=args.debug, state_dir=Path(args.state_dir) if args.state_dir else None,
         reset=args.reset, from_wazuh_state=args.from_wazuh_state, limit=args.limit, workers=args.workers,
         caller_account=session.caller_account, flow_logs=flow_logs)
+    from diagnostics.ingest.state import default_state_dir
+
     sink = _sink_for(args, context, session.block.label)
-    logger, handler = _attach_stderr_log(args.debug)
+    state_dir = Path(args.state_dir) if args.state_dir else default_state_dir(context.environ or None)
+    logger, handlers = _attach_logs(args.debug, state_dir)
     outcome: list[IngestSummary] = []
     worker = threading.Thread(target=lambda: outcome.append(run_ingestion(request, sink=sink, cancel=cancel)),
                               name="ingest", daemon=True)
@@ -92,7 +104,9 @@ def run_ingest_command(args: argparse.Namespace, context: DoctorContext, session
         _wait_cancelling_on_interrupt(worker, cancel)
     finally:
         sink.close()
-        logger.removeHandler(handler)
+        for handler in handlers:
+            logger.removeHandler(handler)
+            handler.close()
     if not outcome:
         print("the ingestion pass stopped without a summary", file=sys.stderr)
         return 1

@@ -101,6 +101,8 @@ def state_db_lock(path: Path, *, timeout: float = 0.2) -> LockStatus:
         if "locked" in str(error) or "busy" in str(error):
             return LockStatus(True, detail=str(error))
         return LockStatus(False, detail=str(error))
+    except sqlite3.DatabaseError as error:
+        return LockStatus(False, detail=f"not a readable SQLite database: {error}")
     journal = path.with_name(path.name + "-journal")
     if journal.exists():
         return LockStatus(True, detail=f"{journal.name} exists: a write is in progress or was interrupted")

@@ -28,9 +28,9 @@ class WazuhProfile:
 
     @property
     def label(self) -> str:
-        """Human form such as ``4.14.7`` plus ``(assumed)`` when not detected."""
+        """Human form such as ``4.14.7``, or ``4.14.7 (assumed)`` when not detected (``source`` says why)."""
         text = ".".join(str(part) for part in self.version)
-        return text if self.known else f"{text} (assumed: no Wazuh installation found)"
+        return text if self.known else f"{text} (assumed)"
 
     @property
     def every_client_error_is_exit_3(self) -> bool:
