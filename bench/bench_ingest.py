@@ -1,95 +1,227 @@
-"""Throughput of the ingestion pass against a loopback moto S3: single worker versus the read-ahead pool.
+"""The ingestion pass over moto: 2,000 CloudTrail objects x 50 records and 500 Firehose (Macie) objects.
 
-Usage: ``.venv/bin/python bench/bench_ingest.py [--files 200] [--records 200] [--latency-ms 0]``.
-``--latency-ms`` delays every GetObject on the server side, to show what the read-ahead hides on a real
-network. Numbers are for comparison between settings on one machine, not absolute.
+Usage: ``.venv/bin/python bench/bench_ingest.py [--runs 3] [--variants 4,1,module] [--latency-ms 0]``.
+Each measured pass runs in a fresh child process (wall time, events/s, CPU-seconds of the whole process
+per 100,000 events, peak RSS); the moto server runs in another process, seeded in-process, so neither
+its CPU nor its memory is counted. ``--latency-ms`` delays every S3 request on the server, as a real
+network would, to show what the read-ahead pool hides. Events go to a JSON-lines sink on /dev/null and
+the module-words log (debug 2) to a handler on /dev/null, as the ``ingest`` command does.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
-import logging
-import tempfile
-import threading
-import time
+import sys
 from pathlib import Path
+from typing import Any
 
-import boto3
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from diagnostics.aws.clients import ClientSettings, make_client
-from diagnostics.context import DoctorContext
-from diagnostics.findings import SourceLocation
-from diagnostics.ingest.engine import run_ingestion
-from diagnostics.ingest.model import IngestRequest
-from diagnostics.ingest.sinks import MemorySink
-from diagnostics.wazuh.versions import profile_for
-from diagnostics.wazuh.wodle import Block, Option
+from bench import _common, _seeds
 
-ACCOUNT = "123456789012"
-PREFIX = f"AWSLogs/{ACCOUNT}/CloudTrail/us-east-1/2024/05/01/"
+MODULE_REFERENCE = {
+    "cloudtrail": {"wall_s": 16.0, "events_s": 6300.0, "cpu_per_100k": 11.4, "rss_mb": 87.0},
+    "firehose": {"wall_s": 4.4, "events_s": 24000 / 4.4, "cpu_per_100k": None, "rss_mb": 95.0},
+}
+"""The real module on the issue's machine (issue 6); Firehose CPU was not given."""
+CASES = ("cloudtrail", "firehose")
 
 
-def seed(endpoint: str, files: int, records: int) -> None:
-    client = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                   region_name="us-east-1").client("s3", endpoint_url=endpoint)
-    client.create_bucket(Bucket="bench-trail")
-    for n in range(files):
-        body = {"Records": [{"eventName": f"Event{i}", "sourceIPAddress": "10.1.2.3", "eventVersion": "1.08",
-                             "requestParameters": {"bucketName": "b", "key": f"k{i}"}}
-                            for i in range(records)]}
-        key = f"{PREFIX}{ACCOUNT}_CloudTrail_us-east-1_20240501T{n // 60:02d}{n % 60:02d}Z_{n:05d}.json.gz"
-        client.put_object(Bucket="bench-trail", Key=key, Body=gzip.compress(json.dumps(body).encode()))
+def _apply_what_ifs(what_ifs: list[str]) -> None:
+    """Bench-only patches that estimate a suggested change's gain (production code is not edited)."""
+    from diagnostics.decode import awslogs, custom, registry
+    from diagnostics.decode.model import EventSummary
+    from diagnostics.ingest.state import IngestState
+
+    if "wal" in what_ifs:  # our own state DB in WAL mode with synchronous=NORMAL: no fsync per commit
+        original_open = IngestState.open.__func__  # type: ignore[attr-defined]
+
+        def open_wal(cls: Any, *args: Any, **kwargs: Any) -> Any:
+            state = original_open(cls, *args, **kwargs)
+            state._connection.execute("PRAGMA journal_mode=WAL")
+            state._connection.execute("PRAGMA synchronous=NORMAL")
+            return state
+
+        IngestState.open = classmethod(open_wal)  # type: ignore[assignment,method-assign]
+    if "no-raw" in what_ifs:  # no JSON round trip per record for the preview's raw view
+        for module in (awslogs, custom):
+            module.json_clone = lambda value: value  # type: ignore[attr-defined]
+        registry._json_safe = lambda value: value  # type: ignore[attr-defined]
+    if "no-summary" in what_ifs:  # no display summary built for events nobody displays
+        empty = EventSummary(time="", source="", name="", user="", source_ip="", region="", outcome="",
+                             resource="")
+        registry._ObjectRun._summary = staticmethod(lambda decoder, message: empty)  # type: ignore[method-assign]
 
 
-def one_pass(endpoint: str, workers: int, state_dir: Path) -> tuple[float, int, int]:
-    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                    region_name="us-east-1")
-    client = make_client(session, "s3", ClientSettings(endpoint_url=endpoint))
-    block = Block(kind="bucket", block_type="cloudtrail", location=SourceLocation("bench", 1),
-                  options={"name": Option("name", "bench-trail"),
-                           "only_logs_after": Option("only_logs_after", "2024-MAY-01")})
-    context = DoctorContext(profile=profile_for((4, 14, 7), "bench"))
-    request = IngestRequest(context=context, block=block, client=client, debug_level=0, workers=workers,
-                            state_dir=state_dir, reset=True)
-    started = time.perf_counter()
-    summary = run_ingestion(request, sink=MemorySink(), cancel=threading.Event())
-    return time.perf_counter() - started, summary.files_read, summary.events
+def child(endpoint: str, case: str, variant: str, debug: int, profile_to: str | None,
+          what_ifs: list[str]) -> None:
+    """One pass, measured from inside (after imports and client set-up, which are reported apart)."""
+    import logging
+    import os
+    import tempfile
+    import threading
+    import time
+
+    from bench._module_like import module_like_pass
+    from diagnostics.context import DoctorContext
+    from diagnostics.findings import SourceLocation
+    from diagnostics.ingest.engine import run_ingestion
+    from diagnostics.ingest.log_format import LOGGER_NAME, OssecLogFormatter, level_for_debug
+    from diagnostics.ingest.model import IngestRequest
+    from diagnostics.ingest.sinks import JsonLinesSink
+    from diagnostics.wazuh.versions import profile_for
+    from diagnostics.wazuh.wodle import Block, Option, Wodle
+
+    _apply_what_ifs(what_ifs)
+    client = _common.s3_client(endpoint)
+    client.head_bucket(Bucket=_seeds.TRAIL_BUCKET)  # connection and botocore's lazy loading, not measured
+    if case == "cloudtrail":
+        name, options = _seeds.TRAIL_BUCKET, {"only_logs_after": "2024-APR-30"}
+    else:
+        name = _seeds.FIREHOSE_BUCKET
+        options = {"path": _seeds.FIREHOSE_PATH, "only_logs_after": "2024-MAY-01"}
+    tags = {"name": Option("name", name, 3)}
+    tags.update({tag: Option(tag, value, line) for line, (tag, value) in enumerate(options.items(), 4)})
+    block = Block(kind="bucket", block_type="cloudtrail" if case == "cloudtrail" else "custom",
+                  location=SourceLocation("bench.conf", 2), options=tags)
+    wodle = Wodle(location=SourceLocation("bench.conf", 1), options={})
+    devnull = open(os.devnull, "w")  # noqa: SIM115 (open for the whole child)
+    logger = logging.getLogger(LOGGER_NAME)
+    handler = logging.StreamHandler(devnull)
+    handler.setFormatter(OssecLogFormatter(show_bucket=True))
+    logger.addHandler(handler)
+    logger.setLevel(level_for_debug(debug))
+    logger.propagate = False
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder) / "ossec"
+        (home / "wodles" / "aws").mkdir(parents=True)
+        context = DoctorContext(wazuh_home=home, profile=profile_for((4, 14, 7), "bench"), now=_seeds.NOW)
+        workers = 1 if variant == "module" else int(variant)
+        request = IngestRequest(context=context, block=block, client=client, wodle=wodle, debug_level=debug,
+                                state_dir=Path(folder) / "state", reset=True, workers=workers,
+                                caller_account=_seeds.ACCOUNT)
+        sink = JsonLinesSink(devnull)
+        rss_before = _common.peak_rss_mb()
+        cpu_before, started = _common.cpu_seconds(), time.perf_counter()
+        profiler: Any = None
+        if profile_to:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.002)
+            profiler.start()
+        if variant == "module":
+            prefix = (f"AWSLogs/{_seeds.ACCOUNT}/CloudTrail/{_seeds.REGION}/" if case == "cloudtrail"
+                      else f"{_seeds.FIREHOSE_PATH}/")
+            marker = f"{prefix}2024/04/30" if case == "cloudtrail" else f"{prefix}2024/05/01"
+            counts = module_like_pass(client, name, prefix, marker, block.block_type or "", devnull,
+                                      Path(folder) / "module.db")
+            events, files, exit_code = counts["events"], counts["files"], 0
+        else:
+            summary = run_ingestion(request, sink=sink, cancel=threading.Event())
+            events, files, exit_code = summary.events, summary.files_read, summary.exit_code
+        if profiler is not None:
+            profiler.stop()
+            Path(profile_to).write_text(profiler.output_text(unicode=False, color=False, show_all=False))
+        wall, cpu = time.perf_counter() - started, _common.cpu_seconds() - cpu_before
+    _common.emit_result({"case": case, "variant": variant, "wall_s": wall, "cpu_s": cpu, "events": events,
+                         "files": files, "exit_code": exit_code, "rss_before_mb": rss_before,
+                         "total_cpu_s": _common.cpu_seconds()})
+
+
+def measure(endpoint: str, case: str, variant: str, runs: int, debug: int,
+            what_ifs: list[str]) -> dict[str, Any]:
+    """``runs`` fresh-process passes of one case and variant; their spreads."""
+    arguments = ["--endpoint", endpoint, "--case", case, "--variants", variant, "--debug", str(debug)]
+    if what_ifs:
+        arguments += ["--what-if", ",".join(what_ifs)]
+    results = [_common.run_child(Path(__file__), arguments) for _ in range(runs)]
+    for result in results:
+        if result["exit_code"] != 0 or result["events"] == 0:
+            raise RuntimeError(f"pass failed: {result}")
+    label = "module-like loop" if variant == "module" else f"ours, workers={variant}"
+    return {
+        "case": case, "label": label + (f" + {'+'.join(what_ifs)}" if what_ifs else ""),
+        "events": results[0]["events"], "files": results[0]["files"],
+        "wall": _common.spread(results, "wall_s"),
+        "rate": _common.spread(results, "", lambda r: r["events"] / r["wall_s"]),
+        "cpu100k": _common.spread(results, "", lambda r: r["cpu_s"] * 100_000 / r["events"]),
+        "rss": _common.spread(results, "peak_rss_mb"),
+        "rss_before": _common.spread(results, "rss_before_mb"),
+    }
+
+
+def versus(row: dict[str, Any], reference: dict[str, Any] | None) -> str:
+    """Ratios to the issue's module numbers and to the module-like loop on this machine."""
+    module = MODULE_REFERENCE[row["case"]]
+    parts = [f"issue: {row['rate'].median / module['events_s']:.2f}x ev/s"]
+    if module["cpu_per_100k"]:
+        parts.append(f"{row['cpu100k'].median / module['cpu_per_100k']:.2f}x CPU")
+    parts.append(f"{row['rss'].median / module['rss_mb']:.2f}x RSS")
+    if reference is not None and reference is not row:
+        parts.append(f"here: {row['rate'].median / reference['rate'].median:.2f}x ev/s, "
+                     f"{row['cpu100k'].median / reference['cpu100k'].median:.2f}x CPU")
+    return "; ".join(parts)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--files", type=int, default=200)
-    parser.add_argument("--records", type=int, default=200)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--endpoint", help=argparse.SUPPRESS)
+    parser.add_argument("--case", choices=CASES, action="append",
+                        help="cloudtrail and/or firehose (default both)")
+    parser.add_argument("--variants", default="4,1,module",
+                        help="pool sizes and/or 'module' (the module-like loop), comma separated")
+    parser.add_argument("--debug", type=int, default=2, choices=(0, 1, 2, 3))
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--what-if", default="", help="bench-only patches: wal,no-raw,no-summary")
+    parser.add_argument("--profile", metavar="FILE", help="one pyinstrument-profiled pass per case, to FILE")
     args = parser.parse_args()
-
-    from moto.server import ThreadedMotoServer
-    from werkzeug.serving import WSGIRequestHandler
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    if args.latency_ms:
-        original = WSGIRequestHandler.handle_one_request
-
-        def slow(self: WSGIRequestHandler) -> None:
-            time.sleep(args.latency_ms / 1000)
-            original(self)
-
-        WSGIRequestHandler.handle_one_request = slow  # type: ignore[method-assign]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    try:
-        seed(endpoint, args.files, args.records)
-        with tempfile.TemporaryDirectory() as folder:
-            for workers in (1, 4, 8):
-                elapsed, files, events = one_pass(endpoint, workers, Path(folder) / f"w{workers}")
-                print(f"workers={workers}: {files} files, {events} events in {elapsed:.2f} s "
-                      f"({files / elapsed:.1f} files/s, {events / elapsed:.0f} events/s)")
-    finally:
-        server.stop()
+    what_ifs = [item for item in args.what_if.split(",") if item]
+    if args.child:
+        child(args.endpoint, args.case[0], args.variants, args.debug, args.profile, what_ifs)
+        return
+    cases = args.case or list(CASES)
+    variants = args.variants.split(",")
+    server_args = ["--seed", "ingest"] + (["--latency-ms", str(args.latency_ms)] if args.latency_ms else [])
+    print(f"machine: {_common.facts_line()}", flush=True)
+    with _common.moto_server(*server_args) as server:
+        print(f"moto server seeded in {server.ready_info['seed_s']} s (separate process, "
+              f"{server.server_rss_mb():.0f} MB RSS, not counted); latency {args.latency_ms} ms/request",
+              flush=True)
+        if args.profile:
+            for case in cases:
+                target = Path(f"{args.profile}.{case}.txt")
+                arguments = ["--endpoint", server.endpoint, "--case", case, "--variants", variants[0],
+                             "--debug", str(args.debug), "--profile", str(target)]
+                if what_ifs:
+                    arguments += ["--what-if", args.what_if]
+                _common.run_child(Path(__file__), arguments)
+                print(target.read_text())
+            return
+        rows = []
+        for case in cases:
+            for variant in variants:
+                rows.append(measure(server.endpoint, case, variant, args.runs, args.debug,
+                                    [] if variant == "module" else what_ifs))
+                print(f"  {case} {rows[-1]['label']}: {rows[-1]['wall'].show()} s", flush=True)
+    headers = ["case", "variant", "events", "wall s", "events/s", "CPU s / 100k ev", "peak RSS MB",
+               "RSS before pass MB", "vs module (issue) / module-like loop (here)"]
+    body = []
+    for row in rows:
+        reference = next((other for other in rows
+                          if other["case"] == row["case"] and other["label"] == "module-like loop"), None)
+        body.append([f"{row['case']} ({row['files']} objects)", row["label"], str(row["events"]),
+                     row["wall"].show(2), row["rate"].show(0), row["cpu100k"].show(2), row["rss"].show(1),
+                     row["rss_before"].show(1), versus(row, reference)])
+    print(f"\nmedian (min–max) of {args.runs} runs, each in a fresh process; debug {args.debug}; "
+          f"latency {args.latency_ms} ms/request; load average after: {_common.load_average()}\n")
+    print(_common.table(headers, body))
+    reference_rows = [[case, f"{ref['wall_s']:.1f}", f"{ref['events_s']:.0f}",
+                       f"{ref['cpu_per_100k']:.1f}" if ref["cpu_per_100k"] else "n/a", f"{ref['rss_mb']:.0f}"]
+                      for case, ref in MODULE_REFERENCE.items()]
+    print("\nreal module (issue 6, its machine):\n")
+    print(_common.table(["case", "wall s", "events/s", "CPU s / 100k ev", "peak RSS MB"], reference_rows))
 
 
 if __name__ == "__main__":
