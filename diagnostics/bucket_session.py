@@ -81,7 +81,14 @@ def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None
     layout = BucketLayout.from_block(block)
     credentials = resolve_credentials(block, context)
     settings = settings_for(block, context, credentials.region)
-    identity = check_identity(credentials, block, context, settings)
+    try:
+        identity = check_identity(credentials, block, context, settings)
+    except Exception as error:  # never let one of our bugs (or botocore's surprises) end the command
+        from diagnostics.checks import step_crashed
+
+        crashed = step_crashed("identity", block, context, error, settings)
+        kept = tuple(f for f in credentials.findings if f.status in (Status.ERROR, Status.WARNING))
+        return BucketSession(block, wodle, context, layout, (*kept, crashed))
     problems = tuple(f for f in credentials.findings + identity.findings
                      if f.status in (Status.ERROR, Status.WARNING))
     if identity.session is None:
@@ -165,26 +172,44 @@ def preview_object(session: BucketSession, key: str, *, limit: int = 50,
     counters = DecodeCounters()
     if session.client is None:
         return PreviewResult(key, (), (), counters.freeze(), session.findings)
-    try:
-        stream = open_s3_object(session.client, session.layout.bucket, key)
-    except Exception as error:
-        finding = build_finding("preview.get_object_failed", check_id="preview.get_object",
-                                target=f"s3://{session.layout.bucket}/{key}", profile=session.context.profile,
-                                values={"key": key, "bucket": session.layout.bucket, "error": str(error)},
-                                evidence=(f"GetObject s3://{session.layout.bucket}/{key}: {error}",))
-        return PreviewResult(key, (), (), counters.freeze(), (finding,))
+    bucket = session.layout.bucket
+    tried = session.settings.describe_retries() if session.settings is not None else "botocore's defaults"
+    attempts = session.settings.max_attempts + 1 if session.settings is not None else 1
+    context = decode_context_for(session.block, session.wodle, session.context, session.layout)
     events: list[DecodedEvent] = []
     problems: list[FileProblem] = []
-    context = decode_context_for(session.block, session.wodle, session.context, session.layout)
-    try:
-        for item in decode_object(stream, key, context, limit=limit, cancel=cancel, counters=counters):
-            if isinstance(item, DecodedEvent):
-                events.append(item)
-            else:
-                problems.append(item)
-    finally:
-        stream.close()
-    return PreviewResult(key, tuple(events), tuple(problems), counters.freeze())
+    pause = cancel if cancel is not None else threading.Event()
+    for attempt in range(attempts):
+        if attempt and pause.wait(0.2 * 2 ** (attempt - 1)):
+            break
+        try:
+            stream = open_s3_object(session.client, bucket, key)
+        except Exception as error:
+            finding = build_finding("preview.get_object_failed", check_id="preview.get_object",
+                                    target=f"s3://{bucket}/{key}", profile=session.context.profile,
+                                    values={"key": key, "bucket": bucket, "error": str(error)},
+                                    evidence=(f"GetObject s3://{bucket}/{key}: {error}", tried))
+            return PreviewResult(key, (), (), counters.freeze(), (finding,))
+        counters = DecodeCounters()
+        events, problems = [], []
+        try:
+            for item in decode_object(stream, key, context, limit=limit, cancel=cancel, counters=counters):
+                if isinstance(item, DecodedEvent):
+                    events.append(item)
+                else:
+                    problems.append(item)
+        finally:
+            stream.close()
+        if not any(problem.finding.failure_id == "decode.read_failed" for problem in problems):
+            return PreviewResult(key, tuple(events), tuple(problems), counters.freeze())
+    # the body broke off on every attempt (connection reset, cut short): the network, not the object
+    broken = next(problem for problem in problems if problem.finding.failure_id == "decode.read_failed")
+    finding = build_finding("preview.get_object_failed", check_id="preview.get_object",
+                            target=f"s3://{bucket}/{key}", profile=session.context.profile,
+                            values={"key": key, "bucket": bucket, "error": broken.finding.title},
+                            evidence=(f"GetObject s3://{bucket}/{key}: the body broke off on each of "
+                                      f"{attempts} download(s)", tried))
+    return PreviewResult(key, tuple(events), tuple(problems), counters.freeze(), (finding,))
 
 
 def today_of(context: DoctorContext) -> date:

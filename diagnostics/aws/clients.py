@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import boto3
+
+NETWORK_VARIABLES: Mapping[str, str] = {
+    "connect_timeout": "WAZUH_AWS_DOCTOR_CONNECT_TIMEOUT",
+    "read_timeout": "WAZUH_AWS_DOCTOR_READ_TIMEOUT",
+    "max_attempts": "WAZUH_AWS_DOCTOR_MAX_ATTEMPTS",
+}
+"""Environment overrides of the network behaviour (slow links, tests that must fail fast)."""
 
 
 @dataclass(frozen=True)
@@ -14,7 +23,7 @@ class ClientSettings:
     """Endpoint, region and network behaviour of the clients we build."""
 
     endpoint_url: str | None = None
-    """``--endpoint-url`` / ``AWS_ENDPOINT_URL_S3``: points every client (S3, STS, EC2, IAM) at one endpoint."""
+    """``--endpoint-url`` / ``AWS_ENDPOINT_URL_S3``: every client (S3, STS, EC2, IAM) goes there."""
     service_endpoint: str | None = None
     """The block's ``service_endpoint``: S3 and EC2 clients, as the module uses it."""
     sts_endpoint: str | None = None
@@ -23,7 +32,8 @@ class ClientSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     max_attempts: int = 3
-    """botocore standard retry mode attempts (AWS's own retry guidance)."""
+    """Retries after the first attempt in botocore's standard retry mode (AWS's own retry guidance):
+    botocore's ``max_attempts`` client setting counts retries, so a call is tried max_attempts + 1 times."""
 
     def endpoint_for(self, service: str) -> str | None:
         """The endpoint a client of ``service`` talks to, or None for AWS's default."""
@@ -34,6 +44,28 @@ class ClientSettings:
         if service in ("s3", "ec2"):
             return self.service_endpoint
         return None
+
+    def describe_retries(self) -> str:
+        """What a failed call tried, for evidence: attempts, retry mode and timeouts."""
+        return (f"up to {self.max_attempts + 1} attempts ({self.max_attempts} retries in botocore's standard "
+                f"mode: backoff on throttling, 5xx, timeouts and dropped connections), connect timeout "
+                f"{self.connect_timeout:g} s, read timeout {self.read_timeout:g} s")
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str], **values: Any) -> ClientSettings:
+        """Settings with ``NETWORK_VARIABLES`` applied from ``environ``; unusable values keep the default."""
+        defaults = {item.name: item.default for item in fields(cls)}
+        for name, variable in NETWORK_VARIABLES.items():
+            text = environ.get(variable, "").strip()
+            if not text or name in values:
+                continue
+            try:
+                number = int(text) if name == "max_attempts" else float(text)
+            except ValueError:
+                continue
+            usable = number >= 0 if name == "max_attempts" else math.isfinite(number) and number > 0
+            values[name] = number if usable else defaults[name]
+        return cls(**values)
 
 
 def make_client(session: boto3.session.Session, service: str, settings: ClientSettings) -> Any:

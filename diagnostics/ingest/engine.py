@@ -217,7 +217,7 @@ class _Pass:
         failed = False
         if fetched.error is not None:
             failed = True
-            stop = self.download_failed(key, fetched.error)
+            stop = self.download_failed(key, fetched.error, attempts=fetched.details.get("attempts"))
         withheld = events_withheld(fetched)
         for item in fetched.items:
             if isinstance(item, DecodedEvent):
@@ -244,12 +244,16 @@ class _Pass:
         self.mark(classified, state)
         self.progress("file", key)
 
-    def download_failed(self, key: str, error: BaseException) -> _Stop | None:
+    def download_failed(self, key: str, error: BaseException, attempts: int | None = None) -> _Stop | None:
         """GetObject failed: ``get_log_file`` reports it like any load error (exit 1 for a ClientError), or
         with skip_on_error sends an ``error_msg`` event and goes on."""
         classified = classify_load_error(error, key)
+        retries = getattr(getattr(self.request.client, "meta", None), "config", None)
+        tried = (f"downloaded {attempts} time(s)" if attempts else
+                 f"retries: {getattr(retries, 'retries', None) or 'botocore defaults'}")
         finding = self.finding("host.ingest_read_failed", "ingest.read",
-                               {"key": key, "error": module_repr(error), "exit_code": classified.exit_code})
+                               {"key": key, "error": module_repr(error), "exit_code": classified.exit_code},
+                               evidence=(f"GetObject s3://{self.bucket}/{key}: {module_repr(error)}", tried))
         if not self.skip_on_error:
             self.log.module_error(classified.message)
             return _Stop(classified.exit_code, finding, key)

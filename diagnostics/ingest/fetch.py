@@ -77,27 +77,66 @@ class ReadAhead:
         self.top_up()
 
 
+class ObjectReadError(Exception):
+    """The object's body broke off on every attempt (reset, cut short): reported like a failed GetObject."""
+
+
+READ_FAILED = "decode.read_failed"
+RETRY_PAUSE_S = 0.2
+"""First pause before downloading a broken-off object again; doubled on each further attempt."""
+
+
+def read_attempts(client: Any) -> int:
+    """How many times a download is tried: the client's own total attempts (botocore standard retry mode),
+    so a body that breaks off mid-read is retried like a failed request."""
+    retries = getattr(getattr(getattr(client, "meta", None), "config", None), "retries", None) or {}
+    total = retries.get("total_max_attempts") if isinstance(retries, dict) else None
+    return max(1, int(total)) if isinstance(total, int) else 1
+
+
+def read_failure(items: tuple[DecodedEvent | FileProblem, ...]) -> FileProblem | None:
+    """The problem saying the body broke off (the network, not the content), if any."""
+    for item in items:
+        if isinstance(item, FileProblem) and item.finding.failure_id == READ_FAILED:
+            return item
+    return None
+
+
 def fetch_and_decode(client: Any, bucket: str, key: str, size: int, decode: DecodeContext,
                      cancel: threading.Event) -> FetchedFile:
-    """Open the object and decode every record, checking ``cancel`` between records."""
+    """Open the object and decode every record, checking ``cancel`` between records.
+
+    A body that breaks off mid-download is downloaded again from the start (nothing of it was emitted yet),
+    up to the client's attempts; if it never completes, the file comes back with ``error`` set, so the
+    engine reports it like a failed GetObject and never marks it.
+    """
     from diagnostics.decode.model import DecodeCounters
     from diagnostics.decode.registry import decode_object
     from diagnostics.decode.streams import open_s3_object
 
-    if cancel.is_set():
-        return FetchedFile(key, cancelled=True)
-    try:
-        stream = open_s3_object(client, bucket, key)
-    except Exception as error:  # the module's get_log_file catches everything here; so does the commit loop
-        return FetchedFile(key, error=error)
-    counters = DecodeCounters()
-    try:
-        items = tuple(decode_object(stream, key, decode, cancel=cancel, counters=counters))
-    finally:
-        stream.close()
-    if cancel.is_set() and not counters.complete and not counters.aborted:
-        return FetchedFile(key, items, size, cancelled=True)
-    return FetchedFile(key, items, size)
+    attempts = read_attempts(client)
+    failure: FileProblem | None = None
+    for attempt in range(attempts):
+        if cancel.is_set() or (attempt and cancel.wait(RETRY_PAUSE_S * 2 ** (attempt - 1))):
+            return FetchedFile(key, cancelled=True)
+        try:
+            stream = open_s3_object(client, bucket, key)
+        except Exception as error:  # the module's get_log_file catches everything here; so does the loop
+            return FetchedFile(key, error=error)
+        counters = DecodeCounters()
+        try:
+            items = tuple(decode_object(stream, key, decode, cancel=cancel, counters=counters))
+        finally:
+            stream.close()
+        if cancel.is_set() and not counters.complete and not counters.aborted:
+            return FetchedFile(key, items, size, cancelled=True)
+        failure = read_failure(items)
+        if failure is None:
+            return FetchedFile(key, items, size, details={"attempts": attempt + 1} if attempt else {})
+    error_text = str(failure.finding.title) if failure is not None else "the download broke off"
+    return FetchedFile(key, bytes_read=size, error=ObjectReadError(
+        f"{error_text} (downloaded {attempts} time(s), the body broke off every time)"),
+        details={"attempts": attempts})
 
 
 SENT_BEFORE_FAILURE = frozenset({"decode.reformat_failed", "decode.send_failed"})
