@@ -20,25 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from diagnostics.layout.prefixes import TABLE_FOR_TYPE
+
 STATE_FILE_NAME = "s3_cloudtrail.db"
 """Same file name as the module's, so the copy is recognisable; it never lives in the module's folder."""
 MAX_RECORD_RETENTION = 500
 """``MAX_RECORD_RETENTION``: rows kept per scope by the module's DB maintenance."""
-
-TABLE_FOR_TYPE: Mapping[str, str] = {
-    "cloudtrail": "cloudtrail",
-    "config": "config",
-    "vpcflow": "vpcflow",
-    "custom": "custom",
-    "guardduty": "guardduty",
-    "waf": "waf",
-    "alb": "alb",
-    "clb": "clb",
-    "nlb": "nlb",
-    "server_access": "s3_server_access",
-    "cisco_umbrella": "cisco_umbrella",
-}
-"""Bucket type to the module's table name (all in ``s3_cloudtrail.db``)."""
 
 REGION_TABLES = frozenset({"cloudtrail", "config", "vpcflow"})
 """Tables with an ``aws_region`` column; the custom-family tables have none (§5)."""
