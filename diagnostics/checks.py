@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diagnostics.context import DoctorContext
-from diagnostics.findings import Finding, Status, worst_status
+from diagnostics.findings import Finding, SourceLocation, Status, worst_status
 from diagnostics.wazuh.wodle import Block, LoadedConfig, Wodle
 
 if TYPE_CHECKING:
@@ -48,6 +48,50 @@ def installation_findings(context: DoctorContext) -> tuple[Finding, ...]:
         fix="" if context.profile.known else "Run on the Wazuh manager or pass --wazuh-home DIR.",
     )
     return (version, *read_debug_level(context.wazuh_home, profile=context.profile).findings)
+
+
+TRUSTED_CONFIG_GROUPS = ("wazuh", "ossec", "root")
+"""Groups that may read ossec.conf: Wazuh installs it root:wazuh 0660 (ossec on old releases)."""
+
+
+def config_secret_findings(config: LoadedConfig, context: DoctorContext) -> tuple[Finding, ...]:
+    """A warning when ossec.conf holds inline secret keys and users other than Wazuh's can read it."""
+    import grp
+    import os
+    import stat
+
+    from diagnostics.explanations import build_finding
+
+    places = [block.line_of("secret_key") for block in config.blocks if block.value("secret_key")]
+    places += [SourceLocation(config.path, option.line) for wodle in config.wodles
+               if (option := wodle.options.get("secret_key")) is not None and option.value]
+    if not places:
+        return ()
+    path = Path(config.path)
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ()
+    mode = stat.S_IMODE(info.st_mode)
+    readers: list[str] = []
+    if mode & stat.S_IROTH:
+        readers.append("every user (o+r)")
+    if mode & stat.S_IRGRP:
+        try:
+            group = grp.getgrgid(info.st_gid).gr_name
+        except KeyError:
+            group = str(info.st_gid)
+        if group not in TRUSTED_CONFIG_GROUPS:
+            readers.append(f"group {group} (g+r)")
+    if not readers:
+        return ()
+    first = places[0]
+    return (build_finding("host.config_secrets_readable", check_id="host.config_permissions",
+                          target=str(path), profile=context.profile, location=first,
+                          values={"path": str(path), "mode": f"{mode:04o}", "readers": " and ".join(readers),
+                                  "line": first.line if first.line is not None else "?"},
+                          evidence=(f"mode {mode:04o}, owner uid {info.st_uid}, group gid {info.st_gid}",
+                                    *(f"secret_key at {place}" for place in places))),)
 
 
 def settings_for(block: Block, context: DoctorContext, region: str | None = None) -> ClientSettings:
@@ -229,7 +273,7 @@ def run_checks(context: DoctorContext, *, bucket: str | None = None, cancel: thr
     """The ``check`` command: configuration, then every block (or the one named) in file order."""
     loaded, config_findings = load_configuration(context)
     general, per_block = assign_to_blocks(config_findings, loaded.blocks)
-    general = installation_findings(context) + general
+    general = installation_findings(context) + config_secret_findings(loaded, context) + general
     if (context.wazuh_home / "wodles" / "aws" / "aws-s3").exists():
         from diagnostics.wazuh.host_checks import check_host
 

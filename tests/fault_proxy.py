@@ -147,6 +147,9 @@ class FaultProxy:
     requests: list[RecordedRequest] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     """Exceptions raised by callbacks or while forwarding (a test should find this empty)."""
+    keep_bodies: set[str] = field(default_factory=set)
+    """Operations whose answers are kept in ``bodies`` (to learn the temporary keys AssumeRole hands out)."""
+    bodies: list[tuple[str, bytes]] = field(default_factory=list)
     url: str = ""
     stopping: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -215,6 +218,11 @@ def _error_document(service: str, code: str, message: str) -> bytes:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # headers and body go out as separate writes: without NODELAY, Nagle and delayed ACKs add ~40 ms each
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: object) -> None:
         """Silent: the access log would land on the tool's stderr."""
@@ -320,7 +328,7 @@ class _Handler(BaseHTTPRequestHandler):
         proxy.record(RecordedRequest(number, self.command, path, query, operation, service, region,
                                      fault.action if fault else None))
         try:
-            self._apply(fault, body, service)
+            self._apply(fault, body, service, operation)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             self.close_connection = True  # the client gave up (its timeout): nothing more to do
         except Exception as error:  # a callback or the upstream failed: record it, answer 502
@@ -328,7 +336,7 @@ class _Handler(BaseHTTPRequestHandler):
                 proxy.errors.append(f"{type(error).__name__}: {error}")
             self.close_connection = True
 
-    def _apply(self, fault: Fault | None, body: bytes, service: str) -> None:
+    def _apply(self, fault: Fault | None, body: bytes, service: str, operation: str) -> None:
         proxy = self.server.proxy
         if fault is not None and fault.action == "reset":
             self._reset()
@@ -346,6 +354,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.action == "call" and fault.callback is not None:
             fault.callback()
         status, headers, data = self._forward(body)
+        if operation in proxy.keep_bodies:
+            with proxy.lock:
+                proxy.bodies.append((operation, data))
         if fault is not None and fault.action in ("reset_mid_body", "short_body") and len(data) > 1:
             self._send(status, headers, data, declared=len(data), body_bytes=len(data) // 2)
             if fault.action == "reset_mid_body":

@@ -97,6 +97,10 @@ _SECRET_TAG = re.compile(r"(<secret_key>)([^<]*)(</secret_key>)")
 _ACCESS_TAG = re.compile(r"(<access_key>)([^<]*)(</access_key>)")
 _SECRET_SHAPE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40,}=*")
 """Maximal base64-ish runs (linear to scan); only runs of exactly 40 characters are secret-shaped."""
+_SESSION_TOKEN_PREFIXES = ("IQoJb3JpZ2lu", "FwoGZXIvYXdz", "FQoGZXIvYXdz", "AgoJb3JpZ2lu")
+"""How STS session tokens start (base64 of their binary header), whatever their length."""
+MIN_TOKEN_LENGTH = 64
+"""Base64-ish runs this long with mixed case and digits are treated as session tokens (they are 300+)."""
 _SECRET_WORDS = re.compile(r"secret|token|--access_key|<access_key>|AKIA|ASIA|(?<!\S)-[ak]\s", re.IGNORECASE)
 SECRET_MASK = "****"
 
@@ -151,8 +155,13 @@ def mask_secrets(text: str) -> tuple[str, tuple[str, ...]]:
         return mask_key_id(match.group(0))
 
     def drop_shaped(match: re.Match[str]) -> str:
-        if len(match.group(0)) != 40 or not _looks_like_secret(match.group(0)):
-            return match.group(0)
+        candidate = match.group(0)
+        if candidate.startswith(_SESSION_TOKEN_PREFIXES) or (
+                len(candidate) >= MIN_TOKEN_LENGTH and _looks_like_secret(candidate)):
+            found.append("session token")
+            return SECRET_MASK
+        if len(candidate) != 40 or not _looks_like_secret(candidate):
+            return candidate
         found.append("secret key")
         return SECRET_MASK
 

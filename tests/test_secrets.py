@@ -1,0 +1,249 @@
+"""Secrets never leave the doctor: every command runs with known secret keys and session tokens in
+ossec.conf, the shared credentials file and the environment (plus the temporary keys AssumeRole hands
+out), and none of them appears in stdout, stderr, the JSON, the events file, the logs, the bundle or the
+bytes of any database or file the doctor writes; access key ids appear only masked. Secrets left readable
+by other users are warned about."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import sqlite3
+import sys
+import tarfile
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from diagnostics.aws.masking import mask_key_id
+from diagnostics.ingest.state import IngestState, StateScope
+from tests.conftest import admin_client
+from tests.fault_proxy import FaultProxy, fault_proxy
+from tests.hardening_support import DAYS, ONLY_LOGS_AFTER, DoctorHome, make_home, ossec_conf, run_cli, trail_body
+
+INLINE_KEY_ID = "AKIAQ7INLINEZ3KEYWXY"
+INLINE_SECRET = "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"
+PROFILE_KEY_ID = "AKIAT4PROF1LEKEYQRST"
+PROFILE_SECRET = "Pr0f1leS3cr3t+Vw2Xy3Zz4Aa5Bb6Cc7Dd8Ee9Ff0"
+PROFILE_TOKEN = "FwoGZXIvYXdzEPr0f1leT0k3nQ2w3e4r5t6y7u8i9o0pA1s2d3f4g5h6j7k8l9z0x1c2v3b4n5m6"
+ENV_KEY_ID = "ASIAV9ENVIRONKEYLMNO"
+ENV_SECRET = "EnvS3cr3tK3y/Gh7Jk8Lm9Np0Qr1St2Uv3Wx4Yz5Ab"
+ENV_TOKEN = "IQoJb3JpZ2luX2VjEEnvT0k3nPl4Mk5Nj6Bh7Vg8Cf9Xd0Zs1Aq2Ww3Ee4Rr5Tt6Yy7Uu8Ii9Oo0Pp"
+SECRETS = {"inline secret_key": INLINE_SECRET, "profile secret": PROFILE_SECRET,
+           "profile session token": PROFILE_TOKEN, "environment secret": ENV_SECRET,
+           "environment session token": ENV_TOKEN}
+KEY_IDS = {"inline": INLINE_KEY_ID, "profile": PROFILE_KEY_ID, "environment": ENV_KEY_ID}
+ROLE = "arn:aws:iam::123456789012:role/wazuh-reader"
+BUCKETS = ("sec-inline", "sec-profile", "sec-env", "sec-role")
+FRAGMENT = 12
+"""Any run of this many characters of a secret counts as a leak (a partial mask is a leak too)."""
+
+
+def conf() -> str:
+    def block(name: str, extra: str) -> str:
+        return (f'    <bucket type="cloudtrail">\n      <name>{name}</name>\n'
+                f"      <only_logs_after>{ONLY_LOGS_AFTER}</only_logs_after>\n{extra}    </bucket>\n")
+
+    return ossec_conf(
+        block("sec-inline", f"      <access_key>{INLINE_KEY_ID}</access_key>\n"
+                            f"      <secret_key>{INLINE_SECRET}</secret_key>\n"
+                            "      <aws_profile>reader</aws_profile>\n"),
+        block("sec-profile", "      <aws_profile>reader</aws_profile>\n"),
+        block("sec-env", ""),
+        block("sec-role", f"      <aws_profile>reader</aws_profile>\n      <iam_role_arn>{ROLE}</iam_role_arn>\n"))
+
+
+@pytest.fixture
+def secret_home(moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DoctorHome:
+    credentials = (f"[reader]\naws_access_key_id = {PROFILE_KEY_ID}\naws_secret_access_key = {PROFILE_SECRET}\n"
+                   f"aws_session_token = {PROFILE_TOKEN}\n\n[default]\naws_access_key_id = {PROFILE_KEY_ID}\n"
+                   f"aws_secret_access_key = {PROFILE_SECRET}\n")
+    home = make_home(tmp_path, monkeypatch, conf(), credentials=credentials,
+                     config="[default]\nregion = us-east-1\n\n[profile reader]\nregion = us-east-1\n")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ENV_KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", ENV_SECRET)
+    monkeypatch.setenv("AWS_SESSION_TOKEN", ENV_TOKEN)
+    home.conf.chmod(0o644)  # others may read ossec.conf, which holds an inline secret key
+    home.credentials.chmod(0o644)  # and the credentials file
+    s3 = admin_client(moto)
+    key = (f"AWSLogs/123456789012/CloudTrail/us-east-1/{DAYS[2]}/123456789012_CloudTrail_us-east-1_"
+           f"{DAYS[2].replace('/', '')}T0010Z_a.json.gz")
+    for bucket in BUCKETS:
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key=key, Body=trail_body(DAYS[2], 0))
+    # a module state database with one row, for --from-wazuh-state and the --real snapshot/restore
+    with IngestState.open(home.state_db.parent, version="4.14.7") as state:
+        state.mark_complete(StateScope("cloudtrail", "sec-inline/", "123456789012", "us-east-1"), "x", 20240101)
+    return home
+
+
+@pytest.fixture
+def proxy(moto: str) -> Iterator[FaultProxy]:
+    with fault_proxy(moto) as running:
+        running.keep_bodies.add("AssumeRole")
+        yield running
+
+
+def stand_in_module(home: DoctorHome) -> None:
+    """A stand-in for wodles/aws/aws-s3 that echoes its arguments, as argparse does in a usage error."""
+    script = home.wazuh_home / "wodles" / "aws" / "aws-s3"
+    script.write_text(f"#!{sys.executable}\n" + textwrap.dedent("""
+        import sys
+        print("DEBUG: +++ Debug mode on - Level: 2")
+        print("aws-s3: error: unrecognized arguments: " + " ".join(sys.argv[1:]))
+        sys.exit(2)
+    """))
+    script.chmod(0o755)
+
+
+def explain_log_input(home: DoctorHome) -> Path:
+    log = home.wazuh_home / "logs" / "ossec.log"
+    log.write_text(
+        "2024/05/14 10:15:01 wazuh-modulesd:aws-s3: INFO: Executing Bucket Analysis: (Bucket: sec-inline, "
+        "Type: cloudtrail)\n"
+        "2024/05/14 10:15:01 wazuh-modulesd:aws-s3: DEBUG: Launching S3 Command: wodles/aws/aws-s3 --bucket "
+        f"sec-inline --access_key {INLINE_KEY_ID} --secret_key {INLINE_SECRET} --type cloudtrail --debug 2\n"
+        "2024/05/14 10:15:02 wazuh-modulesd:aws-s3: WARNING: Bucket:  -  Returned exit code 12\n"
+        "2024/05/14 10:15:02 wazuh-modulesd:aws-s3: WARNING: Bucket:  -  An error occurred "
+        f"(InvalidClientTokenId) with aws_secret_access_key={ENV_SECRET} token {ENV_TOKEN}\n")
+    return log
+
+
+def run_every_command(home: DoctorHome, endpoint: str, capsys: pytest.CaptureFixture[str],
+                      tmp_path: Path) -> dict[str, str]:
+    """Every command, in text and JSON; returns what each printed (stdout and stderr together)."""
+    outputs: dict[str, str] = {}
+    common = home.common(endpoint)
+    events = tmp_path / "out" / "events.jsonl"
+    events.parent.mkdir()
+
+    def run(name: str, *argv: str) -> None:
+        code, out, err = run_cli(capsys, *argv)
+        assert "Traceback" not in out + err, f"{name}: {err[-2000:]}"
+        outputs[name] = f"exit {code}\n{out}\n{err}"
+
+    run("check json", "check", *common, "--format", "json")
+    run("check text", "check", *common, "--bucket", "sec-role", "--verbose")
+    run("explain-log", "explain-log", str(explain_log_input(home)), *common, "--verbose")
+    run("explain-log json", "explain-log", str(home.wazuh_home / "logs" / "ossec.log"), *common, "--format",
+        "json")
+    for bucket in ("sec-inline", "sec-role"):
+        run(f"keys {bucket}", "keys", *common, "--bucket", bucket, "--prefix", "AWSLogs/")
+        run(f"keys view {bucket}", "keys", *common, "--bucket", bucket, "--wodle-view", "--format", "json")
+    key = (f"AWSLogs/123456789012/CloudTrail/us-east-1/{DAYS[2]}/123456789012_CloudTrail_us-east-1_"
+           f"{DAYS[2].replace('/', '')}T0010Z_a.json.gz")
+    run("preview text", "preview", *common, "--bucket", "sec-env", "--key", key, "--raw")
+    run("preview json", "preview", *common, "--bucket", "sec-profile", "--key", key, "--format", "json")
+    run("ingest", "ingest", *common, "--bucket", "sec-inline", "--debug", "3", "--events-out", str(events),
+        "--state-dir", str(tmp_path / "out" / "state"))
+    run("ingest json", "ingest", *common, "--bucket", "sec-role", "--envelopes", "--events-out", "-",
+        "--format", "json", "--state-dir", str(tmp_path / "out" / "state-role"))
+    run("ingest from wazuh", "ingest", *common, "--bucket", "sec-env", "--from-wazuh-state", "--state-dir",
+        str(tmp_path / "out" / "state-copy"), "--events-out", str(tmp_path / "out" / "events-env.jsonl"))
+    stand_in_module(home)
+    run("ingest real", "ingest", *common, "--bucket", "sec-inline", "--real", "--yes", "--snapshot-state",
+        "--restore-state")
+    run("host", "host", *common, "--format", "json")
+    (tmp_path / "out" / "bundle").mkdir()
+    run("bundle", "bundle", *common, "--bucket", "sec-inline", "--output", str(tmp_path / "out" / "bundle"),
+        "--state-dir", str(tmp_path / "out" / "state"), "--ossec-log", str(home.wazuh_home / "logs" / "ossec.log"))
+    return outputs
+
+
+def written_files(tmp_path: Path, home: DoctorHome) -> dict[str, bytes]:
+    """Every file the doctor wrote (archives unpacked), by path; our inputs are left out."""
+    inputs = {home.conf, home.credentials, home.config, home.wazuh_home / "wodles" / "aws" / "aws-s3",
+              home.wazuh_home / "logs" / "ossec.log"}
+    found: dict[str, bytes] = {}
+    for path in sorted(tmp_path.rglob("*")):
+        if not path.is_file() or path in inputs:
+            continue
+        data = path.read_bytes()
+        found[str(path)] = data
+        if path.name.endswith((".tar.gz", ".tgz")):
+            with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+                for member in archive.getmembers():
+                    extracted = archive.extractfile(member)
+                    if extracted is not None:
+                        found[f"{path}!{member.name}"] = extracted.read()
+        elif path.suffix == ".gz":
+            found[f"{path}!gunzip"] = gzip.decompress(data)
+    return found
+
+
+def leaks(text: str, secret: str) -> bool:
+    """True when any FRAGMENT-long run of the secret appears in the text."""
+    return any(secret[start:start + FRAGMENT] in text for start in range(len(secret) - FRAGMENT + 1))
+
+
+def assumed_role_secrets(proxy: FaultProxy) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for number, (_, body) in enumerate(proxy.bodies):
+        text = body.decode()
+        for tag in ("SecretAccessKey", "SessionToken"):
+            match = re.search(f"<{tag}>([^<]+)</{tag}>", text)
+            if match:
+                found[f"assumed role {tag} #{number}"] = match.group(1)
+    return found
+
+
+def test_no_command_leaks_a_secret_anywhere(secret_home: DoctorHome, proxy: FaultProxy, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    outputs = run_every_command(secret_home, proxy.url, capsys, tmp_path)
+    files = written_files(tmp_path, secret_home)
+    role_secrets = assumed_role_secrets(proxy)
+    assert role_secrets, "AssumeRole was called through the proxy, so its temporary keys are known"
+    secrets = {**SECRETS, **role_secrets}
+
+    for where, text in [*outputs.items(), *((path, data.decode("latin-1")) for path, data in files.items())]:
+        for name, secret in secrets.items():
+            assert not leaks(text, secret), f"the {name} leaks into {where}"
+        for name, key_id in KEY_IDS.items():
+            assert key_id not in text, f"the {name} access key id appears unmasked in {where}"
+
+    everything = "\n".join(outputs.values())
+    assert mask_key_id(INLINE_KEY_ID) in everything, "key ids are shown masked"
+    assert mask_key_id(PROFILE_KEY_ID) in everything
+    # the outputs really came from working commands, not from early failures
+    assert outputs["ingest"].startswith("exit 0") and (tmp_path / "out" / "events.jsonl").stat().st_size > 0
+    assert "unrecognized arguments" in outputs["ingest real"], "the stand-in's echo came through, masked"
+    assert any(path.endswith(".tar.gz") for path in files), "the bundle was written"
+    assert any(path.endswith("s3_cloudtrail.db") and "state" in path for path in files)
+    events = (tmp_path / "out" / "events.jsonl").read_text()
+    assert events.startswith("1:Wazuh-AWS:")
+
+
+def test_secrets_readable_by_others_are_warned_about(secret_home: DoctorHome, moto: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "check", *secret_home.common(moto), "--bucket", "sec-inline", "--format",
+                           "json")
+    findings = json.loads(out)["findings"]
+    conf_warning = [f for f in findings if f["failure_id"] == "host.config_secrets_readable"]
+    assert conf_warning and conf_warning[0]["status"] == "warning"
+    assert conf_warning[0]["location"] == f"{secret_home.conf}:10", "it points at the secret_key line"
+    assert "0644" in conf_warning[0]["title"] + json.dumps(conf_warning[0]["evidence"])
+    credentials_warning = [f for f in findings if f["failure_id"] == "credentials.file_permissions"
+                           and str(secret_home.credentials) in json.dumps(f)]
+    assert credentials_warning and credentials_warning[0]["status"] == "warning"
+    assert code in (1, 2)
+
+    secret_home.conf.chmod(0o640)
+    secret_home.credentials.chmod(0o600)
+    _, out, _ = run_cli(capsys, "check", *secret_home.common(moto), "--bucket", "sec-inline", "--format", "json")
+    ids = {f["failure_id"] for f in json.loads(out)["findings"]}
+    assert "host.config_secrets_readable" not in ids and "credentials.file_permissions" not in ids
+
+
+def test_our_state_database_holds_no_secret(secret_home: DoctorHome, moto: str, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    state = tmp_path / "state"
+    code, _, err = run_cli(capsys, "ingest", *secret_home.common(moto, "sec-inline"), "--state-dir", str(state))
+    assert code == 0, err
+    with sqlite3.connect(state / "s3_cloudtrail.db") as connection:
+        rows = [str(row) for table in ("metadata", "cloudtrail")
+                for row in connection.execute(f"SELECT * FROM {table}")]
+    assert rows and not any(leaks(" ".join(rows), secret) for secret in SECRETS.values())
