@@ -204,3 +204,34 @@ def load_average() -> str:
         return "/".join(f"{value:.1f}" for value in os.getloadavg())
     except OSError:
         return "n/a"
+
+
+def open_session(endpoint: str, home: Path, bucket: str, only_logs_after: str | None = None) -> Any:
+    """A cloudtrail bucket opened as the app's Browse and Preview screens open it (credentials from the
+    environment, STS identity, state reader, classifier), against ``endpoint``; the clock is 2025-01-01."""
+    from datetime import datetime, timezone
+
+    from diagnostics.bucket_session import open_bucket
+    from diagnostics.context import DoctorContext
+    from diagnostics.findings import SourceLocation
+    from diagnostics.wazuh.versions import profile_for
+    from diagnostics.wazuh.wodle import Block, Option
+
+    (home / ".aws").mkdir(parents=True, exist_ok=True)
+    (home / "ossec" / "wodles" / "aws").mkdir(parents=True, exist_ok=True)
+    environ = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+               "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+               "AWS_SHARED_CREDENTIALS_FILE": str(home / ".aws" / "credentials"),
+               "AWS_CONFIG_FILE": str(home / ".aws" / "config")}
+    context = DoctorContext(wazuh_home=home / "ossec", endpoint_url=endpoint, module_home=home,
+                            environ=environ, profile=profile_for((4, 14, 7), "bench"),
+                            now=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    options = {"name": Option("name", bucket, 3)}
+    if only_logs_after:
+        options["only_logs_after"] = Option("only_logs_after", only_logs_after, 4)
+    block = Block(kind="bucket", block_type="cloudtrail", location=SourceLocation("bench.conf", 2),
+                  options=options)
+    session = open_bucket(context, block)
+    if not session.usable:
+        raise RuntimeError(f"could not open the bucket: {session.findings}")
+    return session

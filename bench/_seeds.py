@@ -9,6 +9,8 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import struct
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -178,26 +180,32 @@ def browse_keys() -> Iterator[tuple[str, datetime]]:
 def write_gzip_cloudtrail(path: Path, target_bytes: int) -> dict[str, int]:
     """A gzip CloudTrail object of about ``target_bytes`` compressed: one ``{"Records": [...]}`` document.
 
-    Built as gzip members (one per 4 MB chunk of records, the chunk compressed once and written
-    repeatedly), which Python's gzip reader and the module's ``gzip.decompress`` both accept, so a 500 MB
-    object takes seconds to write. Records compress about 4:1, close to real CloudTrail with random ids.
+    One gzip member whose deflate stream is cut by full flushes (the window is reset, so no match crosses
+    a cut): a chunk of 1,000 records is compressed once and its bytes repeated, so a 500 MB object takes
+    seconds to write and still reads like any single-member file (``gzip.decompress`` does it in one
+    call). Records compress about 9:1, like real CloudTrail files.
     """
-    rng = random.Random(len(str(target_bytes)) + target_bytes)
+    rng = random.Random(target_bytes)
     when = datetime(2024, 5, 14, tzinfo=timezone.utc)
-    head = gzip.compress(b'{"Records": [', 6)
-    first = gzip.compress(json.dumps(cloudtrail_record(rng, when)).encode(), 6)
-    chunk_text = "".join(", " + json.dumps(cloudtrail_record(rng, when + timedelta(seconds=i)))
-                         for i in range(4000))
-    chunk = gzip.compress(chunk_text.encode(), 6)
-    tail = gzip.compress(b"]}", 6)
-    repeats = max(0, (target_bytes - len(head) - len(first) - len(tail)) // len(chunk))
+
+    def deflated(data: bytes, mode: int = zlib.Z_FULL_FLUSH) -> bytes:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+        return compressor.compress(data) + compressor.flush(mode)
+
+    head = b'{"Records": [' + json.dumps(cloudtrail_record(rng, when)).encode()
+    chunk = "".join(", " + json.dumps(cloudtrail_record(rng, when + timedelta(seconds=i)))
+                    for i in range(1000)).encode()
+    tail = b"]}"
+    head_z, chunk_z, tail_z = deflated(head), deflated(chunk), deflated(tail, zlib.Z_FINISH)
+    repeats = max(0, (target_bytes - 18 - len(head_z) - len(tail_z)) // len(chunk_z))
+    crc, size = zlib.crc32(head), len(head)
     with path.open("wb") as out:
-        out.write(head)
-        out.write(first)
+        out.write(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff")  # gzip header: deflate, no name, mtime 0
+        out.write(head_z)
         for _ in range(repeats):
-            out.write(chunk)
-        out.write(tail)
-    return {"compressed_bytes": path.stat().st_size,
-            "uncompressed_bytes": 13 + len(json.dumps(cloudtrail_record(random.Random(0), when)))
-            + repeats * len(chunk_text.encode()) + 2,
-            "records": 1 + repeats * 4000}
+            out.write(chunk_z)
+            crc = zlib.crc32(chunk, crc)
+        out.write(tail_z)
+        crc, size = zlib.crc32(tail, crc), size + repeats * len(chunk) + len(tail)
+        out.write(struct.pack("<II", crc, size & 0xFFFFFFFF))
+    return {"compressed_bytes": path.stat().st_size, "uncompressed_bytes": size, "records": 1 + repeats * 1000}

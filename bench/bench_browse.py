@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -38,32 +37,6 @@ class RequestCounter:
 
     def __call__(self, **kwargs: Any) -> None:
         self.sent += 1
-
-
-def open_session(endpoint: str, home: Path) -> Any:
-    """The bucket opened exactly as the app's Browse screen opens it (credentials, identity, classifier)."""
-    from diagnostics.bucket_session import open_bucket
-    from diagnostics.context import DoctorContext
-    from diagnostics.findings import SourceLocation
-    from diagnostics.wazuh.versions import profile_for
-    from diagnostics.wazuh.wodle import Block, Option
-
-    (home / ".aws").mkdir(parents=True, exist_ok=True)
-    (home / "ossec" / "wodles" / "aws").mkdir(parents=True, exist_ok=True)
-    environ = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-               "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
-               "AWS_SHARED_CREDENTIALS_FILE": str(home / ".aws" / "credentials"),
-               "AWS_CONFIG_FILE": str(home / ".aws" / "config")}
-    context = DoctorContext(wazuh_home=home / "ossec", endpoint_url=endpoint, module_home=home,
-                            environ=environ, profile=profile_for((4, 14, 7), "bench"),
-                            now=datetime(2025, 1, 1, tzinfo=timezone.utc))
-    block = Block(kind="bucket", block_type="cloudtrail", location=SourceLocation("bench.conf", 2),
-                  options={"name": Option("name", _seeds.BROWSE_BUCKET, 3),
-                           "only_logs_after": Option("only_logs_after", ONLY_LOGS_AFTER, 4)})
-    session = open_bucket(context, block)
-    if not session.usable:
-        raise RuntimeError(f"could not open the bucket: {session.findings}")
-    return session
 
 
 def lazy_level(session: Any, level: str) -> tuple[int, int]:
@@ -140,7 +113,7 @@ def bench_server(kind: str, runs: int, cap_s: float) -> list[list[str]]:
               f"(server RSS {server.server_rss_mb():.0f} MB)", flush=True)
         counter = RequestCounter()
         opened = time.perf_counter()
-        session = open_session(server.endpoint, Path(folder))
+        session = _common.open_session(server.endpoint, Path(folder), _seeds.BROWSE_BUCKET, ONLY_LOGS_AFTER)
         open_s = time.perf_counter() - opened
         session.client.meta.events.register("before-send.s3", counter)
         naive_client = _common.s3_client(server.endpoint)
