@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from diagnostics.aws.credentials import CredentialReport
     from diagnostics.aws.identity import IdentityResult
 
-STEP_ORDER = ("config", "credentials", "identity", "access", "layout")
+STEP_ORDER = ("config", "credentials", "identity", "access", "layout", "sample")
 """The troubleshooting steps in the order an admin should walk them."""
 
 
@@ -262,10 +262,17 @@ def _layout_findings(block: Block, context: DoctorContext, identity: IdentityRes
         return make_client(session, "ec2", replace(settings, region=region))
 
     client = make_client(session, "s3", settings)
-    return tuple(check_layout(client, block, context, StateReader(context.state_db_path),
-                              caller_account=identity.account_id, ec2_client_for=ec2_client_for,
-                              include_volume=True, interval=wodle.value("interval") if wodle else None,
-                              cancel=cancel))
+    state = StateReader(context.state_db_path)
+    layout = check_layout(client, block, context, state, caller_account=identity.account_id,
+                          ec2_client_for=ec2_client_for, include_volume=True,
+                          interval=wodle.value("interval") if wodle else None, cancel=cancel)
+    from diagnostics.ingest.engine import flow_logs_via_ec2
+    from diagnostics.sample_check import check_sample_object
+
+    flow_logs = flow_logs_via_ec2(session, settings) if block.block_type == "vpcflow" else None
+    sample = check_sample_object(client, block, wodle, context, state, caller_account=identity.account_id,
+                                 flow_logs=flow_logs, cancel=cancel)
+    return tuple(layout) + sample
 
 
 def run_checks(context: DoctorContext, *, bucket: str | None = None, cancel: threading.Event | None = None,
