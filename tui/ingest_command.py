@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from diagnostics.bucket_session import BucketSession
     from diagnostics.context import DoctorContext
 
+from diagnostics.findings import CommandExit
 from diagnostics.ingest.model import IngestSummary
 
 LAST_LOG_NAME = "last-ingest.log"
@@ -111,6 +112,14 @@ def run_ingest_command(args: argparse.Namespace, context: DoctorContext, session
         print("the ingestion pass stopped without a summary", file=sys.stderr)
         return 1
     summary = outcome[0]
+    if summary.state_path is None and any(finding.failure_id == "host.ingest_state_unusable"
+                                          for finding in summary.findings):
+        # no walk happened, so there is no module exit code to report: say why and fail
+        if args.format == "json":
+            print(to_json(summary.to_dict()))
+        for finding in summary.findings:
+            print("\n".join(render_finding(finding, colour=use_colour(sys.stderr), verbose=True)), file=sys.stderr)
+        return int(CommandExit.ERRORS)
     _print_summary(args, summary)
     return summary.exit_code
 

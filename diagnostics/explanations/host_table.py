@@ -191,8 +191,10 @@ ENTRIES: tuple[Explanation, ...] = (
         failure_id="host.ingest_state_unusable",
         title="The doctor's own state database cannot be used",
         explanation="{error}",
-        fix=("Choose a writable --state-dir (never Wazuh's wodles/aws folder), or run with --reset to start "
-             "a fresh state."),
+        fix=("If it says 'database is locked' while copying the module's database (--from-wazuh-state), the "
+             "module is writing it right now: wait until its run ends ('Fetching logs finished.' in "
+             "ossec.log) and try again. Otherwise choose a writable --state-dir (never Wazuh's wodles/aws "
+             "folder), or run with --reset to start a fresh state."),
         status=Status.ERROR,
     ),
     Explanation(

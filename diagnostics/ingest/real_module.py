@@ -30,7 +30,12 @@ from diagnostics.context import DoctorContext
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding, Status
 from diagnostics.ingest.sinks import queue_socket_path
-from diagnostics.ingest.state import copy_database_read_only, default_state_dir
+from diagnostics.ingest.state import (
+    COPY_LOCK_TIMEOUT_S,
+    backup_within,
+    copy_database_read_only,
+    default_state_dir,
+)
 from diagnostics.wazuh import ossec_log
 from diagnostics.wazuh.wodle import Block, Wodle
 
@@ -142,7 +147,7 @@ def restore_state(context: DoctorContext, snapshot: Path) -> None:
     try:
         destination = sqlite3.connect(target, timeout=1.0)
         try:
-            source.backup(destination)
+            backup_within(source, destination, timeout=COPY_LOCK_TIMEOUT_S)
         finally:
             destination.close()
     finally:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -294,15 +295,45 @@ class _transaction:
         self._connection.execute("ROLLBACK" if exc_type is not None else "COMMIT")
 
 
-def copy_database_read_only(source: Path, destination: Path, *, timeout: float = 5.0) -> None:
-    """Copy a SQLite database through a ``mode=ro`` connection with the backup API (never writes it)."""
-    reader = sqlite3.connect(read_only_uri(source), uri=True, timeout=timeout)
+COPY_LOCK_TIMEOUT_S = 1.0
+"""How long a read-only copy waits for a writer's lock: the module holds its exclusive lock only while it
+commits (milliseconds); longer means a stuck or running writer, reported rather than waited for."""
+
+
+_BUSY_CODES = (5, 6)
+"""SQLITE_BUSY and SQLITE_LOCKED (stable result codes; the sqlite3 module names them only from 3.11)."""
+
+
+def backup_within(source: sqlite3.Connection, destination: sqlite3.Connection, timeout: float) -> None:
+    """``source.backup(destination)``, but giving up with ``sqlite3.OperationalError`` once a lock has kept
+    it from progressing for ``timeout`` seconds: Python's backup retries a busy database forever."""
+    deadline = [time.monotonic() + timeout]
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        if status not in _BUSY_CODES:
+            deadline[0] = time.monotonic() + timeout
+        elif time.monotonic() > deadline[0]:
+            raise sqlite3.OperationalError("database is locked")
+
+    source.backup(destination, pages=256, progress=progress, sleep=0.05)
+
+
+def copy_database_read_only(source: Path, destination: Path, *, timeout: float = COPY_LOCK_TIMEOUT_S) -> None:
+    """Copy a SQLite database through a ``mode=ro`` connection with the backup API (never writes it).
+
+    A read transaction is taken first, so a writer's exclusive lock fails fast with "database is locked"
+    after ``timeout`` seconds, and the copy is one consistent snapshot.
+    """
+    reader = sqlite3.connect(read_only_uri(source), uri=True, timeout=timeout, isolation_level=None)
     try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
         writer = sqlite3.connect(destination)
         try:
-            reader.backup(writer)
+            backup_within(reader, writer, timeout)
         finally:
             writer.close()
+        reader.execute("COMMIT")
     finally:
         reader.close()
 
