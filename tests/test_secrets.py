@@ -92,8 +92,11 @@ def stand_in_module(home: DoctorHome) -> None:
     """A stand-in for wodles/aws/aws-s3 that echoes its arguments, as argparse does in a usage error."""
     script = home.wazuh_home / "wodles" / "aws" / "aws-s3"
     script.write_text(f"#!{sys.executable}\n" + textwrap.dedent("""
-        import sys
+        import os, sys
         print("DEBUG: +++ Debug mode on - Level: 2")
+        # a traceback-like line quoting the environment, then argparse echoing the inline keys
+        print("botocore: credentials " + os.environ.get("AWS_SECRET_ACCESS_KEY", "") + " "
+              + os.environ.get("AWS_SESSION_TOKEN", ""))
         print("aws-s3: error: unrecognized arguments: " + " ".join(sys.argv[1:]))
         sys.exit(2)
     """))

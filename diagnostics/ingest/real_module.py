@@ -229,11 +229,18 @@ class RealRunResult:
     """The lines wm_aws.c writes after such a run (§2.4), at the run's debug level."""
 
 
+ENV_SECRETS = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+"""Environment values the module inherits that must never be echoed from its output."""
+
+
 def _mask(line: str, secrets: Sequence[str]) -> str:
+    """Known secrets replaced, then secret-shaped values (keys, tokens, key ids) dropped or masked."""
+    from diagnostics.wazuh.log_parser import mask_secrets
+
     for secret in secrets:
         if secret and secret in line:
             line = line.replace(secret, "****")
-    return line
+    return mask_secrets(line)[0]
 
 
 def _signal_group(process: subprocess.Popen[str], signum: int) -> None:
@@ -279,10 +286,12 @@ def run_real_module(
     kept: collections.deque[str] = collections.deque(maxlen=MAX_KEPT_LINES)
     counted = [0]
 
+    secrets = plan.secrets + tuple(env[name] for name in ENV_SECRETS if env.get(name))
+
     def pump() -> None:
         assert process.stdout is not None
         for raw in process.stdout:
-            line = _mask(raw.rstrip("\n"), plan.secrets)
+            line = _mask(raw.rstrip("\n"), secrets)
             kept.append(line)
             counted[0] += 1
             if on_line is not None:
