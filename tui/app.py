@@ -32,9 +32,9 @@ class DoctorApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1,question_mark", "help", "Help"),
-        Binding("o", "open_mode('overview')", "Overview", show=False),
-        Binding("i", "open_mode('ingest')", "Ingest", show=False),
-        Binding("x", "open_mode('explain')", "Explain log", show=False),
+        Binding("f2,o", "open_mode('overview')", "Overview", show=False),
+        Binding("f3,i", "open_mode('ingest')", "Ingest", show=False),
+        Binding("f4,x", "open_mode('explain')", "Explain log", show=False),
     ]
 
     def __init__(self, context: DoctorContext | None, *, demo: bool = False) -> None:
@@ -109,7 +109,7 @@ class DoctorApp(App[int]):
                 continue
             seen.add(binding.action)
             rows.append((self.get_key_display(binding), binding.description))
-        for key, description in (("o / i / x", "Overview / Ingest / Log explainer"),
+        for key, description in (("F2 F3 F4 (o i x)", "Overview / Ingest / Log explainer"),
                                  ("ctrl+p", "Command palette"), ("ctrl+q", "Quit")):
             rows.append((key, description))
         title = getattr(self.screen, "help_title", self.screen.__class__.__name__)

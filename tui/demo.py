@@ -244,9 +244,9 @@ DEMO_OBJECTS: tuple[DemoObject, ...] = (
     DemoObject("demo-old-trail", "cloudtrail_denied_create_role", 31, 10),
 )
 DEMO_BUCKETS = tuple(dict.fromkeys(item.bucket for item in DEMO_OBJECTS))
-FLOW_LOG_SAMPLE = "fl-0a1b2c3d4e5f60718"
-"""The flow-log id of the default-format sample; replaced by the id moto's EC2 gives the demo flow log, so
-the module's DescribeFlowLogs filter reads it (the custom-format sample keeps an id nobody describes)."""
+FLOW_LOG_SAMPLES = ("fl-0a1b2c3d4e5f60718", "fl-0b2c3d4e5f6071829")
+"""The flow-log ids in the vpcflow samples' keys; each is replaced by the id moto's EC2 gives a demo flow
+log, so the module's DescribeFlowLogs filter reads them."""
 
 
 def load_manifest() -> dict[str, dict[str, Any]]:
@@ -272,12 +272,15 @@ def sample_bytes(entry: dict[str, Any]) -> bytes:
     raise ValueError(f"the demo does not seed {entry['compress']!r} samples ({entry['name']})")
 
 
-def _demo_flow_log(ec2: Any) -> str:
-    """A VPC with a flow log delivering to demo-vpcflow; returns the id DescribeFlowLogs will answer."""
-    vpc_id = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
-    created = ec2.create_flow_logs(ResourceIds=[vpc_id], ResourceType="VPC", TrafficType="ALL",
-                                   LogDestinationType="s3", LogDestination="arn:aws:s3:::demo-vpcflow")
-    return str(created["FlowLogIds"][0])
+def _demo_flow_logs(ec2: Any) -> dict[str, str]:
+    """One VPC and flow log (to demo-vpcflow) per sample id; returns sample id -> the id moto assigned."""
+    assigned: dict[str, str] = {}
+    for number, sample_id in enumerate(FLOW_LOG_SAMPLES):
+        vpc_id = ec2.create_vpc(CidrBlock=f"10.{20 + number}.0.0/16")["Vpc"]["VpcId"]
+        created = ec2.create_flow_logs(ResourceIds=[vpc_id], ResourceType="VPC", TrafficType="ALL",
+                                       LogDestinationType="s3", LogDestination="arn:aws:s3:::demo-vpcflow")
+        assigned[sample_id] = str(created["FlowLogIds"][0])
+    return assigned
 
 
 def seed_objects(s3: Any, ec2: Any, today: date, state_dir: Path,
@@ -288,15 +291,17 @@ def seed_objects(s3: Any, ec2: Any, today: date, state_dir: Path,
     step(f"Creating {len(DEMO_BUCKETS)} buckets…")
     for bucket in DEMO_BUCKETS:
         s3.create_bucket(Bucket=bucket)
-    step("Creating a VPC flow log (moto's EC2 takes a few seconds to load)…")
-    flow_log_id = _demo_flow_log(ec2)
+    step("Creating VPC flow logs (moto's EC2 takes a few seconds to load)…")
+    flow_log_ids = _demo_flow_logs(ec2)
     step(f"Uploading {len(DEMO_OBJECTS)} sample objects and an earlier run's state…")
     processed: list[tuple[str, str, str]] = []
     for item in DEMO_OBJECTS:
         entry = manifest[item.sample]
         day = today - timedelta(days=item.days_ago)
         when = datetime(day.year, day.month, day.day, item.hour, item.minute, 0, tzinfo=timezone.utc)
-        key = render_key(entry["key_template"], when).replace(FLOW_LOG_SAMPLE, flow_log_id)
+        key = render_key(entry["key_template"], when)
+        for sample_id, assigned in flow_log_ids.items():
+            key = key.replace(sample_id, assigned)
         s3.put_object(Bucket=item.bucket, Key=key, Body=sample_bytes(entry))
         if item.processed:
             processed.append((item.bucket, entry["type"], key))

@@ -22,28 +22,28 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class DemoStepped(Message):
+class DemoStepped(Message, bubble=False):
     """The demo moved on to another setup step (shown while it starts)."""
 
     text: str
 
 
 @dataclass
-class DemoReady(Message):
+class DemoReady(Message, bubble=False):
     """The embedded S3 server is seeded and the throw-away Wazuh home written."""
 
     environment: DemoEnvironment
 
 
 @dataclass
-class ContextPrepared(Message):
+class ContextPrepared(Message, bubble=False):
     """The Wazuh version and debug level were read from the installation."""
 
     context: DoctorContext
 
 
 @dataclass
-class ConfigLoaded(Message):
+class ConfigLoaded(Message, bubble=False):
     """ossec.conf was read and validated (findings include the loader's and the validators')."""
 
     loaded: LoadedConfig
@@ -51,14 +51,14 @@ class ConfigLoaded(Message):
 
 
 @dataclass
-class BlockChecked(Message):
+class BlockChecked(Message, bubble=False):
     """One block's checks finished (sent as each block completes, so badges fill in progressively)."""
 
     report: BlockReport
 
 
 @dataclass
-class ChecksCompleted(Message):
+class ChecksCompleted(Message, bubble=False):
     """Every check of the configuration ran (or the run was cancelled part way)."""
 
     report: CheckReport
@@ -66,7 +66,7 @@ class ChecksCompleted(Message):
 
 
 @dataclass
-class StepRerun(Message):
+class StepRerun(Message, bubble=False):
     """One troubleshooting step ran again for a block; its findings replace the step's old ones."""
 
     step: str
@@ -81,21 +81,21 @@ class StepRerun(Message):
 
 
 @dataclass
-class LogExplained(Message):
+class LogExplained(Message, bubble=False):
     """An ossec.log excerpt (a file or pasted lines) was explained."""
 
     report: LogReport
 
 
 @dataclass
-class BucketOpened(Message):
+class BucketOpened(Message, bubble=False):
     """A bucket was opened with the module's credentials (or could not be: see its findings)."""
 
     session: BucketSession
 
 
 @dataclass
-class KeysListed(Message):
+class KeysListed(Message, bubble=False):
     """One page of one level was listed and classified."""
 
     prefix: str
@@ -107,7 +107,7 @@ class KeysListed(Message):
 
 
 @dataclass
-class ListingFailed(Message):
+class ListingFailed(Message, bubble=False):
     """Listing a level failed in a way the module would also meet (AccessDenied...)."""
 
     prefix: str
@@ -115,21 +115,21 @@ class ListingFailed(Message):
 
 
 @dataclass
-class EventsDecoded(Message):
+class EventsDecoded(Message, bubble=False):
     """An object was downloaded (as a stream) and decoded as the module would."""
 
     result: PreviewResult
 
 
 @dataclass
-class IngestLogged(Message):
+class IngestLogged(Message, bubble=False):
     """A batch of the pass's log lines (batched in the worker so bursts cost one message)."""
 
     lines: tuple[str, ...]
 
 
 @dataclass
-class IngestProgressed(Message):
+class IngestProgressed(Message, bubble=False):
     """The pass moved on; only the newest one matters, so queued ones are dropped."""
 
     progress: IngestProgress
@@ -139,7 +139,7 @@ class IngestProgressed(Message):
 
 
 @dataclass
-class IngestFinished(Message):
+class IngestFinished(Message, bubble=False):
     """The built-in pass ended (completed, stopped by the module's rules, or cancelled)."""
 
     summary: IngestSummary | None
@@ -147,14 +147,22 @@ class IngestFinished(Message):
 
 
 @dataclass
-class RealModulePlanned(Message):
+class RealModulePlanned(Message, bubble=False):
     """The real module's command and pre-flight findings are ready; the user confirms before it runs."""
 
     plan: RealRunPlan
 
 
 @dataclass
-class RealModuleFinished(Message):
+class RealModuleFinished(Message, bubble=False):
     """The installed module returned (or was stopped)."""
 
     result: RealRunResult
+
+
+@dataclass
+class DayLocated(Message, bubble=False):
+    """The folder holding one day's keys was worked out (or could not be, with the reason)."""
+
+    prefix: str | None
+    note: str = ""

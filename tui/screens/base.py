@@ -21,8 +21,8 @@ class DoctorScreen(Screen[None]):
     BINDINGS = [Binding("escape", "cancel_or_back", "Cancel/Back")]
 
     def running_workers(self) -> list[Worker[object]]:
-        """Workers started by this screen that have not finished."""
-        return [worker for worker in self.app.workers if worker.node is self and worker.is_running]
+        """Workers started by this screen that have not finished (pending ones included)."""
+        return [worker for worker in self.app.workers if worker.node is self and not worker.is_finished]
 
     def action_cancel_or_back(self) -> None:
         running = self.running_workers()

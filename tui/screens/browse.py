@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from diagnostics.bucket_session import BucketSession
 from diagnostics.context import DoctorContext
 from diagnostics.wazuh.wodle import Block, Wodle
-from tui.messages import BucketOpened, KeysListed, ListingFailed
+from tui.messages import BucketOpened, DayLocated, KeysListed, ListingFailed
 from tui.screens.base import DoctorScreen
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.key_tree import Entry, FolderEntry, KeyEntry, KeyTree, LevelPages, MarkerEntry, MoreEntry
@@ -256,36 +256,64 @@ class BrowseScreen(DoctorScreen):
         if day is None:
             self.notify("Type a date as YYYY-MM-DD.", severity="warning", timeout=4)
             return
-        prefix = self._day_prefix(day)
-        if prefix is None:
-            self.notify("Open an account's region folder first: the date folders live under it.",
-                        severity="warning", timeout=5)
+        if self.session is None or not self.session.usable:
+            self.notify("The bucket is not open.", severity="warning", timeout=4)
             return
-        self.reroot(prefix)
-        self.query_one(KeyTree).focus()
+        self.locate_day(day, self._cursor_scope())
 
-    def _day_prefix(self, day: date) -> str | None:
-        """The day's folder in the scope under the cursor (or the configured account and region)."""
+    def _cursor_scope(self) -> tuple[str, str] | None:
+        """(account, region) of the listing scope under the cursor or the shown root, if any."""
         session = self.session
         if session is None or session.classifier is None:
             return None
-        layout = session.layout
-        if not layout.iterates_accounts:
-            return layout.day_prefix(day)
         node = self.query_one(KeyTree).cursor_node
         entry = node.data if node is not None else None
-        probe = (entry.prefix if isinstance(entry, FolderEntry) else
-                 entry.classified.key if isinstance(entry, KeyEntry) else self.root_prefix)
-        scope, _ = session.classifier.scope_of(probe if isinstance(entry, KeyEntry) else probe + PROBE_NAME)
-        if scope is None:
-            scope, _ = session.classifier.scope_of(self.root_prefix + PROBE_NAME)
-        if scope is not None and scope.account and scope.region:
-            return layout.day_prefix(day, scope.account, scope.region)
-        accounts = [a for a in (self.block.value("aws_account_id") or "").split(",") if a.strip()]
-        regions = [r for r in (self.block.value("regions") or "").split(",") if r.strip()]
-        if accounts and regions:
-            return layout.day_prefix(day, accounts[0].strip(), regions[0].strip())
+        probes = [self.root_prefix + PROBE_NAME]
+        if isinstance(entry, FolderEntry):
+            probes.insert(0, entry.prefix + PROBE_NAME)
+        elif isinstance(entry, KeyEntry):
+            probes.insert(0, entry.classified.key)
+        for probe in probes:
+            scope, _ = session.classifier.scope_of(probe)
+            if scope is not None and scope.account and scope.region:
+                return scope.account, scope.region
         return None
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="s3-locate", description="Finding the day")
+    def locate_day(self, day: date, scope: tuple[str, str] | None) -> None:
+        """The day's folder: in the scope under the cursor, else the module's first account and region."""
+        from diagnostics.layout.discovery import plan_accounts_and_regions
+        from diagnostics.layout.prefixes import configured_regions, split_list
+
+        assert self.session is not None
+        layout = self.session.layout
+        if not layout.iterates_accounts:
+            self.post_message(DayLocated(layout.day_prefix(day)))
+            return
+        if scope is not None:
+            self.post_message(DayLocated(layout.day_prefix(day, *scope)))
+            return
+        plan = plan_accounts_and_regions(self.session.client, layout,
+                                         split_list(self.block.value("aws_account_id")),
+                                         configured_regions(self.block.value("regions")))
+        walked = [(account.account, region) for account in plan.accounts for region in account.regions]
+        if not walked:
+            self.post_message(DayLocated(None, plan.exit_message or "the module finds no account and region"))
+            return
+        account, region = walked[0]
+        note = "" if len(walked) == 1 else (f"{len(walked)} account/region scopes; showing "
+                                            f"{account}/{region} (move into another to jump there)")
+        self.post_message(DayLocated(layout.day_prefix(day, *walked[0]), note))
+
+    @on(DayLocated)
+    def day_located(self, message: DayLocated) -> None:
+        if message.prefix is None:
+            self.notify(message.note, title="Cannot jump to that day", severity="warning", timeout=6)
+            return
+        if message.note:
+            self.notify(message.note, timeout=5)
+        self.reroot(message.prefix)
+        self.query_one(KeyTree).focus()
 
     def action_focus_filter(self) -> None:
         self.query_one("#browse-filter", Input).focus()

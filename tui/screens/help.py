@@ -15,8 +15,9 @@ from textual.widgets import Static
 GENERAL_HELP = (
     "wazuh-aws-doctor checks the aws-s3 wodle as Wazuh would run it: the configuration, the credentials "
     "and profile, the identity, bucket access, the key layout and the start marker. Screens: Overview "
-    "(o), Ingest (i), Log explainer (x). Press Enter on a bucket to troubleshoot it, b to browse its keys. "
-    "Escape cancels running work or goes back; ctrl+q quits at any time; ctrl+p opens the command palette."
+    "(F2 or o), Ingest (F3 or i), Log explainer (F4 or x; letters type text while a text field has focus). "
+    "Press Enter on a bucket to troubleshoot it, b to browse its keys. Escape cancels running work or goes "
+    "back; ctrl+q quits at any time; ctrl+p opens the command palette."
 )
 
 
@@ -28,13 +29,13 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, screen_title: str, rows: Sequence[tuple[str, str]]) -> None:
         super().__init__()
         self._screen_title = screen_title
-        self._rows = tuple(rows)
+        self.rows = tuple(rows)
 
     def compose(self) -> ComposeResult:
         table = Table(show_header=True, header_style="bold", box=None, expand=True, padding=(0, 2))
         table.add_column("Key", no_wrap=True)
         table.add_column("Action")
-        for key, description in self._rows:
+        for key, description in self.rows:
             table.add_row(key, description)
         with VerticalScroll(id="help-body") as body:
             body.border_title = f"Keys — {self._screen_title}"

@@ -1,0 +1,25 @@
+"""A minimal App that shows one screen, so a test drives that screen without the Overview's checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+from textual.screen import Screen
+
+STYLESHEET = Path(__file__).resolve().parents[2] / "tui" / "styles" / "app.tcss"
+
+
+class ScreenHarness(App[None]):
+    """Pushes ``make_screen()`` on mount; everything else (styles, notifications) is the real app's."""
+
+    CSS_PATH = str(STYLESHEET)
+    TITLE = "wazuh-aws-doctor"
+
+    def __init__(self, make_screen: Callable[[], Screen[object]]) -> None:
+        super().__init__()
+        self._make_screen = make_screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._make_screen())

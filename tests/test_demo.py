@@ -1,0 +1,188 @@
+"""The demo environment: a real moto server with IAM auth, throw-away homes, and every advertised scenario."""
+
+from __future__ import annotations
+
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from diagnostics.checks import BlockReport, CheckReport, run_checks
+from diagnostics.findings import Status
+from tui.demo import DEMO_BUCKETS, DemoEnvironment, start_demo
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoEnvironment]:
+    root = tmp_path_factory.mktemp("demo")
+    home_before = sorted(os.environ.items())
+    environment = start_demo(now=NOW, root=root)
+    try:
+        assert sorted(os.environ.items()) == home_before, "the demo must not change our own environment"
+        yield environment
+    finally:
+        environment.stop()
+
+
+@pytest.fixture(scope="module")
+def report(demo: DemoEnvironment) -> CheckReport:
+    return run_checks(demo.context)
+
+
+def block_report(report: CheckReport, name: str, profile: str | None = None, path: str | None = None
+                 ) -> BlockReport:
+    for candidate in report.blocks:
+        block = candidate.block
+        if block.name == name and (profile is None or block.value("aws_profile") == profile) \
+                and (path is None or block.value("path") == path):
+            return candidate
+    raise AssertionError(f"no block {name} {profile} {path}")
+
+
+def failure_ids(report: BlockReport) -> set[str]:
+    return {finding.failure_id or finding.check_id for finding in report.findings
+            if finding.status in (Status.ERROR, Status.WARNING)}
+
+
+def test_context_points_only_inside_the_demo_directory(demo: DemoEnvironment) -> None:
+    context = demo.context
+    for path in (context.wazuh_home, context.config_path, context.module_home):
+        assert Path(path).is_relative_to(demo.root)
+    for name in ("AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "HOME"):
+        assert Path(context.environ[name]).is_relative_to(demo.root)
+    assert context.endpoint_url is not None and context.endpoint_url.startswith("http://127.0.0.1:")
+    assert context.now == NOW
+
+
+def test_installation_files_are_written(demo: DemoEnvironment) -> None:
+    home = demo.context.wazuh_home
+    assert "wazuh_modules.debug=2" in (home / "etc" / "local_internal_options.conf").read_text()
+    assert (home / "etc" / "ossec.conf").read_text().count("<bucket") == 12
+    assert (home / "wodles" / "aws" / "s3_cloudtrail.db").stat().st_size > 0
+    assert (home / "logs" / "ossec.log").read_text().count("aws-s3") > 5
+    assert demo.context.profile.known and demo.context.profile.version == (4, 14, 7)
+    assert demo.context.debug_level == 2
+
+
+def test_aws_files_hold_two_profiles_and_no_ghost(demo: DemoEnvironment) -> None:
+    aws = demo.context.module_home / ".aws"
+    credentials = (aws / "credentials").read_text()
+    config = (aws / "config").read_text()
+    assert "[wazuh-demo]" in credentials and "[wazuh-limited]" in credentials
+    assert "[profile wazuh-demo]" in config and "wazuh-ghost" not in credentials + config
+    assert oct((aws / "credentials").stat().st_mode & 0o777) == "0o600"
+
+
+def test_auth_is_enforced_so_default_credentials_are_rejected(demo: DemoEnvironment) -> None:
+    import boto3
+    from botocore.exceptions import ClientError
+
+    client = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                   region_name="us-east-1").client("s3", endpoint_url=demo.endpoint_url)
+    with pytest.raises(ClientError) as raised:
+        client.list_objects_v2(Bucket="demo-cloudtrail")
+    assert raised.value.response["Error"]["Code"] == "InvalidAccessKeyId"
+
+
+def test_every_demo_bucket_exists_with_todays_keys(demo: DemoEnvironment) -> None:
+    from diagnostics.bucket_session import open_bucket
+    from diagnostics.checks import load_configuration
+
+    loaded, _ = load_configuration(demo.context)
+    block = next(b for b in loaded.blocks if b.name == "demo-cloudtrail"
+                 and b.value("aws_profile") == "wazuh-demo")
+    session = open_bucket(demo.context, block)
+    assert session.usable
+    listed = session.client.list_objects_v2(Bucket="demo-cloudtrail",
+                                            Prefix="AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/29/")
+    keys = [entry["Key"] for entry in listed["Contents"]]
+    assert len(keys) == 3 and all("_20261129T00" in key for key in keys)
+    for bucket in DEMO_BUCKETS:
+        assert session.client.head_bucket(Bucket=bucket)["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+def test_healthy_buckets_pass_every_check(report: CheckReport) -> None:
+    for name in ("demo-cloudtrail", "demo-vpcflow", "demo-guardduty", "demo-alb", "demo-config"):
+        result = block_report(report, name, profile="wazuh-demo")
+        assert result.status is Status.OK, (name, failure_ids(result))
+    macie = block_report(report, "demo-macie", path="macie")
+    assert macie.status is Status.OK, failure_ids(macie)
+
+
+def test_missing_profile_is_exit_23(report: CheckReport) -> None:
+    ghost = block_report(report, "demo-cloudtrail", profile="wazuh-ghost")
+    assert ghost.status is Status.ERROR
+    assert 23 in {finding.wazuh_exit_code for finding in ghost.findings}
+
+
+def test_missing_bucket_is_a_real_404(report: CheckReport) -> None:
+    missing = block_report(report, "demo-no-such-bucket")
+    head = [f for f in missing.findings if f.check_id == "access.head_bucket"]
+    assert head and head[0].status is Status.ERROR and "404" in head[0].title
+
+
+def test_forbidden_bucket_is_a_real_403(report: CheckReport) -> None:
+    forbidden = block_report(report, "demo-forbidden")
+    listing = [f for f in forbidden.findings if f.check_id == "access.list_prefix"]
+    assert listing and listing[0].status is Status.ERROR and "AccessDenied" in listing[0].title
+
+
+def test_leading_slash_path_finds_nothing(report: CheckReport) -> None:
+    slashed = block_report(report, "demo-macie", path="/macie/")
+    assert slashed.status is Status.ERROR
+    assert 14 in {finding.wazuh_exit_code for finding in slashed.findings}
+
+
+def test_old_trail_is_all_below_the_first_run_marker(report: CheckReport) -> None:
+    old = block_report(report, "demo-old-trail")
+    assert old.status is Status.WARNING
+    assert any(f.check_id == "layout.marker" and f.status is Status.WARNING for f in old.findings)
+
+
+def test_custom_objects_without_detail_are_all_dropped(demo: DemoEnvironment) -> None:
+    from diagnostics.bucket_session import open_bucket, preview_object
+    from diagnostics.checks import load_configuration
+
+    loaded, _ = load_configuration(demo.context)
+    block = next(b for b in loaded.blocks if b.name == "demo-custom-nodetail")
+    session = open_bucket(demo.context, block)
+    key = session.client.list_objects_v2(Bucket="demo-custom-nodetail")["Contents"][0]["Key"]
+    result = preview_object(session, key)
+    assert result.totals.records_read == 2 and result.totals.events_sent == 0
+    assert result.totals.dropped_total == 2
+
+
+def test_vpcflow_key_carries_the_described_flow_log_id(demo: DemoEnvironment) -> None:
+    from diagnostics.bucket_session import browse_level, open_bucket
+    from diagnostics.checks import load_configuration
+    from diagnostics.layout.classify import Verdict
+
+    loaded, _ = load_configuration(demo.context)
+    block = next(b for b in loaded.blocks if b.name == "demo-vpcflow")
+    session = open_bucket(demo.context, block)
+    assert session.classifier is not None
+    from diagnostics.ingest.engine import flow_logs_via_ec2
+
+    described = flow_logs_via_ec2(session.aws_session, session.settings)("us-east-1")
+    level = browse_level(session, "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/29/")
+    read = [key.key for key in level.keys if key.verdict is Verdict.READ]
+    assert len(described) == 2 and len(read) == 2
+    assert all(any(flow_log_id in key for key in read) for flow_log_id in described)
+
+
+def test_stop_shuts_the_server_and_removes_the_directory(tmp_path: Path) -> None:
+    root = tmp_path / "stopped-demo"
+    root.mkdir()
+    environment = start_demo(now=NOW, root=root)
+    endpoint = environment.endpoint_url
+    environment.stop()
+    environment.stop()
+    assert not root.exists()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(endpoint, timeout=2)
