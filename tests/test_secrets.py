@@ -16,6 +16,7 @@ import tarfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,18 +44,18 @@ FRAGMENT = 12
 """Any run of this many characters of a secret counts as a leak (a partial mask is a leak too)."""
 
 
-def conf() -> str:
-    def block(name: str, extra: str) -> str:
-        return (f'    <bucket type="cloudtrail">\n      <name>{name}</name>\n'
-                f"      <only_logs_after>{ONLY_LOGS_AFTER}</only_logs_after>\n{extra}    </bucket>\n")
-
-    return ossec_conf(
-        block("sec-inline", f"      <access_key>{INLINE_KEY_ID}</access_key>\n"
-                            f"      <secret_key>{INLINE_SECRET}</secret_key>\n"
-                            "      <aws_profile>reader</aws_profile>\n"),
-        block("sec-profile", "      <aws_profile>reader</aws_profile>\n"),
-        block("sec-env", ""),
-        block("sec-role", f"      <aws_profile>reader</aws_profile>\n      <iam_role_arn>{ROLE}</iam_role_arn>\n"))
+def conf(*buckets: str) -> str:
+    """ossec.conf with the named blocks (all of BUCKETS by default)."""
+    extras = {
+        "sec-inline": (f"      <access_key>{INLINE_KEY_ID}</access_key>\n"
+                       f"      <secret_key>{INLINE_SECRET}</secret_key>\n      <aws_profile>reader</aws_profile>\n"),
+        "sec-profile": "      <aws_profile>reader</aws_profile>\n",
+        "sec-env": "",
+        "sec-role": f"      <aws_profile>reader</aws_profile>\n      <iam_role_arn>{ROLE}</iam_role_arn>\n",
+    }
+    return ossec_conf(*(f'    <bucket type="cloudtrail">\n      <name>{name}</name>\n'
+                        f"      <only_logs_after>{ONLY_LOGS_AFTER}</only_logs_after>\n{extras[name]}    </bucket>\n"
+                        for name in buckets or BUCKETS))
 
 
 @pytest.fixture
@@ -249,3 +250,68 @@ def test_our_state_database_holds_no_secret(secret_home: DoctorHome, moto: str, 
         rows = [str(row) for table in ("metadata", "cloudtrail")
                 for row in connection.execute(f"SELECT * FROM {table}")]
     assert rows and not any(leaks(" ".join(rows), secret) for secret in SECRETS.values())
+
+
+# -- the app, through App.run_test ----------------------------------------------------------------------------
+async def test_the_app_screens_show_no_secret(secret_home: DoctorHome, moto: str) -> None:
+    """Overview, each block's Troubleshoot screen and the Log explainer: screenshots (the SVG a snapshot test
+    stores) and notifications carry no secret and no unmasked key id."""
+    import time
+
+    from textual.message import Message
+
+    from diagnostics.checks import prepare_context
+    from diagnostics.context import context_from_environment
+    from tui.app import DoctorApp
+    from tui.messages import ChecksCompleted, LogExplained
+    from tui.screens.overview import OverviewScreen
+    from tui.screens.troubleshoot import TroubleshootScreen
+    from tui.widgets.config_tree import ConfigTree
+
+    explain_log_input(secret_home)
+    secret_home.conf.write_text(conf("sec-inline", "sec-role"))  # two blocks: inline keys, profile + role
+    context = prepare_context(context_from_environment(None, str(secret_home.wazuh_home), moto))
+    messages: list[Message] = []
+    shots: dict[str, str] = {}
+    app = DoctorApp(context)
+
+    async def wait_for(condition: Any, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, "the app did not get there in time"
+            await pilot.pause(0.05)
+
+    async with app.run_test(size=(160, 60), message_hook=messages.append) as pilot:
+        await wait_for(lambda: any(isinstance(m, ChecksCompleted) for m in messages))
+        await pilot.pause()
+        shots["overview"] = app.export_screenshot()
+        tree = app.screen.query_one(ConfigTree)
+        nodes = [node for wodle in tree.root.children for node in wodle.children]
+        assert len(nodes) == 2
+        for node in nodes:
+            tree.move_cursor(node)
+            await pilot.pause()
+            shots[f"overview {node.label}"] = app.export_screenshot()
+            await pilot.press("enter")
+            await wait_for(lambda: isinstance(app.screen, TroubleshootScreen))
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            shots[f"troubleshoot {node.label}"] = app.export_screenshot()
+            await pilot.press("escape")
+            await wait_for(lambda: isinstance(app.screen, OverviewScreen))
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await wait_for(lambda: any(isinstance(m, LogExplained) for m in messages))
+        await pilot.pause()
+        shots["log explainer"] = app.export_screenshot()
+        notes = " ".join(f"{n.title} {n.message}" for n in app._notifications)
+
+    for where, text in [*shots.items(), ("notifications", notes)]:
+        for name, secret in SECRETS.items():
+            assert not leaks(text, secret), f"the {name} shows on {where}"
+        for name, key_id in KEY_IDS.items():
+            assert key_id not in text, f"the {name} key id shows unmasked on {where}"
+    shown = "".join(shots.values())
+    assert mask_key_id(INLINE_KEY_ID) in shown or mask_key_id(PROFILE_KEY_ID) in shown, \
+        f"the screens name the key ids, masked ({[k for k, v in shots.items() if 'AKIA' in v]})"
