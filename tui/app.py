@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -77,17 +77,29 @@ class DoctorApp(App[int]):
         self._install_modes()
 
     def _install_modes(self) -> None:
-        """Register the three modes once the context is known and open the Overview."""
-        from tui.screens.ingest import IngestScreen
-        from tui.screens.log_explainer import LogExplainerScreen
-        from tui.screens.overview import OverviewScreen
-
+        """Register the three modes once the context is known and open the Overview (screens import lazily)."""
         context = self.context
         assert context is not None
         state_dir = self.demo_environment.root / "doctor-state" if self.demo_environment is not None else None
-        self.add_mode("overview", lambda: OverviewScreen(context))
-        self.add_mode("ingest", lambda: IngestScreen(context, state_dir=state_dir))
-        self.add_mode("explain", lambda: LogExplainerScreen(context))
+
+        def overview() -> Screen[object]:
+            from tui.screens.overview import OverviewScreen
+
+            return OverviewScreen(context)
+
+        def ingest() -> Screen[object]:
+            from tui.screens.ingest import IngestScreen
+
+            return IngestScreen(context, state_dir=state_dir)
+
+        def explain() -> Screen[object]:
+            from tui.screens.log_explainer import LogExplainerScreen
+
+            return LogExplainerScreen(context)
+
+        self.add_mode("overview", overview)
+        self.add_mode("ingest", ingest)
+        self.add_mode("explain", explain)
         self._modes_installed = True
         self.switch_mode("overview")
 
@@ -103,8 +115,21 @@ class DoctorApp(App[int]):
             return
         rows: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
+        screen = self.screen
+        active = list(screen.active_bindings.values())
+        # Our screen's keys first, then the app's, then Textual's (focus, copy, the focused widget's navigation).
+        ours = {binding.action for cls in type(screen).__mro__ if cls.__module__.startswith("tui.")
+                for binding in getattr(cls, "BINDINGS", []) if isinstance(binding, Binding)}
+        rank = {id(screen): 0, id(self): 1}
+
+        def order(item: ActiveBinding) -> int:
+            if item.node is screen and item.binding.action in ours:
+                return 0
+            return rank.get(id(item.node), 2) + 1
+
+        active.sort(key=order)
+        for item in active:
+            binding = item.binding
             if not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)

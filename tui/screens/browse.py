@@ -86,12 +86,11 @@ class BrowseScreen(DoctorScreen):
             yield Input(placeholder="jump to YYYY-MM-DD (d)", id="browse-date")
         yield KeyTree("", id="key-tree")
         yield Static("", id="browse-detail", classes="status-line")
-        yield FindingDetail(id="browse-findings")
+        yield FindingDetail(id="browse-findings", empty_text="")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = f"Browse {self.block.name}"
-        self.query_one("#browse-findings", FindingDetail).display = False
         self.query_one(KeyTree).focus()
         self.query_one(KeyTree).show_info(self.query_one(KeyTree).root, "opening the bucket…")
         self.open_session()
@@ -123,9 +122,7 @@ class BrowseScreen(DoctorScreen):
     def bucket_opened(self, message: BucketOpened) -> None:
         session = message.session
         self.session = session
-        findings = self.query_one("#browse-findings", FindingDetail)
-        findings.show(session.findings)
-        findings.display = bool(session.findings)
+        self.query_one("#browse-findings", FindingDetail).show(session.findings)
         tree = self.query_one(KeyTree)
         if not session.usable:
             tree.show_info(tree.root, "cannot list: the module's credentials do not work (see below)")

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Header, Label, ProgressBar, Select, Static
 from textual.worker import get_current_worker
@@ -128,7 +128,7 @@ class IngestScreen(DoctorScreen):
             yield Select[str]([], prompt="bucket", id="ingest-bucket")
             yield Select[int]([(f"debug {level}", level) for level in (1, 2, 3)], value=2, allow_blank=False,
                               id="ingest-debug")
-            yield Select[str]([("built-in pass", BUILT_IN), ("real module", REAL_MODULE)], value=BUILT_IN,
+            yield Select[str]([("built-in", BUILT_IN), ("real module", REAL_MODULE)], value=BUILT_IN,
                               allow_blank=False, id="ingest-mode")
             yield Button("Start", id="ingest-start", variant="success")
             yield Button("Stop", id="ingest-stop", variant="error", disabled=True)
@@ -139,13 +139,14 @@ class IngestScreen(DoctorScreen):
             yield Static("Choose a bucket and press Start.", id="ingest-counters")
             yield ProgressBar(total=None, show_eta=False, id="ingest-bar")
         yield LiveLog(max_lines=5000, id="ingest-log")
-        yield Static("", id="ingest-summary")
-        yield FindingDetail(id="ingest-findings")
+        with VerticalScroll(id="ingest-result"):
+            yield Static("", id="ingest-summary")
+            yield FindingDetail(id="ingest-findings", empty_text="")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Ingest"
-        self.query_one("#ingest-summary", Static).display = False
+        self.query_one("#ingest-result").display = False
         self.load_buckets()
 
     # -- workers --------------------------------------------------------------------------------------
@@ -226,7 +227,8 @@ class IngestScreen(DoctorScreen):
                     continue
                 self.blocks[block.key] = (block, wodle)
                 profile = block.value("aws_profile")
-                label = block.label + (f" [{profile}]" if profile else "") + f" :{block.location.line}"
+                label = f"{block.name} ({block.block_type or 'cloudtrail'})" + (f" {profile}" if profile else "")
+                label += f" :{block.location.line}"
                 options.append((label, block.key))
         select = self.query_one("#ingest-bucket", Select)
         select.set_options(options)
@@ -246,21 +248,22 @@ class IngestScreen(DoctorScreen):
         self.query_one("#ingest-bar", ProgressBar).update(total=max(progress.files_found, done, 1),
                                                           progress=done)
         self.query_one("#ingest-counters", Static).update(
-            f"{progress.files_found} found  {progress.files_read} read  {progress.files_skipped} skipped  "
-            f"{progress.files_failed} failed  {progress.events} events  {progress.events_per_second:,.0f}/s"
-            + ("  (Escape stops)" if self.running else ""))
+            f"{progress.files_read}/{progress.files_found} read · {progress.files_skipped} skipped · "
+            f"{progress.files_failed} failed · {progress.events} events · {progress.events_per_second:,.0f}/s"
+            + (" · Escape stops" if self.running else ""))
 
     @on(IngestFinished)
     def pass_finished(self, message: IngestFinished) -> None:
         summary = message.summary
         self._set_running(False)
-        self.query_one(LiveLog).flush()
+        log = self.query_one(LiveLog)
+        log.flush()
+        log.scroll_end(animate=False)
         if summary is None:
             self.query_one("#ingest-counters", Static).update("The bucket could not be opened.")
             return
-        panel = self.query_one("#ingest-summary", Static)
-        panel.update(summary_text(summary))
-        panel.display = True
+        self.query_one("#ingest-summary", Static).update(summary_text(summary))
+        self.query_one("#ingest-result").display = True
         self.query_one("#ingest-findings", FindingDetail).show(summary.findings)
         bar = self.query_one("#ingest-bar", ProgressBar)
         if bar.total is None:
@@ -270,6 +273,7 @@ class IngestScreen(DoctorScreen):
     def real_planned(self, message: RealModulePlanned) -> None:
         plan = message.plan
         self.query_one("#ingest-findings", FindingDetail).show(plan.findings)
+        self.query_one("#ingest-result").display = bool(plan.findings)
         self.query_one(LiveLog).append((f"command: {plan.display}",))
         if not plan.ready:
             self._set_running(False)
@@ -317,7 +321,7 @@ class IngestScreen(DoctorScreen):
         mode = self.query_one("#ingest-mode", Select).value
         level = debug_level if isinstance(debug_level, int) else 2
         self.query_one(LiveLog).reset()
-        self.query_one("#ingest-summary", Static).display = False
+        self.query_one("#ingest-result").display = False
         self.query_one("#ingest-findings", FindingDetail).show(())
         self.query_one("#ingest-bar", ProgressBar).update(total=None, progress=0)
         self._set_running(True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -13,11 +14,13 @@ from textual.widgets import Button, Footer, Header, Input, OptionList, Static, T
 from textual.widgets.option_list import Option
 
 from diagnostics.context import DoctorContext
-from diagnostics.wazuh.log_explainer import Annotation, LogReport
 from tui.messages import LogExplained
 from tui.screens.base import DoctorScreen
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.status_badge import badge_text
+
+if TYPE_CHECKING:
+    from diagnostics.wazuh.log_explainer import Annotation, LogReport
 
 
 def report_summary(report: LogReport) -> str:

@@ -72,7 +72,7 @@ class PreviewScreen(DoctorScreen):
             yield JsonView(id="event-json")
         with VerticalScroll(id="file-findings"):
             yield Static("Decoding…", id="preview-totals")
-            yield FindingDetail(id="preview-problems")
+            yield FindingDetail(id="preview-problems", empty_text="")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -116,7 +116,7 @@ class CheckStep(Collapsible):
             headline = " — not reached"
         title = Text.assemble(badge_text(self.app, status), " ", (self.step.title, "bold"), headline)
         self.query_one("CollapsibleTitle").label = title  # type: ignore[attr-defined]
-        self.query_one(FindingDetail).show(self.findings)
+        self.query_one(FindingDetail).show(sorted(self.findings, key=lambda finding: -finding.status.severity))
         empty = self.query_one(".step-empty", Static)
         empty.update("" if self.findings else ("Running…" if self.pending else
                                                "This step did not run: an earlier step stopped the module."))

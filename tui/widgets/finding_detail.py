@@ -42,24 +42,26 @@ def finding_renderable(app: App[object], finding: Finding, *, with_title: bool =
     return Group(*parts)
 
 
-def findings_renderable(app: App[object], findings: Sequence[Finding]) -> RenderableType:
+def findings_renderable(app: App[object], findings: Sequence[Finding], empty_text: str = "No findings."
+                        ) -> RenderableType:
     """Several findings one after another, separated by a blank line."""
     parts: list[RenderableType] = []
     for index, finding in enumerate(findings):
         if index:
             parts.append(Text(""))
         parts.append(finding_renderable(app, finding))
-    return Group(*parts) if parts else Text("No findings.")
+    return Group(*parts) if parts else Text(empty_text)
 
 
 class FindingDetail(Static):
     """A Static that shows one or several findings."""
 
-    def __init__(self, findings: Sequence[Finding] = (), *, with_title: bool = True,
+    def __init__(self, findings: Sequence[Finding] = (), *, with_title: bool = True, empty_text: str = "No findings.",
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._findings = tuple(findings)
         self._with_title = with_title
+        self._empty_text = empty_text
 
     def on_mount(self) -> None:
         self._render_findings()
@@ -74,4 +76,5 @@ class FindingDetail(Static):
         if len(self._findings) == 1 and not self._with_title:
             self.update(finding_renderable(self.app, self._findings[0], with_title=False))
         else:
-            self.update(findings_renderable(self.app, self._findings))
+            self.update(findings_renderable(self.app, self._findings, self._empty_text))
+        self.display = bool(self._findings) or bool(self._empty_text)

@@ -20,8 +20,7 @@ class JsonView(VerticalScroll, can_focus=True):
 
     DEFAULT_CSS = """
     JsonView > Static {
-        width: auto;
-        min-width: 100%;
+        width: 100%;
     }
     """
 
