@@ -218,7 +218,7 @@ def test_commands_under_an_exclusive_lock_wait_briefly_report_it_and_write_nothi
         }.items():
             started = time.monotonic()
             code, out, err = run_cli(capsys, *argv)
-            assert time.monotonic() - started < 8, f"{name} waited on the lock too long"
+            assert time.monotonic() - started < 15, f"{name} waited on the lock too long (a hang?)"
             assert "Traceback" not in out + err, f"{name}: {err[-2000:]}"
             outputs[name] = (code, (out + err).lower())
     finally:
