@@ -131,11 +131,13 @@ def test_a_slow_answer_is_retried_and_a_dead_one_reported(home: DoctorHome, prox
     proxy.clear()
     proxy.add(Fault("slow", operation="GetCallerIdentity", delay=0.8, times=ATTEMPTS))
     code, out, _ = timed(capsys, "check", *home.common(proxy.url), "--format", "json")
-    timed_out = [f for f in findings_of(out) if f["status"] == "error" and "timeout" in json.dumps(f).lower()]
-    assert timed_out, "the read timeout is an error finding, not a traceback"
+    # the block is a cloudtrail bucket: the module itself never calls STS, so our probe's timeout is a warning
+    timed_out = [f for f in findings_of(out) if f["status"] in ("warning", "error")
+                 and f["check_id"] == "identity.caller" and "timeout" in json.dumps(f).lower()]
+    assert timed_out, "the read timeout is a finding, not a traceback"
     assert f"{ATTEMPTS} attempts" in json.dumps(timed_out[0]), "and it says what was tried"
     assert proxy.count("GetCallerIdentity") == ATTEMPTS
-    assert code == 2
+    assert code == 1, "warnings only: the bucket itself lists fine"
 
 
 def identity_through(endpoint: str, home: DoctorHome) -> Any:

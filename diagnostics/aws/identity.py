@@ -80,9 +80,10 @@ def _server_date(response: dict[str, Any]) -> datetime | None:
     if not header:
         return None
     try:
-        return parsedate_to_datetime(header)
+        parsed = parsedate_to_datetime(header)
     except (TypeError, ValueError):
         return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
 
 
 def _human_seconds(seconds: float) -> str:
@@ -130,7 +131,7 @@ def check_identity(report: CredentialReport, block: Block, context: DoctorContex
     up credentials, these findings say so instead of predicting a second exit. ``local_clock`` is the host
     clock to compare with AWS's (default: the real UTC time).
     """
-    from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
+    from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
     predictor = Predictor(block, context, stopped_with=report.module_exit_code)
     base_session = report.session()
@@ -169,6 +170,11 @@ def check_identity(report: CredentialReport, block: Block, context: DoctorContex
     except NoCredentialsError as error:
         caller_failure = {"failure_id": "identity.caller_failed", "evidence": (needed,),
                           "values": {"code": "NoCredentials", "message": str(error), "source": source,
+                                     "error": str(error)}}
+    except BotoCoreError as error:  # read timeouts, connections closed mid-answer
+        caller_failure = {"failure_id": "identity.sts_unreachable",
+                          "evidence": (needed, f"{type(error).__name__}: {error}", settings.describe_retries()),
+                          "values": {"url": getattr(error, "kwargs", {}).get("endpoint_url", "STS"),
                                      "error": str(error)}}
 
     # The module's order: AssumeRole happens while building the client, before GetCallerIdentity.

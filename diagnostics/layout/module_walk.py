@@ -118,6 +118,23 @@ def _listing_failure(error: ListingError) -> WalkStopped:
                        f"ERROR: Unexpected error querying/working with objects in S3: {error}")
 
 
+def _check_bucket_failure(error: ListingError) -> WalkStopped:
+    """How the module's check_bucket ends on a failed first listing (§1: exits 3, 15, 16, 19, else 1)."""
+    from botocore.exceptions import EndpointConnectionError
+
+    if error.code == "SignatureDoesNotMatch":
+        return WalkStopped(3, "the secret key is wrong", "ERROR: Invalid credentials to access S3 Bucket")
+    if error.code == "RequestTimeTooSkewed":
+        return WalkStopped(19, "the host clock is skewed",
+                           "ERROR: The server datetime and datetime of the AWS environment differ")
+    if error.code == "ThrottlingException":
+        return WalkStopped(16, "S3 throttled the listing", f"ERROR: {throttling_message('check_bucket')}: {error}")
+    if isinstance(error.__cause__, EndpointConnectionError):
+        return WalkStopped(15, "the endpoint is unreachable", f"ERROR: {error.__cause__}")
+    return WalkStopped(1, f"the first listing failed ({error.code or 'connection'})",
+                       f"ERROR: Unexpected error: '{error}'.")
+
+
 class _Walker:
     """One walk's state: layout, classifier and counters (kept out of the generator for readability)."""
 
@@ -218,8 +235,7 @@ def walk_module(client: Any, block: Block, context: DoctorContext, state: Proces
                                   "processed.")
                 return
     except ListingError as error:
-        yield WalkStopped(1, f"the first listing failed ({error.code or 'connection'})",
-                          f"ERROR: Unexpected error: '{error}'.")
+        yield _check_bucket_failure(error)
         return
     stored = state
     problem: str | None = None

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from diagnostics.findings import Finding, SourceLocation
 from diagnostics.wazuh.config_findings import (
@@ -33,6 +34,19 @@ MAX_BYTES = 32 * 1024 * 1024
 ROOT_ELEMENTS = ("ossec_config", "agent_config")
 BLOCK_TAGS = ("bucket", "service", "subscriber")
 WODLE_NAME = "aws-s3"
+
+
+def _read_capped(handle: BinaryIO, limit: int) -> bytes:
+    """Read up to ``limit`` bytes in chunks, so a small file never costs a ``limit``-sized buffer."""
+    chunks: list[bytes] = []
+    remaining = limit
+    while remaining > 0:
+        chunk = handle.read(min(remaining, 1024 * 1024))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
 @dataclass(frozen=True)
@@ -149,7 +163,7 @@ class _Loader:
                 self.add("config.file_is_directory")
                 return None
             with self.path.open("rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
+                data = _read_capped(handle, MAX_BYTES + 1)
         except FileNotFoundError:
             message = (f"(1226): Error reading XML file '{WAZUH_CONFIG_NAME}': XMLERR: File "
                        f"'{WAZUH_CONFIG_NAME}' not found. (line 0).")
