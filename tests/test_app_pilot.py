@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 
+from diagnostics.context import DoctorContext
 from diagnostics.findings import Status
 from diagnostics.wazuh.wodle import Block
 from tests.snapshot_apps.harness import ScreenHarness
@@ -311,8 +312,10 @@ async def test_log_explainer_reads_the_demo_log_and_never_shows_the_secret(demo:
         assert pasted.report.failed_runs
 
 
-async def test_help_screen_and_palette_entries(demo: DemoEnvironment) -> None:
-    app = DoctorApp(demo.context)
+async def test_help_screen_and_palette_entries(tmp_path: Path) -> None:
+    config = Path(__file__).resolve().parent.parent / "samples" / "ossec" / "no_blocks.conf"
+    context = DoctorContext(wazuh_home=tmp_path, config_path=config, module_home=tmp_path, environ={}, now=NOW)
+    app = DoctorApp(context)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("f1")
@@ -320,6 +323,8 @@ async def test_help_screen_and_palette_entries(demo: DemoEnvironment) -> None:
         assert isinstance(app.screen, HelpScreen)
         described = dict((description, key) for key, description in app.screen.rows)
         assert described["Rerun checks"] == "r" and described["Browse keys"] == "b"
+        assert [description for _, description in app.screen.rows][:4] == [
+            "Cancel/Back", "Rerun checks", "Troubleshoot", "Browse keys"]
         assert "Quit" in described
         await pilot.press("escape")
         await pilot.pause()

@@ -28,6 +28,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoEnvironment]:
         yield environment
     finally:
         environment.stop()
+    # Stopping shuts the server and removes everything (checked here to avoid starting a second demo).
+    environment.stop()
+    assert not root.exists()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(environment.endpoint_url, timeout=2)
 
 
 @pytest.fixture(scope="module")
@@ -174,15 +179,3 @@ def test_vpcflow_key_carries_the_described_flow_log_id(demo: DemoEnvironment) ->
     read = [key.key for key in level.keys if key.verdict is Verdict.READ]
     assert len(described) == 2 and len(read) == 2
     assert all(any(flow_log_id in key for key in read) for flow_log_id in described)
-
-
-def test_stop_shuts_the_server_and_removes_the_directory(tmp_path: Path) -> None:
-    root = tmp_path / "stopped-demo"
-    root.mkdir()
-    environment = start_demo(now=NOW, root=root)
-    endpoint = environment.endpoint_url
-    environment.stop()
-    environment.stop()
-    assert not root.exists()
-    with pytest.raises(urllib.error.URLError):
-        urllib.request.urlopen(endpoint, timeout=2)
