@@ -24,7 +24,7 @@ DAYS = tuple(f"{_TODAY - timedelta(days=back):%Y/%m/%d}" for back in (2, 1, 0))
 ONLY_LOGS_AFTER = f"{_TODAY - timedelta(days=2):%Y-%b-%d}".upper()
 FILES_PER_DAY = 2
 RECORDS_PER_FILE = 3
-FAST_NETWORK = {"WAZUH_AWS_DOCTOR_CONNECT_TIMEOUT": "1", "WAZUH_AWS_DOCTOR_READ_TIMEOUT": "0.5",
+FAST_NETWORK = {"WAZUH_AWS_DOCTOR_CONNECT_TIMEOUT": "1", "WAZUH_AWS_DOCTOR_READ_TIMEOUT": "1",
                 "WAZUH_AWS_DOCTOR_MAX_ATTEMPTS": "1"}
 """Client settings for fault tests: short timeouts and 1 retry (2 attempts), so every fault is bounded and
 botocore's jittered backoff stays under a second."""

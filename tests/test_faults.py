@@ -122,14 +122,14 @@ def test_throttling_beyond_the_retries_is_a_finding_with_what_was_tried(
 # -- slow answers beyond the timeout ---------------------------------------------------------------------
 def test_a_slow_answer_is_retried_and_a_dead_one_reported(home: DoctorHome, proxy: FaultProxy,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    proxy.add(Fault("slow", operation="ListObjectsV2", delay=0.8, times=1))
+    proxy.add(Fault("slow", operation="ListObjectsV2", delay=1.5, times=1))
     code, out, _ = timed(capsys, "keys", *home.common(proxy.url, BUCKET), "--format", "json")
     assert code == 0
     assert json.loads(out)["folders"] == ["AWSLogs/"]
     assert proxy.faults[0].fired == 1
 
     proxy.clear()
-    proxy.add(Fault("slow", operation="GetCallerIdentity", delay=0.8, times=ATTEMPTS))
+    proxy.add(Fault("slow", operation="GetCallerIdentity", delay=1.5, times=ATTEMPTS))
     code, out, _ = timed(capsys, "check", *home.common(proxy.url), "--format", "json")
     # the block is a cloudtrail bucket: the module itself never calls STS, so our probe's timeout is a warning
     timed_out = [f for f in findings_of(out) if f["status"] in ("warning", "error")
@@ -141,7 +141,7 @@ def test_a_slow_answer_is_retried_and_a_dead_one_reported(home: DoctorHome, prox
 
 
 def identity_through(endpoint: str, home: DoctorHome) -> Any:
-    """check_identity for the first block straight through ``endpoint`` (one attempt, 0.3 s read timeout)."""
+    """check_identity for the first block straight through ``endpoint`` (one attempt, 1 s read timeout)."""
     from diagnostics.aws.clients import ClientSettings
     from diagnostics.aws.credentials import resolve_credentials
     from diagnostics.aws.identity import check_identity
@@ -151,11 +151,11 @@ def identity_through(endpoint: str, home: DoctorHome) -> Any:
     context = context_from_environment(None, str(home.wazuh_home), endpoint)
     block = load_configuration(context)[0].blocks[0]
     return check_identity(resolve_credentials(block, context), block, context,
-                          ClientSettings(endpoint_url=endpoint, read_timeout=0.3, max_attempts=0))
+                          ClientSettings(endpoint_url=endpoint, read_timeout=1.0, max_attempts=0))
 
 
 def test_identity_explains_an_sts_read_timeout(home: DoctorHome, proxy: FaultProxy) -> None:
-    proxy.add(Fault("slow", operation="GetCallerIdentity", delay=0.6))
+    proxy.add(Fault("slow", operation="GetCallerIdentity", delay=1.5))
     result = identity_through(proxy.url, home)
     # a cloudtrail bucket: the module never calls STS, so our probe's timeout is a warning, not a crash
     problems = [f for f in result.findings if f.status.value in ("warning", "error")]
