@@ -30,16 +30,17 @@ VIEWS = ("envelope", "raw record", "payload")
 
 
 def event_line(event: DecodedEvent) -> Text:
-    """``  3 10:05:12 ConsoleLogin  alice  198.51.100.77  Failure`` plus size flags."""
+    """``  3 ⚠ 10:05:12 ConsoleLogin alice 198.51.100.77 Failure`` on one line (flags first, so a narrow list
+    keeps them)."""
     summary = event.summary
     clock = summary.time[11:19] if len(summary.time) >= 19 else summary.time
     parts = [part for part in (clock, summary.name, summary.user, summary.source_ip, summary.outcome) if part]
-    text = Text(f"{event.index + 1:>3} ")
-    text.append("  ".join(parts) or summary.source or "(no summary)")
+    text = Text(f"{event.index + 1:>3} ", no_wrap=True, overflow="ellipsis")
     if event.oversized:
-        text.append(f"  ⚠ {humanize.naturalsize(event.size_bytes, binary=False)}", style="bold")
+        text.append(f"⚠ {humanize.naturalsize(event.size_bytes, binary=False)} ", style="bold")
     if event.discarded_by:
-        text.append("  ✂ discarded", style="italic")
+        text.append("✂ discarded ", style="italic")
+    text.append(" ".join(parts) or summary.source or "(no summary)")
     return text
 
 

@@ -73,8 +73,32 @@ def name_under(prefix: str, full: str) -> str:
     return full[len(prefix):] if full.startswith(prefix) else full
 
 
-def key_label(app: object, prefix: str, classified: ClassifiedKey, now: datetime) -> Text:
-    """``● read      4.1 kB   2 hours  name`` with the verdict coloured."""
+def common_start(texts: Sequence[str]) -> str:
+    """The characters every text starts with (character by character, not by path component)."""
+    if not texts:
+        return ""
+    shortest = min(texts, key=len)
+    for index, character in enumerate(shortest):
+        if any(text[index] != character for text in texts):
+            return shortest[:index]
+    return shortest
+
+
+def shared_head(names: Sequence[str], minimum: int = 16) -> int:
+    """How many leading characters every name shares, cut at a ``_``/``-`` boundary (0 when short).
+
+    CloudTrail-style names repeat ``<account>_CloudTrail_<region>_<date>`` in every key of a day, so the
+    part that tells keys apart sits at the end, where a narrow terminal would cut it off.
+    """
+    if len(names) < 2:
+        return 0
+    common = common_start(names)
+    cut = max(common.rfind("_"), common.rfind("-"))
+    return cut if cut >= minimum else 0
+
+
+def key_label(app: object, prefix: str, classified: ClassifiedKey, now: datetime, head: int = 0) -> Text:
+    """``● read      4.1 kB   2 hours  …_T0005Z_Ab3d.json.gz`` with the verdict coloured."""
     style = theme_style(app, _VERDICT_THEME[classified.verdict])  # type: ignore[arg-type]
     obj = classified.object
     size = humanize.naturalsize(obj.size, binary=False) if obj is not None else ""
@@ -82,15 +106,20 @@ def key_label(app: object, prefix: str, classified: ClassifiedKey, now: datetime
     if obj is not None and obj.last_modified is not None:
         age = humanize.naturaldelta(max(now - obj.last_modified, timedelta(0)))
     verdict = classified.verdict.value
+    name = name_under(prefix, classified.key)
+    shown = f"…{name[head:]}" if head else name
     return Text.assemble((f"{_VERDICT_SYMBOL[classified.verdict]} {verdict:<9}", style), f" {size:>9}",
-                         f" {age:>10}  ", name_under(prefix, classified.key))
+                         f" {age:>10}  ", shown)
 
 
 def marker_label(app: object, prefix: str, marker: str) -> Text:
     """A rule across the listing naming the StartAfter."""
     style = theme_style(app, "text-accent", bold=True)  # type: ignore[arg-type]
-    shown = name_under(prefix, marker) or marker
-    return Text(f"──── marker (StartAfter) {shown} ────", style=style)
+    common = common_start([prefix, marker])
+    shown = marker[common.rfind("/") + 1:] or marker
+    if len(shown) > 44:
+        shown = "…" + shown[-43:]
+    return Text(f"─── marker (StartAfter) {shown} ───", style=style)
 
 
 def entry_sort_name(entry: FolderEntry | KeyEntry) -> str:
@@ -133,6 +162,8 @@ class KeyTree(Tree[Entry]):
                     if not wanted or wanted in name_under(prefix, classified.key).lower()]
         entries.sort(key=entry_sort_name)
         position = marker_position(entries, pages.marker) if marker_within else None
+        head = shared_head([name_under(prefix, entry.classified.key) for entry in entries
+                            if isinstance(entry, KeyEntry)])
         folders: list[TreeNode[Entry]] = []
         for index, entry in enumerate(entries):
             if index == position and pages.marker is not None:
@@ -140,7 +171,7 @@ class KeyTree(Tree[Entry]):
             if isinstance(entry, FolderEntry):
                 folders.append(node.add(name_under(prefix, entry.prefix), data=entry, allow_expand=True))
             else:
-                node.add_leaf(key_label(self.app, prefix, entry.classified, now), data=entry)
+                node.add_leaf(key_label(self.app, prefix, entry.classified, now, head), data=entry)
         if position == len(entries) and pages.marker is not None and entries:
             node.add_leaf(marker_label(self.app, prefix, pages.marker), data=MarkerEntry(pages.marker))
         if pages.next_token:
