@@ -57,7 +57,7 @@ def _listed_key_class() -> type[Any]:
     a lock and an ACL) would take gigabytes; these take about 400 bytes each."""
     from moto.s3.models import FakeKey
 
-    class ListedKey(FakeKey):  # type: ignore[misc]
+    class ListedKey(FakeKey):
         __module__ = FakeKey.__module__  # moto's model metaclass names the service after the module
 
         def __init__(self, name: str, last_modified: datetime, size: int) -> None:
@@ -134,7 +134,7 @@ def install_indexed_listing() -> None:
             index = bisect.bisect_left(names, folder[:-1] + chr(ord(folder[-1]) + 1), index)
         return self._truncate_result(results, max_keys)
 
-    S3Backend.list_objects_v2 = list_objects_v2
+    S3Backend.list_objects_v2 = list_objects_v2  # type: ignore[method-assign]
 
 
 def install_latency(milliseconds: float) -> None:
