@@ -150,7 +150,7 @@ def step_of(finding: Finding) -> str:
     """The troubleshooting step a finding belongs to, from its check id's first part."""
     head = finding.check_id.split(".", 1)[0]
     return {"host": "config", "aws": "credentials", "layout": "layout", "marker": "layout",
-            "state": "layout"}.get(head, head)
+            "state": "layout", "decode": "sample", "preview": "sample"}.get(head, head)
 
 
 def load_configuration(context: DoctorContext) -> tuple[LoadedConfig, tuple[Finding, ...]]:

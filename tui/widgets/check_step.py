@@ -47,6 +47,8 @@ STEPS: tuple[StepDefinition, ...] = (
     StepDefinition("layout", "Key layout",
                    lambda f: step_of(f) == "layout" and not f.check_id.startswith(_MARKER), "layout"),
     StepDefinition("marker", "Start marker and state", _check_id_in(*_MARKER), "layout"),
+    StepDefinition("sample", "Decode the next file as the module would", _check_id_in("sample.", "decode."),
+                   "layout"),
 )
 STEP_BY_ID = {step.step_id: step for step in STEPS}
 
