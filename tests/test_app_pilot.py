@@ -175,6 +175,13 @@ async def test_browse_jumps_to_today_and_previews_an_event(demo: DemoEnvironment
         assert isinstance(entries[0], MarkerEntry) and "20261128T2245Z" in entries[0].marker
         assert "marker (StartAfter)" in str(tree.root.children[0].label)
 
+        screen.query_one("#browse-filter", Input).value = "Zp8Qw2"
+        await pilot.pause()
+        filtered = [child.data for child in tree.root.children if isinstance(child.data, KeyEntry)]
+        assert [entry.classified.key[-30:] for entry in filtered] == ["0010Z_Zp8Qw2Xr4Ts6Uv0Y.json.gz"]
+        screen.query_one("#browse-filter", Input).value = ""
+        await pilot.pause()
+
         login = next(child for child in tree.root.children
                      if isinstance(child.data, KeyEntry) and "Ab3dE5fG7hJ9kL1m" in child.data.classified.key)
         tree.focus()

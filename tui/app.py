@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -170,6 +171,8 @@ class DoctorApp(App[int]):
 def run_app(context: DoctorContext, *, demo: bool) -> int:
     """Run the app until the user quits; returns the process exit status."""
     app = DoctorApp(None if demo else context, demo=demo)
+    if hasattr(signal, "SIGHUP"):  # a closed terminal (tmux kill, ssh drop) still shuts down cleanly
+        signal.signal(signal.SIGHUP, lambda signum, frame: app.exit())
     result = app.run()
     if app.return_code not in (None, 0):
         return app.return_code

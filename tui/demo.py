@@ -7,6 +7,7 @@ answers a real 403. moto is imported here only, so normal runs never pay for it.
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import json
 import logging
@@ -62,6 +63,7 @@ class DemoEnvironment:
 
     def stop(self) -> None:
         """Stop the server, switch moto's auth back off and delete the temp directory (idempotent)."""
+        atexit.unregister(self.stop)
         server, self._server = self._server, None
         if server is not None:
             try:
@@ -165,6 +167,7 @@ def start_demo(*, now: datetime | None = None, root: Path | None = None,
     step("Starting the embedded S3 server on 127.0.0.1…")
     server, endpoint = _start_server()
     environment = DemoEnvironment(context=DoctorContext(), endpoint_url=endpoint, root=root, _server=server)
+    atexit.register(environment.stop)  # a crash or an unhandled exit still removes the temp directory
     try:
         _control(endpoint, "/moto-api/reset")
         _control(endpoint, "/moto-api/reset-auth", b"inf")

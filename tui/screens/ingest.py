@@ -263,6 +263,7 @@ class IngestScreen(DoctorScreen):
             self.query_one("#ingest-counters", Static).update("The bucket could not be opened.")
             return
         self.query_one("#ingest-summary", Static).update(summary_text(summary))
+        self.query_one("#ingest-summary", Static).display = True
         self.query_one("#ingest-result").display = True
         self.query_one("#ingest-findings", FindingDetail).show(summary.findings)
         bar = self.query_one("#ingest-bar", ProgressBar)
@@ -273,6 +274,7 @@ class IngestScreen(DoctorScreen):
     def real_planned(self, message: RealModulePlanned) -> None:
         plan = message.plan
         self.query_one("#ingest-findings", FindingDetail).show(plan.findings)
+        self.query_one("#ingest-summary", Static).display = False
         self.query_one("#ingest-result").display = bool(plan.findings)
         self.query_one(LiveLog).append((f"command: {plan.display}",))
         if not plan.ready:

@@ -108,8 +108,9 @@ def key_label(app: object, prefix: str, classified: ClassifiedKey, now: datetime
     verdict = classified.verdict.value
     name = name_under(prefix, classified.key)
     shown = f"…{name[head:]}" if head else name
+    reason = f"  ({classified.reason.value.replace('_', ' ')})" if classified.reason is not None else ""
     return Text.assemble((f"{_VERDICT_SYMBOL[classified.verdict]} {verdict:<9}", style), f" {size:>9}",
-                         f" {age:>10}  ", shown)
+                         f" {age:>10}  ", shown, (reason, style))
 
 
 def marker_label(app: object, prefix: str, marker: str) -> Text:
