@@ -91,7 +91,7 @@ def host(moto: str, clean_aws_env: Path, tmp_path: Path, monkeypatch: pytest.Mon
     (cache / "wazuh-aws-doctor").mkdir(parents=True)
     (cache / "wazuh-aws-doctor" / "last-ingest.log").write_text(
         f"wazuh-aws-doctor: pass started with {ENV_SECRET} and {INLINE_SECRET}\nFound new log: {KEY}\n")
-    with IngestState.open(home / "wodles" / "aws", version="4.14.7") as state:
+    with IngestState.open(home / "wodles" / "aws", version="4.14.7", wal=False) as state:
         state.mark_complete(StateScope("cloudtrail", "doctor-trail/", ACCOUNT, "us-east-1"), KEY, 20260105)
     monkeypatch.setenv("WAZUH_AWS_DOCTOR_MODULE_HOME", str(clean_aws_env))
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ENV_KEY_ID)

@@ -211,7 +211,7 @@ def test_limit_stops_after_n_files_and_the_next_pass_continues(s3: Any, home: Pa
 def test_from_wazuh_state_starts_where_the_module_stands(s3: Any, home: Path, trail: list[str]) -> None:
     module_db = home / "wodles" / "aws" / "s3_cloudtrail.db"
     scope = StateScope("cloudtrail", "trail-bucket/", ACCOUNT, REGION)
-    with IngestState.open(module_db.parent, version="4.14.7") as module_state:
+    with IngestState.open(module_db.parent, version="4.14.7", wal=False) as module_state:
         module_state.ensure_table("cloudtrail")
         for key in trail[:4]:
             module_state.mark_complete(scope, key, 20240501)

@@ -88,7 +88,7 @@ def seed(endpoint: str, *, everything: bool = True) -> dict[str, list[str]]:
 
 def module_state(home: DoctorHome) -> None:
     """The module's two databases, as a scheduled run leaves them (one trail file processed)."""
-    with IngestState.open(home.state_db.parent, version="4.14.7") as state:
+    with IngestState.open(home.state_db.parent, version="4.14.7", wal=False) as state:
         state.mark_complete(StateScope("cloudtrail", "ro-trail/", ACCOUNT, "us-east-1"),
                             trail_key(DAYS[0], 0), int(DAYS[0].replace("/", "")))
     with sqlite3.connect(home.state_db.parent / "aws_services.db") as services:

@@ -167,7 +167,7 @@ def _hold_write_lock(db: Path) -> subprocess.Popen[str]:
 
 
 def _module_db(home: Path) -> Path:
-    with IngestState.open(home / "wodles" / "aws", version="4.14.7") as state:
+    with IngestState.open(home / "wodles" / "aws", version="4.14.7", wal=False) as state:
         state.mark_complete(SCOPE, "AWSLogs/a_CloudTrail_us-east-1_20240501T0000Z_x.json.gz", 20240501)
     return home / "wodles" / "aws" / "s3_cloudtrail.db"
 
@@ -196,7 +196,7 @@ def test_snapshot_then_restore_puts_the_marker_back(home: Path, tmp_path: Path) 
     context = DoctorContext(wazuh_home=home)
     snapshot = snapshot_state(context, tmp_path / "snaps")
     assert snapshot.parent == tmp_path / "snaps"
-    with IngestState.open(db.parent, version="4.14.7") as state:   # a "real run" moves the marker
+    with IngestState.open(db.parent, version="4.14.7", wal=False) as state:   # a "real run" moves the marker
         state.mark_complete(SCOPE, "AWSLogs/b_CloudTrail_us-east-1_20240502T0000Z_x.json.gz", 20240502)
     db.chmod(0o640)
     restore_state(context, snapshot)

@@ -76,7 +76,7 @@ def secret_home(moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> D
         s3.create_bucket(Bucket=bucket)
         s3.put_object(Bucket=bucket, Key=key, Body=trail_body(DAYS[2], 0))
     # a module state database with one row, for --from-wazuh-state and the --real snapshot/restore
-    with IngestState.open(home.state_db.parent, version="4.14.7") as state:
+    with IngestState.open(home.state_db.parent, version="4.14.7", wal=False) as state:
         state.mark_complete(StateScope("cloudtrail", "sec-inline/", "123456789012", "us-east-1"), "x", 20240101)
     return home
 

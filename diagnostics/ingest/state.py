@@ -120,6 +120,12 @@ def read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro"
 
 
+def _remove_database(path: Path) -> None:
+    """Delete our database file with its WAL companions (starting over must not resurrect old rows)."""
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        candidate.unlink(missing_ok=True)
+
+
 class IngestState:
     """Our state database: the module's tables, queries and retention, committed per file."""
 
@@ -137,17 +143,23 @@ class IngestState:
 
     @classmethod
     def open(cls, state_dir: Path, *, version: str, reset: bool = False,
-             forbidden: Path | None = None) -> IngestState:
+             forbidden: Path | None = None, wal: bool = True) -> IngestState:
         """Open (creating) ``<state_dir>/s3_cloudtrail.db``; ``reset`` starts over; ``forbidden`` is the
-        module's own database, which we refuse to open for writing."""
+        module's own database, which we refuse to open for writing; ``wal=False`` keeps the module's own
+        rollback journal (tests that build a stand-in of the module's database)."""
         path = state_dir / STATE_FILE_NAME
         if forbidden is not None and _same_file(path, forbidden):
             raise StateError(f"{path} is the module's own state database; choose another --state-dir")
         try:
             state_dir.mkdir(parents=True, exist_ok=True)
-            if reset and path.exists():
-                path.unlink()
+            if reset:
+                _remove_database(path)
             connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
+            # Our own file only: WAL keeps each per-file commit cheap (bench/RESULTS.md) and NORMAL sync still
+            # survives a crash of our process; the module's database is never opened for writing.
+            if wal:
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
         except (OSError, sqlite3.Error) as error:
             raise StateError(f"cannot open the doctor's state database {path}: {error}") from error
         state = cls(path, connection)
@@ -164,8 +176,7 @@ class IngestState:
         if not wazuh_db.is_file():
             raise StateError(f"the module's state database {wazuh_db} does not exist (no run yet?)")
         state_dir.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            path.unlink()
+        _remove_database(path)
         try:
             copy_database_read_only(wazuh_db, path)
         except sqlite3.Error as error:
