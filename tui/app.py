@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -63,7 +63,10 @@ class DoctorApp(App[int]):
     def start_demo(self) -> None:
         from tui.demo import start_demo
 
-        environment = start_demo(on_step=lambda text: self.post_message(DemoStepped(text)))
+        def stepped(text: str) -> None:
+            self.post_message(DemoStepped(text))
+
+        environment = start_demo(on_step=stepped)
         if get_current_worker().is_cancelled or not self.post_message(DemoReady(environment)):
             environment.stop()
 
@@ -83,17 +86,17 @@ class DoctorApp(App[int]):
         assert context is not None
         state_dir = self.demo_environment.root / "doctor-state" if self.demo_environment is not None else None
 
-        def overview() -> Screen[object]:
+        def overview() -> Screen[Any]:
             from tui.screens.overview import OverviewScreen
 
             return OverviewScreen(context)
 
-        def ingest() -> Screen[object]:
+        def ingest() -> Screen[Any]:
             from tui.screens.ingest import IngestScreen
 
             return IngestScreen(context, state_dir=state_dir)
 
-        def explain() -> Screen[object]:
+        def explain() -> Screen[Any]:
             from tui.screens.log_explainer import LogExplainerScreen
 
             return LogExplainerScreen(context)

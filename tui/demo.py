@@ -267,7 +267,7 @@ def render_key(template: str, when: datetime, account: str = ACCOUNT_ID, region:
 
 def sample_bytes(entry: dict[str, Any]) -> bytes:
     """The stored sample compressed as the manifest declares (deterministic gzip)."""
-    raw = (SAMPLES / "objects" / entry["file"]).read_bytes()
+    raw: bytes = (SAMPLES / "objects" / entry["file"]).read_bytes()
     if entry["compress"] == "gzip":
         return gzip.compress(raw, mtime=0)
     if entry["compress"] in ("none", "as-is"):

@@ -188,8 +188,10 @@ class IngestScreen(DoctorScreen):
                                     debug_level=debug_level, state_dir=self.state_dir, reset=reset,
                                     from_wazuh_state=from_wazuh, caller_account=session.caller_account,
                                     flow_logs=flow_logs, logger=logger)
-            summary = run_ingestion(request, sink=sink, cancel=cancel,
-                                    on_progress=lambda step: self.post_message(IngestProgressed(step)))
+            def progressed(step: IngestProgress) -> None:
+                self.post_message(IngestProgressed(step))
+
+            summary = run_ingestion(request, sink=sink, cancel=cancel, on_progress=progressed)
             handler.flush()
             self.post_message(IngestFinished(summary))
         finally:

@@ -87,8 +87,11 @@ class OverviewScreen(DoctorScreen):
         from diagnostics.checks import run_checks
 
         cancel = get_current_worker().cancelled_event
-        report = run_checks(self.context, cancel=cancel,
-                            on_block=lambda block_report: self.post_message(BlockChecked(block_report)))
+
+        def checked(block_report: BlockReport) -> None:
+            self.post_message(BlockChecked(block_report))
+
+        report = run_checks(self.context, cancel=cancel, on_block=checked)
         self.post_message(ChecksCompleted(report, cancelled=cancel.is_set()))
 
     # -- results --------------------------------------------------------------------------------------
