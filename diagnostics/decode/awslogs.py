@@ -16,7 +16,7 @@ from diagnostics.decode.base import (
     LoadItem,
     LoadNote,
     account_from_key,
-    json_clone,
+    raw_copy,
 )
 from diagnostics.decode.json_stream import DocumentOutline, stream_document_field
 
@@ -34,7 +34,7 @@ def load_document_records(text: TextIO, field_name: str, source: str,
         except Exception as error:  # TypeError/ValueError exactly as dict() raises them in the module
             deferred = error
             continue
-        yield LoadedRecord(record=record, raw=json_clone(element))
+        yield LoadedRecord(record=record, raw=raw_copy(load, element))
     if deferred is not None:
         raise deferred
     if outline.duplicate_field:
@@ -52,7 +52,7 @@ def load_document_records(text: TextIO, field_name: str, source: str,
             yield LoadNote("decode.no_records_key", {"key": load.key, "field": field_name})
             return
         values = document[field_name]
-    records = [LoadedRecord(record=dict(element, source=source), raw=json_clone(element))
+    records = [LoadedRecord(record=dict(element, source=source), raw=raw_copy(load, element))
                for element in values]
     yield from records
 

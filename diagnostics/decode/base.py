@@ -82,6 +82,11 @@ def json_clone(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
+def raw_copy(load: LoadContext, value: Any) -> Any:
+    """The record as read, for previews only (None when the caller does not keep raw records)."""
+    return json_clone(value) if load.decode.keep_raw else None
+
+
 def pick(node: Any, path: str) -> str:
     """A dotted path's value as text ('' when missing), for summaries only."""
     current = node

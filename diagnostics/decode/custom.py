@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
-from diagnostics.decode.base import LoadContext, LoadedRecord, LoadItem, LoadNote, first_of, json_clone, pick
+from diagnostics.decode.base import LoadContext, LoadedRecord, LoadItem, LoadNote, first_of, pick, raw_copy
 from diagnostics.decode.envelope import Warn, custom_reformat
 from diagnostics.decode.errors import csv_rejects_nul
 from diagnostics.decode.json_stream import TextWindow
@@ -70,7 +70,7 @@ def detail_records(values: Iterator[Any], load: LoadContext) -> Iterator[LoadIte
     for value in values:
         if "detail" in value:
             record = dict(value["detail"], source=value["source"].replace("aws.", ""))
-            yield LoadedRecord(record=record, raw=json_clone(value))
+            yield LoadedRecord(record=record, raw=raw_copy(load, value))
         else:
             yield LoadNote("decode.no_detail", {"key": load.key}, dropped_reason=NO_DETAIL)
 

@@ -123,8 +123,8 @@ def payload_for(message: Mapping[str, Any]) -> str:
 
 
 def payload_size(payload: str) -> int:
-    """Bytes on the wire (UTF-8; ``json.dumps`` escapes non-ASCII so this equals the length)."""
-    return len(payload.encode())
+    """Bytes on the wire: ``json.dumps`` escapes non-ASCII, so an ASCII payload's length is its size."""
+    return len(payload) if payload.isascii() else len(payload.encode())
 
 
 def is_oversized(size_bytes: int) -> bool:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
-from diagnostics.decode.base import LoadContext, LoadedRecord, LoadItem, json_clone
+from diagnostics.decode.base import LoadContext, LoadedRecord, LoadItem, json_clone, raw_copy
 from diagnostics.decode.custom import load_custom, summarize_custom
 from diagnostics.decode.envelope import Warn, common_reformat
 from diagnostics.decode.model import EventSummary
@@ -48,7 +48,7 @@ class GuardDutyDecoder:
         for number, line in enumerate(text, 1):
             finding = json.loads(line)
             record = dict(finding, source=finding["service"]["serviceName"])
-            yield LoadedRecord(record=record, raw=json_clone(finding), line=number)
+            yield LoadedRecord(record=record, raw=raw_copy(load, finding), line=number)
 
     def reformat(self, message: dict[str, Any], warn: Warn) -> list[dict[str, Any]]:
         details = _split_details(message["aws"])

@@ -39,6 +39,8 @@ class DecodeContext:
     """The C side's run title; when set, findings predict the ossec.log lines of a failing run."""
     debug_level: int = 0
     """``-d`` passed to the script, used to choose which debug lines a finding quotes."""
+    keep_raw: bool = True
+    """Keep each record's untouched copy and one-line summary (previews); the ingestion pass needs neither."""
 
 
 @dataclass(frozen=True)

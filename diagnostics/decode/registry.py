@@ -208,6 +208,7 @@ class _ObjectRun:
                 self.pending_failure = ("decode.reformat_failed", error, self.events_yielded)
                 return
         debug.append(_REFORMAT_DEBUG)
+        keep_raw = self.context.keep_raw
         for message in events:
             try:
                 payload = payload_for(message)
@@ -229,9 +230,10 @@ class _ObjectRun:
                 self.counters.events_sent += 1
             yield DecodedEvent(
                 index=self.events_yielded, record_index=self.record_index, line=loaded.line,
-                raw_record=_json_safe(loaded.raw), message=message, payload=payload, size_bytes=size,
-                oversized=oversized, discarded_by=rule.describe() if discarded else None,
-                summary=self._summary(decoder, message), warnings=tuple(warnings), debug_lines=tuple(lines))
+                raw_record=_json_safe(loaded.raw) if keep_raw else None, message=message, payload=payload,
+                size_bytes=size, oversized=oversized, discarded_by=rule.describe() if discarded else None,
+                summary=self._summary(decoder, message) if keep_raw else EventSummary(),
+                warnings=tuple(warnings), debug_lines=tuple(lines))
             self.events_yielded += 1
 
     @staticmethod

@@ -107,7 +107,7 @@ class _Pass:
             discard_regex=discard.value if discard else None, skip_on_error=self.skip_on_error,
             run_title=ossec_log.RunTitle.for_bucket(block.value("aws_account_id"),
                                                     block.value("aws_account_alias")),
-            debug_level=request.debug_level)
+            debug_level=request.debug_level, keep_raw=False)
 
     def finding(self, failure_id: str, check_id: str, values: dict[str, Any], **extra: Any) -> Finding:
         return build_finding(failure_id, check_id=check_id, target=self.block.label,
