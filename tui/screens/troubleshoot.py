@@ -90,11 +90,12 @@ class TroubleshootScreen(DoctorScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="troubleshoot",
           description="Checking the block")
     def check_whole_block(self) -> None:
-        from diagnostics.checks import assign_to_blocks, check_block, load_configuration
+        from diagnostics.checks import assign_to_blocks, check_block, load_configuration, wodle_of
 
         loaded, findings = load_configuration(self.context)
         _, per_block = assign_to_blocks(findings, loaded.blocks)
-        report = check_block(self.block, self.context, per_block.get(self.block.key, ()),
+        block = next((candidate for candidate in loaded.blocks if candidate.key == self.block.key), self.block)
+        report = check_block(block, self.context, per_block.get(block.key, ()), wodle=wodle_of(loaded, block),
                              cancel=get_current_worker().cancelled_event)
         self.post_message(BlockChecked(report))
 
@@ -123,22 +124,13 @@ class TroubleshootScreen(DoctorScreen):
 
             result = check_identity(credentials, block, context, settings_for(block, context, region))
             self.post_message(StepRerun(group, result.findings, identity=result))
-        elif group == "access" and identity is not None:
+        elif group == "access" and identity is not None and credentials is not None:
             from diagnostics.aws.access import check_bucket_access
 
             settings = settings_for(block, context, region)
             findings = check_bucket_access(identity.session, block, context, settings,
-                                           base_session=identity.base_session, principal=identity.arn)
-            self.post_message(StepRerun(group, findings))
-        elif group == "layout" and identity is not None and identity.session is not None:
-            from diagnostics.aws.clients import make_client
-            from diagnostics.layout.checks import check_layout
-            from diagnostics.wazuh.state_db import StateReader
-
-            client = make_client(identity.session, "s3", settings_for(block, context, region))
-            findings = check_layout(client, block, context, StateReader(context.state_db_path),
-                                    caller_account=identity.account_id,
-                                    cancel=get_current_worker().cancelled_event)
+                                           base_session=identity.base_session, principal=identity.arn,
+                                           stopped_with=credentials.module_exit_code or identity.module_exit_code)
             self.post_message(StepRerun(group, findings))
         else:
             self.post_message(StepRerun(group, (), ran=False))
@@ -199,7 +191,9 @@ class TroubleshootScreen(DoctorScreen):
             self.notify("Move to a step first (up/down).", severity="warning", timeout=3)
             return
         group = step.step.rerun_group
-        if not self._prerequisites_for(group):
+        if group == "layout" or not self._prerequisites_for(group):
+            # The layout, marker and sample steps need a fresh listing: checks.check_block is the one place
+            # that wires them, so the whole block runs again.
             self.action_rerun_all()
             return
         for widget in self.query(CheckStep):
