@@ -24,7 +24,7 @@ def _common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
     common.add_argument("--endpoint-url", metavar="URL",
                         help="send every AWS call to this endpoint (S3-compatible stores, tests)")
     common.add_argument("--format", choices=("text", "json"), help="output format (default text)",
-                        **({} if suppress else {"default": "text"}))
+                        default=argparse.SUPPRESS if suppress else "text")
     return common
 
 

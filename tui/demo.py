@@ -8,7 +8,6 @@ answers a real 403. moto is imported here only, so normal runs never pay for it.
 from __future__ import annotations
 
 import atexit
-import gzip
 import json
 import logging
 import shutil
@@ -21,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from diagnostics.context import DoctorContext
+from tui.sample_objects import manifest_by_name, render_key, sample_bytes
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 DEMO_CONFIG = SAMPLES / "demo" / "ossec.conf"
-MANIFEST = SAMPLES / "objects" / "manifest.json"
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
@@ -252,29 +251,6 @@ FLOW_LOG_SAMPLES = ("fl-0a1b2c3d4e5f60718", "fl-0b2c3d4e5f6071829")
 log, so the module's DescribeFlowLogs filter reads them."""
 
 
-def load_manifest() -> dict[str, dict[str, Any]]:
-    """Manifest entries by name."""
-    entries = json.loads(MANIFEST.read_text(encoding="utf-8"))["objects"]
-    return {entry["name"]: entry for entry in entries}
-
-
-def render_key(template: str, when: datetime, account: str = ACCOUNT_ID, region: str = REGION) -> str:
-    """A manifest key template for a moment (padded and unpadded date parts, as the manifest says)."""
-    return template.format(account=account, region=region, Y=f"{when.year:04d}", m=f"{when.month:02d}",
-                           d=f"{when.day:02d}", H=f"{when.hour:02d}", M=f"{when.minute:02d}",
-                           S=f"{when.second:02d}", mu=str(when.month), du=str(when.day))
-
-
-def sample_bytes(entry: dict[str, Any]) -> bytes:
-    """The stored sample compressed as the manifest declares (deterministic gzip)."""
-    raw: bytes = (SAMPLES / "objects" / entry["file"]).read_bytes()
-    if entry["compress"] == "gzip":
-        return gzip.compress(raw, mtime=0)
-    if entry["compress"] in ("none", "as-is"):
-        return raw
-    raise ValueError(f"the demo does not seed {entry['compress']!r} samples ({entry['name']})")
-
-
 def _demo_flow_logs(ec2: Any) -> dict[str, str]:
     """One VPC and flow log (to demo-vpcflow) per sample id; returns sample id -> the id moto assigned."""
     assigned: dict[str, str] = {}
@@ -290,7 +266,7 @@ def seed_objects(s3: Any, ec2: Any, today: date, state_dir: Path,
                  on_step: Callable[[str], None] | None = None) -> tuple[str, ...]:
     """Create the demo buckets and objects (keys dated from ``today``) and the processed rows."""
     step = on_step or (lambda text: None)
-    manifest = load_manifest()
+    manifest = manifest_by_name()
     step(f"Creating {len(DEMO_BUCKETS)} buckets…")
     for bucket in DEMO_BUCKETS:
         s3.create_bucket(Bucket=bucket)
