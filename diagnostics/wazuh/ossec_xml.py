@@ -30,8 +30,13 @@ class XmlNode:
     attributes: list[tuple[str, str]] = field(default_factory=list)
     children: list[XmlNode] = field(default_factory=list)
     text_parts: list[str] = field(default_factory=list)
-    tail_after_last_child: str = ""
-    """Text after the last child: what ``os_xml`` keeps as the content of an element with children."""
+    tail_parts: list[str] = field(default_factory=list)
+    """Text chunks after the last child (a list: growing a string chunk by chunk is quadratic)."""
+
+    @property
+    def tail_after_last_child(self) -> str:
+        """Text after the last child: what ``os_xml`` keeps as the content of an element with children."""
+        return "".join(self.tail_parts)
 
     @property
     def text(self) -> str:
@@ -76,7 +81,7 @@ class _Reader:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.newlines = [index for index, char in enumerate(text) if char == "\n"]
+        self.newlines = [match.start() for match in re.finditer("\n", text)]
         self.roots: list[XmlNode] = []
         self.stack: list[XmlNode] = []
         self.problems: list[XmlProblem] = []
@@ -91,7 +96,7 @@ class _Reader:
         if self.stack and chunk:
             node = self.stack[-1]
             node.text_parts.append(chunk)
-            node.tail_after_last_child += chunk
+            node.tail_parts.append(chunk)
 
     def run(self) -> XmlDocument:
         text, position, length = self.text, 0, len(self.text)
@@ -189,7 +194,7 @@ class _Reader:
         if self.stack:
             parent = self.stack[-1]
             parent.children.append(node)
-            parent.tail_after_last_child = ""
+            parent.tail_parts = []
         else:
             self.roots.append(node)
         if not self_closing:
