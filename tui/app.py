@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -14,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from tui.messages import DemoReady, DemoStepped
+from tui.messages import BundleWritten, DemoReady, DemoStepped
 from tui.screens.base import describe_error
 from tui.screens.help import HelpScreen
 
@@ -154,9 +155,29 @@ class DoctorApp(App[int]):
                                 lambda: self.switch_mode("ingest"))
             yield SystemCommand("Log explainer", "Annotate aws-s3 lines of ossec.log",
                                 lambda: self.switch_mode("explain"))
+            yield SystemCommand("Write a support bundle", "Checks, host and logs as a redacted tar.gz in "
+                                f"{Path.cwd()}", self.write_bundle)
         for title, help_text, callback in getattr(screen, "palette_commands", lambda: ())():
             yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Help", "Keys of this screen", self.action_help)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="bundle", description="Writing the bundle")
+    def write_bundle(self) -> None:
+        """The palette's bundle action: the same call as ``wazuh-aws-doctor bundle``."""
+        from diagnostics.support_bundle import make_support_bundle
+
+        context = self.context or (self.demo_environment.context if self.demo_environment else None)
+        if context is None:
+            return
+        self.call_from_thread(self.notify, "Writing the support bundle (runs the checks first)…", timeout=4)
+        result, _ = make_support_bundle(context, output=Path.cwd())
+        self.post_message(BundleWritten(result))
+
+    @on(BundleWritten)
+    def bundle_written(self, message: BundleWritten) -> None:
+        result = message.result
+        self.notify(f"{result.path} ({result.size_bytes:,} bytes, {result.redactions} values redacted). Read it "
+                    "before posting it.", title="Support bundle written", timeout=15)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The app's own workers (the demo start): failures become a notification, then an exit code."""

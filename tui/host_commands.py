@@ -52,32 +52,25 @@ def run_host(args: argparse.Namespace) -> int:
 
 def run_bundle(args: argparse.Namespace) -> int:
     """``bundle``: run the checks (unless --no-checks) and write a redacted tar.gz for a forum post."""
-    from diagnostics.bundle import DEFAULT_KEYS_PER_BUCKET, DEFAULT_LOG_LINES, build_bundle
-    from diagnostics.checks import load_configuration, run_checks
-    from diagnostics.wazuh.host_checks import check_host
-    from diagnostics.wazuh.host_processes import find_processes
+    from diagnostics.bundle import DEFAULT_KEYS_PER_BUCKET, DEFAULT_LOG_LINES
+    from diagnostics.support_bundle import make_support_bundle
     from tui.commands import UsageProblem, command_context
 
     bucket = _option(args, "bucket", None)
     with command_context(args) as context:
-        report = None if _option(args, "no_checks", False) else run_checks(context, bucket=bucket)
-        if report is not None and bucket and not report.blocks:
-            raise UsageProblem(f"no bucket or service named '{bucket}' in {report.config.path}")
-        config = report.config if report is not None else load_configuration(context)[0]
-        processes = find_processes()
-        host = check_host(context, config, processes=processes)
         output = Path(_option(args, "output", None) or Path.cwd())
         state_dir = _option(args, "state_dir", None)
         ossec_log = _option(args, "ossec_log", None)
         try:
-            result = build_bundle(
-                context, report, output=output, config=config, host_findings=host,
+            result, report = make_support_bundle(
+                context, output=output, bucket=bucket, run_checks_first=not _option(args, "no_checks", False),
                 mask_accounts=bool(_option(args, "mask_accounts", False)),
                 keys_per_bucket=int(_option(args, "keys_per_bucket", DEFAULT_KEYS_PER_BUCKET)),
                 state_dir=Path(state_dir) if state_dir else None,
                 ossec_log=Path(ossec_log) if ossec_log else None,
-                max_log_lines=int(_option(args, "log_lines", DEFAULT_LOG_LINES)),
-                module_environs=[process.environ for process in processes if process.environ is not None])
+                max_log_lines=int(_option(args, "log_lines", DEFAULT_LOG_LINES)))
+            if report is not None and bucket and not report.blocks:
+                raise UsageProblem(f"no bucket or service named '{bucket}' in {report.config.path}")
         except OSError as error:
             raise UsageProblem(f"cannot write the bundle to {output}: {error.strerror or error}") from None
     if _option(args, "format", "text") == "json":

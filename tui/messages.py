@@ -11,12 +11,14 @@ if TYPE_CHECKING:
     from diagnostics.aws.credentials import CredentialReport
     from diagnostics.aws.identity import IdentityResult
     from diagnostics.bucket_session import BrowsedLevel, BucketSession, PreviewResult
+    from diagnostics.bundle import BundleResult
     from diagnostics.checks import BlockReport, CheckReport
     from diagnostics.context import DoctorContext
     from diagnostics.findings import Finding
     from diagnostics.ingest.model import IngestProgress, IngestSummary
     from diagnostics.ingest.real_module import RealRunPlan, RealRunResult
     from diagnostics.wazuh.log_explainer import LogReport
+    from diagnostics.wazuh.logtest_model import LogtestReport
     from diagnostics.wazuh.wodle import LoadedConfig
     from tui.demo import DemoEnvironment
 
@@ -166,3 +168,17 @@ class DayLocated(Message, bubble=False):
 
     prefix: str | None
     note: str = ""
+
+
+@dataclass
+class BundleWritten(Message, bubble=False):
+    """The redacted support bundle was written (palette action)."""
+
+    result: BundleResult
+
+
+@dataclass
+class LogtestMatched(Message, bubble=False):
+    """The previewed events went through wazuh-logtest (or it was found unavailable)."""
+
+    report: LogtestReport

@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from diagnostics.bucket_session import BucketSession, PreviewResult
 from diagnostics.decode.model import DecodedEvent
 from diagnostics.layout.classify import ClassifiedKey
-from tui.messages import EventsDecoded
+from tui.messages import EventsDecoded, LogtestMatched
 from tui.screens.base import DoctorScreen
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.json_view import JsonView
@@ -52,6 +52,7 @@ class PreviewScreen(DoctorScreen):
         Binding("t", "toggle_view", "Envelope/raw/payload"),
         Binding("c", "copy_event", "Copy JSON"),
         Binding("r", "reload", "Decode again"),
+        Binding("l", "logtest", "wazuh-logtest"),
     ]
 
     def __init__(self, session: BucketSession, classified: ClassifiedKey) -> None:
@@ -99,6 +100,27 @@ class PreviewScreen(DoctorScreen):
         result = preview_object(self.session, self.classified.key, limit=PREVIEW_LIMIT,
                                 cancel=get_current_worker().cancelled_event)
         self.post_message(EventsDecoded(result))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="logtest",
+          description="Matching the events with wazuh-logtest")
+    def match_logtest(self, events: tuple[DecodedEvent, ...]) -> None:
+        from diagnostics.wazuh.logtest import match_events
+
+        self.post_message(LogtestMatched(match_events(self.session.context, events)))
+
+    @on(LogtestMatched)
+    def logtest_matched(self, message: LogtestMatched) -> None:
+        report = message.report
+        totals = Text(self.result.totals.sentence() if self.result is not None else "")
+        if report.groups:
+            parts = [f"{group.count}× {'rule ' + str(group.rule_id) if group.rule_id else 'no rule'} "
+                     f"(level {group.level if group.level is not None else '-'})" for group in report.groups]
+            totals.append(f"\nwazuh-logtest: {', '.join(parts)}")
+        self.query_one("#preview-totals", Static).update(totals)
+        problems = [problem.finding for problem in self.result.problems] if self.result is not None else []
+        self.query_one("#preview-problems", FindingDetail).show([*report.findings, *problems])
+        self.notify(f"wazuh-logtest: {len(report.matches)} event(s) matched, {len(report.findings)} finding(s).",
+                    timeout=4)
 
     # -- result ---------------------------------------------------------------------------------------
     @on(EventsDecoded)
@@ -165,6 +187,13 @@ class PreviewScreen(DoctorScreen):
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the {self.view} ({len(text):,} characters).", timeout=3)
 
+    def action_logtest(self) -> None:
+        if self.result is None or not self.result.events:
+            self.notify("No decoded event to send to wazuh-logtest.", timeout=3)
+            return
+        self.query_one("#preview-totals", Static).update("Running wazuh-logtest… (Escape cancels)")
+        self.match_logtest(self.result.events)
+
     def action_reload(self) -> None:
         self.query_one("#preview-totals", Static).update("Decoding…")
         self.decode()
@@ -173,6 +202,7 @@ class PreviewScreen(DoctorScreen):
         """Entries this screen adds to the command palette."""
         yield "Toggle envelope / raw record / payload", "What the JSON pane shows", self.action_toggle_view
         yield "Copy event JSON", "Copy what the JSON pane shows", self.action_copy_event
+        yield "Match with wazuh-logtest", "Decoder, rule and level of each event (Wazuh host)", self.action_logtest
 
     def work_failed(self, worker: object, message: str) -> None:
         self.query_one("#preview-totals", Static).update(f"Decoding failed: {message}")
