@@ -27,16 +27,19 @@ def _load() -> dict[str, Explanation]:
         core_table,
         credentials_table,
         decode_table,
+        host_install_table,
         host_table,
         identity_table,
         layout_table,
         log_causes_table,
         log_table,
+        logtest_table,
     )
 
     registry: dict[str, Explanation] = {}
     for module in (config_table, core_table, credentials_table, identity_table, access_table, layout_table,
-                   decode_table, host_table, log_table, log_causes_table):
+                   decode_table, host_table, host_install_table, logtest_table, log_table,
+                   log_causes_table):
         for entry in module.ENTRIES:
             if entry.failure_id in registry:
                 raise ValueError(f"duplicate explanation id {entry.failure_id!r}")
