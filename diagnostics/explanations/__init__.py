@@ -22,6 +22,7 @@ _REGISTRY: dict[str, Explanation] | None = None
 
 def _load() -> dict[str, Explanation]:
     from diagnostics.explanations import (
+        access_object_table,
         access_table,
         config_table,
         core_table,
@@ -37,7 +38,8 @@ def _load() -> dict[str, Explanation]:
     )
 
     registry: dict[str, Explanation] = {}
-    for module in (config_table, core_table, credentials_table, identity_table, access_table, layout_table,
+    for module in (config_table, core_table, credentials_table, identity_table, access_table, access_object_table,
+                   layout_table,
                    decode_table, host_table, host_install_table, logtest_table, log_table,
                    log_causes_table):
         for entry in module.ENTRIES:
