@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Mapping
-from datetime import date, timedelta, timezone
+from datetime import date, timezone
 from typing import Any
 
 from diagnostics.aws.prediction import Predictor
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding, SourceLocation
-from diagnostics.layout.classify import KeyClassifier, KeyScope, SkipReason, Verdict
+from diagnostics.layout.classify import KeyClassifier, KeyScope
 from diagnostics.layout.discovery import (
     ModulePlan,
     describe_flow_log_ids,
@@ -26,7 +26,8 @@ from diagnostics.layout.discovery import (
 )
 from diagnostics.layout.inference import compare_with_block, infer_layout, proposed_block, sample_keys
 from diagnostics.layout.listing import ListingError, iter_objects
-from diagnostics.layout.marker import Marker, MarkerSource, key_date, parse_only_logs_after, processed_scope
+from diagnostics.layout.marker import key_date, parse_only_logs_after
+from diagnostics.layout.marker_checks import MarkerChecks
 from diagnostics.layout.prefixes import (
     TABLE_FOR_TYPE,
     UMBRELLA_FOLDERS,
@@ -40,19 +41,11 @@ from diagnostics.wazuh.state_db import DbHealth, StateReader
 from diagnostics.wazuh.wodle import Block
 
 MAX_SCOPES = 8
-LATE_FILE_LOOKBACK_DAYS = 2
-"""Days before the marker searched for files that arrived late and were never read."""
-EXAMPLES = 3
 STATE_FAILURES = {DbHealth.LOCKED: "host.state_db_locked", DbHealth.UNREADABLE: "host.state_db_unreadable"}
 """Unusable-database cases explained by the host table; corrupt and foreign files by layout.state_damaged."""
 
 
-def module_date(day: date) -> str:
-    """``YYYY-MMM-DD`` as only_logs_after expects it (``2024-MAY-01``)."""
-    return day.strftime("%Y-%b-%d").upper()
-
-
-class _LayoutChecks:
+class _LayoutChecks(MarkerChecks):
     """One block's checks; holds the shared objects so each step stays short."""
 
     def __init__(self, client: Any, block: Block, context: DoctorContext, reader: StateReader,
@@ -224,95 +217,6 @@ class _LayoutChecks:
                     scopes.append(KeyScope(account.account, region, flow_log_id, prefix))
         return scopes[:MAX_SCOPES]
 
-    def marker_findings(self, layout: BucketLayout, scope: KeyScope, classifier: KeyClassifier) -> None:
-        """The marker, what sorts after it, first-run and only_logs_after effects, and late files."""
-        marker = classifier.marker_for(scope)
-        label = _scope_label(layout, scope)
-        after, truncated, skipped_other = self._after_marker(scope, marker, classifier)
-        count = f"{after}{'+' if truncated else ''}"
-        after_text = f"{count} file(s) sort after it and would be considered by the next run."
-        self.add("layout.marker", "layout.marker", (f"ListObjectsV2(Prefix='{scope.prefix}', "
-                                                    f"StartAfter='{marker.value}')",),
-                 scope=label, marker=marker.value, reason=marker.reason, after=after_text,
-                 adjustments=f" Adjusted: {'; '.join(marker.adjustments)}." if marker.adjustments else "",
-                 details={"debug_line": marker.debug_line})
-        if skipped_other:
-            self.add("layout.other_prefix", "layout.classify", count=len(skipped_other), prefix=scope.prefix,
-                     example=skipped_other[0], proposal="")
-        if marker.source is MarkerSource.TODAY:
-            older, first = self._older_than(scope, marker)
-            if older:
-                suggested = module_date(first) if first else "YYYY-MMM-DD"
-                self.add("layout.first_run_today", "layout.marker", scope=label, marker=marker.value,
-                         older=older, suggested=suggested, location=self.block.line_of("name"))
-        if marker.db_ahead_of_only_logs_after and self.only_logs_after is not None:
-            self.add("layout.only_logs_after_ignored", "layout.marker", scope=label,
-                     only_logs_after=module_date(self.only_logs_after), db_key=marker.db_last_key,
-                     reparse_command=self.reparse_command(layout, scope, self.only_logs_after),
-                     location=self.block.line_of("only_logs_after"))
-        if marker.source is MarkerSource.DATABASE:
-            self._late_files(layout, scope, marker, classifier, label)
-
-    def _after_marker(self, scope: KeyScope, marker: Marker,
-                      classifier: KeyClassifier) -> tuple[int, bool, list[str]]:
-        count, truncated, other = 0, False, []
-        for listed, page in iter_objects(self.client, self.layout_bucket, scope.prefix,
-                                         start_after=marker.value, max_pages=1, cancel=self.cancel):
-            if scope.flow_log_id and scope.flow_log_id not in listed.key:
-                continue
-            verdict = classifier.classify(listed, scope=scope, listed_after=marker.value)
-            count += verdict.verdict is not Verdict.SKIPPED
-            truncated = truncated or (page == 1 and count >= 1000)
-            if verdict.reason is SkipReason.OTHER_PREFIX:
-                other.append(listed.key)
-        return count, truncated, other
-
-    def _older_than(self, scope: KeyScope, marker: Marker) -> tuple[int, date | None]:
-        older, first = 0, None
-        assert self.layout is not None
-        for listed, _ in iter_objects(self.client, self.layout_bucket, scope.prefix, max_pages=1,
-                                      cancel=self.cancel):
-            if listed.key > marker.value:
-                break
-            if listed.key.endswith("/"):
-                continue
-            older += 1
-            first = first or key_date(self.layout, listed.key, scope.prefix)
-        return older, first
-
-    def _late_files(self, layout: BucketLayout, scope: KeyScope, marker: Marker, classifier: KeyClassifier,
-                    label: str) -> None:
-        anchor = key_date(layout, marker.db_last_key or marker.value, scope.prefix)
-        if anchor is None:
-            return
-        start_day = anchor - timedelta(days=LATE_FILE_LOOKBACK_DAYS)
-        retained = self.reader.first_key(processed_scope(layout, scope.account, scope.region,
-                                                         scope.flow_log_id, self.caller_account,
-                                                         self.context.profile))
-        separator = "-" if layout.family is Family.SERVER_ACCESS else ""
-        start_after = f"{scope.prefix}{layout.date_folder(start_day)}{separator}"
-        never: list[str] = []
-        for listed, _ in iter_objects(self.client, layout.bucket, scope.prefix, start_after=start_after,
-                                      max_pages=3, cancel=self.cancel):
-            if listed.key > marker.value:
-                break
-            if scope.flow_log_id and scope.flow_log_id not in listed.key:
-                continue
-            if retained is not None and listed.key < retained:
-                continue  # below the oldest kept row: it may have been read and pruned by retention
-            if classifier.classify(listed, scope=scope).reason is SkipReason.BEFORE_MARKER:
-                never.append(listed.key)
-        if never:
-            self.add("layout.never_read_below_marker", "layout.late_files",
-                     (f"listed '{scope.prefix}' from '{start_after}' up to the marker",), scope=label,
-                     count=len(never), marker=marker.value, examples=", ".join(never[:EXAMPLES]),
-                     reparse_command=self.reparse_command(layout, scope, start_day))
-
-    @property
-    def layout_bucket(self) -> str:
-        assert self.layout is not None
-        return self.layout.bucket
-
     def flow_logs(self, layout: BucketLayout, plan: ModulePlan | None, classifier: KeyClassifier) -> None:
         """Flow-log ids in the keys that DescribeFlowLogs does not return (never read, silently)."""
         for account in plan.accounts if plan else ():
@@ -346,31 +250,8 @@ class _LayoutChecks:
         if estimate.overtakes_interval:
             self.add("layout.interval_overtaken", "layout.volume", **values)
 
-    def reparse_command(self, layout: BucketLayout, scope: KeyScope, since: date) -> str:
-        """A manual ``--reparse`` run limited to this scope (as root, from the Wazuh home)."""
-        parts = [f"{self.context.wazuh_home}/wodles/aws/aws-s3", "--bucket", layout.bucket, "--type",
-                 layout.bucket_type]
-        for flag, value in (("--trail_prefix", self.block.value("path")),
-                            ("--trail_suffix", self.block.value("path_suffix")),
-                            ("--aws_organization_id", self.block.value("aws_organization_id")),
-                            ("--aws_profile", self.block.value("aws_profile")),
-                            ("--iam_role_arn", self.block.value("iam_role_arn")),
-                            ("--aws_account_id", scope.account if layout.family is Family.AWSLOGS else None),
-                            ("--regions", scope.region)):
-            if value:
-                parts += [flag, value]
-        parts += ["--only_logs_after", module_date(since), "--reparse", "--debug", "2"]
-        return " ".join(parts)
-
-
 def _scope_text(scope: Mapping[str, str]) -> str:
     return "/".join(value for key, value in dict(scope).items() if key != "bucket_path")
-
-
-def _scope_label(layout: BucketLayout, scope: KeyScope) -> str:
-    if layout.family is not Family.AWSLOGS:
-        return layout.bucket_path
-    return "/".join(part for part in (scope.account, scope.region, scope.flow_log_id) if part)
 
 
 def check_layout(client: Any, block: Block, context: DoctorContext, state: StateReader | None = None, *,
