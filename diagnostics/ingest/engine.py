@@ -10,12 +10,11 @@ loss and no duplicate. Nothing is ever deleted from S3, even with remove_from_bu
 
 from __future__ import annotations
 
-import collections
 import concurrent.futures
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from diagnostics.decode.envelope import build_message, payload_for
@@ -26,7 +25,6 @@ from diagnostics.findings import Finding
 from diagnostics.ingest.fetch import (
     Entry,
     FetchedFile,
-    ReadAhead,
     events_withheld,
     fetch_and_decode,
     flow_logs_via_ec2,
@@ -34,6 +32,7 @@ from diagnostics.ingest.fetch import (
 )
 from diagnostics.ingest.log_format import ModuleLog
 from diagnostics.ingest.model import IngestProgress, IngestRequest, IngestSummary
+from diagnostics.ingest.ordered_commit import PassCancelled, commit_in_order
 from diagnostics.ingest.scan import Tally, late_files, summarize
 from diagnostics.ingest.sinks import (
     MESSAGE_HEADER,
@@ -49,7 +48,6 @@ from diagnostics.layout.marker import db_scope, processed_scope
 from diagnostics.layout.module_walk import (
     ScopeFinished,
     ScopeStarted,
-    WalkEvent,
     WalkNote,
     WalkStopped,
     walk_module,
@@ -57,8 +55,6 @@ from diagnostics.layout.module_walk import (
 from diagnostics.layout.prefixes import BucketLayout, Family
 from diagnostics.wazuh import ossec_log
 
-MAX_PENDING = 2000
-"""Walk events queued ahead of the commit loop (skipped keys are cheap; reads are bounded separately)."""
 PROGRESS_INTERVAL_S = 0.2
 
 __all__ = ["flow_logs_via_ec2", "run_ingestion"]
@@ -73,10 +69,6 @@ class _Stop(Exception):
         self.finding = finding
         self.key = key
         """The file the module stops at, when a file (not the walk or the socket) stopped it."""
-
-
-class _Cancelled(Exception):
-    """The cancel event was set: stop between files, leaving every emitted file marked."""
 
 
 class _Pass:
@@ -197,7 +189,7 @@ class _Pass:
         fetched = (self.wait(future) if future is not None else fetch_and_decode(
             self.request.client, self.bucket, classified.key, size, self.decode, self.cancel))
         if fetched is None or fetched.cancelled:
-            raise _Cancelled
+            raise PassCancelled
         self.emit_file(classified, fetched, state)
 
     def wait(self, future: concurrent.futures.Future[FetchedFile]) -> FetchedFile | None:
@@ -325,7 +317,7 @@ class _Pass:
 
     def walk_stopped(self, event: WalkStopped) -> None:
         if event.cancelled:
-            raise _Cancelled
+            raise PassCancelled
         if event.exit_code is None:
             self.findings.append(self.finding("host.ingest_walk_incomplete", "ingest.walk",
                                               {"reason": event.reason}))
@@ -369,8 +361,8 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
         walk = walk_module(request.client, run.block, run.context, state, cancel=cancel,
                            caller_account=request.caller_account, flow_logs=request.flow_logs)
         try:
-            limited = _commit_loop(run, state, pool, walk, workers)
-        except _Cancelled:
+            limited = commit_in_order(run, state, pool, walk, workers)
+        except PassCancelled:
             cancelled = True
         except _Stop as stopped:
             stop = stopped
@@ -381,39 +373,3 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
     run.progress("finished")
     return summarize(run, state, stop.exit_code if stop else 0, cancelled=cancelled, limited=limited,
                      stop=stop)
-
-
-def _commit_loop(run: _Pass, state: IngestState, pool: concurrent.futures.ThreadPoolExecutor,
-                 walk: Iterator[WalkEvent], workers: int) -> bool:
-    """Pull walk events while the window has room, then handle the oldest; True when the limit hit."""
-    pending: collections.deque[Entry] = collections.deque()
-    window = ReadAhead(pool, workers, lambda entry: fetch_and_decode(
-        run.request.client, run.bucket, entry.key, entry.size, run.decode, run.cancel))
-    reads = 0
-    limit = run.request.limit
-    exhausted = limited = False
-    while True:
-        while (not exhausted and not window.waiting and window.in_flight < workers
-               and len(pending) < MAX_PENDING):
-            if run.cancel.is_set():
-                raise _Cancelled
-            event = next(walk, None)
-            if event is None:
-                exhausted = True
-                break
-            entry = Entry(event, event.key if isinstance(event, ClassifiedKey) else "")
-            if isinstance(event, ClassifiedKey) and event.verdict is Verdict.READ:
-                if limit is not None and reads >= limit:
-                    exhausted = limited = True
-                    break
-                reads += 1
-                entry.size = event.object.size if event.object else 0
-                window.add(entry)
-            pending.append(entry)
-        if not pending:
-            return limited
-        if run.cancel.is_set():
-            raise _Cancelled
-        entry = pending.popleft()
-        run.handle(entry, state)
-        window.done(entry)
