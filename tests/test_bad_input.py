@@ -27,7 +27,7 @@ from diagnostics.decode.model import BUCKET_TYPES, DecodeContext, DecodedEvent, 
 from diagnostics.decode.registry import decode_object
 from diagnostics.findings import Finding
 from diagnostics.wazuh import ossec_conf
-from diagnostics.wazuh.log_explainer import explain_log_file
+from diagnostics.wazuh.log_files import explain_log_file
 from diagnostics.wazuh.versions import assumed_profile
 from tests.conftest import admin_client
 from tests.hardening_support import make_home, run_cli

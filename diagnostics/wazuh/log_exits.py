@@ -8,11 +8,13 @@ state machine because it is the part that encodes the reference's exit-code rule
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
-from diagnostics.explanations import fill, lookup
+from diagnostics.explanations import build_finding, fill, lookup
 from diagnostics.explanations.log_table import EXIT_MEANINGS, NOTES, SUSPECTS
-from diagnostics.wazuh.log_parser import LaunchCommand
+from diagnostics.findings import Finding, SourceLocation
+from diagnostics.wazuh.log_parser import LaunchCommand, LogLine
 from diagnostics.wazuh.log_patterns import GENERIC_MESSAGES, Recognised, classify_cause
 from diagnostics.wazuh.log_runs import RunBuilder
 from diagnostics.wazuh.versions import WazuhProfile
@@ -146,3 +148,32 @@ def argument_suspects(command: LaunchCommand) -> list[tuple[str, dict[str, str]]
         elif flag == "--iam_role_arn" and not _ROLE_ARN.match(value):
             suspects.append(("arn", {"value": value}))
     return suspects
+
+
+CHECK_ID = "log.explain"
+"""Every finding of the log explainer carries this check id."""
+
+
+def annotation_finding(run: RunBuilder, line: LogLine, failure_id: str, values: Mapping[str, str],
+                       profile: WazuhProfile, source: str, *, notes: Iterable[str] = (),
+                       evidence: tuple[str, ...] = (), exit_code: int | None = None,
+                       ossec_lines: tuple[str, ...] | None = None, title: str | None = None) -> Finding:
+    """The finding for one explained log line: the table entry filled for its run, with the real lines."""
+    filled = {**PLACEHOLDERS, "target": run.label, **values}
+    finding = build_finding(
+        failure_id, check_id=CHECK_ID, target=run.label, profile=profile,
+        evidence=(f"line {line.number}: {line.text}", *evidence),
+        location=SourceLocation(source, line.number), values=filled,
+        details={"line": line.number, "run": run.index, "run_kind": run.kind, "run_name": run.name},
+    )
+    changes: dict[str, object] = {"ossec_log": ossec_lines or (line.text,)}
+    note_text = " ".join(note for note in notes if note)
+    if note_text:
+        changes["explanation"] = f"{finding.explanation} {note_text}".strip()
+    if exit_code is not None:
+        changes["wazuh_exit_code"] = exit_code
+    elif run.exit_code is not None and failure_id.startswith("log.cause."):
+        changes["wazuh_exit_code"] = run.exit_code
+    if title is not None:
+        changes["title"] = title
+    return replace(finding, **changes)  # type: ignore[arg-type]

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 
 from diagnostics.explanations import build_finding, fill
 from diagnostics.explanations.log_table import NOTES
 from diagnostics.findings import Finding, SourceLocation
-from diagnostics.wazuh.log_exits import PLACEHOLDERS, explain_exit
+from diagnostics.wazuh.log_exits import CHECK_ID, PLACEHOLDERS, annotation_finding, explain_exit
 from diagnostics.wazuh.log_parser import (
     LogLine,
     parse_command,
@@ -30,15 +28,16 @@ from diagnostics.wazuh.log_patterns import (
     classify_c_message,
     classify_cause,
     classify_script_line,
+    continues_traceback,
+    is_exception_line,
+    refine_marker,
 )
 from diagnostics.wazuh.log_report import Annotation, LogCounts, LogReport
-from diagnostics.wazuh.log_runs import ModuleRun, Repeat, RunBuilder
+from diagnostics.wazuh.log_runs import ModuleRun, OpenTraceback, Repeat, RunBuilder
 from diagnostics.wazuh.versions import WazuhProfile
 
-__all__ = ["PLACEHOLDERS", "Annotation", "LogCounts", "LogReport", "ModuleRun", "explain_log",
-           "explain_log_file", "read_log_file"]
+__all__ = ["PLACEHOLDERS", "Annotation", "LogCounts", "LogReport", "ModuleRun", "explain_log", "read_log_file"]
 
-CHECK_ID = "log.explain"
 MAX_ANNOTATIONS_PER_PATTERN = 500
 """Past this many annotations of one explanation, occurrences are only counted (a year of the same error)."""
 
@@ -52,15 +51,11 @@ FREQUENT = frozenset({
 
 _EXIT_LINE = re.compile(r"^Returned exit code (?P<code>-?\d+)\s*$")
 _LAUNCHING = re.compile(r"^Launching S3 (?:Subscriber )?Command:\s*(?P<command>.*)$")
-_MARKER_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
-_TIMESTAMP_DATE = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
-_EXCEPTION_LINE = re.compile(r"^(?!(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):)[A-Za-z_][\w.]*(?::\s.*|:)?$")
 _C_HINT = re.compile(
     r"^(?:Bucket:|Service:|Subscriber:|Executing |Launching |Module AWS|Starting fetching|Fetching logs"
     r"|Interval overtaken|No AWS buckets|Sleeping until|Internal error|Can't connect|Couldn't save"
     r"|Create argument|No buckets, services)|Deprecated tag <|at module 'aws-s3'")
 """Cheap test run first: only messages starting like a wm_aws.c message can be one."""
-_TRACEBACK_CONTINUATION = ("During handling of the above exception", "The above exception was the direct")
 
 
 def explain_log(lines: Iterable[str], profile: WazuhProfile, source: str = "<stdin>",
@@ -70,38 +65,6 @@ def explain_log(lines: Iterable[str], profile: WazuhProfile, source: str = "<std
     for number, raw in enumerate(lines, 1):
         explainer.feed(number, raw.rstrip("\r\n"))
     return explainer.finish()
-
-
-def explain_log_file(path: Path, profile: WazuhProfile,
-                     max_per_pattern: int = MAX_ANNOTATIONS_PER_PATTERN) -> LogReport:
-    """Explain a log file (plain or gzip); a missing or unreadable file is a finding, never an exception."""
-    errors: list[Finding] = []
-
-    def guarded() -> Iterator[str]:
-        try:
-            yield from read_log_file(path)
-        except FileNotFoundError:
-            errors.append(build_finding("log.file_missing", check_id=CHECK_ID, target=str(path),
-                                        profile=profile, values={"path": str(path)},
-                                        location=SourceLocation(str(path))))
-        except (OSError, EOFError) as error:
-            errors.append(build_finding("log.file_unreadable", check_id=CHECK_ID, target=str(path),
-                                        profile=profile, values={"path": str(path), "message": str(error)},
-                                        location=SourceLocation(str(path))))
-
-    report = explain_log(guarded(), profile, source=str(path), max_per_pattern=max_per_pattern)
-    if errors:
-        kept = tuple(finding for finding in report.file_findings
-                     if finding.failure_id != "log.no_module_lines" or report.counts.total_lines > 0)
-        return replace(report, file_findings=tuple(errors) + kept)
-    return report
-
-
-@dataclass
-class _Traceback:
-    start: int
-    run: RunBuilder
-    last: tuple[int, str] | None = None
 
 
 class _Explainer:
@@ -121,7 +84,7 @@ class _Explainer:
         self.block: str | None = None
         """``output`` or ``message`` while untimestamped continuation lines belong to the current run."""
         self.block_start: tuple[int, str] = (0, "")
-        self.traceback: _Traceback | None = None
+        self.traceback: OpenTraceback | None = None
         self.total = self.module = self.ignored = self.recognised = self.unrecognised = 0
 
     # --- input ---------------------------------------------------------------------------------------
@@ -334,14 +297,13 @@ class _Explainer:
         """Explain one line the script printed; False when nothing matched (``strict``: stay silent)."""
         stripped = text.strip()
         if self.traceback is not None:
-            if self._continues_traceback(text):
-                if stripped and not text[:1].isspace() and _EXCEPTION_LINE.match(stripped) and \
-                        not stripped.startswith(("Traceback", *_TRACEBACK_CONTINUATION)):
+            if continues_traceback(text):
+                if is_exception_line(text):
                     self.traceback.last = (line.number, stripped)
                 return True
             self._close_traceback()
         if stripped.startswith("Traceback (most recent call last):"):
-            self.traceback = _Traceback(line.number, run)
+            self.traceback = OpenTraceback(line.number, run)
             return True
         found = classify_script_line(stripped)
         if found is None:
@@ -351,15 +313,8 @@ class _Explainer:
             return False
         if found.failure_id.startswith("log.cause."):
             run.record_output_error(line.number, stripped)
-        self._recognised(run, line, self._refine_marker(run, found))
+        self._recognised(run, line, refine_marker(run.last_timestamp, found))
         return True
-
-    @staticmethod
-    def _continues_traceback(text: str) -> bool:
-        stripped = text.strip()
-        return (not stripped or text[:1].isspace()
-                or stripped.startswith(("Traceback", *_TRACEBACK_CONTINUATION))
-                or _EXCEPTION_LINE.match(stripped) is not None)
 
     def _close_traceback(self) -> None:
         traceback, self.traceback = self.traceback, None
@@ -376,21 +331,6 @@ class _Explainer:
             if cause is not None:
                 number, text = traceback.last
                 self._emit(run, LogLine(number, text, text), cause.failure_id, dict(cause.values))
-
-    @staticmethod
-    def _refine_marker(run: RunBuilder, found: Recognised) -> Recognised:
-        if found.failure_id != "log.marker":
-            return found
-        marker = found.values.get("marker", "")
-        if marker.startswith("/"):
-            return Recognised("log.marker_leading_slash", found.values)
-        dates = _MARKER_DATE.findall(marker)
-        stamp = _TIMESTAMP_DATE.match(run.last_timestamp or "")
-        if dates and stamp:
-            marker_date = tuple(int(part) for part in dates[-1])
-            if marker_date == tuple(int(part) for part in stamp.groups()):
-                return Recognised("log.marker_today", {**found.values, "date": "-".join(stamp.groups())})
-        return found
 
     # --- annotations ---------------------------------------------------------------------------------
 
@@ -419,24 +359,9 @@ class _Explainer:
         self.emitted[failure_id] += 1
         if self.emitted[failure_id] > self.max_per_pattern:
             return
-        filled = {**PLACEHOLDERS, "target": run.label, **values}
-        finding = build_finding(
-            failure_id, check_id=CHECK_ID, target=run.label, profile=self.profile,
-            evidence=(f"line {line.number}: {line.text}", *evidence),
-            location=SourceLocation(self.source, line.number), values=filled,
-            details={"line": line.number, "run": run.index, "run_kind": run.kind, "run_name": run.name},
-        )
-        changes: dict[str, object] = {"ossec_log": ossec_lines or (line.text,)}
-        note_text = " ".join(note for note in notes if note)
-        if note_text:
-            changes["explanation"] = f"{finding.explanation} {note_text}".strip()
-        if exit_code is not None:
-            changes["wazuh_exit_code"] = exit_code
-        elif run.exit_code is not None and failure_id.startswith("log.cause."):
-            changes["wazuh_exit_code"] = run.exit_code
-        if title is not None:
-            changes["title"] = title
-        finding = replace(finding, **changes)  # type: ignore[arg-type]
+        finding = annotation_finding(run, line, failure_id, values, self.profile, self.source, notes=notes,
+                                     evidence=evidence, exit_code=exit_code, ossec_lines=ossec_lines,
+                                     title=title)
         annotation = Annotation(line.number, line.text, finding, run.index)
         self.annotations.append((line.number, len(self.annotations), annotation))
 

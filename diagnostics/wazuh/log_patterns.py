@@ -243,3 +243,40 @@ def classify_c_message(message: str, level: str | None) -> Recognised | None:
     if "at module 'aws-s3'" in message and level in C_LEVEL_FALLBACKS:
         return Recognised(C_LEVEL_FALLBACKS[level], {"message": message[:MAX_VALUE_CHARS]})
     return None
+
+
+MARKER_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+TIMESTAMP_DATE = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
+EXCEPTION_LINE = re.compile(r"^(?!(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):)[A-Za-z_][\w.]*(?::\s.*|:)?$")
+TRACEBACK_CONTINUATION = ("During handling of the above exception", "The above exception was the direct")
+
+
+def continues_traceback(text: str) -> bool:
+    """True while a Python traceback goes on: indented frames, chained-exception headers, the final line."""
+    stripped = text.strip()
+    return (not stripped or text[:1].isspace()
+            or stripped.startswith(("Traceback", *TRACEBACK_CONTINUATION))
+            or EXCEPTION_LINE.match(stripped) is not None)
+
+
+def is_exception_line(text: str) -> bool:
+    """The ``SomeError: message`` line that ends a traceback (what the summary quotes)."""
+    stripped = text.strip()
+    return bool(stripped) and not text[:1].isspace() and EXCEPTION_LINE.match(stripped) is not None \
+        and not stripped.startswith(("Traceback", *TRACEBACK_CONTINUATION))
+
+
+def refine_marker(last_timestamp: str | None, found: Recognised) -> Recognised:
+    """A ``+++ Marker:`` line told apart: a leading slash in the path, or today's date (a first run)."""
+    if found.failure_id != "log.marker":
+        return found
+    marker = found.values.get("marker", "")
+    if marker.startswith("/"):
+        return Recognised("log.marker_leading_slash", found.values)
+    dates = MARKER_DATE.findall(marker)
+    stamp = TIMESTAMP_DATE.match(last_timestamp or "")
+    if dates and stamp:
+        marker_date = tuple(int(part) for part in dates[-1])
+        if marker_date == tuple(int(part) for part in stamp.groups()):
+            return Recognised("log.marker_today", {**found.values, "date": "-".join(stamp.groups())})
+    return found

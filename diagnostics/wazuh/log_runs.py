@@ -177,3 +177,12 @@ class RunBuilder:
             finished=(self.finished or self.kind == "module" or self.exit_code is not None
                       or self.output_lines > 0),
         )
+
+
+@dataclass
+class OpenTraceback:
+    """A Python traceback being read: where it started, its run, and its last exception line so far."""
+
+    start: int
+    run: RunBuilder
+    last: tuple[int, str] | None = None

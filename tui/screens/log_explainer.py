@@ -89,7 +89,7 @@ class LogExplainerScreen(DoctorScreen):
     # -- workers --------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="explain", description="Explaining the log")
     def explain_file(self, path: Path) -> None:
-        from diagnostics.wazuh.log_explainer import explain_log_file
+        from diagnostics.wazuh.log_files import explain_log_file
 
         self.post_message(LogExplained(explain_log_file(path, self.context.profile)))
 
