@@ -26,7 +26,8 @@ def load_document_records(text: TextIO, field_name: str, source: str,
     """Records of ``document[field_name]`` each with ``source`` added, streamed."""
     outline = DocumentOutline()
     deferred: Exception | None = None
-    for element in stream_document_field(text, field_name, outline):
+    for element in stream_document_field(text, field_name, outline,
+                                         whole_below=load.decode.whole_document_chars):
         if deferred is not None:
             continue  # the module would still be parsing; keep validating, yield nothing more
         try:

@@ -41,6 +41,9 @@ class DecodeContext:
     """``-d`` passed to the script, used to choose which debug lines a finding quotes."""
     keep_raw: bool = True
     """Keep each record's untouched copy and one-line summary (previews); the ingestion pass needs neither."""
+    whole_document_chars: int = 0
+    """JSON documents up to this size are parsed in one call (the ingestion pass, which needs every record
+    anyway); 0 streams them all, so a preview shows the first events of a document that fails late."""
 
 
 @dataclass(frozen=True)

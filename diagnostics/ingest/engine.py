@@ -56,6 +56,9 @@ from diagnostics.layout.prefixes import BucketLayout, Family
 from diagnostics.wazuh import ossec_log
 
 PROGRESS_INTERVAL_S = 0.2
+WHOLE_DOCUMENT_CHARS = 4 * 1024 * 1024
+"""Documents up to 4 MiB of text are parsed in one call: several times less CPU than streaming, and no
+more memory, since a read-ahead file keeps all its decoded events until its turn comes anyway."""
 
 __all__ = ["flow_logs_via_ec2", "run_ingestion"]
 
@@ -99,7 +102,8 @@ class _Pass:
             discard_regex=discard.value if discard else None, skip_on_error=self.skip_on_error,
             run_title=ossec_log.RunTitle.for_bucket(block.value("aws_account_id"),
                                                     block.value("aws_account_alias")),
-            debug_level=request.debug_level, keep_raw=False)
+            debug_level=request.debug_level, keep_raw=False,
+            whole_document_chars=WHOLE_DOCUMENT_CHARS)
 
     def finding(self, failure_id: str, check_id: str, values: dict[str, Any], **extra: Any) -> Finding:
         return build_finding(failure_id, check_id=check_id, target=self.block.label,

@@ -1,0 +1,125 @@
+"""The ingestion pass parses small JSON documents in one call: it must decode exactly what streaming does."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from datetime import datetime
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diagnostics.decode.json_stream import DocumentOutline, stream_document_field
+from diagnostics.decode.model import DecodeContext, DecodedEvent, FileProblem
+from diagnostics.decode.registry import decode_object
+from tests.decode_helpers import V4
+from tests.sample_objects import load_manifest, render_key, sample_bytes
+
+WHEN = datetime(2024, 5, 14, 10, 15, 1)
+WHOLE = 1 << 20
+FUZZ = settings(max_examples=int(os.environ.get("DECODE_FUZZ_EXAMPLES", "150")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
+
+
+def outcome(data: bytes, key: str, bucket_type: str, whole: int) -> list[tuple[Any, ...]]:
+    """Everything visible of a decode: payloads and debug lines of events, ids and texts of problems."""
+    context = DecodeContext(bucket_type=bucket_type, bucket="acme-logs", profile=V4, keep_raw=False,
+                            whole_document_chars=whole)
+    seen: list[tuple[Any, ...]] = []
+    for item in decode_object(io.BytesIO(data), key, context, max_decompressed_bytes=2_000_000):
+        if isinstance(item, DecodedEvent):
+            seen.append(("event", item.payload, item.debug_lines, item.warnings))
+        else:
+            assert isinstance(item, FileProblem)
+            finding = item.finding
+            seen.append(("problem", finding.failure_id, finding.title, finding.evidence, item.recoverable))
+    return seen
+
+
+def streamed_and_whole(text: str, field: str = "Records") -> tuple[Any, Any]:
+    """(elements, outline, error text) from both paths of ``stream_document_field``."""
+    results = []
+    for whole in (0, WHOLE):
+        outline = DocumentOutline()
+        try:
+            elements: Any = list(stream_document_field(io.StringIO(text), field, outline, whole_below=whole))
+        except Exception as error:  # compared by type and text
+            elements = (type(error).__name__, str(error))
+        results.append((elements, outline))
+    return results[0], results[1]
+
+
+def test_every_json_sample_decodes_the_same_whole_and_streamed() -> None:
+    compared = 0
+    for entry in load_manifest():
+        if entry["type"] not in ("cloudtrail", "config"):
+            continue
+        key = render_key(entry["key_template"], WHEN)
+        data = sample_bytes(entry)
+        streamed = outcome(data, key, entry["type"], 0)
+        assert outcome(data, key, entry["type"], WHOLE) == streamed, entry["name"]
+        compared += 1
+    assert compared >= 4
+
+
+def test_the_whole_path_really_is_taken_for_a_small_document() -> None:
+    class CountingText(io.StringIO):
+        reads: list[int] = []
+
+        def read(self, size: int | None = -1) -> str:
+            self.reads.append(size if size is not None else -1)
+            return super().read(size)
+
+    text = CountingText(json.dumps({"Records": [{"eventName": f"e{n}"} for n in range(200)]}))
+    elements = list(stream_document_field(text, "Records", DocumentOutline(), whole_below=WHOLE))
+    assert len(elements) == 200
+    assert text.reads == [WHOLE + 1]
+
+
+def test_a_document_larger_than_the_limit_streams_on_from_what_was_read() -> None:
+    document = {"Records": [{"eventName": f"e{n}", "pad": "x" * 50} for n in range(100)], "tail": 1}
+    text = json.dumps(document)
+    outline = DocumentOutline()
+    elements = list(stream_document_field(io.StringIO(text), "Records", outline, whole_below=len(text) // 3))
+    assert elements == document["Records"]
+    assert outline.field_streamed and outline.is_object
+
+
+def test_errors_keep_the_streamed_position_and_text() -> None:
+    broken = '{"Records": [{"a": 1}, {"b": 2},, {"c": 3}]}'
+    streamed, whole = streamed_and_whole(broken)
+    assert streamed[0] == whole[0]
+    assert whole[0][0] == "JSONDecodeError" and "(char 32)" in whole[0][1]
+
+
+def test_a_repeated_records_member_keeps_the_duplicate_note() -> None:
+    document = '{"Records": [{"a": 1}], "Records": [{"b": 2}]}'
+    streamed, whole = streamed_and_whole(document)
+    assert streamed[0] == whole[0]
+    assert whole[1].duplicate_field and streamed[1].duplicate_field
+
+
+@FUZZ
+@given(text=st.lists(st.sampled_from([*'{}[]",:0123456789.-aelnrstu \n\t\\', '"Records":', '"Records": [',
+                                      '{"a": 1}', "null", "true", '"x"', "\ufeff"]), max_size=60).map("".join))
+def test_json_like_text_gives_the_same_elements_outline_and_error(text: str) -> None:
+    streamed, whole = streamed_and_whole(text)
+    assert whole == streamed
+
+
+@FUZZ
+@given(records=st.lists(st.dictionaries(st.sampled_from(["eventName", "a", "requestParameters", "tags"]),
+                                        st.one_of(st.none(), st.integers(), st.text(max_size=5),
+                                                  st.lists(st.integers(), max_size=2)), max_size=4),
+                        max_size=6),
+       gz=st.booleans())
+def test_cloudtrail_documents_send_the_same_events(records: list[dict[str, Any]], gz: bool) -> None:
+    import gzip
+
+    data = json.dumps({"Records": records}).encode()
+    key = "AWSLogs/123456789012/CloudTrail/us-east-1/2024/05/14/123456789012_CloudTrail_x.json"
+    if gz:
+        data, key = gzip.compress(data, mtime=0), key + ".gz"
+    assert outcome(data, key, "cloudtrail", WHOLE) == outcome(data, key, "cloudtrail", 0)
