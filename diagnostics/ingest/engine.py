@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from diagnostics.aws.object_download import ObjectDownloads
 from diagnostics.decode.envelope import build_message, payload_for
 from diagnostics.decode.errors import classify_load_error, module_repr
 from diagnostics.decode.model import AWSLOGS_TYPES, DecodeContext, DecodedEvent, FileProblem
@@ -94,6 +95,7 @@ class _Pass:
         self.scope: ScopeStarted | None = None
         self.skip_on_error = (request.wodle is not None and request.wodle.value("skip_on_error") == "yes")
         self.remove_from_bucket = block.value("remove_from_bucket") == "yes"
+        self.downloads = ObjectDownloads(request.client, self.bucket)
         discard = block.discard_regex
         self.decode = DecodeContext(
             bucket_type=self.bucket_type, bucket=self.bucket, path=self.layout.path,
@@ -191,7 +193,7 @@ class _Pass:
             return
         size = classified.object.size if classified.object else 0
         fetched = (self.wait(future) if future is not None else fetch_and_decode(
-            self.request.client, self.bucket, classified.key, size, self.decode, self.cancel))
+            self.request.client, self.bucket, classified.key, size, self.decode, self.cancel, self.downloads))
         if fetched is None or fetched.cancelled:
             raise PassCancelled
         self.emit_file(classified, fetched, state)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from diagnostics.aws.object_download import ObjectDownloads
 from diagnostics.decode.model import DecodeContext, DecodedEvent, FileProblem
 
 
@@ -103,12 +104,13 @@ def read_failure(items: tuple[DecodedEvent | FileProblem, ...]) -> FileProblem |
 
 
 def fetch_and_decode(client: Any, bucket: str, key: str, size: int, decode: DecodeContext,
-                     cancel: threading.Event) -> FetchedFile:
+                     cancel: threading.Event, downloads: ObjectDownloads | None = None) -> FetchedFile:
     """Open the object and decode every record, checking ``cancel`` between records.
 
     A body that breaks off mid-download is downloaded again from the start (nothing of it was emitted yet),
     up to the client's attempts; if it never completes, the file comes back with ``error`` set, so the
-    engine reports it like a failed GetObject and never marks it.
+    engine reports it like a failed GetObject and never marks it. ``downloads`` (the pass's) fetches bodies
+    with less CPU than ``get_object``, which is used without it.
     """
     from diagnostics.decode.model import DecodeCounters
     from diagnostics.decode.registry import decode_object
@@ -120,7 +122,7 @@ def fetch_and_decode(client: Any, bucket: str, key: str, size: int, decode: Deco
         if cancel.is_set() or (attempt and cancel.wait(RETRY_PAUSE_S * 2 ** (attempt - 1))):
             return FetchedFile(key, cancelled=True)
         try:
-            stream = open_s3_object(client, bucket, key)
+            stream = downloads.open(key) if downloads is not None else open_s3_object(client, bucket, key)
         except Exception as error:  # the module's get_log_file catches everything here; so does the loop
             return FetchedFile(key, error=error)
         counters = DecodeCounters()

@@ -32,7 +32,7 @@ def commit_in_order(run: IngestPass, state: IngestState, pool: concurrent.future
     """Pull walk events while the window has room, then handle the oldest; True when the limit hit."""
     pending: collections.deque[Entry] = collections.deque()
     window = ReadAhead(pool, workers, lambda entry: fetch_and_decode(
-        run.request.client, run.bucket, entry.key, entry.size, run.decode, run.cancel))
+        run.request.client, run.bucket, entry.key, entry.size, run.decode, run.cancel, run.downloads))
     reads = 0
     limit = run.request.limit
     exhausted = limited = False
