@@ -116,6 +116,7 @@ class _ObjectRun:
         self.events_yielded = 0
         self.record_index = -1
         self.last_line: int | None = None
+        self.rule_lines: tuple[tuple[int, str], tuple[int, str]] | None = None
         self.pending_failure: tuple[str, BaseException, int] | None = None
         """A reformat/send failure: the module meets it only after loading the whole object."""
 
@@ -194,7 +195,7 @@ class _ObjectRun:
         record = loaded.record
         debug: list[tuple[int, str]] = list(loaded.debug_lines)
         discarded = rule.matches(record)
-        debug.append((2, rule.skipped_line()) if discarded else (3, rule.kept_line()))
+        debug.append(self._rule_lines(rule)[discarded])
         warnings: list[str] = []
         try:
             working = copy.deepcopy(record) if discarded else record
@@ -235,6 +236,12 @@ class _ObjectRun:
                 summary=self._summary(decoder, message) if keep_raw else EventSummary(),
                 warnings=tuple(warnings), debug_lines=tuple(lines))
             self.events_yielded += 1
+
+    def _rule_lines(self, rule: DiscardRule) -> tuple[tuple[int, str], tuple[int, str]]:
+        """The kept and skipped debug lines, formatted once per object rather than once per record."""
+        if self.rule_lines is None:
+            self.rule_lines = ((3, rule.kept_line()), (2, rule.skipped_line()))
+        return self.rule_lines
 
     @staticmethod
     def _summary(decoder: TypeDecoder, message: dict[str, Any]) -> EventSummary:
