@@ -133,8 +133,26 @@ class ObjectDownloads:
             self.counts.fell_back(f"the signed GET failed ({type(error).__name__})")
             return None
         if response.status_code != 200:
-            with contextlib.suppress(Exception):
-                response.raw.close()
+            _discard(response.raw)
             self.counts.fell_back(f"the signed GET answered HTTP {response.status_code}")
             return None
         return _SignedBody(response.raw)
+
+
+ERROR_BODY_BYTES = 64 * 1024
+"""An error document is read to its end (so the connection goes back to the pool) when at most this long."""
+
+
+def _discard(raw: Any) -> None:
+    """Read a small error answer to its end and hand the connection back; close a large one.
+
+    Closing a socket with unread bytes makes the kernel reset the connection, which the server sees as
+    an abort; reading a few hundred bytes of XML is cheaper than a new connection anyway.
+    """
+    with contextlib.suppress(Exception):
+        data = raw.read(ERROR_BODY_BYTES + 1)
+        if len(data) <= ERROR_BODY_BYTES:
+            raw.release_conn()
+            return
+    with contextlib.suppress(Exception):
+        raw.close()
