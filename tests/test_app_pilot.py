@@ -30,6 +30,7 @@ from tui.messages import (
     KeysListed,
     ListingFailed,
     LogExplained,
+    MarkerLocated,
     StepRerun,
 )
 from tui.screens.base import DoctorScreen
@@ -388,3 +389,28 @@ async def test_unexpected_worker_errors_become_notifications() -> None:
         assert notification.message == "ValueError: boom at line 1"
         assert notification.title == "Failing on purpose failed" and notification.severity == "error"
         assert app.is_running
+
+
+async def test_m_opens_the_folder_where_the_module_starts_listing(demo: DemoEnvironment) -> None:
+    messages: list[Message] = []
+    block = block_named(demo, "demo-cloudtrail")
+    app = ScreenHarness(lambda: BrowseScreen(demo.context, block))
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+        await wait_until(pilot, lambda: bool(of_type(messages, KeysListed)))
+        await pilot.press("m")
+        await wait_until(pilot, lambda: bool(of_type(messages, MarkerLocated)))
+        located = of_type(messages, MarkerLocated)[0]
+        assert isinstance(located, MarkerLocated)
+        day = "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/28/"
+        assert located.location.prefix == day
+        assert located.location.marker is not None and "20261128T2245Z" in located.location.marker
+        await wait_until(pilot, lambda: any(isinstance(m, KeysListed) and m.prefix == day for m in messages))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen) and screen.root_prefix == day
+        entries = [child.data for child in screen.query_one(KeyTree).root.children]
+        at = next(index for index, entry in enumerate(entries) if isinstance(entry, MarkerEntry))
+        before = [e.classified.verdict.value for e in entries[:at] if isinstance(e, KeyEntry)]
+        after = [e.classified.verdict.value for e in entries[at + 1:] if isinstance(e, KeyEntry)]
+        assert before and set(before) == {"processed"}
+        assert set(after) <= {"read"}, "whatever follows the marker in its folder is read"

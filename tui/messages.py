@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from diagnostics.findings import Finding
     from diagnostics.ingest.model import IngestProgress, IngestSummary
     from diagnostics.ingest.real_module import RealRunPlan, RealRunResult
+    from diagnostics.marker_location import MarkerLocation
     from diagnostics.wazuh.log_explainer import LogReport
     from diagnostics.wazuh.logtest_model import LogtestReport
     from diagnostics.wazuh.wodle import LoadedConfig
@@ -168,6 +169,13 @@ class DayLocated(Message, bubble=False):
 
     prefix: str | None
     note: str = ""
+
+
+@dataclass
+class MarkerLocated(Message, bubble=False):
+    """The folder where the module's StartAfter falls was found (or could not be, with the reason)."""
+
+    location: MarkerLocation
 
 
 @dataclass

@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from diagnostics.bucket_session import BucketSession
 from diagnostics.context import DoctorContext
 from diagnostics.wazuh.wodle import Block, Wodle
-from tui.messages import BucketOpened, DayLocated, KeysListed, ListingFailed
+from tui.messages import BucketOpened, DayLocated, KeysListed, ListingFailed, MarkerLocated
 from tui.screens.base import DoctorScreen
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.key_tree import Entry, FolderEntry, KeyEntry, KeyTree, LevelPages, MarkerEntry, MoreEntry
@@ -58,6 +58,7 @@ class BrowseScreen(DoctorScreen):
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter"),
         Binding("d", "focus_date", "Jump to date"),
+        Binding("m", "jump_to_marker", "Marker"),
         Binding("u,backspace", "up_level", "Up a level"),
         Binding("r", "reload", "Reload level"),
     ]
@@ -129,7 +130,7 @@ class BrowseScreen(DoctorScreen):
             self._header(Text("The bucket cannot be opened with the module's credentials.", style="bold"))
             return
         self._header(Text.assemble(("Layout ", "dim"), session.layout.describe(),
-                                   ("  Enter: open a key  u: up  /: filter  d: date", "dim")))
+                                   ("  Enter: open a key  u: up  /: filter  d: date  m: marker", "dim")))
         self.reroot(session.start_prefix)
 
     @on(KeysListed)
@@ -279,28 +280,34 @@ class BrowseScreen(DoctorScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="s3-locate", description="Finding the day")
     def locate_day(self, day: date, scope: tuple[str, str] | None) -> None:
         """The day's folder: in the scope under the cursor, else the module's first account and region."""
-        from diagnostics.layout.discovery import plan_accounts_and_regions
-        from diagnostics.layout.prefixes import configured_regions, split_list
+        from diagnostics.marker_location import choose_scope
 
         assert self.session is not None
-        layout = self.session.layout
-        if not layout.iterates_accounts:
-            self.post_message(DayLocated(layout.day_prefix(day)))
+        choice = choose_scope(self.session, scope)
+        if choice.problem:
+            self.post_message(DayLocated(None, choice.problem))
             return
-        if scope is not None:
-            self.post_message(DayLocated(layout.day_prefix(day, *scope)))
+        self.post_message(DayLocated(self.session.layout.day_prefix(day, choice.account, choice.region),
+                                     choice.note))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="s3-locate", description="Finding the marker")
+    def locate_marker(self, scope: tuple[str, str] | None) -> None:
+        """The folder where the module's StartAfter falls, in the scope under the cursor or its first one."""
+        from diagnostics.marker_location import locate_marker
+
+        assert self.session is not None
+        self.post_message(MarkerLocated(locate_marker(self.session, scope)))
+
+    @on(MarkerLocated)
+    def marker_located(self, message: MarkerLocated) -> None:
+        location = message.location
+        if location.prefix is None:
+            self.notify(location.reason, title="Cannot find the marker", severity="warning", timeout=6)
             return
-        plan = plan_accounts_and_regions(self.session.client, layout,
-                                         split_list(self.block.value("aws_account_id")),
-                                         configured_regions(self.block.value("regions")))
-        walked = [(account.account, region) for account in plan.accounts for region in account.regions]
-        if not walked:
-            self.post_message(DayLocated(None, plan.exit_message or "the module finds no account and region"))
-            return
-        account, region = walked[0]
-        note = "" if len(walked) == 1 else (f"{len(walked)} account/region scopes; showing "
-                                            f"{account}/{region} (move into another to jump there)")
-        self.post_message(DayLocated(layout.day_prefix(day, *walked[0]), note))
+        self.notify(f"The module lists after {location.marker}: {location.reason}"
+                    + (f"\n{location.note}" if location.note else ""), title="Marker", timeout=8)
+        self.reroot(location.prefix)
+        self.query_one(KeyTree).focus()
 
     @on(DayLocated)
     def day_located(self, message: DayLocated) -> None:
@@ -317,6 +324,12 @@ class BrowseScreen(DoctorScreen):
 
     def action_focus_date(self) -> None:
         self.query_one("#browse-date", Input).focus()
+
+    def action_jump_to_marker(self) -> None:
+        if self.session is None or not self.session.usable:
+            self.notify("The bucket is not open.", severity="warning", timeout=4)
+            return
+        self.locate_marker(self._cursor_scope())
 
     def action_up_level(self) -> None:
         if self.session is None or not self.session.usable:
@@ -336,6 +349,7 @@ class BrowseScreen(DoctorScreen):
     def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         """Entries this screen adds to the command palette."""
         yield "Jump to a date", "Open the date folder of a day", self.action_focus_date
+        yield "Jump to the marker", "Open the folder where the module starts listing", self.action_jump_to_marker
         yield "Filter keys", "Show only keys containing some text", self.action_focus_filter
         yield "Up a level", "Show the parent prefix", self.action_up_level
 
