@@ -164,6 +164,16 @@ class MotoServer:
             self.process.wait()
         self.process = None
 
+    def server_cpu_s(self) -> float:
+        """The server process's user+system CPU so far (all its threads), from ``/proc``; 0 if unknown."""
+        if self.process is None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def server_rss_mb(self) -> float | None:
         """The server's current RSS, to show it was kept out of our numbers."""
         if self.process is None:

@@ -1,10 +1,12 @@
 """Browsing a bucket of 1,000,000 CloudTrail keys over three years: lazy levels against a full listing.
 
 Usage: ``.venv/bin/python bench/bench_browse.py [--runs 3] [--naive-cap-s 5] [--servers stock,indexed]``.
-For each level the app shows (bucket root, one account/region's years, one day, the marker position)
-it times the project's calls (``open_bucket`` then ``browse_level``; for the marker ``marker_for`` plus
-one ``iter_objects`` page from it, classified) and counts HTTP requests with a botocore ``before-send``
-hook, against a naive listing of the same prefix without a delimiter (stopped at ``--naive-cap-s``).
+For each level the app shows (bucket root, one account/region's years, one day, the marker position:
+Browse's ``m``) it times the project's calls (``open_bucket`` then ``browse_level``; for the marker
+``locate_marker`` then ``browse_level`` of its folder) and counts HTTP requests with a botocore
+``before-send`` hook, against a naive listing of the same prefix without a delimiter (stopped at
+``--naive-cap-s``). One more row times the Troubleshoot layout step's count of the files after the
+marker (one 1,000-key ``iter_objects`` page from it, classified).
 
 Keys are inserted straight into moto's backend in the server process. Two servers: ``stock`` moto (its
 ListObjectsV2 scans and sorts every key of the bucket per request) and ``indexed`` (a bisect over the
@@ -48,6 +50,13 @@ def lazy_level(session: Any, level: str) -> tuple[int, int]:
     account, region = _seeds.BROWSE_ACCOUNTS[0], _seeds.BROWSE_REGIONS[1]
     scope_prefix = _seeds.browse_scope_prefix(account, region)
     if level == "marker":
+        from diagnostics.marker_location import locate_marker
+
+        location = locate_marker(session, (account, region))
+        assert location.prefix is not None, location.reason
+        browsed = browse_level(session, location.prefix)
+        return len(browsed.level.folders) + len(browsed.level.objects), len(browsed.keys)
+    if level == "after-marker":
         scope = KeyScope(account, region, None, scope_prefix)
         marker = session.classifier.marker_for(scope)
         listed: list[ListedObject] = [item for item, _ in iter_objects(
@@ -65,8 +74,8 @@ def naive_level(client: Any, level: str, cap_s: float) -> dict[str, Any]:
     account, region = _seeds.BROWSE_ACCOUNTS[0], _seeds.BROWSE_REGIONS[1]
     scope_prefix = _seeds.browse_scope_prefix(account, region)
     prefix = {"root": "", "years": scope_prefix, "day": scope_prefix + BROWSED_DAY,
-              "marker": scope_prefix}[level]
-    stop_after = f"{scope_prefix}2024/03/01" if level == "marker" else None
+              "marker": scope_prefix, "after-marker": scope_prefix}[level]
+    stop_after = f"{scope_prefix}2024/03/01" if level in ("marker", "after-marker") else None
     arguments: dict[str, Any] = {"Bucket": _seeds.BROWSE_BUCKET, "Prefix": prefix, "MaxKeys": 1000}
     keys = pages = 0
     started = time.perf_counter()
@@ -94,14 +103,15 @@ def expected_keys(level: str) -> int:
         return _seeds.BROWSE_KEYS
     if level == "years":
         return per_scope
-    if level == "marker":
+    if level in ("marker", "after-marker"):
         return per_scope * 790 // _seeds.BROWSE_DAYS
     return 228
 
 
 LEVELS = (("root", "bucket root"), ("years", "one account/region's years"),
           ("day", f"one day ({BROWSED_DAY})"),
-          ("marker", f"marker position (only_logs_after {ONLY_LOGS_AFTER}, first page after it)"))
+          ("marker", f"marker position (m: the folder holding the StartAfter, only_logs_after {ONLY_LOGS_AFTER})"),
+          ("after-marker", "files after the marker (Troubleshoot's count: first 1,000-key page after it)"))
 
 
 def bench_server(kind: str, runs: int, cap_s: float) -> list[list[str]]:

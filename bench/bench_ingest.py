@@ -1,11 +1,14 @@
 """The ingestion pass over moto: 2,000 CloudTrail objects x 50 records and 500 Firehose (Macie) objects.
 
-Usage: ``.venv/bin/python bench/bench_ingest.py [--runs 3] [--variants 4,1,module] [--latency-ms 0]``.
-Each measured pass runs in a fresh child process (wall time, events/s, CPU-seconds of the whole process
-per 100,000 events, peak RSS); the moto server runs in another process, seeded in-process, so neither
-its CPU nor its memory is counted. ``--latency-ms`` delays every S3 request on the server, as a real
-network would, to show what the read-ahead pool hides. Events go to a JSON-lines sink on /dev/null and
-the module-words log (debug 2) to a handler on /dev/null, as the ``ingest`` command does.
+Usage: ``.venv/bin/python bench/bench_ingest.py [--runs 3] [--variants 4,1,module,floor] [--latency-ms 0]
+[--verify-events]``. Each measured pass runs in a fresh child process (wall time, events/s, CPU-seconds of
+the whole process per 100,000 events, peak RSS); the moto server runs in another process, seeded
+in-process, so neither its CPU nor its memory is counted as ours (its CPU is shown apart: the two
+share this machine's cores). ``module`` is a module-like loop (``_module_like.py``) and ``floor`` the
+least any Python process can do for the same datagrams (``_floor.py``); ``--verify-events`` checks
+that our pass and the floor write byte-identical datagrams. ``--latency-ms`` delays every S3 request on
+the server, as a real network would, to show what the read-ahead pool hides. Events go to a JSON-lines
+sink on /dev/null and the module-words log (debug 2) to a handler on /dev/null, as ``ingest`` does.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ def _apply_what_ifs(what_ifs: list[str]) -> None:
 
 
 def child(endpoint: str, case: str, variant: str, debug: int, profile_to: str | None,
-          what_ifs: list[str]) -> None:
+          what_ifs: list[str], events_to: str | None = None) -> None:
     """One pass, measured from inside (after imports and client set-up, which are reported apart)."""
     import logging
     import os
@@ -86,6 +89,7 @@ def child(endpoint: str, case: str, variant: str, debug: int, profile_to: str | 
                   location=SourceLocation("bench.conf", 2), options=tags)
     wodle = Wodle(location=SourceLocation("bench.conf", 1), options={})
     devnull = open(os.devnull, "w")  # noqa: SIM115 (open for the whole child)
+    events_out = open(events_to, "w") if events_to else devnull  # noqa: SIM115
     logger = logging.getLogger(LOGGER_NAME)
     handler = logging.StreamHandler(devnull)
     handler.setFormatter(OssecLogFormatter(show_bucket=True))
@@ -96,11 +100,11 @@ def child(endpoint: str, case: str, variant: str, debug: int, profile_to: str | 
         home = Path(folder) / "ossec"
         (home / "wodles" / "aws").mkdir(parents=True)
         context = DoctorContext(wazuh_home=home, profile=profile_for((4, 14, 7), "bench"), now=_seeds.NOW)
-        workers = 1 if variant == "module" else int(variant)
+        workers = 1 if variant in ("module", "floor") else int(variant)
         request = IngestRequest(context=context, block=block, client=client, wodle=wodle, debug_level=debug,
                                 state_dir=Path(folder) / "state", reset=True, workers=workers,
                                 caller_account=_seeds.ACCOUNT)
-        sink = JsonLinesSink(devnull)
+        sink = JsonLinesSink(events_out)
         rss_before = _common.peak_rss_mb()
         cpu_before, started = _common.cpu_seconds(), time.perf_counter()
         profiler: Any = None
@@ -109,11 +113,19 @@ def child(endpoint: str, case: str, variant: str, debug: int, profile_to: str | 
 
             profiler = Profiler(interval=0.002)
             profiler.start()
-        if variant == "module":
+        if variant == "floor":
+            from bench._floor import floor_pass
+
+            if case != "cloudtrail":
+                raise SystemExit("the floor variant reads CloudTrail only")
+            counts = floor_pass(client, name, f"AWSLogs/{_seeds.ACCOUNT}/CloudTrail/{_seeds.REGION}/",
+                                f"AWSLogs/{_seeds.ACCOUNT}/CloudTrail/{_seeds.REGION}/2024/04/30", events_out)
+            events, files, exit_code = counts["events"], counts["files"], 0
+        elif variant == "module":
             prefix = (f"AWSLogs/{_seeds.ACCOUNT}/CloudTrail/{_seeds.REGION}/" if case == "cloudtrail"
                       else f"{_seeds.FIREHOSE_PATH}/")
             marker = f"{prefix}2024/04/30" if case == "cloudtrail" else f"{prefix}2024/05/01"
-            counts = module_like_pass(client, name, prefix, marker, block.block_type or "", devnull,
+            counts = module_like_pass(client, name, prefix, marker, block.block_type or "", events_out,
                                       Path(folder) / "module.db")
             events, files, exit_code = counts["events"], counts["files"], 0
         else:
@@ -123,22 +135,28 @@ def child(endpoint: str, case: str, variant: str, debug: int, profile_to: str | 
             profiler.stop()
             Path(profile_to).write_text(profiler.output_text(unicode=False, color=False, show_all=False))
         wall, cpu = time.perf_counter() - started, _common.cpu_seconds() - cpu_before
+    events_out.flush()
     _common.emit_result({"case": case, "variant": variant, "wall_s": wall, "cpu_s": cpu, "events": events,
                          "files": files, "exit_code": exit_code, "rss_before_mb": rss_before,
                          "total_cpu_s": _common.cpu_seconds()})
 
 
-def measure(endpoint: str, case: str, variant: str, runs: int, debug: int,
+def measure(server: _common.MotoServer, case: str, variant: str, runs: int, debug: int,
             what_ifs: list[str]) -> dict[str, Any]:
-    """``runs`` fresh-process passes of one case and variant; their spreads."""
-    arguments = ["--endpoint", endpoint, "--case", case, "--variants", variant, "--debug", str(debug)]
+    """``runs`` fresh-process passes of one case and variant; their spreads (the server's CPU too)."""
+    arguments = ["--endpoint", server.endpoint, "--case", case, "--variants", variant, "--debug", str(debug)]
     if what_ifs:
         arguments += ["--what-if", ",".join(what_ifs)]
-    results = [_common.run_child(Path(__file__), arguments) for _ in range(runs)]
+    results = []
+    for _ in range(runs):
+        server_before = server.server_cpu_s()
+        result = _common.run_child(Path(__file__), arguments)
+        result["server_cpu_s"] = server.server_cpu_s() - server_before
+        results.append(result)
     for result in results:
         if result["exit_code"] != 0 or result["events"] == 0:
             raise RuntimeError(f"pass failed: {result}")
-    label = "module-like loop" if variant == "module" else f"ours, workers={variant}"
+    label = {"module": "module-like loop", "floor": "floor (least possible)"}.get(variant, f"ours, workers={variant}")
     return {
         "case": case, "label": label + (f" + {'+'.join(what_ifs)}" if what_ifs else ""),
         "events": results[0]["events"], "files": results[0]["files"],
@@ -146,8 +164,31 @@ def measure(endpoint: str, case: str, variant: str, runs: int, debug: int,
         "rate": _common.spread(results, "", lambda r: r["events"] / r["wall_s"]),
         "cpu100k": _common.spread(results, "", lambda r: r["cpu_s"] * 100_000 / r["events"]),
         "rss": _common.spread(results, "peak_rss_mb"),
+        "server_cpu100k": _common.spread(results, "", lambda r: r["server_cpu_s"] * 100_000 / r["events"]),
         "rss_before": _common.spread(results, "rss_before_mb"),
     }
+
+
+def verify_events(endpoint: str, variant: str, debug: int) -> str:
+    """Run ours and the floor once each into files; say whether the datagrams are byte-identical."""
+    import hashlib
+    import tempfile
+
+    digests = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name in (variant, "floor"):
+            target = Path(folder) / f"{name}.jsonl"
+            _common.run_child(Path(__file__), ["--endpoint", endpoint, "--case", "cloudtrail", "--variants", name,
+                                               "--debug", str(debug), "--events-to", str(target)])
+            digest, lines = hashlib.sha256(), 0
+            with target.open("rb") as stream:  # in pieces: this process's peak RSS is inherited by later runs
+                for piece in iter(lambda: stream.read(1 << 20), b""):
+                    digest.update(piece)
+                    lines += piece.count(b"\n")
+            digests[name] = (lines, digest.hexdigest()[:16])
+    same = digests[variant] == digests["floor"]
+    return (f"events: ours (workers={variant}) {digests[variant][0]:,} sha256 {digests[variant][1]}, floor "
+            f"{digests['floor'][0]:,} sha256 {digests['floor'][1]}: {'IDENTICAL' if same else 'DIFFERENT'}")
 
 
 def versus(row: dict[str, Any], reference: dict[str, Any] | None) -> str:
@@ -169,18 +210,22 @@ def main() -> None:
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     parser.add_argument("--case", choices=CASES, action="append",
                         help="cloudtrail and/or firehose (default both)")
-    parser.add_argument("--variants", default="4,1,module",
-                        help="pool sizes and/or 'module' (the module-like loop), comma separated")
+    parser.add_argument("--variants", default="4,1,module,floor",
+                        help="pool sizes, 'module' (the module-like loop) and/or 'floor' (the least possible), "
+                             "comma separated")
     parser.add_argument("--debug", type=int, default=2, choices=(0, 1, 2, 3))
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--reference-runs", type=int, default=1, help="runs of the module-like loop")
+    parser.add_argument("--reference-runs", type=int, default=1, help="runs of the module-like loop and floor")
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--what-if", default="", help="bench-only patches: wal,no-raw,no-summary")
     parser.add_argument("--profile", metavar="FILE", help="one pyinstrument-profiled pass per case, to FILE")
+    parser.add_argument("--events-to", help=argparse.SUPPRESS)
+    parser.add_argument("--verify-events", action="store_true",
+                        help="also check that ours (first variant) and the floor write byte-identical events")
     args = parser.parse_args()
     what_ifs = [item for item in args.what_if.split(",") if item]
     if args.child:
-        child(args.endpoint, args.case[0], args.variants, args.debug, args.profile, what_ifs)
+        child(args.endpoint, args.case[0], args.variants, args.debug, args.profile, what_ifs, args.events_to)
         return
     cases = args.case or list(CASES)
     variants = args.variants.split(",")
@@ -200,21 +245,26 @@ def main() -> None:
                 _common.run_child(Path(__file__), arguments)
                 print(target.read_text())
             return
+        if args.verify_events:
+            print(verify_events(server.endpoint, variants[0], args.debug), flush=True)
         rows = []
         for case in cases:
             for variant in variants:
-                runs = args.reference_runs if variant == "module" else args.runs
-                rows.append(measure(server.endpoint, case, variant, runs, args.debug,
+                if variant == "floor" and case != "cloudtrail":
+                    continue  # the floor is written for CloudTrail documents only
+                runs = args.reference_runs if variant in ("module", "floor") else args.runs
+                rows.append(measure(server, case, variant, runs, args.debug,
                                     [] if variant == "module" else what_ifs))
                 print(f"  {case} {rows[-1]['label']}: {rows[-1]['wall'].show()} s", flush=True)
-    headers = ["case", "variant", "events", "wall s", "events/s", "CPU s / 100k ev", "peak RSS MB",
-               "RSS before pass MB", "vs module (issue) / module-like loop (here)"]
+    headers = ["case", "variant", "events", "wall s", "events/s", "CPU s / 100k ev", "server CPU s / 100k ev",
+               "peak RSS MB", "RSS before pass MB", "vs module (issue) / module-like loop (here)"]
     body = []
     for row in rows:
         reference = next((other for other in rows
                           if other["case"] == row["case"] and other["label"] == "module-like loop"), None)
         body.append([f"{row['case']} ({row['files']} objects)", row["label"], str(row["events"]),
-                     row["wall"].show(2), row["rate"].show(0), row["cpu100k"].show(2), row["rss"].show(1),
+                     row["wall"].show(2), row["rate"].show(0), row["cpu100k"].show(2),
+                     row["server_cpu100k"].show(2), row["rss"].show(1),
                      row["rss_before"].show(1), versus(row, reference)])
     print(f"\nmedian (min–max) of {args.runs} runs ({args.reference_runs} for the module-like loop), each in a "
           f"fresh process; debug {args.debug}; "
