@@ -54,14 +54,14 @@ def streamed_and_whole(text: str, field: str = "Records") -> tuple[Any, Any]:
 def test_every_json_sample_decodes_the_same_whole_and_streamed() -> None:
     compared = 0
     for entry in load_manifest():
-        if entry["type"] not in ("cloudtrail", "config"):
+        if entry["type"] not in ("cloudtrail", "config", "custom"):
             continue
         key = render_key(entry["key_template"], WHEN)
         data = sample_bytes(entry)
         streamed = outcome(data, key, entry["type"], 0)
         assert outcome(data, key, entry["type"], WHOLE) == streamed, entry["name"]
         compared += 1
-    assert compared >= 4
+    assert compared >= 8
 
 
 def test_the_whole_path_really_is_taken_for_a_small_document() -> None:
@@ -123,3 +123,19 @@ def test_cloudtrail_documents_send_the_same_events(records: list[dict[str, Any]]
     if gz:
         data, key = gzip.compress(data, mtime=0), key + ".gz"
     assert outcome(data, key, "cloudtrail", WHOLE) == outcome(data, key, "cloudtrail", 0)
+
+
+@FUZZ
+@given(text=st.lists(st.sampled_from(['{"detail": {"a": 1}, "source": "aws.macie"}', '{"x": 1}', " ", "\n",
+                                      '{"detail": {"lat":00.5,"lon":-01.25}, "source": "aws.macie"}', "{", "}",
+                                      '"lat":0', "[1]", "null", '{"detail": null, "source": "aws.x"}']),
+                     min_size=1, max_size=12).map("".join),
+       gz=st.booleans())
+def test_firehose_concatenated_objects_send_the_same_events(text: str, gz: bool) -> None:
+    import gzip
+
+    data = ("{" + text.lstrip("{")).encode()
+    key = "firehose/2024/05/14/10/delivery-stream-1-2024-05-14-10-00-00-abc"
+    if gz:
+        data, key = gzip.compress(data, mtime=0), key + ".gz"
+    assert outcome(data, key, "custom", WHOLE) == outcome(data, key, "custom", 0)

@@ -65,6 +65,23 @@ def _repair_and_continue(data: str) -> Iterator[Any]:
         yield value
 
 
+def whole_text_objects(data: str) -> Iterator[Any]:
+    """``concatenated_objects`` over text already in memory: the same values and the same first error.
+
+    Each ``raw_decode`` starts where the previous object ended (no whitespace skipped); the first failure
+    hands the rest of the text, from the failing object on, to the module's repair path, as the window does.
+    """
+    position, end = 0, len(data)
+    while position < end:
+        try:
+            value, position_after = _DECODER.raw_decode(data, position)
+        except json.JSONDecodeError:
+            yield from _repair_and_continue(data[position:])
+            return
+        position = position_after
+        yield value
+
+
 def detail_records(values: Iterator[Any], load: LoadContext) -> Iterator[LoadItem]:
     """``dict(event['detail'], source=event['source'].replace('aws.', ''))`` for objects with ``detail``."""
     for value in values:
@@ -79,9 +96,12 @@ def load_custom(text: TextIO, load: LoadContext) -> Iterator[LoadItem]:
     """``AWSCustomBucket.load_information_from_file``."""
     first = text.read(1)
     if first == "{":
-        window = TextWindow(text)
-        window.buf = "{"
-        yield from detail_records(concatenated_objects(window), load)
+        limit = load.decode.whole_document_chars
+        rest = text.read(limit + 1) if limit > 0 else ""
+        if limit > 0 and len(rest) <= limit:
+            yield from detail_records(whole_text_objects(first + rest), load)
+            return
+        yield from detail_records(concatenated_objects(TextWindow(text, prefix=first + rest)), load)
         return
     reader = csv.DictReader(nul_guard(text, csv_rejects_nul(load.decode.profile)), fieldnames=FIELDNAMES,
                             delimiter=" ")

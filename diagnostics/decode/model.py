@@ -42,8 +42,9 @@ class DecodeContext:
     keep_raw: bool = True
     """Keep each record's untouched copy and one-line summary (previews); the ingestion pass needs neither."""
     whole_document_chars: int = 0
-    """JSON documents up to this size are parsed in one call (the ingestion pass, which needs every record
-    anyway); 0 streams them all, so a preview shows the first events of a document that fails late."""
+    """JSON texts up to this size (CloudTrail and Config documents, Firehose's concatenated objects) are
+    decoded from memory in C-speed calls (the ingestion pass, which needs every record anyway); 0 streams
+    them all, so a preview shows the first events of a text that fails late."""
 
 
 @dataclass(frozen=True)
