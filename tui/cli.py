@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from diagnostics.findings import CommandExit
+from diagnostics.ingest.model import DEFAULT_WORKERS
 
 DESCRIPTION = (
     "Troubleshoot Wazuh's aws-s3 module: configuration, credentials, bucket access, key layouts, "
@@ -72,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--from-wazuh-state", action="store_true",
                         help="start from a read-only copy of the module's state database")
     ingest.add_argument("--limit", type=int, metavar="N", help="stop after N files")
-    ingest.add_argument("--workers", type=int, default=4, metavar="N", help="read-ahead pool size")
+    ingest.add_argument("--workers", type=int, default=DEFAULT_WORKERS, metavar="N",
+                        help=f"read-ahead pool size (default {DEFAULT_WORKERS})")
     ingest.add_argument("--real", action="store_true",
                         help="run the installed module itself (advances its marker, sends real events)")
     ingest.add_argument("--send", action="store_true",
