@@ -1,6 +1,6 @@
 """The ingestion pass over moto: 2,000 CloudTrail objects x 50 records and 500 Firehose (Macie) objects.
 
-Usage: ``.venv/bin/python bench/bench_ingest.py [--runs 3] [--variants 4,1,module,floor] [--latency-ms 0]
+Usage: ``.venv/bin/python bench/bench_ingest.py [--runs 3] [--variants 8,1,module,floor] [--latency-ms 0]
 [--verify-events]``. Each measured pass runs in a fresh child process (wall time, events/s, CPU-seconds of
 the whole process per 100,000 events, peak RSS); the moto server runs in another process, seeded
 in-process, so neither its CPU nor its memory is counted as ours (its CPU is shown apart: the two
@@ -210,7 +210,7 @@ def main() -> None:
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     parser.add_argument("--case", choices=CASES, action="append",
                         help="cloudtrail and/or firehose (default both)")
-    parser.add_argument("--variants", default="4,1,module,floor",
+    parser.add_argument("--variants", default="8,1,module,floor",
                         help="pool sizes, 'module' (the module-like loop) and/or 'floor' (the least possible), "
                              "comma separated")
     parser.add_argument("--debug", type=int, default=2, choices=(0, 1, 2, 3))
