@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from diagnostics.context import DoctorContext
-from tui.sample_objects import manifest_by_name, render_key, sample_bytes
+from tui.sample_objects import SAMPLES, manifest_by_name, render_key, sample_bytes
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 DEMO_CONFIG = SAMPLES / "demo" / "ossec.conf"
 
 REGION = "us-east-1"

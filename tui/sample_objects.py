@@ -15,8 +15,22 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-OBJECTS = Path(__file__).resolve().parent.parent / "samples" / "objects"
-"""Samples ship beside the packages in a source checkout (the README installs editable)."""
+
+def samples_root() -> Path:
+    """``samples/``: inside the installed ``tui`` package (a wheel), else beside it (a source checkout).
+
+    The wheel maps the checkout's top-level ``samples/`` to ``tui/samples``, so ``pipx install`` gets a
+    working ``--demo``; an editable install and the tests use the checkout's folder itself.
+    """
+    here = Path(__file__).resolve().parent
+    packaged = here / "samples"
+    if (packaged / "objects" / "manifest.json").is_file():
+        return packaged
+    return here.parent / "samples"
+
+
+SAMPLES = samples_root()
+OBJECTS = SAMPLES / "objects"
 MANIFEST = OBJECTS / "manifest.json"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
