@@ -35,6 +35,8 @@ class MarkerLocation:
     reason: str = ""
     """The marker's own explanation (state database, only_logs_after, today), or why it is unknown."""
     note: str = ""
+    scope_prefix: str = ""
+    """The prefix the module lists for the scope: a face showing an empty folder may climb up to it."""
 
 
 def choose_scope(session: BucketSession, hint: tuple[str, str] | None) -> ScopeChoice:
@@ -74,4 +76,4 @@ def locate_marker(session: BucketSession, hint: tuple[str, str] | None = None) -
     folder = marker.value[: marker.value.rfind("/") + 1]
     if not folder.startswith(scope.prefix):
         folder = scope.prefix
-    return MarkerLocation(folder, marker.value, marker.reason, choice.note)
+    return MarkerLocation(folder, marker.value, marker.reason, choice.note, scope.prefix)

@@ -414,3 +414,19 @@ async def test_m_opens_the_folder_where_the_module_starts_listing(demo: DemoEnvi
         after = [e.classified.verdict.value for e in entries[at + 1:] if isinstance(e, KeyEntry)]
         assert before and set(before) == {"processed"}
         assert set(after) <= {"read"}, "whatever follows the marker in its folder is read"
+
+
+async def test_m_climbs_out_of_an_empty_marker_folder_to_show_the_older_logs(demo: DemoEnvironment) -> None:
+    messages: list[Message] = []
+    block = block_named(demo, "demo-old-trail")
+    app = ScreenHarness(lambda: BrowseScreen(demo.context, block))
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await wait_until(pilot, lambda: bool(of_type(messages, KeysListed)))
+        await pilot.press("m")
+        year = "AWSLogs/123456789012/CloudTrail/us-east-1/2026/"
+        await wait_until(pilot, lambda: any(isinstance(m, KeysListed) and m.prefix == year for m in messages))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen) and screen.root_prefix == year
+        labels = [str(child.label) for child in screen.query_one(KeyTree).root.children]
+        assert labels[0] == "10/" and "marker (StartAfter) 11/29" in labels[1], labels

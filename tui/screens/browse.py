@@ -73,6 +73,8 @@ class BrowseScreen(DoctorScreen):
         self.levels: dict[str, LevelPages] = {}
         self.expanded: set[str] = set()
         self._node_by_prefix: dict[str, TreeNode[Entry]] = {}
+        self._marker_jump: tuple[str, str] | None = None
+        """(folder being shown, scope prefix) while a marker jump may still climb out of an empty folder."""
 
     @property
     def is_pushed_screen(self) -> bool:
@@ -147,9 +149,26 @@ class BrowseScreen(DoctorScreen):
             pages = LevelPages(list(level.folders), list(message.browsed.keys), message.marker,
                                level.next_token)
             self.levels[message.prefix] = pages
+        if self._climbed_out_of_empty_folder(message.prefix, pages):
+            return
         node = self._node_by_prefix.get(message.prefix)
         if node is not None:
             self._render_level(node, message.prefix)
+
+    def _climbed_out_of_empty_folder(self, prefix: str, pages: LevelPages) -> bool:
+        """After a marker jump, an empty folder (no logs since the marker's month) gives way to its parent,
+        up to the scope's prefix, so the marker line shows next to the folders that do exist."""
+        jump, self._marker_jump = self._marker_jump, None
+        if jump is None or jump[0] != prefix or pages.folders or pages.keys or pages.next_token:
+            return False
+        folder, scope_prefix = jump
+        if folder == scope_prefix or not folder.startswith(scope_prefix):
+            return False
+        parent = parent_prefix(folder)
+        self._marker_jump = (parent, scope_prefix)
+        self.notify(f"Nothing is stored under {folder}; showing {parent}.", timeout=5)
+        self.reroot(parent)
+        return True
 
     @on(ListingFailed)
     def listing_failed(self, message: ListingFailed) -> None:
@@ -306,6 +325,7 @@ class BrowseScreen(DoctorScreen):
             return
         self.notify(f"The module lists after {location.marker}: {location.reason}"
                     + (f"\n{location.note}" if location.note else ""), title="Marker", timeout=8)
+        self._marker_jump = (location.prefix, location.scope_prefix)
         self.reroot(location.prefix)
         self.query_one(KeyTree).focus()
 

@@ -173,7 +173,7 @@ class KeyTree(Tree[Entry]):
                 folders.append(node.add(name_under(prefix, entry.prefix), data=entry, allow_expand=True))
             else:
                 node.add_leaf(key_label(self.app, prefix, entry.classified, now, head), data=entry)
-        if position == len(entries) and pages.marker is not None and entries:
+        if position == len(entries) and pages.marker is not None:
             node.add_leaf(marker_label(self.app, prefix, pages.marker), data=MarkerEntry(pages.marker))
         if pages.next_token:
             node.add_leaf(Text("… more keys: select to list the next page", style="italic"),
