@@ -304,3 +304,108 @@ async def test_the_app_screens_show_no_secret(secret_home: DoctorHome, moto: str
     shown = "".join(shots.values())
     assert mask_key_id(INLINE_KEY_ID) in shown or mask_key_id(PROFILE_KEY_ID) in shown, \
         f"the screens name the key ids, masked ({[k for k, v in shots.items() if 'AKIA' in v]})"
+
+
+async def wait_until(pilot: Any, condition: Any, timeout: float = 30) -> None:
+    """Pause until ``condition()`` holds (workers post their messages in their own time)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the app did not get there in time"
+        await pilot.pause(0.05)
+
+
+async def browse_and_preview(context: Any, block: Any, day: str) -> tuple[dict[str, str], list[str]]:
+    """Screenshots of Browse (root, marker, a day) and Preview (three views) for one block; notifications."""
+    from textual.message import Message
+    from textual.widgets import Input
+
+    from tests.snapshot_apps.harness import ScreenHarness
+    from tui.messages import EventsDecoded, KeysListed, MarkerLocated
+    from tui.screens.browse import BrowseScreen
+    from tui.screens.preview import PreviewScreen
+    from tui.widgets.key_tree import KeyEntry, KeyTree
+
+    messages: list[Message] = []
+    shots: dict[str, str] = {}
+    app = ScreenHarness(lambda: BrowseScreen(context, block))
+    async with app.run_test(size=(160, 50), message_hook=messages.append) as pilot:
+        await wait_until(pilot, lambda: any(isinstance(m, KeysListed) for m in messages))
+        await pilot.pause()
+        shots[f"browse {block.name}"] = app.export_screenshot()
+        await pilot.press("m")
+        await wait_until(pilot, lambda: any(isinstance(m, MarkerLocated) for m in messages))
+        await pilot.pause()
+        shots[f"marker {block.name}"] = app.export_screenshot()
+        screen = app.screen
+        screen.query_one("#browse-date", Input).value = DAYS[2].replace("/", "-")
+        await screen.query_one("#browse-date", Input).action_submit()
+        await wait_until(pilot, lambda: any(isinstance(m, KeysListed) and m.prefix == day for m in messages))
+        await pilot.pause()
+        shots[f"day {block.name}"] = app.export_screenshot()
+        tree = screen.query_one(KeyTree)
+        key_node = next(child for child in tree.root.children if isinstance(child.data, KeyEntry))
+        tree.focus()
+        tree.move_cursor(key_node)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any(isinstance(m, EventsDecoded) for m in messages))
+        await pilot.pause()
+        assert isinstance(app.screen, PreviewScreen)
+        for view in ("envelope", "record", "payload"):
+            shots[f"preview {view} {block.name}"] = app.export_screenshot()
+            await pilot.press("t")
+            await pilot.pause()
+        return shots, [f"{n.title} {n.message}" for n in app._notifications]
+
+
+async def test_browse_preview_and_ingest_show_no_secret(secret_home: DoctorHome, moto: str,
+                                                        tmp_path: Path) -> None:
+    """Browse (root, a day, the marker), Preview (envelope, record, payload) and an Ingest pass with its live
+    log, for the block with inline keys and the one with a profile and a role: no secret, no unmasked id."""
+    from textual.message import Message
+    from textual.widgets import Select
+
+    from diagnostics.checks import load_configuration, prepare_context
+    from diagnostics.context import context_from_environment
+    from tests.snapshot_apps.harness import ScreenHarness
+    from tui.messages import IngestFinished
+    from tui.screens.ingest import IngestScreen
+    from tui.widgets.live_log import LiveLog
+
+    secret_home.conf.write_text(conf("sec-inline", "sec-role"))
+    context = prepare_context(context_from_environment(None, str(secret_home.wazuh_home), moto))
+    loaded, _ = load_configuration(context)
+    shots: dict[str, str] = {}
+    notes: list[str] = []
+    for block in loaded.blocks:
+        block_shots, block_notes = await browse_and_preview(
+            context, block, f"AWSLogs/123456789012/CloudTrail/us-east-1/{DAYS[2]}/")
+        shots.update(block_shots)
+        notes += block_notes
+
+    messages: list[Message] = []
+    ingest = ScreenHarness(lambda: IngestScreen(context, state_dir=tmp_path / "state"))
+    async with ingest.run_test(size=(160, 50), message_hook=messages.append) as pilot:
+        screen = ingest.screen
+        assert isinstance(screen, IngestScreen)
+        await wait_until(pilot, lambda: bool(screen.blocks))
+        # sec-inline has a row in the module's state (for --from-wazuh-state) that puts its marker past the file
+        screen.query_one("#ingest-bucket", Select).value = next(
+            key for key, (block, _) in screen.blocks.items() if block.name == "sec-role")
+        await pilot.click("#ingest-start")
+        await wait_until(pilot, lambda: any(isinstance(m, IngestFinished) for m in messages), timeout=60)
+        await pilot.pause(0.3)
+        shots["ingest"] = ingest.export_screenshot()
+        shots["ingest live log"] = "\n".join(screen.query_one(LiveLog).lines)
+        notes += [f"{n.title} {n.message}" for n in ingest._notifications]
+    assert "Found new log" in shots["ingest live log"], shots["ingest live log"]
+    assert "integration" in shots["preview envelope sec-inline"], "the preview showed the event"
+    assert "Wazuh-AWS" in shots["preview payload sec-role"], "and its datagram"
+    assert "StartAfter" in shots["marker sec-role"], "the marker jump showed the marker line"
+
+    for where, text in [*shots.items(), ("notifications", " ".join(notes))]:
+        for name, secret in SECRETS.items():
+            assert not leaks(text, secret), f"the {name} shows on {where}"
+        for name, key_id in KEY_IDS.items():
+            assert key_id not in text, f"the {name} key id shows unmasked on {where}"
