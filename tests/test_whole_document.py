@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diagnostics.decode.json_stream import DocumentOutline, stream_document_field
-from diagnostics.decode.model import DecodeContext, DecodedEvent, FileProblem
+from diagnostics.decode.model import BUCKET_TYPES, DecodeContext, DecodedEvent, FileProblem
 from diagnostics.decode.registry import decode_object
 from tests.decode_helpers import V4
 from tests.sample_objects import load_manifest, render_key, sample_bytes
@@ -51,17 +51,15 @@ def streamed_and_whole(text: str, field: str = "Records") -> tuple[Any, Any]:
     return results[0], results[1]
 
 
-def test_every_json_sample_decodes_the_same_whole_and_streamed() -> None:
+def test_every_sample_decodes_the_same_whole_and_streamed() -> None:
     compared = 0
     for entry in load_manifest():
-        if entry["type"] not in ("cloudtrail", "config", "custom"):
-            continue
         key = render_key(entry["key_template"], WHEN)
         data = sample_bytes(entry)
         streamed = outcome(data, key, entry["type"], 0)
         assert outcome(data, key, entry["type"], WHOLE) == streamed, entry["name"]
         compared += 1
-    assert compared >= 8
+    assert compared == len(load_manifest()) >= 25
 
 
 def test_the_whole_path_really_is_taken_for_a_small_document() -> None:
@@ -139,3 +137,59 @@ def test_firehose_concatenated_objects_send_the_same_events(text: str, gz: bool)
     if gz:
         data, key = gzip.compress(data, mtime=0), key + ".gz"
     assert outcome(data, key, "custom", WHOLE) == outcome(data, key, "custom", 0)
+
+
+@FUZZ
+@given(data=st.binary(max_size=600), bucket_type=st.sampled_from(BUCKET_TYPES),
+       wrap=st.sampled_from(["plain", "gzip", "gzip twice", "gzip cut", "gzip crlf"]))
+def test_any_bytes_decode_the_same_from_memory_and_through_the_stream_layers(data: bytes, bucket_type: str,
+                                                                         wrap: str) -> None:
+    import gzip
+
+    key = "AWSLogs/123456789012/CloudTrail/us-east-1/2024/05/14/object"
+    if wrap == "gzip crlf":
+        data = data.replace(b"\n", b"\r\n")
+    if wrap != "plain":
+        key += ".gz"
+        body = gzip.compress(data, mtime=0)
+        data = {"gzip": body, "gzip twice": body + gzip.compress(b"{}", mtime=0),
+                "gzip cut": body[: len(body) // 2], "gzip crlf": body}[wrap]
+    assert outcome(data, key, bucket_type, WHOLE) == outcome(data, key, bucket_type, 0)
+
+
+def test_the_body_is_held_in_memory_only_up_to_the_limit() -> None:
+    from diagnostics.decode.errors import StreamReadError
+    from diagnostics.decode.streams import read_body
+
+    small = read_body(io.BytesIO(b"x" * 100), 100)
+    assert isinstance(small, io.BytesIO) and small.getvalue() == b"x" * 100
+    body = bytes(range(256)) * 1000
+    large = read_body(io.BufferedReader(io.BytesIO(body)), 1000)  # type: ignore[arg-type]
+    assert not isinstance(large, io.BytesIO) and large.read() == body, "what was read ahead is replayed"
+
+    class Broken(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: object) -> int:
+            raise StreamReadError("reading the object failed: ConnectionResetError()")
+
+    failing = read_body(io.BufferedReader(Broken()), 1000)  # type: ignore[arg-type]
+    try:
+        failing.read(10)
+    except StreamReadError as error:
+        assert "ConnectionResetError" in str(error)
+    else:
+        raise AssertionError("the read failure must surface where decoding reads")
+
+
+def test_carriage_returns_keep_the_text_layers_universal_newlines() -> None:
+    """The module reads text with universal newlines: \\r\\n counts as one character in error positions."""
+    import gzip
+
+    broken = b'{"Records": [\r\n  {"eventName": "a"},\r\n  ,\r\n]}'
+    key = "AWSLogs/123456789012/CloudTrail/us-east-1/2024/05/14/object.json.gz"
+    data = gzip.compress(broken, mtime=0)
+    streamed = outcome(data, key, "cloudtrail", 0)
+    assert outcome(data, key, "cloudtrail", WHOLE) == streamed
+    assert any("line 3 column 3 (char 38)" in str(item) for item in streamed), streamed

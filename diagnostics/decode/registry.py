@@ -138,7 +138,8 @@ class _ObjectRun:
         if self.counters.aborted:
             return
         try:
-            opened = open_text(stream, self.key, max_decompressed_bytes=max_bytes)
+            opened = open_text(stream, self.key, max_decompressed_bytes=max_bytes,
+                               whole_chars=self.context.whole_document_chars)
         except Exception as error:
             yield from self._failure(error, None)
             return

@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, Any, BinaryIO, TextIO, cast
 
 from diagnostics.decode.errors import (
     CompressionFault,
@@ -176,22 +176,18 @@ class _Inflated(io.RawIOBase):
 class OpenedObject:
     """An object opened for decoding: its text stream plus what we learnt about its bytes."""
 
-    text: io.TextIOWrapper
+    text: TextIO
     compression: Compression
     content: str
     """What the first bytes look like (``gzip``, ``text``, ``empty``...)."""
     mismatch: str | None
-    inflated: _Inflated
+    inflated: _Inflated | None
+    """The inflating layer; None when the whole text was decoded up front (``whole_text``)."""
 
     def drain(self) -> None:
         """Read to the end, raising what the module's up-front read would raise (gzip validation)."""
         while self.text.read(_CHUNK):
             pass
-
-    @property
-    def decompressed_bytes(self) -> int:
-        """Bytes handed to the text layer so far."""
-        return self.inflated.bytes_out
 
 
 def _spool(buffered: io.BufferedReader, limit: int) -> IO[bytes]:
@@ -218,14 +214,104 @@ def _seekable(stream: Any) -> bool:
         return False
 
 
+class _Rejoined(io.RawIOBase):
+    """The bytes already read, then the rest of the stream (a body larger than its listing said)."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        data = self._rest.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._rest.close()
+        super().close()
+
+
+class _Unreadable(io.RawIOBase):
+    """A body whose read failed: the failure comes back on the first read, where decoding reports it."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self._error = error
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise self._error
+
+
+def read_body(stream: BinaryIO, limit: int) -> BinaryIO:
+    """The body in memory (``io.BytesIO``) when it is at most ``limit`` bytes, so ``open_text`` can take
+    its whole-text path; otherwise a stream that replays what was read, then the rest."""
+    try:
+        head = stream.read(limit + 1)
+    except Exception as error:  # StreamReadError and the like: report it where decoding reads
+        stream.close()
+        return cast(BinaryIO, _Unreadable(error))
+    if len(head) <= limit:
+        stream.close()
+        return io.BytesIO(head)
+    return cast(BinaryIO, io.BufferedReader(_Rejoined(head, stream), buffer_size=_CHUNK))
+
+
+def whole_text(data: bytes, compression: Compression, limit: int) -> str | None:
+    """The object's text from bytes in memory, or None when only the streamed layers can tell.
+
+    One ``zlib`` call and one UTF-8 decode replace six stream layers (a quarter of the decoding CPU of a
+    CloudTrail file). Used only where the answer is the same: plain text or a single gzip member that
+    inflates without error to at most ``limit`` bytes of valid UTF-8 with no carriage return (which the
+    text layer's universal newlines would translate). Everything else goes through the layers.
+    """
+    if compression is Compression.GZIP:
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            out = inflater.decompress(data, limit + 1)
+        except zlib.error:
+            return None
+        if len(out) > limit or not inflater.eof or inflater.unused_data:
+            return None
+    elif compression is Compression.PLAIN and len(data) <= limit:
+        out = data
+    else:
+        return None
+    try:
+        text = out.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if "\r" in text else text
+
+
 def open_text(stream: Any, key: str, *,
-              max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES) -> OpenedObject:
+              max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES, whole_chars: int = 0) -> OpenedObject:
     """Open ``stream`` as the module would for ``key``: text (UTF-8, universal newlines) after inflating.
 
     Raises ModuleExit for what the module refuses before reading (snappy, a zip it cannot open) and lets
     other opening errors propagate as the module's own exceptions would (e.g. IndexError for an empty zip).
+    A body already in memory (``io.BytesIO``) is decoded in one go when ``whole_text`` allows it and its
+    text is at most ``whole_chars`` bytes; ``whole_chars=0`` always streams.
     """
     compression = compression_for_key(key)
+    if whole_chars > 0 and isinstance(stream, io.BytesIO):
+        data = stream.getvalue()
+        content = sniff_content(data[:16])
+        whole = whole_text(data, compression, min(whole_chars, max_decompressed_bytes))
+        if whole is not None:
+            return OpenedObject(text=io.StringIO(whole), compression=compression, content=content,
+                                mismatch=magic_mismatch(compression, content), inflated=None)
     buffered = as_buffered(stream)
     head = buffered.peek(16)[:16]
     content = sniff_content(head)

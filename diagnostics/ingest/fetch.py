@@ -114,7 +114,7 @@ def fetch_and_decode(client: Any, bucket: str, key: str, size: int, decode: Deco
     """
     from diagnostics.decode.model import DecodeCounters
     from diagnostics.decode.registry import decode_object
-    from diagnostics.decode.streams import open_s3_object
+    from diagnostics.decode.streams import open_s3_object, read_body
 
     attempts = read_attempts(client)
     failure: FileProblem | None = None
@@ -125,6 +125,8 @@ def fetch_and_decode(client: Any, bucket: str, key: str, size: int, decode: Deco
             stream = downloads.open(key) if downloads is not None else open_s3_object(client, bucket, key)
         except Exception as error:  # the module's get_log_file catches everything here; so does the loop
             return FetchedFile(key, error=error)
+        if 0 < size <= decode.whole_document_chars:  # small enough to decode from memory (whole_text)
+            stream = read_body(stream, decode.whole_document_chars)
         counters = DecodeCounters()
         try:
             items = tuple(decode_object(stream, key, decode, cancel=cancel, counters=counters))
