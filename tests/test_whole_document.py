@@ -181,6 +181,12 @@ def test_the_body_is_held_in_memory_only_up_to_the_limit() -> None:
         assert "ConnectionResetError" in str(error)
     else:
         raise AssertionError("the read failure must surface where decoding reads")
+    context = DecodeContext(bucket_type="cloudtrail", bucket="acme-logs", profile=V4, keep_raw=False,
+                            whole_document_chars=WHOLE)
+    problems = [item for item in decode_object(read_body(io.BufferedReader(Broken()), 1000),  # type: ignore[arg-type]
+                                               "AWSLogs/x.json.gz", context) if isinstance(item, FileProblem)]
+    assert [problem.finding.failure_id for problem in problems] == ["decode.read_failed"]
+    assert str(problems[0].finding).count("reading the object failed") == 1, "said once, not wrapped twice"
 
 
 def test_carriage_returns_keep_the_text_layers_universal_newlines() -> None:

@@ -113,6 +113,8 @@ class _ObjectReader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         try:
             data = self._source.read(len(buffer))
+        except StreamReadError:
+            raise  # already in our words (a body read ahead by ``read_body``)
         except Exception as error:  # the network or S3 failed under us, not the module's concern
             raise StreamReadError(f"reading the object failed: {error!r}") from error
         count = len(data)
