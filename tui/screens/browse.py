@@ -16,14 +16,12 @@ from textual.worker import get_current_worker
 
 from diagnostics.bucket_session import BucketSession
 from diagnostics.context import DoctorContext
+from diagnostics.marker_location import SCOPE_PROBE
 from diagnostics.wazuh.wodle import Block, Wodle
 from tui.messages import BucketOpened, DayLocated, KeysListed, ListingFailed, MarkerLocated
 from tui.screens.base import DoctorScreen
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.key_tree import Entry, FolderEntry, KeyEntry, KeyTree, LevelPages, MarkerEntry, MoreEntry
-
-PROBE_NAME = "~"
-"""Appended to a prefix to ask the classifier which listing scope the level belongs to."""
 
 
 def level_marker(session: BucketSession, prefix: str) -> str | None:
@@ -31,7 +29,7 @@ def level_marker(session: BucketSession, prefix: str) -> str | None:
     classifier = session.classifier
     if classifier is None:
         return None
-    scope, _ = classifier.scope_of(prefix + PROBE_NAME)
+    scope, _ = classifier.scope_of(prefix + SCOPE_PROBE)
     if scope is None or not prefix.startswith(scope.prefix):
         return None
     return classifier.marker_for(scope).value
@@ -285,9 +283,9 @@ class BrowseScreen(DoctorScreen):
             return None
         node = self.query_one(KeyTree).cursor_node
         entry = node.data if node is not None else None
-        probes = [self.root_prefix + PROBE_NAME]
+        probes = [self.root_prefix + SCOPE_PROBE]
         if isinstance(entry, FolderEntry):
-            probes.insert(0, entry.prefix + PROBE_NAME)
+            probes.insert(0, entry.prefix + SCOPE_PROBE)
         elif isinstance(entry, KeyEntry):
             probes.insert(0, entry.classified.key)
         for probe in probes:
