@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from textual import work
 from textual.message import Message
-from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Status
 from diagnostics.wazuh.wodle import Block
-from tests.snapshot_apps.harness import ScreenHarness
+from tests.snapshot_apps.harness import ScreenHarness, wait_until
 from tui.app import DoctorApp
 from tui.demo import DemoEnvironment, start_demo
 from tui.messages import (
@@ -89,15 +88,6 @@ def flood_bucket(demo: DemoEnvironment, bucket: str, count: int) -> None:
 
 def block_named(demo: DemoEnvironment, name: str, profile: str = "wazuh-demo") -> Block:
     return next(b for b in blocks_of(demo) if b.name == name and b.value("aws_profile") == profile)
-
-
-async def wait_until(pilot: Pilot[object], condition: Callable[[], bool], timeout: float = 90) -> None:
-    """Pause until ``condition`` holds (workers post their messages in their own time)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await pilot.pause(0.05)
 
 
 def of_type(messages: list[Message], kind: type[Message]) -> list[Message]:

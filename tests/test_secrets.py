@@ -24,6 +24,7 @@ from diagnostics.ingest.state import IngestState, StateScope
 from tests.conftest import admin_client
 from tests.fault_proxy import FaultProxy, fault_proxy
 from tests.hardening_support import DAYS, ONLY_LOGS_AFTER, DoctorHome, make_home, ossec_conf, run_cli, trail_body
+from tests.snapshot_apps.harness import wait_until
 
 INLINE_KEY_ID = "AKIAQ7INLINEZ3KEYWXY"
 INLINE_SECRET = "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"
@@ -245,7 +246,6 @@ def test_owner_only_secrets_are_not_warned_about(secret_home: DoctorHome, moto: 
 async def test_the_app_screens_show_no_secret(secret_home: DoctorHome, moto: str) -> None:
     """Overview, each block's Troubleshoot screen and the Log explainer: screenshots (the SVG a snapshot test
     stores) and notifications carry no secret and no unmasked key id."""
-    import time
 
     from textual.message import Message
 
@@ -264,14 +264,8 @@ async def test_the_app_screens_show_no_secret(secret_home: DoctorHome, moto: str
     shots: dict[str, str] = {}
     app = DoctorApp(context)
 
-    async def wait_for(condition: Any, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            assert time.monotonic() < deadline, "the app did not get there in time"
-            await pilot.pause(0.05)
-
     async with app.run_test(size=(160, 60), message_hook=messages.append) as pilot:
-        await wait_for(lambda: any(isinstance(m, ChecksCompleted) for m in messages))
+        await wait_until(pilot, lambda: any(isinstance(m, ChecksCompleted) for m in messages))
         await pilot.pause()
         shots["overview"] = app.export_screenshot()
         tree = app.screen.query_one(ConfigTree)
@@ -282,16 +276,16 @@ async def test_the_app_screens_show_no_secret(secret_home: DoctorHome, moto: str
             await pilot.pause()
             shots[f"overview {node.label}"] = app.export_screenshot()
             await pilot.press("enter")
-            await wait_for(lambda: isinstance(app.screen, TroubleshootScreen))
+            await wait_until(pilot, lambda: isinstance(app.screen, TroubleshootScreen))
             await app.workers.wait_for_complete()
             await pilot.pause()
             shots[f"troubleshoot {node.label}"] = app.export_screenshot()
             await pilot.press("escape")
-            await wait_for(lambda: isinstance(app.screen, OverviewScreen))
+            await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen))
         await pilot.press("x")
         await pilot.pause()
         await pilot.press("ctrl+o")
-        await wait_for(lambda: any(isinstance(m, LogExplained) for m in messages))
+        await wait_until(pilot, lambda: any(isinstance(m, LogExplained) for m in messages))
         await pilot.pause()
         shots["log explainer"] = app.export_screenshot()
         notes = " ".join(f"{n.title} {n.message}" for n in app._notifications)
@@ -304,16 +298,6 @@ async def test_the_app_screens_show_no_secret(secret_home: DoctorHome, moto: str
     shown = "".join(shots.values())
     assert mask_key_id(INLINE_KEY_ID) in shown or mask_key_id(PROFILE_KEY_ID) in shown, \
         f"the screens name the key ids, masked ({[k for k, v in shots.items() if 'AKIA' in v]})"
-
-
-async def wait_until(pilot: Any, condition: Any, timeout: float = 30) -> None:
-    """Pause until ``condition()`` holds (workers post their messages in their own time)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the app did not get there in time"
-        await pilot.pause(0.05)
 
 
 async def browse_and_preview(context: Any, block: Any, day: str) -> tuple[dict[str, str], list[str]]:

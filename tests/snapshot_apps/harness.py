@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
@@ -23,3 +25,12 @@ class ScreenHarness(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self._make_screen())
+
+
+async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float = 90) -> None:
+    """Pause until ``condition`` holds (workers post their messages in their own time)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.05)
