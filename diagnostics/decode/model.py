@@ -42,9 +42,11 @@ class DecodeContext:
     keep_raw: bool = True
     """Keep each record's untouched copy and one-line summary (previews); the ingestion pass needs neither."""
     whole_document_chars: int = 0
-    """JSON texts up to this size (CloudTrail and Config documents, Firehose's concatenated objects) are
-    decoded from memory in C-speed calls (the ingestion pass, which needs every record anyway); 0 streams
-    them all, so a preview shows the first events of a text that fails late."""
+    """Objects whose text is at most this size are decoded from memory: a body held in memory is inflated
+    in one call (``streams.whole_text``, any type), and JSON texts (CloudTrail and Config documents,
+    Firehose's concatenated objects) are parsed in C-speed calls. The ingestion pass sets it, since it
+    needs every record anyway; 0 streams everything, so a preview shows the first events of a text that
+    fails late."""
 
 
 @dataclass(frozen=True)
