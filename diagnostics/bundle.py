@@ -36,7 +36,7 @@ from diagnostics.wazuh.wodle import LoadedConfig
 
 if TYPE_CHECKING:
     from diagnostics.checks import CheckReport
-    from diagnostics.wazuh.logtest_model import LogtestReport
+    from diagnostics.host.logtest_model import LogtestReport
 
 BUNDLE_PREFIX = "wazuh-aws-doctor-bundle"
 DEFAULT_KEYS_PER_BUCKET = 20
@@ -139,8 +139,8 @@ def build_bundle(
     environments whose secrets must be known (wazuh-modulesd's, when read). Raises OSError only when the
     archive itself cannot be written.
     """
+    from diagnostics.configuration.loader import load_config
     from diagnostics.ingest.state import default_state_dir
-    from diagnostics.wazuh.ossec_conf import load_config
 
     now = context.clock()
     config = config or (report.config if report is not None else load_config(context.config_path))

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from diagnostics.aws.masking import HIDDEN, mask_key_id
-from diagnostics.wazuh.host_processes import is_secret_name
-from diagnostics.wazuh.log_parser import mask_secrets
+from diagnostics.host.processes import is_secret_name
+from diagnostics.log_explainer.parser import mask_secrets
+from diagnostics.masking import HIDDEN, mask_key_id
 from diagnostics.wazuh.wodle import LoadedConfig
 
 MIN_SECRET_LENGTH = 8

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from diagnostics.aws.masking import HIDDEN, mask_key_id
 from diagnostics.context import DoctorContext
+from diagnostics.masking import HIDDEN, mask_key_id
 from diagnostics.wazuh.wodle import Block, LoadedConfig, Option
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def sample_keys(report: CheckReport | None, context: DoctorContext, per_bucket: 
 # -- logs ---------------------------------------------------------------------------------------------------
 def module_log_lines(lines: Iterable[str], max_lines: int) -> list[str]:
     """The aws-s3 lines of ossec.log (and the untagged OUTPUT lines that follow them), the last ones."""
-    from diagnostics.wazuh.log_parser import parse_line
+    from diagnostics.log_explainer.parser import parse_line
 
     kept: collections.deque[str] = collections.deque(maxlen=max_lines)
     following = False
@@ -169,7 +169,7 @@ def module_log_lines(lines: Iterable[str], max_lines: int) -> list[str]:
 
 def read_module_log(path: Path, max_lines: int) -> tuple[list[str], str | None]:
     """``module_log_lines`` of a file (plain or gzip); the second value says why nothing was read."""
-    from diagnostics.wazuh.log_parser import read_log_file
+    from diagnostics.log_explainer.parser import read_log_file
 
     try:
         return module_log_lines(read_log_file(path), max_lines), None

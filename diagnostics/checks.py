@@ -23,8 +23,8 @@ STEP_ORDER = ("config", "credentials", "identity", "access", "layout", "sample")
 
 def prepare_context(context: DoctorContext) -> DoctorContext:
     """Detect the Wazuh version and debug level from the home, so predictions follow that version."""
+    from diagnostics.host.internal_options import read_debug_level
     from diagnostics.wazuh.installation import detect_profile
-    from diagnostics.wazuh.internal_options import read_debug_level
 
     profile = detect_profile(context.wazuh_home)
     debug = read_debug_level(context.wazuh_home, profile=profile)
@@ -33,7 +33,7 @@ def prepare_context(context: DoctorContext) -> DoctorContext:
 
 def installation_findings(context: DoctorContext) -> tuple[Finding, ...]:
     """What the Wazuh home says: the version used for predictions and the debug level's meaning."""
-    from diagnostics.wazuh.internal_options import read_debug_level
+    from diagnostics.host.internal_options import read_debug_level
 
     version = Finding(
         check_id="host.version",
@@ -155,8 +155,8 @@ def step_of(finding: Finding) -> str:
 
 def load_configuration(context: DoctorContext) -> tuple[LoadedConfig, tuple[Finding, ...]]:
     """Read and validate ossec.conf; the findings include the loader's and the validators'."""
-    from diagnostics.wazuh.config_rules import validate
-    from diagnostics.wazuh.ossec_conf import load_config
+    from diagnostics.configuration.loader import load_config
+    from diagnostics.configuration.rules import validate
     from diagnostics.wazuh.regions import installed_regions
 
     loaded = load_config(Path(context.config_path), now=context.now)
@@ -232,8 +232,8 @@ def check_block(block: Block, context: DoctorContext, config_findings: tuple[Fin
 def step_crashed(step: str, block: Block, context: DoctorContext, error: BaseException,
                  settings: ClientSettings | None = None) -> Finding:
     """An unexpected exception in one step as an error finding (secrets scrubbed), so the check goes on."""
-    from diagnostics.aws.masking import scrub
     from diagnostics.explanations import build_finding
+    from diagnostics.masking import scrub
 
     secrets = (block.value("secret_key"), context.environ.get("AWS_SECRET_ACCESS_KEY"),
                context.environ.get("AWS_SESSION_TOKEN"))
@@ -282,7 +282,7 @@ def run_checks(context: DoctorContext, *, bucket: str | None = None, cancel: thr
     general, per_block = assign_to_blocks(config_findings, loaded.blocks)
     general = installation_findings(context) + config_secret_findings(loaded, context) + general
     if (context.wazuh_home / "wodles" / "aws" / "aws-s3").exists():
-        from diagnostics.wazuh.host_checks import check_host
+        from diagnostics.host.checks import check_host
 
         general = general + check_host(context, loaded)
     reports: list[BlockReport] = []

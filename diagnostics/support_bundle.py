@@ -19,8 +19,8 @@ def make_support_bundle(context: DoctorContext, *, output: Path, bucket: str | N
                         ossec_log: Path | None = None,
                         max_log_lines: int = DEFAULT_LOG_LINES) -> tuple[BundleResult, CheckReport | None]:
     """Run the checks (unless told not to), the host checks, and write the archive; never raises for AWS."""
-    from diagnostics.wazuh.host_checks import check_host
-    from diagnostics.wazuh.host_processes import find_processes
+    from diagnostics.host.checks import check_host
+    from diagnostics.host.processes import find_processes
 
     report = run_checks(context, bucket=bucket) if run_checks_first else None
     config = report.config if report is not None else load_configuration(context)[0]

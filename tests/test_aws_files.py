@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from diagnostics.aws.aws_files import FileKind, read_aws_file
-from diagnostics.aws.masking import mask_key_id, mask_user_id, scrub
+from diagnostics.masking import mask_key_id, mask_user_id, scrub
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 KEY_ID = "AKIAIOSFODNN7EXAMPLE"

@@ -22,12 +22,12 @@ from hypothesis import strategies as st
 
 from diagnostics.aws.aws_files import FileKind, read_aws_file
 from diagnostics.checks import load_configuration
+from diagnostics.configuration import loader as ossec_conf
 from diagnostics.context import DoctorContext
 from diagnostics.decode.model import BUCKET_TYPES, DecodeContext, DecodedEvent, FileProblem
 from diagnostics.decode.registry import decode_object
 from diagnostics.findings import Finding
-from diagnostics.wazuh import ossec_conf
-from diagnostics.wazuh.log_files import explain_log_file
+from diagnostics.log_explainer.files import explain_log_file
 from diagnostics.wazuh.versions import assumed_profile
 from tests.conftest import admin_client
 from tests.hardening_support import make_home, run_cli

@@ -20,9 +20,10 @@ from diagnostics.bundle import build_bundle
 from diagnostics.bundle_redaction import Redactor
 from diagnostics.checks import prepare_context, run_checks
 from diagnostics.context import DoctorContext, context_from_environment
-from diagnostics.ingest.state import IngestState, StateScope
-from diagnostics.wazuh.host_checks import check_host
-from diagnostics.wazuh.host_processes import ProcessInfo
+from diagnostics.host.checks import check_host
+from diagnostics.host.processes import ProcessInfo
+from diagnostics.ingest.state import IngestState
+from diagnostics.wazuh.state_scope import StateScope
 from tests.conftest import admin_client
 
 INLINE_KEY_ID = "AKIAINLINEKEY0000001"
@@ -190,7 +191,7 @@ def test_redactor_catches_json_escaped_and_pattern_secrets() -> None:
 
 def test_config_is_re_serialised_as_written(tmp_path: Path) -> None:
     from diagnostics.bundle_sections import config_xml
-    from diagnostics.wazuh.ossec_conf import load_config
+    from diagnostics.configuration.loader import load_config
 
     conf = tmp_path / "ossec.conf"
     conf.write_text(f"""<ossec_config>

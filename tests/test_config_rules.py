@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from diagnostics.configuration.loader import load_config
+from diagnostics.configuration.rules import validate
 from diagnostics.findings import Finding, SourceLocation, Status
-from diagnostics.wazuh.config_rules import validate
-from diagnostics.wazuh.ossec_conf import load_config
 from diagnostics.wazuh.regions import ALL_REGIONS, GOVCLOUD_REGIONS
 from diagnostics.wazuh.versions import profile_for
 from diagnostics.wazuh.wodle import Block, LoadedConfig, Option, Wodle

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from diagnostics.configuration.loader import load_config
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding, Status
-from diagnostics.wazuh.host_checks import check_host
-from diagnostics.wazuh.host_processes import (
+from diagnostics.host.checks import check_host
+from diagnostics.host.processes import (
     ProcessInfo,
     ProcFS,
     compare_environments,
@@ -27,7 +28,6 @@ from diagnostics.wazuh.host_processes import (
     parse_environ,
 )
 from diagnostics.wazuh.installation import detect_profile
-from diagnostics.wazuh.ossec_conf import load_config
 from diagnostics.wazuh.wodle import LoadedConfig
 
 WRAPPER = '#!/bin/sh\nWPYTHON_BIN="framework/python/bin/python3"\n${WAZUH_PATH}/${WPYTHON_BIN} "$@"\n'

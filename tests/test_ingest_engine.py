@@ -26,7 +26,8 @@ from diagnostics.ingest.engine import run_ingestion
 from diagnostics.ingest.log_format import LOGGER_NAME
 from diagnostics.ingest.model import IngestProgress, IngestRequest, IngestSummary
 from diagnostics.ingest.sinks import JsonLinesSink, MemorySink, QueueSocketSink, open_queue_sink
-from diagnostics.ingest.state import IngestState, StateScope
+from diagnostics.ingest.state import IngestState
+from diagnostics.wazuh.state_scope import StateScope
 from diagnostics.wazuh.versions import profile_for
 from diagnostics.wazuh.wodle import Block, Option, Wodle
 from tests.conftest import admin_client, enable_auth

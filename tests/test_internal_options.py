@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from diagnostics.findings import Status
-from diagnostics.wazuh.internal_options import read_debug_level
+from diagnostics.host.internal_options import read_debug_level
 
 
 def home_with(tmp_path: Path, default: str | None = "wazuh_modules.debug=0\n",

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from diagnostics.explanations import all_explanations, fill
 from diagnostics.explanations.log_table import EXIT_MEANINGS, NOTES, SUSPECTS
 from diagnostics.findings import Status, worst_status
-from diagnostics.wazuh.log_explainer import PLACEHOLDERS, LogReport, explain_log
-from diagnostics.wazuh.log_files import explain_log_file
-from diagnostics.wazuh.log_parser import mask_secrets, parse_command, parse_line, parse_title, read_log_file
-from diagnostics.wazuh.log_patterns import C_MESSAGES, CAUSES, SCRIPT_LINES
+from diagnostics.log_explainer.explainer import PLACEHOLDERS, LogReport, explain_log
+from diagnostics.log_explainer.files import explain_log_file
+from diagnostics.log_explainer.parser import mask_secrets, parse_command, parse_line, parse_title, read_log_file
+from diagnostics.log_explainer.patterns import C_MESSAGES, CAUSES, SCRIPT_LINES
 from diagnostics.wazuh.versions import profile_for
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "ossec-logs"

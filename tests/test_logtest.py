@@ -32,8 +32,8 @@ import pytest
 
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Status
-from diagnostics.wazuh.logtest import match_events
-from diagnostics.wazuh.logtest_model import parse_text_output, read_alert_level
+from diagnostics.host.logtest import match_events
+from diagnostics.host.logtest_model import parse_text_output, read_alert_level
 from tests.decode_helpers import decode
 
 KEY = ("AWSLogs/123456789012/CloudTrail/us-east-1/2024/05/14/"

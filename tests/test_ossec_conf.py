@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from diagnostics.configuration.loader import OssecConfig, load_config
+from diagnostics.configuration.rules import validate
+from diagnostics.configuration.xml_reader import read_tolerant, strict_xml_problem
 from diagnostics.findings import Status
-from diagnostics.wazuh.config_rules import validate
-from diagnostics.wazuh.ossec_conf import OssecConfig, load_config
-from diagnostics.wazuh.ossec_xml import read_tolerant, strict_xml_problem
 from diagnostics.wazuh.versions import profile_for
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "ossec"

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from diagnostics.ingest.state import IngestState, StateScope
+from diagnostics.ingest.state import IngestState
+from diagnostics.wazuh.state_scope import StateScope
 from tests.conftest import admin_client
 from tests.fault_proxy import FaultProxy, fault_proxy
 from tests.hardening_support import (

@@ -22,8 +22,9 @@ from diagnostics.ingest.real_module import (
     snapshot_state,
     state_db_lock,
 )
-from diagnostics.ingest.state import IngestState, StateScope
+from diagnostics.ingest.state import IngestState
 from diagnostics.wazuh import ossec_log
+from diagnostics.wazuh.state_scope import StateScope
 from diagnostics.wazuh.wodle import Block, Option, Wodle
 
 SCOPE = StateScope("cloudtrail", "trail/", "123456789012", "us-east-1")

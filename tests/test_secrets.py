@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from diagnostics.aws.masking import mask_key_id
-from diagnostics.ingest.state import IngestState, StateScope
+from diagnostics.ingest.state import IngestState
+from diagnostics.masking import mask_key_id
+from diagnostics.wazuh.state_scope import StateScope
 from tests.conftest import admin_client
 from tests.fault_proxy import FaultProxy, fault_proxy
 from tests.hardening_support import DAYS, ONLY_LOGS_AFTER, DoctorHome, make_home, ossec_conf, run_cli, trail_body

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from diagnostics.ingest.state import StateScope
-from diagnostics.wazuh.state_db import ANY_ACCOUNT, DbHealth, StateDbError, StateReader
+from diagnostics.wazuh.state_db import DbHealth, StateDbError, StateReader
+from diagnostics.wazuh.state_scope import ANY_ACCOUNT, StateScope
 from tests.layout_support import ACCOUNT, OTHER_ACCOUNT, create_state_db, trail_key
 
 FULL = f"AWSLogs/{ACCOUNT}/CloudTrail/us-east-1/"

@@ -80,8 +80,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_explain_log(args: argparse.Namespace) -> int:
     """``explain-log``: annotate the aws-s3 lines of ossec.log (a file, or ``-`` for stdin)."""
-    from diagnostics.wazuh.log_explainer import explain_log
-    from diagnostics.wazuh.log_files import explain_log_file
+    from diagnostics.log_explainer.explainer import explain_log
+    from diagnostics.log_explainer.files import explain_log_file
 
     with command_context(args) as context:
         if args.file == "-":

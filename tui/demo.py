@@ -289,8 +289,9 @@ def seed_objects(s3: Any, ec2: Any, today: date, state_dir: Path,
 
 def _write_state(state_dir: Path, processed: list[tuple[str, str, str]]) -> None:
     """The module's s3_cloudtrail.db as an earlier run left it (tables and scopes as the module keys them)."""
-    from diagnostics.ingest.state import IngestState, StateScope, created_date_for
+    from diagnostics.ingest.state import IngestState, created_date_for
     from diagnostics.layout.prefixes import BucketLayout
+    from diagnostics.wazuh.state_scope import StateScope
 
     with IngestState.open(state_dir, version=DEMO_VERSION) as state:
         for bucket, bucket_type, key in processed:

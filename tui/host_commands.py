@@ -17,7 +17,7 @@ from tui.render_text import badge, render_finding, render_groups, summary_line, 
 
 if TYPE_CHECKING:
     from diagnostics.context import DoctorContext
-    from diagnostics.wazuh.logtest_model import LogtestReport
+    from diagnostics.host.logtest_model import LogtestReport
 
 _VERDICT_WORDS = {"alert": "ALERT", "level_zero": "no alert (level 0)",
                   "below_alert_level": "no alert (below log_alert_level)", "no_rule": "no rule matched",
@@ -33,8 +33,8 @@ def _option(args: argparse.Namespace, name: str, default: Any) -> Any:
 def run_host(args: argparse.Namespace) -> int:
     """``host``: the installed module and its Python, wazuh-modulesd and its environment, state, regions."""
     from diagnostics.checks import load_configuration
-    from diagnostics.wazuh.host_checks import check_host
-    from diagnostics.wazuh.python_probe import DEFAULT_TIMEOUT_S
+    from diagnostics.host.checks import check_host
+    from diagnostics.host.python_probe import DEFAULT_TIMEOUT_S
     from tui.commands import command_context
 
     with command_context(args) as context:
@@ -91,7 +91,7 @@ def logtest_lines(context: DoctorContext, events: Iterable[Any], *, colour: bool
     Returns the lines to print and the report (its ``findings`` feed the exit status, ``to_dict()`` the
     JSON output).
     """
-    from diagnostics.wazuh.logtest import match_events
+    from diagnostics.host.logtest import match_events
 
     report = match_events(context, events)
     colour = use_colour(sys.stdout) if colour is None else colour

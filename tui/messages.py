@@ -15,11 +15,11 @@ if TYPE_CHECKING:
     from diagnostics.checks import BlockReport, CheckReport
     from diagnostics.context import DoctorContext
     from diagnostics.findings import Finding
+    from diagnostics.host.logtest_model import LogtestReport
     from diagnostics.ingest.model import IngestProgress, IngestSummary
     from diagnostics.ingest.real_module import RealRunPlan, RealRunResult
+    from diagnostics.log_explainer.explainer import LogReport
     from diagnostics.marker_location import MarkerLocation
-    from diagnostics.wazuh.log_explainer import LogReport
-    from diagnostics.wazuh.logtest_model import LogtestReport
     from diagnostics.wazuh.wodle import LoadedConfig
     from tui.demo import DemoEnvironment
 

@@ -23,10 +23,10 @@ from diagnostics.aws.access_probes import (
 )
 from diagnostics.aws.clients import ClientSettings, make_client
 from diagnostics.aws.identity import needs_caller_identity
-from diagnostics.aws.masking import mask_key_id
 from diagnostics.aws.prediction import Predictor
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding
+from diagnostics.masking import mask_key_id
 from diagnostics.wazuh.wodle import Block
 
 if TYPE_CHECKING:

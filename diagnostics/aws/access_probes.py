@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from diagnostics.aws.masking import scrub
+from diagnostics.masking import scrub
 
 REGION_HEADER = "x-amz-bucket-region"
 

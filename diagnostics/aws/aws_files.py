@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from diagnostics.aws.masking import mask_key_id
+from diagnostics.masking import mask_key_id
 
 _SECRET_WORDS = ("secret", "token", "password", "credential_process")
 """Keys whose value is never kept (credential_process commands often embed secrets)."""

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diagnostics.aws.aws_files import AwsFile, AwsSection, FileKind, read_aws_file
-from diagnostics.aws.masking import mask_key_id, scrub
 from diagnostics.aws.module_session import SessionInputs, module_boto3_session
 from diagnostics.aws.prediction import Predictor
 from diagnostics.aws.profile_hints import default_other_homes, file_findings, missing_profile_hints
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding, SourceLocation
+from diagnostics.masking import mask_key_id, scrub
 from diagnostics.wazuh.wodle import Block
 
 if TYPE_CHECKING:

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from diagnostics.aws.clients import ClientSettings, make_client
 from diagnostics.aws.credentials import CredentialReport
-from diagnostics.aws.masking import mask_user_id, scrub
 from diagnostics.aws.module_session import module_boto3_session
 from diagnostics.aws.prediction import Predictor
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding, Status
+from diagnostics.masking import mask_user_id, scrub
 from diagnostics.wazuh.wodle import Block
 
 if TYPE_CHECKING:

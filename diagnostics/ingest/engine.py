@@ -43,7 +43,7 @@ from diagnostics.ingest.sinks import (
     SendFailure,
     queue_socket_path,
 )
-from diagnostics.ingest.state import IngestState, StateError, StateScope, created_date_for, default_state_dir
+from diagnostics.ingest.state import IngestState, StateError, created_date_for, default_state_dir
 from diagnostics.layout.classify import ClassifiedKey, Verdict
 from diagnostics.layout.marker import db_scope, processed_scope
 from diagnostics.layout.module_walk import (
@@ -55,6 +55,7 @@ from diagnostics.layout.module_walk import (
 )
 from diagnostics.layout.prefixes import BucketLayout, Family
 from diagnostics.wazuh import ossec_log
+from diagnostics.wazuh.state_scope import StateScope
 
 PROGRESS_INTERVAL_S = 0.2
 WHOLE_DOCUMENT_CHARS = 4 * 1024 * 1024

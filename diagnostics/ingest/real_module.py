@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import fcntl
 import os
 import signal
 import sqlite3
-import struct
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -37,6 +34,7 @@ from diagnostics.ingest.state import (
     default_state_dir,
 )
 from diagnostics.wazuh import ossec_log
+from diagnostics.wazuh.state_lock import state_db_lock
 from diagnostics.wazuh.wodle import Block, Wodle
 
 MODULE_SCRIPT = Path("wodles") / "aws" / "aws-s3"
@@ -44,74 +42,11 @@ MODULE_SCRIPT = Path("wodles") / "aws" / "aws-s3"
 MAX_KEPT_LINES = 20000
 """Output lines kept for the result (the callback sees all of them); debug 3 prints one line per event."""
 
-_SQLITE_PENDING_BYTE = 0x40000000
-_SQLITE_RESERVED_BYTE = _SQLITE_PENDING_BYTE + 1
-_FLOCK_FORMAT = "hhqqi4x"
-"""``struct flock`` on 64-bit Linux (l_type, l_whence, l_start, l_len, l_pid)."""
 
 
 def module_script_path(context: DoctorContext) -> Path:
     """Where the module's entry point lives for this Wazuh home."""
     return context.wazuh_home / MODULE_SCRIPT
-
-
-# -- the state database lock, queried without locking -------------------------------------------------
-@dataclass(frozen=True)
-class LockStatus:
-    """Whether another process is writing the module's state database."""
-
-    locked: bool
-    holder_pid: int | None = None
-    detail: str = ""
-
-
-def _fcntl_writer(path: Path) -> int | None:
-    """PID holding SQLite's RESERVED or PENDING byte (a writer), asked with F_GETLK, which takes no lock."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        for start in (_SQLITE_RESERVED_BYTE, _SQLITE_PENDING_BYTE):
-            request = struct.pack(_FLOCK_FORMAT, fcntl.F_WRLCK, os.SEEK_SET, start, 1, 0)
-            lock_type, _whence, _start, _length, pid = struct.unpack(
-                _FLOCK_FORMAT, fcntl.fcntl(descriptor, fcntl.F_GETLK, request))
-            if lock_type != fcntl.F_UNLCK:
-                return int(pid)
-        return None
-    finally:
-        os.close(descriptor)
-
-
-def state_db_lock(path: Path, *, timeout: float = 0.2) -> LockStatus:
-    """Is a writer (a running module) inside the state database? Never takes a lock itself.
-
-    A plain read is not enough: while the module holds its write transaction (RESERVED, for most of a run)
-    readers still succeed. On Linux we ask the kernel who holds SQLite's lock bytes (F_GETLK); elsewhere a
-    short-timeout read catches only a commit in progress, and a leftover ``-journal`` hints at a writer.
-    """
-    if not path.exists():
-        return LockStatus(False, detail="the file does not exist yet")
-    if sys.platform.startswith("linux") and struct.calcsize(_FLOCK_FORMAT) == 32:
-        try:
-            pid = _fcntl_writer(path)
-        except OSError as error:
-            return LockStatus(False, detail=f"cannot query locks: {error}")
-        if pid is not None:
-            return LockStatus(True, pid or None, f"process {pid} holds a write lock")
-    try:
-        reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
-        try:
-            reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            reader.close()
-    except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
-            return LockStatus(True, detail=str(error))
-        return LockStatus(False, detail=str(error))
-    except sqlite3.DatabaseError as error:
-        return LockStatus(False, detail=f"not a readable SQLite database: {error}")
-    journal = path.with_name(path.name + "-journal")
-    if journal.exists():
-        return LockStatus(True, detail=f"{journal.name} exists: a write is in progress or was interrupted")
-    return LockStatus(False)
 
 
 # -- snapshot and restore of Wazuh's state database ------------------------------------------------------
@@ -235,7 +170,7 @@ ENV_SECRETS = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN
 
 def _mask(line: str, secrets: Sequence[str]) -> str:
     """Known secrets replaced, then secret-shaped values (keys, tokens, key ids) dropped or masked."""
-    from diagnostics.wazuh.log_parser import mask_secrets
+    from diagnostics.log_explainer.parser import mask_secrets
 
     for secret in secrets:
         if secret and secret in line:
@@ -343,7 +278,7 @@ def explain_exit(plan: RealRunPlan, context: DoctorContext, exit_code: int | Non
                               profile=profile, evidence=error_lines, details=details,
                               values={"exit_code": exit_code if exit_code is not None else "none"}),)
     from diagnostics.explanations.log_table import EXIT_MEANINGS
-    from diagnostics.wazuh.log_explainer import explain_log
+    from diagnostics.log_explainer.explainer import explain_log
 
     failure_id = "host.real_module_exit" if exit_code in EXIT_MEANINGS else "host.real_module_exit_unknown"
     outcome = build_finding(failure_id, check_id="ingest.real.exit", target=target, profile=profile,

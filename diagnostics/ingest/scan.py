@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from diagnostics.findings import Finding
 from diagnostics.ingest.model import IngestSummary
-from diagnostics.ingest.state import IngestState, StateScope
+from diagnostics.ingest.state import IngestState
 from diagnostics.layout.classify import ClassifiedKey, KeyScope, SkipReason, Verdict
 from diagnostics.layout.listing import ListingError, iter_objects
 from diagnostics.layout.prefixes import BucketLayout
+from diagnostics.wazuh.state_scope import StateScope
 
 if TYPE_CHECKING:
     from diagnostics.ingest.engine import _Pass, _Stop

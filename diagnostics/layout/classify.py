@@ -12,11 +12,11 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from diagnostics.ingest.state import StateScope
 from diagnostics.layout.listing import ListedObject
 from diagnostics.layout.marker import Marker, compute_marker, key_date, processed_scope
 from diagnostics.layout.prefixes import ACCOUNT_FOLDER, BucketLayout, Family, flow_log_id_of
 from diagnostics.wazuh.state_db import ProcessedState
+from diagnostics.wazuh.state_scope import StateScope
 from diagnostics.wazuh.versions import WazuhProfile
 
 

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from diagnostics.ingest.state import StateScope
 from diagnostics.layout.prefixes import CONFIG_DATE, LOAD_BALANCER_TYPES, BucketLayout, Family
-from diagnostics.wazuh.state_db import ANY_ACCOUNT, ProcessedState
+from diagnostics.wazuh.state_db import ProcessedState
+from diagnostics.wazuh.state_scope import ANY_ACCOUNT, StateScope
 from diagnostics.wazuh.versions import WazuhProfile
 
 GUARDDUTY_DAY_FOLDER = re.compile(r"^(.*/GuardDuty/[^/]+/\d{4}/\d{2}/\d{2}/)")

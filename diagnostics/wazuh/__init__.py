@@ -1,1 +1,1 @@
-"""What is known about the Wazuh host: its home, version, ossec.conf and the module's state."""
+"""Facts about Wazuh that the module depends on: home and version, the wodle model, ossec.log format, state DBs."""

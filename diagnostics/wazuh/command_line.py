@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from diagnostics.aws.masking import HIDDEN, mask_key_id
+from diagnostics.masking import HIDDEN, mask_key_id
 from diagnostics.wazuh.versions import WazuhProfile
 from diagnostics.wazuh.wodle import Block, Wodle
 

@@ -15,15 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from diagnostics.ingest.state import StateScope
+from diagnostics.wazuh.state_scope import ANY_ACCOUNT, StateScope
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MAX_RECORD_RETENTION = 500
 """Rows the module keeps per bucket scope (``MAX_RECORD_RETENTION``)."""
 INSPECTOR_RETENTION = 5
 """Rows the module keeps per Inspector scope in ``aws_services``."""
-ANY_ACCOUNT = "*"
-"""A ``StateScope.account_id`` that matches every account (when the caller identity is unknown)."""
 DEFAULT_TIMEOUT = 0.25
 """Seconds to wait for a lock before calling the database locked; short so we never queue behind a run."""
 

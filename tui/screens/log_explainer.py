@@ -20,7 +20,7 @@ from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.status_badge import badge_text
 
 if TYPE_CHECKING:
-    from diagnostics.wazuh.log_explainer import Annotation, LogReport
+    from diagnostics.log_explainer.explainer import Annotation, LogReport
 
 
 def report_summary(report: LogReport) -> str:
@@ -89,13 +89,13 @@ class LogExplainerScreen(DoctorScreen):
     # -- workers --------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="explain", description="Explaining the log")
     def explain_file(self, path: Path) -> None:
-        from diagnostics.wazuh.log_files import explain_log_file
+        from diagnostics.log_explainer.files import explain_log_file
 
         self.post_message(LogExplained(explain_log_file(path, self.context.profile)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="explain", description="Explaining the log")
     def explain_text(self, text: str) -> None:
-        from diagnostics.wazuh.log_explainer import explain_log
+        from diagnostics.log_explainer.explainer import explain_log
 
         report = explain_log(text.splitlines(), self.context.profile, source="pasted lines")
         self.post_message(LogExplained(report))

@@ -104,7 +104,7 @@ class PreviewScreen(DoctorScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="logtest",
           description="Matching the events with wazuh-logtest")
     def match_logtest(self, events: tuple[DecodedEvent, ...]) -> None:
-        from diagnostics.wazuh.logtest import match_events
+        from diagnostics.host.logtest import match_events
 
         self.post_message(LogtestMatched(match_events(self.session.context, events)))
 

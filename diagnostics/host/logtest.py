@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnostics.context import DoctorContext
-from diagnostics.wazuh.logtest_model import (
+from diagnostics.host.logtest_model import (
     LOCATION,
     EventMatch,
     LogtestReport,

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from diagnostics.configuration.rule_context import ParserMessage, ValidationContext, make_finding
+from diagnostics.configuration.rules_parser import MODULE
+from diagnostics.configuration.source import ChildTag
 from diagnostics.findings import Finding
-from diagnostics.wazuh.config_findings import ParserMessage, ValidationContext, make_finding
-from diagnostics.wazuh.config_rules_parser import MODULE
-from diagnostics.wazuh.config_source import ChildTag
 
 YES_NO_TAGS = ("disabled", "run_on_start", "skip_on_error", "remove_from_bucket")
 SCHEDULE_TAGS = ("interval", "day", "wday", "time")

@@ -14,16 +14,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from diagnostics.findings import Finding, SourceLocation
-from diagnostics.wazuh.config_findings import (
+from diagnostics.configuration.rule_context import (
     WAZUH_CONFIG_NAME,
     ParserMessage,
     make_finding,
     now_utc,
     parser_log,
 )
-from diagnostics.wazuh.config_source import BlockSource, ChildTag, WodleSource
-from diagnostics.wazuh.ossec_xml import XmlDocument, XmlNode, read_tolerant, strict_xml_problem
+from diagnostics.configuration.source import BlockSource, ChildTag, WodleSource
+from diagnostics.configuration.xml_reader import XmlDocument, XmlNode, read_tolerant, strict_xml_problem
+from diagnostics.findings import Finding, SourceLocation
 from diagnostics.wazuh.versions import assumed_profile
 from diagnostics.wazuh.wodle import Block as WodleBlock
 from diagnostics.wazuh.wodle import LoadedConfig, Option, Wodle

@@ -158,7 +158,7 @@ class LogtestReport:
 
 def read_alert_level(config_path: Path) -> tuple[int, str]:
     """``<alerts><log_alert_level>`` from ossec.conf (the last one wins), or Wazuh's default of 3."""
-    from diagnostics.wazuh.ossec_xml import read_tolerant
+    from diagnostics.configuration.xml_reader import read_tolerant
 
     default = (DEFAULT_ALERT_LEVEL, "Wazuh's default; ossec.conf does not set <log_alert_level>")
     try:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from diagnostics.findings import Finding
-from diagnostics.wazuh.log_runs import ModuleRun
+from diagnostics.log_explainer.runs import ModuleRun
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from diagnostics.explanations import build_finding, fill
 from diagnostics.explanations.log_table import NOTES
 from diagnostics.findings import Finding, SourceLocation
-from diagnostics.wazuh.log_exits import CHECK_ID, PLACEHOLDERS, annotation_finding, explain_exit
-from diagnostics.wazuh.log_parser import (
+from diagnostics.log_explainer.exits import CHECK_ID, PLACEHOLDERS, annotation_finding, explain_exit
+from diagnostics.log_explainer.parser import (
     LogLine,
     parse_command,
     parse_executing,
@@ -23,7 +23,7 @@ from diagnostics.wazuh.log_parser import (
     parse_title,
     read_log_file,
 )
-from diagnostics.wazuh.log_patterns import (
+from diagnostics.log_explainer.patterns import (
     Recognised,
     classify_c_message,
     classify_cause,
@@ -32,8 +32,8 @@ from diagnostics.wazuh.log_patterns import (
     is_exception_line,
     refine_marker,
 )
-from diagnostics.wazuh.log_report import Annotation, LogCounts, LogReport
-from diagnostics.wazuh.log_runs import ModuleRun, OpenTraceback, Repeat, RunBuilder
+from diagnostics.log_explainer.report import Annotation, LogCounts, LogReport
+from diagnostics.log_explainer.runs import ModuleRun, OpenTraceback, Repeat, RunBuilder
 from diagnostics.wazuh.versions import WazuhProfile
 
 __all__ = ["PLACEHOLDERS", "Annotation", "LogCounts", "LogReport", "ModuleRun", "explain_log", "read_log_file"]

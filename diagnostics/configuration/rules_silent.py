@@ -10,8 +10,8 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
+from diagnostics.configuration.rule_context import ValidationContext, make_finding
 from diagnostics.findings import Finding
-from diagnostics.wazuh.config_findings import ValidationContext, make_finding
 from diagnostics.wazuh.wodle import Block
 
 AWSLOGS_TYPES = frozenset({"cloudtrail", "config", "vpcflow", "alb", "clb", "nlb", "guardduty"})

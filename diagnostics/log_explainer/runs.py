@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from diagnostics.wazuh.log_parser import ExecutingLine, LaunchCommand
+from diagnostics.log_explainer.parser import ExecutingLine, LaunchCommand
 
 RUN_KINDS = ("module", "bucket", "service", "subscriber")
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from diagnostics.explanations import build_finding, fill, lookup
 from diagnostics.explanations.log_table import EXIT_MEANINGS, NOTES, SUSPECTS
 from diagnostics.findings import Finding, SourceLocation
-from diagnostics.wazuh.log_parser import LaunchCommand, LogLine
-from diagnostics.wazuh.log_patterns import GENERIC_MESSAGES, Recognised, classify_cause
-from diagnostics.wazuh.log_runs import RunBuilder
+from diagnostics.log_explainer.parser import LaunchCommand, LogLine
+from diagnostics.log_explainer.patterns import GENERIC_MESSAGES, Recognised, classify_cause
+from diagnostics.log_explainer.runs import RunBuilder
 from diagnostics.wazuh.versions import WazuhProfile
 
 DEFAULT_CAUSE = {2: "log.cause.arguments", 4: "log.cause.boto3_missing", 6: "log.cause.sqlite_create",

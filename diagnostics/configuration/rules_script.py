@@ -10,6 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from diagnostics.configuration.rule_context import ValidationContext, make_finding
+from diagnostics.configuration.rules_argparse import (
+    ArgumentError,
+    ParsedArguments,
+    parse_arguments,
+    usage_error,
+)
 from diagnostics.findings import Finding
 from diagnostics.wazuh.command_line import (
     QUOTED_TAGS,
@@ -17,13 +24,6 @@ from diagnostics.wazuh.command_line import (
     command_arguments,
     quote_argument,
     split_like_wm_exec,
-)
-from diagnostics.wazuh.config_findings import ValidationContext, make_finding
-from diagnostics.wazuh.config_rules_argparse import (
-    ArgumentError,
-    ParsedArguments,
-    parse_arguments,
-    usage_error,
 )
 from diagnostics.wazuh.regions import (
     ADDED_IN_2025,

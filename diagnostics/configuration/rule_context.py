@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
+from diagnostics.configuration.source import WodleSource
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding, SourceLocation, Status
 from diagnostics.wazuh import ossec_log
 from diagnostics.wazuh.command_line import debug_argument, display_command
-from diagnostics.wazuh.config_source import WodleSource
 from diagnostics.wazuh.versions import WazuhProfile
 from diagnostics.wazuh.wodle import Block, Wodle
 

@@ -7,11 +7,11 @@ first error; we report them all so one pass fixes the file.
 
 from __future__ import annotations
 
-from diagnostics.aws.masking import mask_key_id
+from diagnostics.configuration.rule_context import ParserMessage, ValidationContext, make_finding
+from diagnostics.configuration.rules_script import argparse_failure
+from diagnostics.configuration.source import BlockSource, ChildTag
 from diagnostics.findings import Finding, Status
-from diagnostics.wazuh.config_findings import ParserMessage, ValidationContext, make_finding
-from diagnostics.wazuh.config_rules_script import argparse_failure
-from diagnostics.wazuh.config_source import BlockSource, ChildTag
+from diagnostics.masking import mask_key_id
 from diagnostics.wazuh.wodle import BUCKET_TYPES, SERVICE_TYPES, SUBSCRIBER_TYPES, Block
 
 MODULE = "aws-s3"

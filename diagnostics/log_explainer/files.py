@@ -8,10 +8,10 @@ from pathlib import Path
 
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding, SourceLocation
-from diagnostics.wazuh.log_exits import CHECK_ID
-from diagnostics.wazuh.log_explainer import MAX_ANNOTATIONS_PER_PATTERN, explain_log
-from diagnostics.wazuh.log_parser import read_log_file
-from diagnostics.wazuh.log_report import LogReport
+from diagnostics.log_explainer.exits import CHECK_ID
+from diagnostics.log_explainer.explainer import MAX_ANNOTATIONS_PER_PATTERN, explain_log
+from diagnostics.log_explainer.parser import read_log_file
+from diagnostics.log_explainer.report import LogReport
 from diagnostics.wazuh.versions import WazuhProfile
 
 

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from diagnostics.configuration import rules_parser, rules_script, rules_silent, rules_wodle
+from diagnostics.configuration.rule_context import ValidationContext, now_utc
+from diagnostics.configuration.source import block_source, wodle_source
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding, SourceLocation, Status
-from diagnostics.wazuh import (
-    config_rules_parser,
-    config_rules_script,
-    config_rules_silent,
-    config_rules_wodle,
-)
 from diagnostics.wazuh.command_line import display_command
-from diagnostics.wazuh.config_findings import ValidationContext, now_utc
-from diagnostics.wazuh.config_source import block_source, wodle_source
 from diagnostics.wazuh.regions import ALL_REGIONS
 from diagnostics.wazuh.versions import WazuhProfile
 from diagnostics.wazuh.wodle import Block, LoadedConfig
@@ -39,11 +34,11 @@ def _block_findings(ctx: ValidationContext, loaded: LoadedConfig, block: Block) 
     if block.kind == "subscriber" and not ctx.profile.has_subscribers:
         return []  # the wodle-level finding already says this release rejects the tag
     source = block_source(loaded, ctx.wodle, block)
-    findings = config_rules_parser.check_block(ctx, block, source)
+    findings = rules_parser.check_block(ctx, block, source)
     legacy_without_name = source.legacy and not block.value("name")
     if not legacy_without_name:
-        findings += config_rules_script.check_block(ctx, block)
-        findings += config_rules_silent.check_block(ctx, block)
+        findings += rules_script.check_block(ctx, block)
+        findings += rules_silent.check_block(ctx, block)
     if not any(finding.status in (Status.WARNING, Status.ERROR) for finding in findings):
         findings.insert(0, _block_ok(ctx, block))
     return findings
@@ -79,7 +74,7 @@ def validate(
             regions=regions if regions is not None else ALL_REGIONS,
             regions_from_installation=regions is not None,
             role_duration_limit=role_duration_limit or DEFAULT_ROLE_DURATION_LIMIT)
-        findings += config_rules_wodle.check_wodle(ctx)
+        findings += rules_wodle.check_wodle(ctx)
         for block in wodle.blocks:
             findings += _block_findings(ctx, loaded, block)
     return tuple(findings)

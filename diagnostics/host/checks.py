@@ -17,7 +17,7 @@ from typing import Any
 from diagnostics.context import DoctorContext
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding, Status
-from diagnostics.wazuh.host_processes import (
+from diagnostics.host.processes import (
     CREDENTIAL_NAMES,
     IRSA_NAMES,
     ProcessInfo,
@@ -27,8 +27,8 @@ from diagnostics.wazuh.host_processes import (
     find_processes,
     relevant_environ,
 )
+from diagnostics.host.python_probe import DEFAULT_TIMEOUT_S, PythonProbe, probe_interpreter
 from diagnostics.wazuh.installation import EMBEDDED_PYTHON, ENTRY_POINT, ModuleEntry, module_entry_point
-from diagnostics.wazuh.python_probe import DEFAULT_TIMEOUT_S, PythonProbe, probe_interpreter
 from diagnostics.wazuh.regions import (
     ALL_REGIONS,
     CHINA_REGIONS,
@@ -175,8 +175,8 @@ def _environment(builder: _Builder, process: ProcessInfo) -> None:
 
 # -- state database ---------------------------------------------------------------------------------------
 def _state_database(builder: _Builder) -> None:
-    from diagnostics.ingest.real_module import LockStatus, state_db_lock
     from diagnostics.wazuh.state_db import DbHealth, StateReader
+    from diagnostics.wazuh.state_lock import LockStatus, state_db_lock
 
     path = builder.context.state_db_path
     values = {"state_db": str(path)}

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from diagnostics.aws.masking import HIDDEN, mask_key_id
+from diagnostics.masking import HIDDEN, mask_key_id
 
 MODULESD_NAMES: tuple[str, ...] = ("wazuh-modulesd", "ossec-modulesd")
 """Process names of the daemon that runs the aws-s3 thread (``ossec-`` before 4.2)."""
