@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Collapsible, Static
 
 from diagnostics.checks import step_of
-from diagnostics.findings import Finding, Status, worst_status
+from diagnostics.findings import Finding, Status
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.status_badge import badge_text
 
@@ -61,6 +61,17 @@ def step_for(finding: Finding) -> StepDefinition | None:
     return None
 
 
+STEP_RANK = {Status.OK: 0, Status.SKIPPED: 1, Status.WARNING: 2, Status.ERROR: 3}
+"""A step's badge order: a skipped check outranks ok, so a step that did not run never shows a green tick."""
+
+
+def step_status(findings: Sequence[Finding]) -> Status:
+    """The worst status of a step's findings, skipped counting as worse than ok (SKIPPED when empty)."""
+    if not findings:
+        return Status.SKIPPED
+    return max((finding.status for finding in findings), key=STEP_RANK.__getitem__)
+
+
 def split_into_steps(findings: Sequence[Finding]) -> dict[str, tuple[Finding, ...]]:
     """Findings per step id, in step order; unclaimed findings go to ``config``."""
     grouped: dict[str, list[Finding]] = {step.step_id: [] for step in STEPS}
@@ -89,7 +100,7 @@ class CheckStep(Collapsible):
         """The step's worst status, None while pending or when nothing ran."""
         if self.pending and not self.findings:
             return None
-        return worst_status(self.findings) if self.findings else Status.SKIPPED
+        return step_status(self.findings)
 
     def show(self, findings: Sequence[Finding], *, pending: bool = False) -> None:
         """Replace the step's findings; steps with problems open by themselves."""
@@ -110,7 +121,7 @@ class CheckStep(Collapsible):
         status = self.status
         headline = ""
         if self.findings:
-            worst = max(self.findings, key=lambda finding: finding.status.severity)
+            worst = max(self.findings, key=lambda finding: STEP_RANK[finding.status])
             headline = f" — {worst.title}"
         elif self.pending:
             headline = " — running…"
@@ -118,7 +129,7 @@ class CheckStep(Collapsible):
             headline = " — not reached"
         title = Text.assemble(badge_text(self.app, status), " ", (self.step.title, "bold"), headline)
         self.query_one("CollapsibleTitle").label = title  # type: ignore[attr-defined]
-        self.query_one(FindingDetail).show(sorted(self.findings, key=lambda finding: -finding.status.severity))
+        self.query_one(FindingDetail).show(sorted(self.findings, key=lambda finding: -STEP_RANK[finding.status]))
         empty = self.query_one(".step-empty", Static)
         empty.update("" if self.findings else ("Running…" if self.pending else
                                                "This step did not run: an earlier step stopped the module."))
