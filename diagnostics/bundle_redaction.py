@@ -21,59 +21,30 @@ from typing import Any
 
 from diagnostics.host.processes import is_secret_name
 from diagnostics.log_explainer.parser import mask_secrets
-from diagnostics.masking import HIDDEN, mask_key_id
+from diagnostics.masking import (
+    HIDDEN,
+    MIN_SECRET_LENGTH,
+    SECRET_FILE_KEYS,
+    mask_key_id,
+    shared_file_values,
+    shared_files,
+)
 from diagnostics.wazuh.wodle import LoadedConfig
 
-MIN_SECRET_LENGTH = 8
-"""Shorter "secrets" (``true``, ``none``) would blank out ordinary words; real keys are 40+ characters."""
 _KEY_ID = re.compile(
     r"(?<![A-Z0-9])(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])")
 """Access key ids and IAM unique ids (users, roles, groups): not secrets, but never shown whole."""
 _ACCOUNT_ID = re.compile(r"(?<!\d)\d{12}(?!\d)")
-_ASSIGNMENT = re.compile(r"^\s*(?P<key>[A-Za-z0-9_.\-]+)\s*[=:]\s*(?P<value>.*?)\s*$")
-_SECRET_KEYS = ("secret", "token", "password", "credential_process")
+_URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@<>\"']*:)(?P<password>[^\s/@<>\"']+)@")
+"""``https://user:password@host``: an endpoint URL (``<service_endpoint>``, a proxy) may embed a password."""
+_BUNDLE_FILE_KEYS = (*SECRET_FILE_KEYS, "credential_process")
+"""A ``credential_process`` command line may carry a password, so a public bundle drops it too."""
+_URL_OPTIONS = ("service_endpoint", "sts_endpoint")
 
 
 def mask_account_id(account: str) -> str:
     """``123456789012`` → ``********9012``: enough to tell accounts apart in a thread."""
     return "*" * 8 + account[-4:]
-
-
-def _shared_file_values(path: Path) -> tuple[set[str], set[str]]:
-    """(secrets, key ids) written in an AWS shared credentials/config file; unreadable files give nothing."""
-    secrets: set[str] = set()
-    key_ids: set[str] = set()
-    try:
-        with path.open("rb") as handle:
-            text = handle.read(4 * 1024 * 1024).decode("utf-8", errors="replace")
-    except OSError:
-        return secrets, key_ids
-    for line in text.splitlines():
-        match = _ASSIGNMENT.match(line)
-        if match is None or not match["value"]:
-            continue
-        key = match["key"].lower()
-        if key == "aws_access_key_id":
-            key_ids.add(match["value"])
-        elif any(word in key for word in _SECRET_KEYS):
-            secrets.add(match["value"])
-    return secrets, key_ids
-
-
-def _shared_files(module_home: Path, environs: Iterable[Mapping[str, str]]) -> list[Path]:
-    """Every credentials/config file the module or we could read, so their secrets are known."""
-    homes = [module_home, Path.home()]
-    files = [home / ".aws" / name for home in homes for name in ("credentials", "config")]
-    for environ in environs:
-        for name in ("AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"):
-            value = environ.get(name)
-            if value:
-                expanded = value.replace("~", str(module_home), 1) if value.startswith("~") else value
-                files.append(Path(expanded))
-        home = environ.get("HOME")
-        if home:
-            files += [Path(home) / ".aws" / "credentials", Path(home) / ".aws" / "config"]
-    return list(dict.fromkeys(files))
 
 
 @dataclass
@@ -112,8 +83,10 @@ class Redactor:
                         key_ids.add(option.value)
                     elif name == "secret_key" and option.value:
                         secrets.add(option.value)
-        for path in _shared_files(module_home, environs):
-            found_secrets, found_ids = _shared_file_values(path)
+                    elif name in _URL_OPTIONS and option.value:
+                        secrets |= {match["password"] for match in _URL_PASSWORD.finditer(option.value)}
+        for path in shared_files(module_home, environs):
+            found_secrets, found_ids = shared_file_values(path, _BUNDLE_FILE_KEYS)
             secrets |= found_secrets
             key_ids |= found_ids
         for environ in environs:
@@ -132,6 +105,12 @@ class Redactor:
                 value = value.replace(known, replacement)
         value, found = mask_secrets(value)
         self.replacements += len(found)
+
+        def url_password(match: re.Match[str]) -> str:
+            self.replacements += 1
+            return f"{match['head']}{HIDDEN}@"
+
+        value = _URL_PASSWORD.sub(url_password, value)
 
         def key_id(match: re.Match[str]) -> str:
             self.replacements += 1

@@ -128,7 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except commands.UsageProblem as problem:
-        print(f"wazuh-aws-doctor: {problem}", file=sys.stderr)
+        from diagnostics.text_safety import visible
+
+        print(f"wazuh-aws-doctor: {visible(str(problem))}", file=sys.stderr)
         return int(CommandExit.USAGE)
 
 

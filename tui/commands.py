@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diagnostics.findings import CommandExit, Finding, exit_for
+from diagnostics.text_safety import visible
 from tui.render_text import render_finding, render_groups, summary_line, to_json, use_colour
 
 if TYPE_CHECKING:
@@ -82,20 +83,22 @@ def run_explain_log(args: argparse.Namespace) -> int:
     """``explain-log``: annotate the aws-s3 lines of ossec.log (a file, or ``-`` for stdin)."""
     from diagnostics.log_explainer.explainer import explain_log
     from diagnostics.log_explainer.files import explain_log_file
+    from diagnostics.masking import known_secrets
 
     with command_context(args) as context:
+        secrets = known_secrets(context.module_home, [context.environ])
         if args.file == "-":
-            report = explain_log(sys.stdin, context.profile, source="<stdin>")
+            report = explain_log(sys.stdin, context.profile, source="<stdin>", secrets=secrets)
         else:
             path = Path(args.file) if args.file else context.ossec_log_path
-            report = explain_log_file(path, context.profile)
+            report = explain_log_file(path, context.profile, secrets=secrets)
     findings = list(report.file_findings) + [annotation.finding for annotation in report.annotations]
     if args.format == "json":
         print(to_json(report.to_dict() if hasattr(report, "to_dict") else {
             "source": report.source, "findings": [finding.to_dict() for finding in findings]}))
         return int(exit_for(findings))
     colour = use_colour(sys.stdout)
-    out: list[str] = [f"{report.source}: {report.counts.module_lines} aws-s3 lines in "
+    out: list[str] = [f"{visible(report.source)}: {report.counts.module_lines} aws-s3 lines in "
                       f"{report.counts.total_lines}, {len(report.runs)} runs, {len(report.annotations)} "
                       f"annotated (Wazuh {report.profile_label})", ""]
     for finding in report.file_findings:
@@ -106,7 +109,7 @@ def run_explain_log(args: argparse.Namespace) -> int:
         if len(lines) == 1:
             out.append(f"line {annotation.line}: {lines[0]}")
             continue
-        out.append(f"line {annotation.line}: {annotation.text}")
+        out.append(f"line {annotation.line}: {visible(annotation.text)}")
         out.extend("  " + line for line in lines)
         out.append("")
     print("\n".join(out))
@@ -169,12 +172,12 @@ def run_keys(args: argparse.Namespace) -> int:
     if problems:
         return int(exit_for(problems))
     for folder in folders:
-        print(f"{'':>10}  {'':>14}  {'folder':<10} {folder}")
+        print(f"{'':>10}  {'':>14}  {'folder':<10} {visible(folder)}")
     for row in rows:
         age = humanize.naturaltime(now - row["_modified"]) if row["_modified"] else "-"
         reason = f" ({row['reason']})" if row["reason"] else ""
         print(f"{humanize.naturalsize(row['size'], binary=True):>10}  {age:>14}  {row['status']:<10} "
-              f"{row['key']}{reason}")
+              f"{visible(row['key'])}{visible(reason)}")
     if not rows and not folders:
         print("(nothing listed at this level)")
     return 0
@@ -283,7 +286,7 @@ def run_preview(args: argparse.Namespace) -> int:
         summary = event.summary
         head = " | ".join(part for part in (summary.time, summary.source, summary.name, summary.user,
                                             summary.source_ip) if part)
-        print(f"#{event.index} {head}{'  [' + ', '.join(flags) + ']' if flags else ''}")
+        print(f"#{event.index} {visible(head)}{'  [' + ', '.join(flags) + ']' if flags else ''}")
         print(json.dumps(event.raw_record if args.raw else event.message, indent=2, default=str))
     totals = result.totals
     print(f"\n{totals.records_read} records read, {totals.events_sent} would be sent, "

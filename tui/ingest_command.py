@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 from diagnostics.findings import CommandExit
 from diagnostics.ingest.model import IngestSummary
+from diagnostics.text_safety import visible
 
 LAST_LOG_NAME = "last-ingest.log"
 """The newest pass's log, kept in the state directory for ``bundle``."""
@@ -43,7 +44,7 @@ def _attach_logs(debug_level: int, state_dir: Path) -> tuple[logging.Logger, lis
 
 def _sink_for(args: argparse.Namespace, context: DoctorContext, target: str) -> Any:
     """Where events go: a JSON-lines file or stdout, tee'd to Wazuh's queue socket only with ``--send``."""
-    from diagnostics.ingest.sinks import JsonLinesSink, TeeSink, open_queue_sink
+    from diagnostics.ingest.sinks import CountingSink, JsonLinesSink, TeeSink, open_queue_sink
 
     sinks: list[Any] = []
     if args.events_out == "-":
@@ -62,37 +63,16 @@ def _sink_for(args: argparse.Namespace, context: DoctorContext, target: str) -> 
     return sinks[0] if len(sinks) == 1 else TeeSink(*sinks)
 
 
-class CountingSink:
-    """Counts events without keeping them: the pass's log and summary are the output."""
-
-    def __init__(self) -> None:
-        self.events = 0
-
-    def emit(self, event: Any) -> None:
-        self.events += 1
-
-    def file_done(self, key: str) -> None:
-        """Nothing to flush."""
-
-    def close(self) -> None:
-        """Nothing to close."""
-
-
 def run_ingest_command(args: argparse.Namespace, context: DoctorContext, session: BucketSession,
                        cancel: threading.Event) -> int:
     """Run our own pass for one bucket; the exit status is the module's exit code for the same walk."""
-    from diagnostics.ingest.engine import flow_logs_via_ec2, run_ingestion
-    from diagnostics.ingest.model import IngestRequest
-
-    flow_logs = None
-    if session.layout.bucket_type == "vpcflow" and session.aws_session is not None:
-        flow_logs = flow_logs_via_ec2(session.aws_session, session.settings)
-    request = IngestRequest(
-        context=context, block=session.block, client=session.client, wodle=session.wodle,
-        debug_level=args.debug, state_dir=Path(args.state_dir) if args.state_dir else None,
-        reset=args.reset, from_wazuh_state=args.from_wazuh_state, limit=args.limit, workers=args.workers,
-        caller_account=session.caller_account, flow_logs=flow_logs)
+    from diagnostics.bucket_session import ingest_request
+    from diagnostics.ingest.engine import run_ingestion
     from diagnostics.ingest.state import default_state_dir
+
+    request = ingest_request(session, debug_level=args.debug,
+                             state_dir=Path(args.state_dir) if args.state_dir else None, reset=args.reset,
+                             from_wazuh_state=args.from_wazuh_state, limit=args.limit, workers=args.workers)
 
     sink = _sink_for(args, context, session.block.label)
     state_dir = Path(args.state_dir) if args.state_dir else default_state_dir(context.environ or None)
@@ -164,7 +144,7 @@ def _print_summary(args: argparse.Namespace, summary: IngestSummary) -> None:
                      "the doctor deleted none")
     if summary.state_path:
         lines.append(f"our state: {summary.state_path}")
-    print("\n".join(lines), file=stream)
+    print("\n".join(visible(line) for line in lines), file=stream)
     for finding in summary.findings:
         print("\n".join(render_finding(finding, colour=use_colour(stream), verbose=True)), file=stream)
 
@@ -220,5 +200,5 @@ def run_real_command(args: argparse.Namespace, context: DoctorContext) -> int:
         print("\n".join(render_finding(finding, colour=colour, verbose=True)), file=sys.stderr)
     if result.ossec_log:
         print("ossec.log would show:", file=sys.stderr)
-        print("\n".join("  " + line for line in result.ossec_log), file=sys.stderr)
+        print("\n".join("  " + visible(line) for line in result.ossec_log), file=sys.stderr)
     return result.exit_code if result.exit_code is not None else 130

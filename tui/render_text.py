@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from diagnostics.findings import Finding, Status
+from diagnostics.text_safety import visible, visible_lines
 
 _COLOURS = {
     Status.OK: "\033[32m",
@@ -32,25 +33,34 @@ def badge(status: Status, colour: bool) -> str:
 
 
 def render_finding(finding: Finding, *, colour: bool, verbose: bool) -> list[str]:
-    """Lines for one finding; problems always show their explanation, fix and predicted log."""
-    where = f"  ({finding.location})" if finding.location else ""
-    lines = [f"{badge(finding.status, colour)} {finding.title}{where}"]
+    """Lines for one finding; problems always show their explanation, fix and predicted log.
+
+    Every text may quote data (key names, log lines, AWS messages), so control characters are made
+    visible; the explanation and the fix keep their own line breaks, indented under their label.
+    """
+    where = f"  ({visible(str(finding.location))})" if finding.location else ""
+    lines = [f"{badge(finding.status, colour)} {visible(finding.title)}{where}"]
     detailed = verbose or finding.status in (Status.WARNING, Status.ERROR)
     if not detailed:
         return lines
     indent = "       "
     for item in finding.evidence:
-        lines.append(f"{indent}evidence: {item}")
+        lines.append(f"{indent}evidence: {visible(item)}")
     if finding.explanation:
-        lines.append(f"{indent}why:      {finding.explanation}")
+        lines.append(f"{indent}why:      {_hanging(finding.explanation, indent)}")
     if finding.fix:
-        lines.append(f"{indent}fix:      {finding.fix}")
+        lines.append(f"{indent}fix:      {_hanging(finding.fix, indent)}")
     if finding.wazuh_exit_code is not None:
         lines.append(f"{indent}module exit code: {finding.wazuh_exit_code}")
     if finding.ossec_log:
         lines.append(f"{indent}ossec.log would show:")
-        lines.extend(f"{indent}  {log_line}" for log_line in finding.ossec_log)
+        lines.extend(f"{indent}  {visible(log_line)}" for log_line in finding.ossec_log)
     return lines
+
+
+def _hanging(text: str, indent: str) -> str:
+    """A multi-line field with its later lines indented under the label, so no line poses as another."""
+    return visible_lines(text).replace("\n", "\n" + indent + " " * 10)
 
 
 def render_groups(groups: Sequence[tuple[str, Sequence[Finding]]], *, stream: TextIO | None = None,
@@ -59,6 +69,7 @@ def render_groups(groups: Sequence[tuple[str, Sequence[Finding]]], *, stream: Te
     colour = use_colour(stream or sys.stdout)
     out: list[str] = []
     for heading, findings in groups:
+        heading = visible(heading)
         out.append(f"\033[1m{heading}\033[0m" if colour else heading)
         shown = findings if verbose else [f for f in findings if f.status in (Status.WARNING, Status.ERROR)]
         passed = len(findings) - len(shown)

@@ -12,6 +12,7 @@ import time
 from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
 
+from diagnostics.text_safety import visible
 from diagnostics.wazuh.ossec_log import TAG, TIME_FORMAT
 
 LOGGER_NAME = "wazuh_aws_doctor.ingest"
@@ -57,7 +58,9 @@ class OssecLogFormatter(logging.Formatter):
     """Renders records as ossec.log lines, ``YYYY/MM/DD HH:MM:SS wazuh-modulesd:aws-s3: DEBUG: msg``.
 
     ``show_bucket`` puts the bucket into the tag (``wazuh-modulesd:aws-s3[my-bucket]:``) so that the
-    message text stays exactly the module's and grep patterns written for ossec.log still match.
+    message text stays exactly the module's and grep patterns written for ossec.log still match. Key
+    names and S3 messages inside a message have their control characters made visible, so a key holding
+    a newline cannot forge a line of its own and an ESC sequence never reaches the terminal.
     """
 
     def __init__(self, *, show_bucket: bool = True, utc: bool = False) -> None:
@@ -69,11 +72,11 @@ class OssecLogFormatter(logging.Formatter):
         stamp = time.strftime(TIME_FORMAT, self.converter(record.created))
         origin = getattr(record, "origin", ORIGIN_MODULE)
         bucket = getattr(record, "bucket", "")
-        suffix = f"[{bucket}]" if self.show_bucket and bucket else ""
+        suffix = f"[{visible(bucket)}]" if self.show_bucket and bucket else ""
         if origin == ORIGIN_DOCTOR:
-            return f"{stamp} {DOCTOR_TAG}{suffix}: NOTE: {record.getMessage()}"
+            return f"{stamp} {DOCTOR_TAG}{suffix}: NOTE: {visible(record.getMessage())}"
         level = "DEBUG" if _debug_level_of(record.levelno) else record.levelname
-        return f"{stamp} {TAG}{suffix}: {level}: {record.getMessage()}"
+        return f"{stamp} {TAG}{suffix}: {level}: {visible(record.getMessage())}"
 
 
 if TYPE_CHECKING:

@@ -33,6 +33,8 @@ from diagnostics.ingest.state import (
     copy_database_read_only,
     default_state_dir,
 )
+from diagnostics.masking import known_secrets, scrub
+from diagnostics.text_safety import visible
 from diagnostics.wazuh import ossec_log
 from diagnostics.wazuh.state_lock import state_db_lock
 from diagnostics.wazuh.wodle import Block, Wodle
@@ -139,8 +141,9 @@ def plan_real_run(context: DoctorContext, block: Block, wodle: Wodle, debug_leve
     findings.append(build_finding("host.real_run_side_effects", check_id="ingest.real.side_effects",
                                   target=target, profile=context.profile, values=values))
     title = ossec_log.RunTitle.for_bucket(block.value("aws_account_id"), block.value("aws_account_alias"))
-    secrets = tuple(value for value in (block.value("secret_key"), block.value("access_key"),
-                                        wodle.value("secret_key"), wodle.value("access_key")) if value)
+    inline = (block.value("secret_key"), wodle.value("secret_key"))
+    secrets = known_secrets(context.module_home, [context.environ], inline) + tuple(
+        value for value in (block.value("access_key"), wodle.value("access_key")) if value)
     return RealRunPlan(module_path=script, argv=argv, display=display, cwd=context.wazuh_home,
                        block_label=target, run_title=title, debug_level=debug_level,
                        findings=tuple(findings), secrets=secrets)
@@ -169,13 +172,11 @@ ENV_SECRETS = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN
 
 
 def _mask(line: str, secrets: Sequence[str]) -> str:
-    """Known secrets replaced, then secret-shaped values (keys, tokens, key ids) dropped or masked."""
+    """Known secrets replaced (wholly, longest first), then secret-shaped values dropped or masked, then
+    control characters made visible (the module echoes key names, which may hold ESC or newlines)."""
     from diagnostics.log_explainer.parser import mask_secrets
 
-    for secret in secrets:
-        if secret and secret in line:
-            line = line.replace(secret, "****")
-    return mask_secrets(line)[0]
+    return visible(mask_secrets(scrub(line, secrets))[0])
 
 
 def _signal_group(process: subprocess.Popen[str], signum: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from diagnostics.explanations import build_finding, fill
 from diagnostics.explanations.log_table import NOTES
@@ -34,6 +34,7 @@ from diagnostics.log_explainer.patterns import (
 )
 from diagnostics.log_explainer.report import Annotation, LogCounts, LogReport
 from diagnostics.log_explainer.runs import ModuleRun, OpenTraceback, Repeat, RunBuilder
+from diagnostics.masking import scrub
 from diagnostics.wazuh.versions import WazuhProfile
 
 __all__ = ["PLACEHOLDERS", "Annotation", "LogCounts", "LogReport", "ModuleRun", "explain_log", "read_log_file"]
@@ -59,11 +60,16 @@ _C_HINT = re.compile(
 
 
 def explain_log(lines: Iterable[str], profile: WazuhProfile, source: str = "<stdin>",
-                max_per_pattern: int = MAX_ANNOTATIONS_PER_PATTERN) -> LogReport:
-    """Explain ossec.log lines (streamed; trailing newlines allowed) for the given Wazuh version."""
+                max_per_pattern: int = MAX_ANNOTATIONS_PER_PATTERN, secrets: Sequence[str] = ()) -> LogReport:
+    """Explain ossec.log lines (streamed; trailing newlines allowed) for the given Wazuh version.
+
+    ``secrets`` are known secret values (``masking.known_secrets``), removed from each line before it is
+    read, since a secret without an AWS shape (MinIO, Ceph) escapes the pattern masking.
+    """
     explainer = _Explainer(profile, source, max_per_pattern)
     for number, raw in enumerate(lines, 1):
-        explainer.feed(number, raw.rstrip("\r\n"))
+        line = raw.rstrip("\r\n")
+        explainer.feed(number, scrub(line, secrets) if secrets else line)
     return explainer.finish()
 
 

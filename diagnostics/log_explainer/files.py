@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from diagnostics.wazuh.versions import WazuhProfile
 
 
 def explain_log_file(path: Path, profile: WazuhProfile,
-                     max_per_pattern: int = MAX_ANNOTATIONS_PER_PATTERN) -> LogReport:
+                     max_per_pattern: int = MAX_ANNOTATIONS_PER_PATTERN, secrets: Sequence[str] = ()) -> LogReport:
     """Explain a log file (plain or gzip); a missing or unreadable file is a finding, never an exception."""
     errors: list[Finding] = []
 
@@ -32,7 +32,7 @@ def explain_log_file(path: Path, profile: WazuhProfile,
                                         profile=profile, values={"path": str(path), "message": str(error)},
                                         location=SourceLocation(str(path))))
 
-    report = explain_log(guarded(), profile, source=str(path), max_per_pattern=max_per_pattern)
+    report = explain_log(guarded(), profile, source=str(path), max_per_pattern=max_per_pattern, secrets=secrets)
     if errors:
         kept = tuple(finding for finding in report.file_findings
                      if finding.failure_id != "log.no_module_lines" or report.counts.total_lines > 0)
