@@ -7,8 +7,8 @@ so they resolve credentials, the caller account, the state and the classifier in
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from diagnostics.context import DoctorContext
@@ -17,7 +17,8 @@ from diagnostics.wazuh.wodle import Block, LoadedConfig, Wodle
 
 if TYPE_CHECKING:
     from diagnostics.aws.clients import ClientSettings
-    from diagnostics.decode.model import DecodeContext, DecodedEvent, FileProblem, SendTotals
+    from diagnostics.decode.model import DecodedEvent, FileProblem, SendTotals
+    from diagnostics.ingest.model import IngestRequest
     from diagnostics.layout.classify import ClassifiedKey, KeyClassifier
     from diagnostics.layout.listing import ListedLevel
     from diagnostics.layout.prefixes import BucketLayout
@@ -69,10 +70,9 @@ def find_block(config: LoadedConfig, bucket: str) -> tuple[Block, Wodle | None]:
 
 def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None) -> BucketSession:
     """Resolve credentials and identity as the module would and build the S3 client and classifier."""
-    from diagnostics.aws.clients import make_client
+    from diagnostics.aws.clients import make_client, settings_for
     from diagnostics.aws.credentials import resolve_credentials
     from diagnostics.aws.identity import check_identity
-    from diagnostics.checks import settings_for
     from diagnostics.layout.classify import KeyClassifier
     from diagnostics.layout.marker import parse_only_logs_after
     from diagnostics.layout.prefixes import BucketLayout
@@ -84,9 +84,9 @@ def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None
     try:
         identity = check_identity(credentials, block, context, settings)
     except Exception as error:  # never let one of our bugs (or botocore's surprises) end the command
-        from diagnostics.checks import step_crashed
+        from diagnostics.explanations.crash import step_crashed
 
-        crashed = step_crashed("identity", block, context, error, settings)
+        crashed = step_crashed("identity", block, context, error, settings.describe_retries())
         kept = tuple(f for f in credentials.findings if f.status in (Status.ERROR, Status.WARNING))
         return BucketSession(block, wodle, context, layout, (*kept, crashed))
     problems = tuple(f for f in credentials.findings + identity.findings
@@ -110,6 +110,28 @@ def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None
                          classifier, identity.session, settings)
 
 
+def flow_log_lookup(block: Block, aws_session: Any, settings: ClientSettings | None
+                    ) -> Callable[[str], tuple[str, ...]] | None:
+    """For a vpcflow block, the region -> flow-log ids lookup the module makes (``DescribeFlowLogs`` with its
+    credentials); None for other types. The check, ``keys``, ``ingest`` and the app wire it here alone."""
+    from diagnostics.ingest.fetch import flow_logs_via_ec2
+
+    if (block.block_type or "").lower() != "vpcflow" or aws_session is None or settings is None:
+        return None
+    return flow_logs_via_ec2(aws_session, settings)
+
+
+def ingest_request(session: BucketSession, **options: Any) -> IngestRequest:
+    """The ingestion request for an opened bucket (client, wodle, caller account, flow-log lookup), so the
+    CLI and the app start the same pass; ``options`` are IngestRequest's own (debug level, state...)."""
+    from diagnostics.ingest.model import IngestRequest
+
+    return IngestRequest(context=session.context, block=session.block, client=session.client,
+                         wodle=session.wodle, caller_account=session.caller_account,
+                         flow_logs=flow_log_lookup(session.block, session.aws_session, session.settings),
+                         **options)
+
+
 @dataclass(frozen=True)
 class BrowsedLevel:
     """One page of one level with each object's verdict for the module."""
@@ -131,24 +153,6 @@ def browse_level(session: BucketSession, prefix: str, *, continuation_token: str
     return BrowsedLevel(level, classify_keys(session.classifier, level.objects))
 
 
-def decode_context_for(block: Block, wodle: Wodle | None, context: DoctorContext,
-                       layout: BucketLayout, debug_level: int | None = None) -> DecodeContext:
-    """What the module knows when it decodes an object of this block."""
-    from diagnostics.decode.model import DecodeContext
-    from diagnostics.wazuh import ossec_log
-
-    discard = block.discard_regex
-    return DecodeContext(
-        bucket_type=layout.bucket_type, bucket=layout.bucket, path=layout.path,
-        account_alias=block.value("aws_account_alias") or "", profile=context.profile,
-        discard_field=discard.attributes.get("field") if discard else None,
-        discard_regex=discard.value if discard else None,
-        skip_on_error=wodle is not None and wodle.value("skip_on_error") == "yes",
-        run_title=ossec_log.RunTitle.for_bucket(block.value("aws_account_id"),
-                                                block.value("aws_account_alias")),
-        debug_level=context.debug_level if debug_level is None else debug_level)
-
-
 @dataclass(frozen=True)
 class PreviewResult:
     """The first events of one object as the module would send them, and what is wrong with the file."""
@@ -164,7 +168,7 @@ class PreviewResult:
 def preview_object(session: BucketSession, key: str, *, limit: int = 50,
                    cancel: threading.Event | None = None) -> PreviewResult:
     """Stream and decode one object, stopping after ``limit`` events; never reads more than needed."""
-    from diagnostics.decode.model import DecodeCounters, DecodedEvent
+    from diagnostics.decode.model import DecodeCounters, DecodedEvent, decode_context_for
     from diagnostics.decode.registry import decode_object
     from diagnostics.decode.streams import open_s3_object
     from diagnostics.explanations import build_finding
@@ -175,7 +179,7 @@ def preview_object(session: BucketSession, key: str, *, limit: int = 50,
     bucket = session.layout.bucket
     tried = session.settings.describe_retries() if session.settings is not None else "botocore's defaults"
     attempts = session.settings.max_attempts + 1 if session.settings is not None else 1
-    context = decode_context_for(session.block, session.wodle, session.context, session.layout)
+    context = decode_context_for(session.block, session.wodle, session.context, path=session.layout.path)
     events: list[DecodedEvent] = []
     problems: list[FileProblem] = []
     pause = cancel if cancel is not None else threading.Event()
@@ -210,8 +214,3 @@ def preview_object(session: BucketSession, key: str, *, limit: int = 50,
                             evidence=(f"GetObject s3://{bucket}/{key}: the body broke off on each of "
                                       f"{attempts} download(s)", tried))
     return PreviewResult(key, tuple(events), tuple(problems), counters.freeze(), (finding,))
-
-
-def today_of(context: DoctorContext) -> date:
-    """The UTC date the module's first-run marker uses."""
-    return context.clock().date()

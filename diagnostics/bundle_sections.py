@@ -118,8 +118,7 @@ def state_summary(context: DoctorContext, config: LoadedConfig | None,
 def sample_keys(report: CheckReport | None, context: DoctorContext, per_bucket: int
                 ) -> tuple[dict[str, list[str]], list[str]]:
     """The first ``per_bucket`` key names under each bucket's path, listed with the module's credentials."""
-    from diagnostics.aws.clients import make_client
-    from diagnostics.checks import settings_for
+    from diagnostics.aws.clients import make_client, settings_for
     from diagnostics.layout.listing import iter_objects
     from diagnostics.layout.prefixes import BucketLayout
 

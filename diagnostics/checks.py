@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from diagnostics.aws.clients import settings_for
 from diagnostics.context import DoctorContext
+from diagnostics.explanations.crash import step_crashed
 from diagnostics.findings import Finding, SourceLocation, Status, worst_status
 from diagnostics.wazuh.wodle import Block, LoadedConfig, Wodle
 
 if TYPE_CHECKING:
-    from diagnostics.aws.clients import ClientSettings
     from diagnostics.aws.credentials import CredentialReport
     from diagnostics.aws.identity import IdentityResult
-
-STEP_ORDER = ("config", "credentials", "identity", "access", "layout", "sample")
-"""The troubleshooting steps in the order an admin should walk them."""
 
 
 def prepare_context(context: DoctorContext) -> DoctorContext:
@@ -92,15 +90,6 @@ def config_secret_findings(config: LoadedConfig, context: DoctorContext) -> tupl
                                   "line": first.line if first.line is not None else "?"},
                           evidence=(f"mode {mode:04o}, owner uid {info.st_uid}, group gid {info.st_gid}",
                                     *(f"secret_key at {place}" for place in places))),)
-
-
-def settings_for(block: Block, context: DoctorContext, region: str | None = None) -> ClientSettings:
-    """Client settings for a block: our --endpoint-url override, else its service/sts endpoints."""
-    from diagnostics.aws.clients import ClientSettings
-
-    return ClientSettings.from_environ(context.environ, endpoint_url=context.endpoint_url,
-                                       service_endpoint=block.value("service_endpoint"),
-                                       sts_endpoint=block.value("sts_endpoint"), region=region)
 
 
 @dataclass(frozen=True)
@@ -196,9 +185,7 @@ def wodle_of(config: LoadedConfig, block: Block) -> Wodle | None:
 def check_block(block: Block, context: DoctorContext, config_findings: tuple[Finding, ...] = (),
                 *, wodle: Wodle | None = None, cancel: threading.Event | None = None) -> BlockReport:
     """credentials → identity → access → layout for one block, after its configuration findings."""
-    from diagnostics.aws.access import check_bucket_access
     from diagnostics.aws.credentials import resolve_credentials
-    from diagnostics.aws.identity import check_identity
 
     findings = list(config_findings)
     try:
@@ -208,76 +195,78 @@ def check_block(block: Block, context: DoctorContext, config_findings: tuple[Fin
     findings.extend(credentials.findings)
     if cancel is not None and cancel.is_set():
         return BlockReport(block, tuple(findings), credentials)
-    settings = settings_for(block, context, credentials.region)
-    try:
-        identity = check_identity(credentials, block, context, settings)
-    except Exception as error:
-        findings.append(step_crashed("identity", block, context, error, settings))
-        return BlockReport(block, tuple(findings), credentials)
+    identity = identity_step(block, context, credentials)
+    if isinstance(identity, Finding):
+        return BlockReport(block, (*findings, identity), credentials)
     findings.extend(identity.findings)
     if block.kind == "bucket" and not (cancel is not None and cancel.is_set()):
-        stopped_with = credentials.module_exit_code or identity.module_exit_code
-        step = "access"
-        try:
-            findings.extend(check_bucket_access(identity.session, block, context, settings,
-                                                base_session=identity.base_session, principal=identity.arn,
-                                                stopped_with=stopped_with))
-            step = "layout"
-            findings.extend(_layout_findings(block, context, identity, settings, findings, wodle, cancel))
-        except Exception as error:
-            findings.append(step_crashed(step, block, context, error, settings))
+        access = access_step(block, context, credentials, identity)
+        findings.extend(access)
+        if not any(finding.check_id.endswith(".crashed") for finding in access):
+            findings.extend(layout_step(block, context, credentials, identity, findings, wodle, cancel))
     return BlockReport(block, tuple(findings), credentials, identity)
 
 
-def step_crashed(step: str, block: Block, context: DoctorContext, error: BaseException,
-                 settings: ClientSettings | None = None) -> Finding:
-    """An unexpected exception in one step as an error finding (secrets scrubbed), so the check goes on."""
-    from diagnostics.explanations import build_finding
-    from diagnostics.masking import scrub
+def identity_step(block: Block, context: DoctorContext, credentials: CredentialReport
+                  ) -> IdentityResult | Finding:
+    """sts:GetCallerIdentity (and AssumeRole) with the resolved credentials, or the crash finding."""
+    from diagnostics.aws.identity import check_identity
 
-    secrets = (block.value("secret_key"), context.environ.get("AWS_SECRET_ACCESS_KEY"),
-               context.environ.get("AWS_SESSION_TOKEN"))
-    text = scrub(f"{type(error).__name__}: {error}", secrets)
-    evidence = (text,) + ((settings.describe_retries(),) if settings is not None else ())
-    return build_finding("host.step_crashed", check_id=f"{step}.crashed", target=block.label,
-                         profile=context.profile, values={"step": step, "error": text}, evidence=evidence)
+    settings = settings_for(block, context, credentials.region)
+    try:
+        return check_identity(credentials, block, context, settings)
+    except Exception as error:  # a bug of ours must not hide the other blocks' results
+        return step_crashed("identity", block, context, error, settings.describe_retries())
 
 
-def _layout_findings(block: Block, context: DoctorContext, identity: IdentityResult, settings: ClientSettings,
-                     so_far: list[Finding], wodle: Wodle | None,
-                     cancel: threading.Event | None) -> tuple[Finding, ...]:
-    """The layout, state and marker step, only when the bucket could be listed."""
-    from dataclasses import replace
+def access_step(block: Block, context: DoctorContext, credentials: CredentialReport,
+                identity: IdentityResult) -> tuple[Finding, ...]:
+    """The bucket's access chain, predicting from where the module already stopped (if it did)."""
+    from diagnostics.aws.access import check_bucket_access
 
+    settings = settings_for(block, context, credentials.region)
+    try:
+        return check_bucket_access(identity.session, block, context, settings,
+                                   base_session=identity.base_session, principal=identity.arn,
+                                   stopped_with=credentials.module_exit_code or identity.module_exit_code)
+    except Exception as error:  # a bug of ours must not hide the other steps' results
+        return (step_crashed("access", block, context, error, settings.describe_retries()),)
+
+
+def layout_step(block: Block, context: DoctorContext, credentials: CredentialReport, identity: IdentityResult,
+                so_far: Iterable[Finding], wodle: Wodle | None,
+                cancel: threading.Event | None = None) -> tuple[Finding, ...]:
+    """The layout, state, marker and sample steps, only when the access step could list the bucket."""
     from diagnostics.aws.clients import make_client
+    from diagnostics.bucket_session import flow_log_lookup
     from diagnostics.layout.checks import check_layout
+    from diagnostics.sample_check import check_sample_object
     from diagnostics.wazuh.state_db import StateReader
 
     listed = any(f.check_id == "access.list_prefix" and f.status is not Status.ERROR for f in so_far)
     session = identity.session
     if session is None or not listed:
         return ()
-
-    def ec2_client_for(region: str) -> Any:
-        return make_client(session, "ec2", replace(settings, region=region))
-
-    client = make_client(session, "s3", settings)
-    state = StateReader(context.state_db_path)
-    layout = check_layout(client, block, context, state, caller_account=identity.account_id,
-                          ec2_client_for=ec2_client_for, include_volume=True,
-                          interval=wodle.value("interval") if wodle else None, cancel=cancel)
-    from diagnostics.ingest.engine import flow_logs_via_ec2
-    from diagnostics.sample_check import check_sample_object
-
-    flow_logs = flow_logs_via_ec2(session, settings) if block.block_type == "vpcflow" else None
-    sample = check_sample_object(client, block, wodle, context, state, caller_account=identity.account_id,
-                                 flow_logs=flow_logs, cancel=cancel)
+    settings = settings_for(block, context, credentials.region)
+    try:
+        client = make_client(session, "s3", settings)
+        state = StateReader(context.state_db_path)
+        flow_logs = flow_log_lookup(block, session, settings)
+        layout = check_layout(client, block, context, state, caller_account=identity.account_id,
+                              ec2_client_for=lambda region: make_client(session, "ec2",
+                                                                        replace(settings, region=region)),
+                              include_volume=True, interval=wodle.value("interval") if wodle else None,
+                              cancel=cancel)
+        sample = check_sample_object(client, block, wodle, context, state, caller_account=identity.account_id,
+                                     flow_logs=flow_logs, cancel=cancel)
+    except Exception as error:  # a bug of ours must not hide the other steps' results
+        return (step_crashed("layout", block, context, error, settings.describe_retries()),)
     return tuple(layout) + sample
 
 
 def run_checks(context: DoctorContext, *, bucket: str | None = None, cancel: threading.Event | None = None,
-               on_block: Callable[[BlockReport], None] | None = None) -> CheckReport:
-    """The ``check`` command: configuration, then every block (or the one named) in file order."""
+               on_block: Callable[[BlockReport], None] | None = None, line: int | None = None) -> CheckReport:
+    """The ``check`` command: configuration, then every block (or the one named, or the one at ``line``)."""
     loaded, config_findings = load_configuration(context)
     general, per_block = assign_to_blocks(config_findings, loaded.blocks)
     general = installation_findings(context) + config_secret_findings(loaded, context) + general
@@ -288,6 +277,8 @@ def run_checks(context: DoctorContext, *, bucket: str | None = None, cancel: thr
     reports: list[BlockReport] = []
     for block in loaded.blocks:
         if bucket is not None and bucket not in (block.name, block.block_type):
+            continue
+        if line is not None and block.location.line != line:
             continue
         if cancel is not None and cancel.is_set():
             break

@@ -26,7 +26,7 @@ def check_sample_object(client: Any, block: Block, wodle: Wodle | None, context:
                         caller_account: str | None = None, flow_logs: Any = None,
                         cancel: threading.Event | None = None) -> tuple[Finding, ...]:
     """Decode the first key the module would read next and report what it would send from it."""
-    from diagnostics.bucket_session import decode_context_for
+    from diagnostics.decode.model import decode_context_for
     from diagnostics.decode.registry import module_would_send
     from diagnostics.decode.streams import open_s3_object
     from diagnostics.layout.classify import Verdict
@@ -56,7 +56,7 @@ def check_sample_object(client: Any, block: Block, wodle: Wodle | None, context:
                               profile=profile, location=location, values=values),)
     layout = BucketLayout.from_block(block, native_guardduty="AWSLogs/" in key)
     try:
-        verdict = module_would_send(stream, key, decode_context_for(block, wodle, context, layout),
+        verdict = module_would_send(stream, key, decode_context_for(block, wodle, context, path=layout.path),
                                     cancel=cancel, preview=1,
                                     max_decompressed_bytes=SAMPLE_MAX_DECOMPRESSED_BYTES)
     finally:

@@ -172,7 +172,7 @@ def test_vpcflow_key_carries_the_described_flow_log_id(demo: DemoEnvironment) ->
     block = next(b for b in loaded.blocks if b.name == "demo-vpcflow")
     session = open_bucket(demo.context, block)
     assert session.classifier is not None
-    from diagnostics.ingest.engine import flow_logs_via_ec2
+    from diagnostics.ingest.fetch import flow_logs_via_ec2
 
     described = flow_logs_via_ec2(session.aws_session, session.settings)("us-east-1")
     level = browse_level(session, "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/29/")

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import boto3
 
+    from diagnostics.context import DoctorContext
+    from diagnostics.wazuh.wodle import Block
+
 NETWORK_VARIABLES: Mapping[str, str] = {
     "connect_timeout": "WAZUH_AWS_DOCTOR_CONNECT_TIMEOUT",
     "read_timeout": "WAZUH_AWS_DOCTOR_READ_TIMEOUT",
@@ -66,6 +69,14 @@ class ClientSettings:
             usable = number >= 0 if name == "max_attempts" else math.isfinite(number) and number > 0
             values[name] = number if usable else defaults[name]
         return cls(**values)
+
+
+def settings_for(block: Block, context: DoctorContext, region: str | None = None) -> ClientSettings:
+    """Client settings for a block: our --endpoint-url override, else its service/sts endpoints, so every
+    step that talks to AWS for the block reaches the same endpoints the module would."""
+    return ClientSettings.from_environ(context.environ, endpoint_url=context.endpoint_url,
+                                       service_endpoint=block.value("service_endpoint"),
+                                       sts_endpoint=block.value("sts_endpoint"), region=region)
 
 
 def make_client(session: boto3.session.Session, service: str, settings: ClientSettings) -> Any:

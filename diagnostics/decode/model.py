@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from diagnostics.findings import Finding
 from diagnostics.wazuh.ossec_log import RunTitle
 from diagnostics.wazuh.versions import WazuhProfile, assumed_profile
+
+if TYPE_CHECKING:
+    from diagnostics.context import DoctorContext
+    from diagnostics.wazuh.wodle import Block, Wodle
 
 BUCKET_TYPES: tuple[str, ...] = (
     "cloudtrail", "config", "vpcflow", "custom", "guardduty", "waf", "alb", "clb", "nlb", "server_access",
@@ -47,6 +51,26 @@ class DecodeContext:
     Firehose's concatenated objects) are parsed in C-speed calls. The ingestion pass sets it, since it
     needs every record anyway; 0 streams everything, so a preview shows the first events of a text that
     fails late."""
+
+
+def decode_context_for(block: Block, wodle: Wodle | None, context: DoctorContext, *, path: str,
+                       debug_level: int | None = None, keep_raw: bool = True,
+                       whole_document_chars: int = 0) -> DecodeContext:
+    """What the module knows when it decodes an object of this block, built in one place so that Preview,
+    the sample check and the ingestion pass decode alike (``skip_on_error`` is the wodle's option).
+
+    ``path`` is the block's ``path`` as the script's argparse leaves it (the layout's ``path``).
+    """
+    discard = block.discard_regex
+    return DecodeContext(
+        bucket_type=(block.block_type or "cloudtrail").lower(), bucket=block.name or "", path=path,
+        account_alias=block.value("aws_account_alias") or "", profile=context.profile,
+        discard_field=discard.attributes.get("field") if discard else None,
+        discard_regex=discard.value if discard else None,
+        skip_on_error=wodle is not None and wodle.value("skip_on_error") == "yes",
+        run_title=RunTitle.for_bucket(block.value("aws_account_id"), block.value("aws_account_alias")),
+        debug_level=context.debug_level if debug_level is None else debug_level, keep_raw=keep_raw,
+        whole_document_chars=whole_document_chars)
 
 
 @dataclass(frozen=True)

@@ -20,21 +20,14 @@ from typing import Any
 from diagnostics.aws.object_download import ObjectDownloads
 from diagnostics.decode.envelope import build_message, payload_for
 from diagnostics.decode.errors import classify_load_error, module_repr
-from diagnostics.decode.model import AWSLOGS_TYPES, DecodeContext, DecodedEvent, FileProblem
+from diagnostics.decode.model import AWSLOGS_TYPES, DecodedEvent, FileProblem, decode_context_for
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding
-from diagnostics.ingest.fetch import (
-    Entry,
-    FetchedFile,
-    events_withheld,
-    fetch_and_decode,
-    flow_logs_via_ec2,
-    problem_script_lines,
-)
+from diagnostics.ingest.fetch import Entry, FetchedFile, events_withheld, fetch_and_decode, problem_script_lines
 from diagnostics.ingest.log_format import ModuleLog
 from diagnostics.ingest.model import IngestProgress, IngestRequest, IngestSummary
 from diagnostics.ingest.ordered_commit import PassCancelled, commit_in_order
-from diagnostics.ingest.scan import Tally, late_files, summarize
+from diagnostics.ingest.scan import Tally, late_files
 from diagnostics.ingest.sinks import (
     MESSAGE_HEADER,
     EmittedEvent,
@@ -46,15 +39,9 @@ from diagnostics.ingest.sinks import (
 from diagnostics.ingest.state import IngestState, StateError, created_date_for, default_state_dir
 from diagnostics.layout.classify import ClassifiedKey, Verdict
 from diagnostics.layout.marker import db_scope, processed_scope
-from diagnostics.layout.module_walk import (
-    ScopeFinished,
-    ScopeStarted,
-    WalkNote,
-    WalkStopped,
-    walk_module,
-)
+from diagnostics.layout.module_walk import ScopeFinished, ScopeStarted, WalkNote, WalkStopped, walk_module
 from diagnostics.layout.prefixes import BucketLayout, Family
-from diagnostics.wazuh import ossec_log
+from diagnostics.layout.walk_findings import walk_stop
 from diagnostics.wazuh.state_scope import StateScope
 
 PROGRESS_INTERVAL_S = 0.2
@@ -62,7 +49,7 @@ WHOLE_DOCUMENT_CHARS = 4 * 1024 * 1024
 """Documents up to 4 MiB of text are parsed in one call: several times less CPU than streaming, and no
 more memory, since a read-ahead file keeps all its decoded events until its turn comes anyway."""
 
-__all__ = ["flow_logs_via_ec2", "run_ingestion"]
+__all__ = ["run_ingestion"]
 
 
 class _Stop(Exception):
@@ -94,19 +81,12 @@ class _Pass:
         self.findings: list[Finding] = []
         self.first_stop: _Stop | None = None
         self.scope: ScopeStarted | None = None
-        self.skip_on_error = (request.wodle is not None and request.wodle.value("skip_on_error") == "yes")
         self.remove_from_bucket = block.value("remove_from_bucket") == "yes"
         self.downloads = ObjectDownloads(request.client, self.bucket)
-        discard = block.discard_regex
-        self.decode = DecodeContext(
-            bucket_type=self.bucket_type, bucket=self.bucket, path=self.layout.path,
-            account_alias=block.value("aws_account_alias") or "", profile=context.profile,
-            discard_field=discard.attributes.get("field") if discard else None,
-            discard_regex=discard.value if discard else None, skip_on_error=self.skip_on_error,
-            run_title=ossec_log.RunTitle.for_bucket(block.value("aws_account_id"),
-                                                    block.value("aws_account_alias")),
-            debug_level=request.debug_level, keep_raw=False,
-            whole_document_chars=WHOLE_DOCUMENT_CHARS)
+        self.decode = decode_context_for(block, request.wodle, context, path=self.layout.path,
+                                         debug_level=request.debug_level, keep_raw=False,
+                                         whole_document_chars=WHOLE_DOCUMENT_CHARS)
+        self.skip_on_error = self.decode.skip_on_error
 
     def finding(self, failure_id: str, check_id: str, values: dict[str, Any], **extra: Any) -> Finding:
         return build_finding(failure_id, check_id=check_id, target=self.block.label,
@@ -325,21 +305,46 @@ class _Pass:
     def walk_stopped(self, event: WalkStopped) -> None:
         if event.cancelled:
             raise PassCancelled
-        if event.exit_code is None:
-            self.findings.append(self.finding("host.ingest_walk_incomplete", "ingest.walk",
-                                              {"reason": event.reason}))
+        stop = walk_stop(event, target=self.block.label, profile=self.context.profile,
+                         debug_level=self.request.debug_level, check_id="ingest.walk")
+        if stop.exit_code is None:
+            self.findings.append(stop.finding)
             return
-        message = event.script_message
-        if message is not None and message.startswith("ERROR: "):
-            message = message[len("ERROR: "):]
-        result = ossec_log.script_failure(event.exit_code, message, self.request.debug_level,
-                                          catch_all=event.catch_all, debug_only=event.debug_only)
-        output = result.output.splitlines()
-        for line in output:
+        for line in stop.output:
             self.log.module_line(line, debug_level=2)
-        raise _Stop(result.exit_code, self.finding(
-            "host.ingest_walk_stopped", "ingest.walk",
-            {"reason": event.reason, "exit_code": result.exit_code}, evidence=tuple(output[:3])))
+        raise _Stop(stop.exit_code, stop.finding)
+
+    # -- the end ------------------------------------------------------------------------------------------
+    def summary(self, state: IngestState | None, exit_code: int, *, cancelled: bool, limited: bool,
+                stop: _Stop | None, extra: tuple[Finding, ...] = ()) -> IngestSummary:
+        """The frozen summary of this pass, with the findings that explain how it ended."""
+        tally = self.tally
+        findings = [*extra, *self.findings]
+        if stop is not None and stop.finding not in findings:
+            findings.append(stop.finding)
+        if stop is not None and stop.key is not None:
+            findings.append(self.finding("host.ingest_stopped_on_file", "ingest.exit",
+                                         {"key": stop.key, "exit_code": exit_code,
+                                          "read_before": max(tally.read - 1, 0)}))
+        if tally.would_delete_count:
+            findings.append(self.finding("host.remove_from_bucket_not_done", "ingest.remove",
+                                         {"bucket": self.bucket, "count": tally.would_delete_count}))
+        if tally.never_read_count:
+            findings.append(self.finding("host.ingest_never_read", "ingest.never_read",
+                                         {"count": tally.never_read_count}, evidence=tuple(tally.never_read[:5])))
+        if cancelled:
+            findings.append(self.finding("host.ingest_cancelled", "ingest.cancel", {"files_read": tally.read}))
+        return IngestSummary(
+            bucket=self.bucket, bucket_type=self.bucket_type, files_found=tally.found, files_read=tally.read,
+            files_processed_before=tally.processed_before, files_skipped=tally.skipped_with_never_read(),
+            files_failed=tally.failed, events=tally.events, events_discarded=tally.discarded,
+            events_oversized=tally.oversized, error_events=tally.error_events, bytes_read=tally.bytes_read,
+            duration_s=time.monotonic() - self.started, exit_code=exit_code, cancelled=cancelled,
+            limited=limited, never_read=tuple(tally.never_read), would_delete=tuple(tally.would_delete),
+            state_path=state.path if state is not None else None, findings=tuple(findings),
+            details={"debug_level": self.request.debug_level, "workers": self.request.workers,
+                     "never_read_count": tally.never_read_count,
+                     "would_delete_count": tally.would_delete_count})
 
 
 def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.Event,
@@ -354,7 +359,7 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
         state = run.open_state()
     except StateError as error:
         finding = run.finding("host.ingest_state_unusable", "ingest.state", {"error": str(error)})
-        return summarize(run, None, 0, cancelled=False, limited=False, stop=None, extra=(finding,))
+        return run.summary(None, 0, cancelled=False, limited=False, stop=None, extra=(finding,))
     cancelled = limited = False
     stop: _Stop | None = None
     workers = max(1, request.workers)
@@ -368,7 +373,11 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
         walk = walk_module(request.client, run.block, run.context, state, cancel=cancel,
                            caller_account=request.caller_account, flow_logs=request.flow_logs)
         try:
-            limited = commit_in_order(run, state, pool, walk, workers)
+            limited = commit_in_order(
+                walk, pool=pool, workers=workers, limit=request.limit, cancel=cancel,
+                fetch=lambda entry: fetch_and_decode(request.client, run.bucket, entry.key, entry.size,
+                                                     run.decode, cancel, run.downloads),
+                handle=lambda entry: run.handle(entry, state))
         except PassCancelled:
             cancelled = True
         except _Stop as stopped:
@@ -378,5 +387,4 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
         pool.shutdown(wait=True, cancel_futures=True)
         state.close()
     run.progress("finished")
-    return summarize(run, state, stop.exit_code if stop else 0, cancelled=cancelled, limited=limited,
-                     stop=stop)
+    return run.summary(state, stop.exit_code if stop else 0, cancelled=cancelled, limited=limited, stop=stop)

@@ -1,23 +1,20 @@
 """The ordered commit over a bounded read-ahead window: downloads run ahead, everything visible in key order.
 
-Pulls walk events while the window has room, then hands the oldest to the pass (log, emit, mark), so the
+Pulls walk events while the window has room, then hands the oldest to ``handle`` (log, emit, mark), so the
 state mark of a file always follows its events and a cancelled pass resumes with no loss and no duplicate.
+The loop knows nothing of the pass: it gets the fetch and the handler as plain callables.
 """
 
 from __future__ import annotations
 
 import collections
 import concurrent.futures
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+import threading
+from collections.abc import Callable, Iterator
 
-from diagnostics.ingest.fetch import Entry, ReadAhead, fetch_and_decode
-from diagnostics.ingest.state import IngestState
+from diagnostics.ingest.fetch import Entry, FetchedFile, ReadAhead
 from diagnostics.layout.classify import ClassifiedKey, Verdict
 from diagnostics.layout.module_walk import WalkEvent
-
-if TYPE_CHECKING:
-    from diagnostics.ingest.engine import _Pass as IngestPass
 
 MAX_PENDING = 2000
 """Walk events queued ahead of the commit loop (skipped keys are cheap; reads are bounded separately)."""
@@ -27,19 +24,19 @@ class PassCancelled(Exception):
     """The cancel event was set: stop between files, leaving every emitted file marked."""
 
 
-def commit_in_order(run: IngestPass, state: IngestState, pool: concurrent.futures.ThreadPoolExecutor,
-                 walk: Iterator[WalkEvent], workers: int) -> bool:
-    """Pull walk events while the window has room, then handle the oldest; True when the limit hit."""
+def commit_in_order(walk: Iterator[WalkEvent], *, pool: concurrent.futures.ThreadPoolExecutor, workers: int,
+                    limit: int | None, cancel: threading.Event, fetch: Callable[[Entry], FetchedFile],
+                    handle: Callable[[Entry], None]) -> bool:
+    """Pull walk events while the window has room, ``fetch`` the files to read ahead in ``pool``, and
+    ``handle`` each event in walk order; True when ``limit`` files were read before the walk ended."""
     pending: collections.deque[Entry] = collections.deque()
-    window = ReadAhead(pool, workers, lambda entry: fetch_and_decode(
-        run.request.client, run.bucket, entry.key, entry.size, run.decode, run.cancel, run.downloads))
+    window = ReadAhead(pool, workers, fetch)
     reads = 0
-    limit = run.request.limit
     exhausted = limited = False
     while True:
         while (not exhausted and not window.waiting and window.in_flight < workers
                and len(pending) < MAX_PENDING):
-            if run.cancel.is_set():
+            if cancel.is_set():
                 raise PassCancelled
             event = next(walk, None)
             if event is None:
@@ -56,8 +53,8 @@ def commit_in_order(run: IngestPass, state: IngestState, pool: concurrent.future
             pending.append(entry)
         if not pending:
             return limited
-        if run.cancel.is_set():
+        if cancel.is_set():
             raise PassCancelled
         entry = pending.popleft()
-        run.handle(entry, state)
+        handle(entry)
         window.done(entry)

@@ -1,4 +1,4 @@
-"""The pass's counters, its late-file check and its summary, apart from the commit loop that fills them.
+"""The pass's counters and its late-file check, apart from the commit loop that fills them.
 
 The late-file check answers "which files will the module never read?": keys at or before a scope's marker
 with no state row. The module lists only after its marker, so it never says a word about them.
@@ -7,20 +7,14 @@ with no state row. The module lists only after its marker, so it never says a wo
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from diagnostics.findings import Finding
-from diagnostics.ingest.model import IngestSummary
 from diagnostics.ingest.state import IngestState
 from diagnostics.layout.classify import ClassifiedKey, KeyScope, SkipReason, Verdict
 from diagnostics.layout.listing import ListingError, iter_objects
 from diagnostics.layout.prefixes import BucketLayout
 from diagnostics.wazuh.state_scope import StateScope
-
-if TYPE_CHECKING:
-    from diagnostics.ingest.engine import _Pass, _Stop
 
 MAX_LISTED_KEYS = 1000
 """Keys kept in summary lists (never read, would delete); the counts stay exact."""
@@ -63,6 +57,14 @@ class Tally:
         self.never_read_count += len(keys)
         self.never_read.extend(keys[:max(0, MAX_LISTED_KEYS - len(self.never_read))])
 
+    def skipped_with_never_read(self) -> dict[str, int]:
+        """Skipped keys by reason, the late files counted as before the marker (the module never lists them)."""
+        skipped = dict(self.skipped)
+        if self.never_read_count:
+            reason = SkipReason.BEFORE_MARKER.value
+            skipped[reason] = skipped.get(reason, 0) + self.never_read_count
+        return skipped
+
     def add_would_delete(self, key: str) -> None:
         self.would_delete_count += 1
         if len(self.would_delete) < MAX_LISTED_KEYS:
@@ -100,38 +102,3 @@ def late_files(client: Any, layout: BucketLayout, scope: KeyScope, marker: str, 
     except ListingError:
         return late
     return late
-
-
-def summarize(run: _Pass, state: IngestState | None, exit_code: int, *, cancelled: bool, limited: bool,
-              stop: _Stop | None, extra: tuple[Finding, ...] = ()) -> IngestSummary:
-    """The frozen summary of a pass, with the findings that explain how it ended."""
-    tally = run.tally
-    findings = [*extra, *run.findings]
-    if stop is not None and stop.finding not in findings:
-        findings.append(stop.finding)
-    if stop is not None and stop.key is not None:
-        findings.append(run.finding("host.ingest_stopped_on_file", "ingest.exit",
-                                    {"key": stop.key, "exit_code": exit_code,
-                                     "read_before": max(tally.read - 1, 0)}))
-    if tally.would_delete_count:
-        findings.append(run.finding("host.remove_from_bucket_not_done", "ingest.remove",
-                                    {"bucket": run.bucket, "count": tally.would_delete_count}))
-    if tally.never_read_count:
-        findings.append(run.finding("host.ingest_never_read", "ingest.never_read",
-                                    {"count": tally.never_read_count}, evidence=tuple(tally.never_read[:5])))
-    if cancelled:
-        findings.append(run.finding("host.ingest_cancelled", "ingest.cancel", {"files_read": tally.read}))
-    skipped = dict(tally.skipped)
-    if tally.never_read_count:
-        skipped[SkipReason.BEFORE_MARKER.value] = skipped.get(SkipReason.BEFORE_MARKER.value, 0) + \
-            tally.never_read_count
-    return IngestSummary(
-        bucket=run.bucket, bucket_type=run.bucket_type, files_found=tally.found, files_read=tally.read,
-        files_processed_before=tally.processed_before, files_skipped=skipped, files_failed=tally.failed,
-        events=tally.events, events_discarded=tally.discarded, events_oversized=tally.oversized,
-        error_events=tally.error_events, bytes_read=tally.bytes_read,
-        duration_s=time.monotonic() - run.started, exit_code=exit_code, cancelled=cancelled, limited=limited,
-        never_read=tuple(tally.never_read), would_delete=tuple(tally.would_delete),
-        state_path=state.path if state is not None else None, findings=tuple(findings),
-        details={"debug_level": run.request.debug_level, "workers": run.request.workers,
-                 "never_read_count": tally.never_read_count, "would_delete_count": tally.would_delete_count})

@@ -126,6 +126,22 @@ class MemorySink:
         return [event.payload for event in self.events]
 
 
+class CountingSink:
+    """Counts events without keeping them, for a pass whose log and summary are the whole output."""
+
+    def __init__(self) -> None:
+        self.events = 0
+
+    def emit(self, event: EmittedEvent) -> None:
+        self.events += 1
+
+    def file_done(self, key: str) -> None:
+        """Nothing to flush."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
 class QueueSocketSink:
     """Sends each payload as one datagram to ``<WAZUH_HOME>/queue/sockets/queue``, like ``send_msg``.
 

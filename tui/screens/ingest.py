@@ -28,29 +28,13 @@ from tui.messages import (
     RealModuleFinished,
     RealModulePlanned,
 )
-from tui.screens.base import DoctorScreen
+from tui.screens.base import DoctorScreen, mode_keys
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.live_log import BatchingHandler, LiveLog
 
 BUILT_IN = "built-in"
 REAL_MODULE = "real"
 _PASS_NUMBERS = itertools.count(1)
-
-
-class CountingSink:
-    """Counts events without keeping them: the log, counters and summary are what the screen shows."""
-
-    def __init__(self) -> None:
-        self.events = 0
-
-    def emit(self, event: Any) -> None:
-        self.events += 1
-
-    def file_done(self, key: str) -> None:
-        """Nothing to flush."""
-
-    def close(self) -> None:
-        """Nothing to close."""
 
 
 def summary_text(summary: IngestSummary) -> Text:
@@ -111,7 +95,9 @@ class IngestScreen(DoctorScreen):
     help_title = "Ingest"
     BINDINGS = [
         Binding("s", "start", "Start"),
+        Binding("escape", "cancel_or_back", "Stop"),
         Binding("l", "clear_log", "Clear log", show=False),
+        *mode_keys("overview", "explain"),
     ]
 
     def __init__(self, context: DoctorContext, *, state_dir: Path | None = None) -> None:
@@ -142,7 +128,7 @@ class IngestScreen(DoctorScreen):
         with VerticalScroll(id="ingest-result"):
             yield Static("", id="ingest-summary")
             yield FindingDetail(id="ingest-findings", empty_text="")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Ingest"
@@ -160,10 +146,10 @@ class IngestScreen(DoctorScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="ingest", description="The ingestion pass")
     def run_built_in(self, block: Block, wodle: Wodle, debug_level: int, from_wazuh: bool,
                      reset: bool) -> None:
-        from diagnostics.bucket_session import open_bucket
-        from diagnostics.ingest.engine import flow_logs_via_ec2, run_ingestion
+        from diagnostics.bucket_session import ingest_request, open_bucket
+        from diagnostics.ingest.engine import run_ingestion
         from diagnostics.ingest.log_format import OssecLogFormatter, level_for_debug
-        from diagnostics.ingest.model import IngestRequest
+        from diagnostics.ingest.sinks import CountingSink
 
         cancel = get_current_worker().cancelled_event
         handler = BatchingHandler(lambda lines: self.post_message(IngestLogged(lines)),
@@ -181,13 +167,8 @@ class IngestScreen(DoctorScreen):
                 self.post_message(IngestLogged(lines))
                 self.post_message(IngestFinished(None))
                 return
-            flow_logs = None
-            if session.layout.bucket_type == "vpcflow" and session.aws_session is not None:
-                flow_logs = flow_logs_via_ec2(session.aws_session, session.settings)
-            request = IngestRequest(context=self.context, block=block, client=session.client, wodle=wodle,
-                                    debug_level=debug_level, state_dir=self.state_dir, reset=reset,
-                                    from_wazuh_state=from_wazuh, caller_account=session.caller_account,
-                                    flow_logs=flow_logs, logger=logger)
+            request = ingest_request(session, debug_level=debug_level, state_dir=self.state_dir, reset=reset,
+                                    from_wazuh_state=from_wazuh, logger=logger)
             def progressed(step: IngestProgress) -> None:
                 self.post_message(IngestProgressed(step))
 

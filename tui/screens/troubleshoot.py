@@ -18,7 +18,7 @@ from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding, Status, worst_status
 from diagnostics.wazuh.wodle import Block
 from tui.messages import BlockChecked, StepRerun
-from tui.screens.base import DoctorScreen
+from tui.screens.base import BACK, DoctorScreen
 from tui.widgets.check_step import STEP_BY_ID, STEPS, CheckStep, split_into_steps
 from tui.widgets.status_badge import badge_text
 
@@ -32,10 +32,11 @@ class TroubleshootScreen(DoctorScreen):
 
     help_title = "Troubleshoot"
     BINDINGS = [
-        Binding("r", "rerun_step", "Rerun step"),
+        BACK,
+        Binding("r", "rerun_step", "Rerun"),
         Binding("a", "rerun_all", "Rerun all"),
         Binding("c", "copy_fix", "Copy fix"),
-        Binding("b", "browse", "Browse keys"),
+        Binding("b", "browse", "Browse"),
         Binding("down,j", "next_step", "Next step", show=False),
         Binding("up,k", "previous_step", "Previous step", show=False),
     ]
@@ -64,7 +65,7 @@ class TroubleshootScreen(DoctorScreen):
                     continue
                 yield CheckStep(step, grouped[step.step_id], pending=not self._checked)
         yield Static("", id="troubleshoot-status", classes="status-line")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"Troubleshoot {self.block.name or self.block.block_type or ''}"
@@ -103,7 +104,7 @@ class TroubleshootScreen(DoctorScreen):
           description="Rerunning the step")
     def rerun_group(self, group: str) -> None:
         """Run the one diagnostics call that produces a group of steps, with the earlier steps' results."""
-        from diagnostics.checks import settings_for
+        from diagnostics.aws.clients import settings_for
 
         block, context = self.block, self.context
         credentials, identity = self.credentials, self.identity
