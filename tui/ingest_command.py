@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 from diagnostics.findings import CommandExit
 from diagnostics.ingest.model import IngestSummary
+from diagnostics.text_safety import visible
 
 LAST_LOG_NAME = "last-ingest.log"
 """The newest pass's log, kept in the state directory for ``bundle``."""
@@ -143,7 +144,7 @@ def _print_summary(args: argparse.Namespace, summary: IngestSummary) -> None:
                      "the doctor deleted none")
     if summary.state_path:
         lines.append(f"our state: {summary.state_path}")
-    print("\n".join(lines), file=stream)
+    print("\n".join(visible(line) for line in lines), file=stream)
     for finding in summary.findings:
         print("\n".join(render_finding(finding, colour=use_colour(stream), verbose=True)), file=stream)
 
@@ -199,5 +200,5 @@ def run_real_command(args: argparse.Namespace, context: DoctorContext) -> int:
         print("\n".join(render_finding(finding, colour=colour, verbose=True)), file=sys.stderr)
     if result.ossec_log:
         print("ossec.log would show:", file=sys.stderr)
-        print("\n".join("  " + line for line in result.ossec_log), file=sys.stderr)
+        print("\n".join("  " + visible(line) for line in result.ossec_log), file=sys.stderr)
     return result.exit_code if result.exit_code is not None else 130
