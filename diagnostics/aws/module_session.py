@@ -51,12 +51,34 @@ def _config_mapping(botocore_session: Any, environ: Mapping[str, str]) -> dict[s
     return mapping
 
 
-def _find(resolver: Any, name: str) -> Any:
-    """The chain member whose METHOD is ``name``, or None (some are dropped, e.g. env with a profile)."""
-    for provider in resolver.providers:
-        if name == provider.METHOD:
-            return provider
-    return None
+WEB_IDENTITY_VARIABLES: Mapping[str, str] = {
+    "web_identity_token_file": "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "role_arn": "AWS_ROLE_ARN",
+    "role_session_name": "AWS_ROLE_SESSION_NAME",
+}
+"""The profile settings botocore's web-identity provider reads first from these environment variables."""
+
+
+def _client_creator(botocore_session: Any) -> Any:
+    """A client factory like botocore's own for the assume-role providers (no region unless asked)."""
+
+    def create(service_name: str, **kwargs: Any) -> Any:
+        return botocore_session.create_client(service_name, **{"region_name": None, **kwargs})
+
+    return create
+
+
+def _web_identity_config(botocore_session: Any, environ: Mapping[str, str], profile_name: str) -> Any:
+    """The session's full config with the module's web-identity variables laid over the profile.
+
+    botocore reads each setting from ``os.environ`` before the profile; laying ``environ`` over the
+    profile gives the same precedence through public constructor arguments only.
+    """
+    config = botocore_session.full_config
+    profiles = dict(config.get("profiles", {}))
+    overlay = {key: environ[name] for key, name in WEB_IDENTITY_VARIABLES.items() if name in environ}
+    profiles[profile_name] = {**profiles.get(profile_name, {}), **overlay}
+    return {**config, "profiles": profiles}
 
 
 def _swap(resolver: Any, name: str, provider: Any) -> None:
@@ -85,22 +107,22 @@ def _bound_resolver(botocore_session: Any, environ: Mapping[str, str], imds_time
     _swap(resolver, "iam-role", imds_provider)
     _swap(resolver, "ec2-credentials-file", botocreds.OriginalEC2Provider(environ=env))
     _swap(resolver, "boto-config", botocreds.BotoProvider(environ=env))
-    assume_role = _find(resolver, "assume-role")
-    if assume_role is not None and hasattr(assume_role, "_credential_sourcer"):
-        assume_role._credential_sourcer = botocreds.CanonicalNameCredentialSourcer(
-            [env_provider, container_provider, imds_provider])
-    web_identity = _find(resolver, "assume-role-with-web-identity")
-    if web_identity is not None and hasattr(web_identity, "_CONFIG_TO_ENV_VAR"):
-        names: Mapping[str, str] = web_identity._CONFIG_TO_ENV_VAR
-        disabled = bool(getattr(web_identity, "_disable_env_vars", False))
-
-        def env_config(key: str) -> str | None:
-            if disabled:
-                return None
-            env_key = names.get(key)
-            return env.get(env_key) if env_key else None
-
-        web_identity._get_env_config = env_config
+    # The two assume-role providers are rebuilt with botocore's public constructor arguments, as
+    # create_credential_resolver builds them, so that credential_source=Environment and AWS_ROLE_ARN read
+    # ``env``; tests/test_module_session.py fails if a botocore release stops honouring them.
+    profile_name = botocore_session.get_config_variable("profile") or "default"
+    cache: dict[str, Any] = {}
+    client_creator = _client_creator(botocore_session)
+    _swap(resolver, "assume-role", botocreds.AssumeRoleProvider(
+        load_config=lambda: botocore_session.full_config, client_creator=client_creator, cache=cache,
+        profile_name=profile_name,
+        credential_sourcer=botocreds.CanonicalNameCredentialSourcer([env_provider, container_provider, imds_provider]),
+        profile_provider_builder=botocreds.ProfileProviderBuilder(botocore_session, cache=cache)))
+    if botocore_session.instance_variables().get("profile") is None:
+        # An explicit profile turns the environment off for this provider in botocore: it stays as built.
+        _swap(resolver, "assume-role-with-web-identity", botocreds.AssumeRoleWithWebIdentityProvider(
+            load_config=lambda: _web_identity_config(botocore_session, env, profile_name),
+            client_creator=client_creator, profile_name=profile_name, cache=cache, disable_env_vars=True))
     return resolver
 
 
