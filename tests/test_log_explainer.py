@@ -652,3 +652,17 @@ def test_random_mixes_of_known_lines_never_raise(lines: list[str]) -> None:
     for annotation in report.annotations:
         assert 1 <= annotation.line <= len(lines)
         assert annotation.finding.location is not None
+
+
+def test_a_lone_exit_12_line_asks_for_the_missing_message_and_says_its_meaning_once() -> None:
+    finding = exit_annotation(explain(f"{TAG} WARNING: Bucket:  -  Returned exit code 12\n"), 12).finding
+    assert "``" not in finding.explanation and "not one this tool recognises" not in finding.explanation
+    assert "is not in it" in finding.explanation
+    assert "second line" not in finding.fix and "Paste the line that follows" in finding.fix
+    assert finding.explanation.count("invalid type of bucket") + finding.explanation.count(
+        "Invalid type of bucket") == 1
+
+
+def test_an_unknown_exit_code_says_its_meaning_once() -> None:
+    finding = exit_annotation(explain(f"{TAG} WARNING: Bucket:  -  Returned exit code 127\n"), 127).finding
+    assert finding.explanation.count("126/127") == 1

@@ -349,9 +349,9 @@ _EXIT_CODES: tuple[Explanation, ...] = (
         script_message="Failed to parse file <key>: <repr>"),
     Explanation(
         "log.exit.12", "Unhandled error (exit 12, the catch-all)",
-        "Exit 12 is documented as 'Invalid type of bucket', but it is the catch-all of main() at debug 0: "
-        "any unhandled exception ends here. The message `{message}` is not one this tool recognises.",
-        "Read the second line as the real error. " + DEBUG_HINT, exit_code=12,
+        "Exit 12 alone does not name the cause: the script's message on the next line does.",
+        "Read the script's message (the line after `Returned exit code 12`) as the real error. " + DEBUG_HINT,
+        exit_code=12,
         script_message="<any exception text>", catch_all=True),
     Explanation(
         "log.exit.13", "Send error (exit 13)", "Events could not be written to the Wazuh queue socket.",

@@ -67,6 +67,11 @@ NOTES: dict[str, str] = {
     "single_space": "The title is quoted with one space around the dash (as in the blog write-up); real "
                     "ossec.log lines have two (`Bucket:  -  `). Both mean the same.",
     "empty_message": "The second line is empty: the script printed nothing at this debug level.",
+    "unrecognised_message": "The script's message, `{message}`, is not one this tool recognises.",
+    "no_message": "The excerpt ends at this line: the script's message, which the C side logs on the line "
+                  "right after `Returned exit code {code}`, is not in it, so the cause cannot be named.",
+    "no_message_fix": "Paste the line that follows `Returned exit code {code}` in ossec.log too: it holds the "
+                      "script's message, which names the cause. " + DEBUG_HINT,
     "output_says": "The run's output (line {line}) says: {text}",
     "debug_level": "This run used debug level {level} (from the command line or the script's banner).",
     "suspect": "Likely culprit on the logged command line: {suspect}.",

@@ -48,6 +48,8 @@ class ExitExplanation:
     evidence: tuple[str, ...]
     """The second line (when logged), as ``line N: text``."""
     ossec_lines: tuple[str, ...]
+    fix: str | None = None
+    """Replaces the entry's fix when the excerpt lacks the script's message the fix would send one to."""
 
 
 def explain_exit(run: RunBuilder, profile: WazuhProfile) -> ExitExplanation:
@@ -75,8 +77,16 @@ def explain_exit(run: RunBuilder, profile: WazuhProfile) -> ExitExplanation:
     meaning = EXIT_MEANINGS.get(code)
     values.setdefault("message", message or "")
     values.update(code=str(code), meaning=meaning or fill(NOTES["exit_unknown"], {"code": code}))
-    notes.insert(0, fill(NOTES["exit_meaning"], {"code": code, "meaning": meaning}) if meaning
-                 else fill(NOTES["exit_unknown"], {"code": code}))
+    if failure_id != "log.exit.other":
+        # log.exit.other's explanation is the meaning itself; the note would say it a second time.
+        notes.insert(0, fill(NOTES["exit_meaning"], {"code": code, "meaning": meaning}) if meaning
+                     else fill(NOTES["exit_unknown"], {"code": code}))
+    fix: str | None = None
+    if failure_id.startswith("log.exit.") and message is None:
+        notes.append(fill(NOTES["no_message"], {"code": code}))
+        fix = fill(NOTES["no_message_fix"], {"code": code})
+    elif failure_id.startswith("log.exit.") and message is not None and message.strip():
+        notes.append(fill(NOTES["unrecognised_message"], {"message": message.strip()}))
     notes.extend(_exit_notes(run, profile, failure_id, code, message))
     entry_title = fill(lookup(failure_id).title, {**PLACEHOLDERS, **values})
     title = fill(NOTES["exit_title"], {"code": code, "title": entry_title})
@@ -85,7 +95,7 @@ def explain_exit(run: RunBuilder, profile: WazuhProfile) -> ExitExplanation:
     if run.message_line is not None:
         evidence = (f"line {run.message_line}: {run.message_full}",)
         ossec_lines = (run.exit_text, run.message_full)
-    return ExitExplanation(code, failure_id, values, tuple(notes), title, evidence, ossec_lines)
+    return ExitExplanation(code, failure_id, values, tuple(notes), title, evidence, ossec_lines, fix)
 
 
 def _exit_notes(run: RunBuilder, profile: WazuhProfile, failure_id: str, code: int,
@@ -157,7 +167,8 @@ CHECK_ID = "log.explain"
 def annotation_finding(run: RunBuilder, line: LogLine, failure_id: str, values: Mapping[str, str],
                        profile: WazuhProfile, source: str, *, notes: Iterable[str] = (),
                        evidence: tuple[str, ...] = (), exit_code: int | None = None,
-                       ossec_lines: tuple[str, ...] | None = None, title: str | None = None) -> Finding:
+                       ossec_lines: tuple[str, ...] | None = None, title: str | None = None,
+                       fix: str | None = None) -> Finding:
     """The finding for one explained log line: the table entry filled for its run, with the real lines."""
     filled = {**PLACEHOLDERS, "target": run.label, **values}
     finding = build_finding(
@@ -176,4 +187,6 @@ def annotation_finding(run: RunBuilder, line: LogLine, failure_id: str, values: 
         changes["wazuh_exit_code"] = run.exit_code
     if title is not None:
         changes["title"] = title
+    if fix is not None:
+        changes["fix"] = fix
     return replace(finding, **changes)  # type: ignore[arg-type]

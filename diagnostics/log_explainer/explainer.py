@@ -359,7 +359,7 @@ class _Explainer:
     def _emit(self, run: RunBuilder, line: LogLine, failure_id: str, values: Mapping[str, str], *,
               notes: Iterable[str] = (), evidence: tuple[str, ...] = (), exit_code: int | None = None,
               ossec_lines: tuple[str, ...] | None = None, title: str | None = None,
-              count: bool = True) -> None:
+              count: bool = True, fix: str | None = None) -> None:
         if count and failure_id not in FREQUENT:
             self.occurrences[failure_id] += 1
         self.emitted[failure_id] += 1
@@ -367,7 +367,7 @@ class _Explainer:
             return
         finding = annotation_finding(run, line, failure_id, values, self.profile, self.source, notes=notes,
                                      evidence=evidence, exit_code=exit_code, ossec_lines=ossec_lines,
-                                     title=title)
+                                     title=title, fix=fix)
         annotation = Annotation(line.number, line.text, finding, run.index)
         self.annotations.append((line.number, len(self.annotations), annotation))
 
@@ -398,4 +398,4 @@ class _Explainer:
         exit_line = LogLine(run.exit_line or 0, run.exit_text, run.exit_text)
         self._emit(run, exit_line, explained.failure_id, explained.values, notes=explained.notes,
                    evidence=explained.evidence, exit_code=explained.code, ossec_lines=explained.ossec_lines,
-                   title=explained.title)
+                   title=explained.title, fix=explained.fix)
