@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-import pytest
 
 from diagnostics.aws.aws_files import FileKind, read_aws_file
 from diagnostics.masking import mask_key_id, mask_user_id, scrub
+from tests.unreadable import unreadable_file
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 KEY_ID = "AKIAIOSFODNN7EXAMPLE"
@@ -107,11 +105,11 @@ def test_missing_directory_and_binary_files_never_raise(tmp_path: Path) -> None:
     assert result.exists and result.read_error == "not UTF-8 text"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_unreadable_file_reports_why(tmp_path: Path) -> None:
-    path = write(tmp_path / "credentials", "[default]\n", mode=0o000)
+    path = unreadable_file(tmp_path / "credentials", "[default]\n")
     aws_file = read_aws_file(path, FileKind.CREDENTIALS)
-    assert aws_file.exists and not aws_file.readable and aws_file.read_error
+    assert aws_file.exists and not aws_file.readable and aws_file.read_error == "Permission denied"
+    assert aws_file.sections == ()
 
 
 def test_permissions_readable_by_others(tmp_path: Path) -> None:

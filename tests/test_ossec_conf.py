@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import time
 from datetime import datetime, timezone
@@ -15,8 +14,10 @@ from hypothesis import strategies as st
 from diagnostics.configuration.loader import OssecConfig, load_config
 from diagnostics.configuration.rules import validate
 from diagnostics.configuration.xml_reader import read_tolerant, strict_xml_problem
+from diagnostics.explanations import all_explanations
 from diagnostics.findings import Status
 from diagnostics.wazuh.versions import profile_for
+from tests.unreadable import unreadable_file
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "ossec"
 NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -150,10 +151,8 @@ def test_missing_file_directory_and_special_file(tmp_path: Path) -> None:
     assert ids(special) == ["config.file_unreadable"]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
 def test_permission_denied(tmp_path: Path) -> None:
-    path = write(tmp_path, "<ossec_config/>")
-    path.chmod(0)
+    path = unreadable_file(tmp_path / "ossec.conf", "<ossec_config/>")
     config = load_config(path)
     assert ids(config) == ["config.file_unreadable"] and "permission denied" in config.findings[0].title
 
@@ -168,19 +167,31 @@ HEALTHY = (SAMPLES / "healthy.conf").read_bytes()
 V4 = profile_for((4, 14, 7), "test")
 
 
-def _never_raises(tmp_path: Path, data: bytes) -> None:
+def _answers_any_input(tmp_path: Path, data: bytes) -> None:
+    """Any bytes load and validate, and every answer is a finding the explanations table explains."""
     path = tmp_path / "fuzz.conf"
     path.write_bytes(data)
     config = load_config(path, now=NOW)
-    for debug in (0, 2):
-        validate(config, V4, debug_level=debug, now=NOW)
-        validate(config, profile_for((5, 0, 1), "test"), debug_level=debug, now=NOW)
+    load_failed = any(finding.status is Status.ERROR for finding in config.findings)
+    assert load_failed or not config.xml_fatal, "a fatal XML problem is reported as an error"
+    known = all_explanations()
+    for profile in (V4, profile_for((5, 0, 1), "test")):
+        for debug in (0, 2):
+            findings = validate(config, profile, debug_level=debug, now=NOW)
+            answered = (*config.findings, *findings)
+            assert answered, "every input gets an answer (ok, a warning or an error)"
+            for finding in answered:
+                assert isinstance(finding.status, Status) and finding.title and finding.check_id
+                assert finding.failure_id is None or finding.failure_id in known, finding.failure_id
+                assert finding.status is not Status.ERROR or finding.explanation, finding.check_id
+            if not config.wodles:
+                assert [finding.check_id for finding in findings] == ([] if load_failed else ["config.no_wodle"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=2000))
 def test_random_bytes_never_raise(tmp_path: Path, data: bytes) -> None:
-    _never_raises(tmp_path, data)
+    _answers_any_input(tmp_path, data)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -188,11 +199,11 @@ def test_random_bytes_never_raise(tmp_path: Path, data: bytes) -> None:
                           st.sampled_from([b"", b"<", b">", b"/", b'"', b"&", b"\\", b" ", b"\x00", b"\xff",
                                            b"<bucket>", b"</wodle>", b"<name>", b"<!--", b"]]>", b"\r\n"])),
                 min_size=1, max_size=8))
-def test_mangled_healthy_config_never_raises(tmp_path: Path, edits: list[tuple[int, int, bytes]]) -> None:
+def test_mangled_healthy_config_answers_any_input(tmp_path: Path, edits: list[tuple[int, int, bytes]]) -> None:
     data = bytearray(HEALTHY)
     for position, length, insert in edits:
         data[position:position + length] = insert
-    _never_raises(tmp_path, bytes(data))
+    _answers_any_input(tmp_path, bytes(data))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -204,4 +215,4 @@ def test_mangled_healthy_config_never_raises(tmp_path: Path, edits: list[tuple[i
                      ' type="inspector"', " bad"]),
     st.lists(inner, max_size=4).map("".join)), max_leaves=30))
 def test_random_structures_never_raise(tmp_path: Path, text: str) -> None:
-    _never_raises(tmp_path, text.encode("utf-8", errors="replace"))
+    _answers_any_input(tmp_path, text.encode("utf-8", errors="replace"))
