@@ -31,6 +31,7 @@ def _load() -> dict[str, Explanation]:
         host_install_table,
         host_table,
         identity_table,
+        inputs_table,
         layout_table,
         log_causes_table,
         log_table,
@@ -39,7 +40,7 @@ def _load() -> dict[str, Explanation]:
 
     registry: dict[str, Explanation] = {}
     for module in (config_table, core_table, credentials_table, identity_table, access_table, access_object_table,
-                   layout_table,
+                   inputs_table, layout_table,
                    decode_table, host_table, host_install_table, logtest_table, log_table,
                    log_causes_table):
         for entry in module.ENTRIES:

@@ -1,0 +1,193 @@
+"""A `<service>` block (CloudWatch Logs or Inspector) checked with the calls the module makes, read-only.
+
+CloudWatch Logs: per region and log group, DescribeLogStreams paged like the module (a ClientError stops
+the run with exit 16), then one GetLogEvents on the first stream. Inspector: one ListFindings over the
+window the next run asks for (an error there reaches the module's generic handler). Streams are never
+deleted, whatever ``remove_log_streams`` says.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from diagnostics.aws.access_probes import CallOutcome, call
+from diagnostics.aws.clients import ClientSettings, make_client
+from diagnostics.aws.prediction import Predictor
+from diagnostics.aws.service_regions import ServiceRegions, service_regions
+from diagnostics.findings import Finding
+
+if TYPE_CHECKING:
+    import boto3
+
+    from diagnostics.context import DoctorContext
+    from diagnostics.wazuh.wodle import Block
+
+MAX_STREAM_PAGES = 20
+"""DescribeLogStreams pages we read per group; the module reads them all, but a count is enough here."""
+NOT_FOUND = "ResourceNotFoundException"
+
+
+@dataclass
+class _ServiceChain:
+    """What the steps of one service block share."""
+
+    predictor: Predictor
+    values: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, failure_id: str, check_id: str, outcome: CallOutcome | None = None,
+            evidence: tuple[str, ...] = (), reached: bool = True, **values: Any) -> Finding:
+        """Append a table finding with the call's evidence."""
+        merged = {**self.values, **values}
+        if outcome is not None:
+            merged.setdefault("code", outcome.code or outcome.kind)
+            merged.setdefault("message", outcome.message or outcome.error_text)
+            merged.setdefault("error", outcome.error_text)
+        facts = ((outcome.evidence(),) if outcome is not None else ()) + evidence
+        finding = self.predictor.finding(failure_id, check_id=check_id, evidence=facts, values=merged,
+                                         reached=reached, location=merged.get("location"))
+        self.findings.append(finding)
+        return finding
+
+
+def check_service_access(session: boto3.session.Session | None, block: Block, context: DoctorContext,
+                         settings: ClientSettings, *, principal: str | None = None,
+                         stopped_with: int | None = None) -> tuple[Finding, ...]:
+    """The chain for a CloudWatch Logs or Inspector block, in the module's order, first failure predicted."""
+    predictor = Predictor(block, context, stopped_with=stopped_with)
+    prefix = "inspector" if block.block_type == "inspector" else "logs"
+    if block.kind != "service" or block.block_type not in ("cloudwatchlogs", "inspector") or session is None:
+        reason = ("not a CloudWatch Logs or Inspector block" if session is not None
+                  else "no working session (the credentials or AssumeRole failed)")
+        return (predictor.finding(f"{prefix}.skipped", check_id=f"{prefix}.access", values={"reason": reason}),)
+    regions = service_regions(block, context.module_home)
+    chain = _ServiceChain(predictor, {"principal": principal or "the module's credentials",
+                                      "location": block.line_of("regions")})
+    _region_findings(chain, block, regions, prefix)
+    if block.block_type == "inspector":
+        _inspector_steps(chain, session, settings, block, regions, context)
+    else:
+        _cloudwatch_steps(chain, session, settings, block, regions)
+    return tuple(chain.findings)
+
+
+def _probed_regions(regions: ServiceRegions) -> tuple[str, ...]:
+    """The loop regions we call: all configured ones, or only the first when the module would try them all."""
+    if regions.origin == "every region in the module's list":
+        return regions.loop_regions[:1]
+    return regions.loop_regions
+
+
+def _region_findings(chain: _ServiceChain, block: Block, regions: ServiceRegions, prefix: str) -> None:
+    """Say how the loop's regions were chosen, and when the clients read another region."""
+    evidence = (f"regions walked: {', '.join(regions.loop_regions)} (from {regions.origin})",
+                f"client region from the module's ~/.aws/config: {regions.client_region or 'none'}")
+    if regions.origin == "every region in the module's list" and block.block_type == "cloudwatchlogs":
+        chain.add("logs.regions_all", "logs.regions", evidence=evidence, count=len(regions.loop_regions),
+                  first=regions.loop_regions[0], profile_section=regions.profile_section)
+    overridden = regions.overridden
+    if overridden:
+        chain.add("service.region_overridden", f"{prefix}.regions", evidence=evidence,
+                  client_region=regions.client_region, loop=", ".join(regions.loop_regions),
+                  overridden=", ".join(overridden), count=len(regions.loop_regions),
+                  section=regions.profile_section)
+
+
+def _cloudwatch_steps(chain: _ServiceChain, session: boto3.session.Session, settings: ClientSettings,
+                      block: Block, regions: ServiceRegions) -> None:
+    """DescribeLogStreams per group and region, then one GetLogEvents; stops at the module's first failure."""
+    groups = [part for part in (block.value("aws_log_groups") or "").split(",") if part]
+    if not groups:
+        chain.add("logs.skipped", "logs.access", reason="the block has no <aws_log_groups>")
+        return
+    if (block.value("remove_log_streams") or "").strip().lower() == "yes":
+        chain.add("logs.remove_streams", "logs.access", group=", ".join(groups))
+    for loop_region in _probed_regions(regions):
+        region = regions.region_read(loop_region)
+        logs = make_client(session, "logs", dataclasses.replace(settings, region=region))
+        for group in groups:
+            if not _one_group(chain, logs, group, region):
+                return
+
+
+def _one_group(chain: _ServiceChain, logs: Any, group: str, region: str) -> bool:
+    """One log group's streams and first events; False when the module's run would stop here."""
+    pages, outcome = 0, call(logs, "describe_log_streams", logGroupName=group)
+    streams: list[str] = []
+    while outcome.ok and outcome.response is not None:
+        pages += 1
+        streams.extend(str(item.get("logStreamName", "")) for item in outcome.response.get("logStreams", []))
+        token = outcome.response.get("nextToken")
+        if not token or pages >= MAX_STREAM_PAGES:
+            break
+        outcome = call(logs, "describe_log_streams", logGroupName=group, nextToken=token)
+    call_text = f"DescribeLogStreams logGroupName='{group}' in {region}"
+    if outcome.kind in ("unreachable", "transport"):
+        chain.add("logs.group_unreachable", "logs.access", outcome, evidence=(call_text,), region=region,
+                  group=group)
+        return False
+    if not outcome.ok:
+        chain.add("logs.group_failed", "logs.access", outcome, evidence=(call_text,), region=region,
+                  group=group, fix_hint=_group_fix(logs, group, region, outcome))
+        return False
+    more = " or more" if pages >= MAX_STREAM_PAGES else ""
+    read_note = ""
+    if streams:
+        events = call(logs, "get_log_events", logGroupName=group, logStreamName=streams[0], limit=1,
+                      startFromHead=True)
+        if not events.ok:
+            chain.add("logs.events_denied", "logs.access", events, region=region, group=group,
+                      stream=streams[0])
+            return False
+        read_note = f" GetLogEvents on {streams[0]} answered too."
+    else:
+        read_note = " The group has no stream yet, so the module will send nothing from it."
+    chain.add("logs.group_ok", "logs.access", outcome, evidence=(call_text, f"pages read: {pages}"),
+              region=region, group=group, streams=f"{len(streams)}{more}", read_note=read_note)
+    return True
+
+
+def _group_fix(logs: Any, group: str, region: str, outcome: CallOutcome) -> str:
+    """The fix for a failed DescribeLogStreams: a name nearby, a stray space, or the missing permission."""
+    if outcome.code != NOT_FOUND:
+        return f"Allow logs:DescribeLogStreams and logs:GetLogEvents on {group} in {region}."
+    if group != group.strip():
+        return f"Remove the spaces around '{group}' in <aws_log_groups>: the module keeps them in the name."
+    listing = call(logs, "describe_log_groups", logGroupNamePrefix=group.strip()[:1] or "/", limit=50)
+    names = [str(item.get("logGroupName", "")) for item in (listing.response or {}).get("logGroups", [])]
+    close = difflib.get_close_matches(group, names, n=3, cutoff=0.6)
+    nearby = f" Groups with a similar name in {region}: {', '.join(close)}." if close else ""
+    return f"Create the group in {region} or fix its name or the region.{nearby}"
+
+
+def _inspector_steps(chain: _ServiceChain, session: boto3.session.Session, settings: ClientSettings,
+                     block: Block, regions: ServiceRegions, context: DoctorContext) -> None:
+    """One ListFindings per probed region over the window the next run will ask for."""
+    start = _inspector_window_start(block, context)
+    now = context.clock().astimezone(timezone.utc).replace(tzinfo=None)
+    for loop_region in _probed_regions(regions):
+        region = regions.region_read(loop_region)
+        client = make_client(session, "inspector2", dataclasses.replace(settings, region=region))
+        window = {"updatedAt": [{"startInclusive": start, "endInclusive": now}]}
+        outcome = call(client, "list_findings", maxResults=1, filterCriteria=window)
+        if not outcome.ok or outcome.response is None:
+            chain.add("inspector.findings_failed", "inspector.access", outcome, region=region)
+            return
+        chain.add("inspector.findings_ok", "inspector.access", outcome, region=region,
+                  count=len(outcome.response.get("findings", [])), start=start.isoformat(sep=" "))
+
+
+def _inspector_window_start(block: Block, context: DoctorContext) -> datetime:
+    """``only_logs_after``, else today at 00:00 UTC, as the first run's window starts."""
+    text = (block.value("only_logs_after") or "").strip()
+    for pattern in ("%Y-%b-%d", "%Y%m%d"):
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    today = context.clock().astimezone(timezone.utc)
+    return datetime(today.year, today.month, today.day)

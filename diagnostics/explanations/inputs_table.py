@@ -1,0 +1,272 @@
+"""Explanations for subscriber queues, CloudWatch Logs and Inspector; part of the one table of explanations."""
+
+from __future__ import annotations
+
+from diagnostics.explanations.table import Explanation
+from diagnostics.findings import Status
+
+QUEUE_MISSING = "Queue does not exist, verify the given name"
+"""What the subscriber prints for every GetQueueUrl failure, whatever the cause."""
+OURS = " The module never makes this call: it is our read-only probe."
+
+ENTRIES: tuple[Explanation, ...] = (
+    Explanation(
+        failure_id="queue.skipped",
+        title="Queue not checked: {reason}",
+        explanation="The queue checks need a subscriber block with <sqs_name> and working credentials.",
+        fix="",
+        status=Status.SKIPPED,
+    ),
+    Explanation(
+        failure_id="queue.url_ok",
+        title="Queue {queue} found in {region}",
+        explanation="GetQueueUrl answered {url}; the module asks for it by name the same way at the start of "
+                    "every run.",
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
+        failure_id="queue.not_found",
+        title="Queue {queue} does not exist in {region}",
+        explanation="GetQueueUrl answered {code}: there is no queue named '{queue}' in {region}, the region the "
+                    "module's SQS client uses (subscribers have no <regions> option: the region comes only from "
+                    "the profile or the module's environment). Queues this identity sees in {region}: "
+                    "{visible}.",
+        fix="Fix <sqs_name>, or set region = <the queue's region> in the profile the module uses "
+            "({config_hint}).",
+        exit_code=20,
+        script_message=QUEUE_MISSING,
+    ),
+    Explanation(
+        failure_id="queue.url_denied",
+        title="{principal} may not look up queue {queue}",
+        explanation="GetQueueUrl answered {code}: {message}. The module reports this exactly like a missing "
+                    "queue, which sends many admins looking for a typo that is not there.",
+        fix="Allow sqs:GetQueueUrl, sqs:ReceiveMessage and sqs:DeleteMessage on the queue for {principal} "
+            "(identity policy or the queue policy).",
+        exit_code=20,
+        script_message=QUEUE_MISSING,
+    ),
+    Explanation(
+        failure_id="queue.url_failed",
+        title="Queue {queue} cannot be looked up",
+        explanation="GetQueueUrl failed ({error}). The module stops with its 'queue does not exist' message "
+                    "for any error of this call.",
+        fix="Check the endpoint and network path to SQS in {region}, then rerun.",
+        exit_code=20,
+        script_message=QUEUE_MISSING,
+    ),
+    Explanation(
+        failure_id="queue.attributes",
+        title="{waiting} message(s) waiting, {in_flight} in flight",
+        explanation="Each message is one S3 notification; the module receives up to 10 at a time (waiting up to "
+                    "20 s), reads the object each points to, sends its events and deletes the message. Messages "
+                    "in flight were received by someone and not yet deleted: another manager reading the same "
+                    "queue, or a run that stopped before deleting.{dead_letter}",
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
+        failure_id="queue.empty",
+        title="No messages waiting in {queue}",
+        explanation="The next run will find nothing to read and send no event. If logs are expected, the "
+                    "notifications do not reach this queue (see the notification step), or another consumer "
+                    "takes them first ({in_flight} in flight).",
+        fix="Check that the source bucket's event notification targets this queue, and that only one manager "
+            "reads it.",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="queue.in_flight",
+        title="{in_flight} message(s) in flight: another consumer may be reading {queue}",
+        explanation="Messages in flight were received and not deleted. A second manager (or any other reader) "
+                    "on the same queue gets its own share of the notifications, so each manager sees only part "
+                    "of the logs; a message that is never deleted comes back after the {visibility} s "
+                    "visibility timeout and its events are sent again.",
+        fix="Let one manager read the queue, or give each manager its own queue (S3 can notify several "
+            "queues through SNS or EventBridge).",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="queue.dead_letter",
+        title="Messages received {max_receive} time(s) move to {dead_letter_queue}",
+        explanation="The queue's redrive policy moves a message to {dead_letter_queue} after {max_receive} "
+                    "receives. The module never reads that queue, so the logs a moved message points to are "
+                    "never ingested, and every receive (ours included, which is why we never receive) counts.",
+        fix="Inspect {dead_letter_queue} for stuck notifications and fix what made their runs fail; redrive them "
+            "to {queue} afterwards.",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="queue.kms_encrypted",
+        title="{queue} is encrypted with KMS key {kms_key}",
+        explanation="Receiving from a queue encrypted with a customer managed key needs kms:Decrypt on that key; "
+                    "without it ReceiveMessage fails and the module stops with exit 21, printing the reason "
+                    "only at debug 1 and above.",
+        fix="Allow kms:Decrypt on {kms_key} for {principal}.",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="queue.attributes_unreadable",
+        title="The queue's attributes cannot be read",
+        explanation="GetQueueAttributes answered {code}: {message}. Without them the doctor cannot count "
+                    "waiting messages or see the dead-letter queue and the queue policy." + OURS,
+        fix="Allow sqs:GetQueueAttributes to see the queue's state (optional for the module).",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="queue.permission_ok",
+        title="{principal} may receive and delete messages",
+        explanation="{how}.",
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
+        failure_id="queue.receive_denied",
+        title="{principal} may not receive messages from {queue}",
+        explanation="{how}. The module's first ReceiveMessage fails and the run stops; at debug 0 nothing is "
+                    "printed but the exit code.",
+        fix="Allow sqs:ReceiveMessage and sqs:DeleteMessage on {queue_arn} for {principal}.",
+        exit_code=21,
+        script_message="DEBUG: ERROR: Error receiving message from SQS: {error}",
+        debug_only=True,
+    ),
+    Explanation(
+        failure_id="queue.delete_denied",
+        title="{principal} may receive but not delete messages: events are sent again every run",
+        explanation="{how}. The module sends a notification's events first and deletes the message after; the "
+                    "delete fails, the run stops, and the message comes back after the visibility timeout, so "
+                    "the same events reach Wazuh again on every run (duplicate alerts).",
+        fix="Allow sqs:DeleteMessage on {queue_arn} for {principal}.",
+        exit_code=21,
+        script_message="DEBUG: ERROR: Error deleting message from SQS: {error}",
+        debug_only=True,
+    ),
+    Explanation(
+        failure_id="queue.permission_unknown",
+        title="Whether {principal} may receive and delete cannot be known without receiving",
+        explanation="{how}. Receiving would hide a message from the module and raise its receive count (a "
+                    "dead-letter queue may then swallow it), so the doctor does not try.",
+        fix="Check that {principal} has sqs:ReceiveMessage and sqs:DeleteMessage on {queue_arn}, or allow "
+            "iam:SimulatePrincipalPolicy so the doctor can ask IAM.",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="queue.notification_ok",
+        title="Bucket {bucket} notifies {queue} ({events})",
+        explanation="GetBucketNotificationConfiguration lists a queue configuration targeting {queue_arn}." + OURS,
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
+        failure_id="queue.notification_missing",
+        title="Bucket {bucket} does not notify {queue}",
+        explanation="The queue policy names {bucket} as its source, but the bucket's event notifications target "
+                    "{targets}. No new object in {bucket} reaches the queue, so the module has nothing to read.",
+        fix="Add an event notification on {bucket} (s3:ObjectCreated:*) with destination {queue_arn}.",
+        status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="queue.notification_unknown",
+        title="The bucket behind {queue} is not known",
+        explanation="{reason}. Which bucket's objects the notifications point to is only in the messages, and "
+                    "the doctor never receives them.",
+        fix="",
+        status=Status.SKIPPED,
+    ),
+    Explanation(
+        failure_id="logs.skipped",
+        title="CloudWatch Logs not checked: {reason}",
+        explanation="The CloudWatch Logs checks need <aws_log_groups> and working credentials.",
+        fix="",
+        status=Status.SKIPPED,
+    ),
+    Explanation(
+        failure_id="logs.regions_all",
+        title="No region: the module tries all {count} regions, starting with {first}",
+        explanation="Without <regions> the module takes the region of [{profile_section}] in the module's "
+                    "~/.aws/config, read as a plain section name (a [profile NAME] section is not found this "
+                    "way); failing that it asks every region in its list, in order. A log group exists in one "
+                    "region, so the first region without it ends the run (exit 16) before the group's region "
+                    "is reached.",
+        fix="Set <regions> to the log groups' region(s).",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="service.region_overridden",
+        title="Every region of the run reads {client_region}: {overridden} are never read",
+        explanation="The module builds each region's client with the region of [{section}] from its "
+                    "~/.aws/config ({client_region}), and that region wins over the one the loop passes. So "
+                    "each of the {count} iterations ({loop}) reads {client_region} and stores its progress "
+                    "under the loop's region: the same events are sent once per iteration (duplicate alerts), "
+                    "and nothing in {overridden} is ever read. This is predicted from how the module sets up "
+                    "its clients; the tests record it from a real run where a golden file exists.",
+        fix="Set <regions> to exactly {client_region}, or give each region its own <service> block with an "
+            "<aws_profile> whose region is that region.",
+        status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="logs.group_ok",
+        title="Log group {group} in {region}: {streams} stream(s)",
+        explanation="DescribeLogStreams answered like the module's first call for the group.{read_note}",
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
+        failure_id="logs.group_failed",
+        title="Log group {group} cannot be read in {region} ({code})",
+        explanation="DescribeLogStreams answered: {message}. The module stops at this call for the group.",
+        fix="{fix_hint}",
+        exit_code=16,
+        script_message='The "get_log_streams" request failed: {error}',
+    ),
+    Explanation(
+        failure_id="logs.group_unreachable",
+        title="CloudWatch Logs in {region} cannot be reached",
+        explanation="{error}. The module prints the error and goes on with no streams for the group, so the run "
+                    "ends without events and without a failure exit.",
+        fix="Check the network path (proxy, VPC endpoint) to logs.{region}.amazonaws.com.",
+        status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="logs.events_denied",
+        title="Events of {group} cannot be read ({code})",
+        explanation="GetLogEvents on stream {stream} answered: {message}. The module stops at the first stream.",
+        fix="Allow logs:GetLogEvents on {group} for {principal}.",
+        exit_code=16,
+        script_message='The "get_log_events" request failed: {error}',
+    ),
+    Explanation(
+        failure_id="logs.remove_streams",
+        title="remove_log_streams deletes every stream of {group} the module has read",
+        explanation="With <remove_log_streams>yes</remove_log_streams> the module calls DeleteLogStream after "
+                    "reading each stream: the logs are gone from CloudWatch afterwards, and a failed delete stops "
+                    "the run (exit 16). The doctor never deletes streams.",
+        fix="Keep it only if Wazuh is the logs' sole destination; the role then also needs logs:DeleteLogStream.",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="inspector.skipped",
+        title="Inspector not checked: {reason}",
+        explanation="The Inspector checks need working credentials.",
+        fix="",
+        status=Status.SKIPPED,
+    ),
+    Explanation(
+        failure_id="inspector.findings_ok",
+        title="Inspector findings readable in {region} ({count} on the first page)",
+        explanation="ListFindings answered for the window the next run asks for: updatedAt from {start} to now.",
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
+        failure_id="inspector.findings_failed",
+        title="Inspector findings cannot be listed in {region} ({code})",
+        explanation="ListFindings answered: {message}. The module has no handler for this error, so the run "
+                    "ends in its generic error path.",
+        fix="Allow inspector2:ListFindings for {principal}, and check Inspector is enabled in {region}.",
+        exit_code=12,
+        script_message="{error}",
+        catch_all=True,
+    ),
+)

@@ -1,0 +1,150 @@
+"""CloudWatch Logs and Inspector blocks against moto, judged by runs of the real module recorded as goldens."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from diagnostics.aws.clients import ClientSettings
+from diagnostics.aws.service_access import check_service_access
+from diagnostics.aws.service_regions import service_regions
+from diagnostics.context import DoctorContext
+from diagnostics.findings import Finding, SourceLocation, Status
+from diagnostics.wazuh.versions import profile_for
+from diagnostics.wazuh.wodle import Block, Option
+from tests.conftest import admin_client
+
+GOLDENS = Path(__file__).parent / "goldens" / "module_4_14_7"
+NOW = datetime(2026, 12, 4, 12, 0, 0, tzinfo=timezone.utc)
+CLOUDWATCH_GOLDENS = sorted(path.name for path in GOLDENS.glob("cloudwatch_*"))
+
+
+def service_block(block_type: str, **options: str) -> Block:
+    return Block("service", block_type, SourceLocation("/var/ossec/etc/ossec.conf", 20),
+                 {name: Option(name, value, 21 + index) for index, (name, value) in enumerate(options.items())})
+
+
+def context(module_home: Path, debug_level: int = 0) -> DoctorContext:
+    return DoctorContext(now=NOW, debug_level=debug_level, profile=profile_for((4, 14, 7), "test"),
+                         module_home=module_home)
+
+
+def settings(endpoint: str) -> ClientSettings:
+    return ClientSettings(endpoint_url=endpoint, max_attempts=0, connect_timeout=2, read_timeout=5)
+
+
+def session() -> boto3.session.Session:
+    return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                 region_name="us-east-1")
+
+
+def load_golden(name: str) -> dict[str, Any]:
+    golden: dict[str, Any] = json.loads((GOLDENS / name / "golden.json").read_text())
+    return golden
+
+
+def block_from_arguments(arguments: list[str]) -> Block:
+    """The `<service>` block whose command line the golden recorded."""
+    names = {"--aws_log_groups": "aws_log_groups", "--regions": "regions", "--aws_profile": "aws_profile",
+             "--only_logs_after": "only_logs_after"}
+    options = {names[flag]: value for flag, value in zip(arguments, arguments[1:]) if flag in names}
+    return service_block("cloudwatchlogs", **options)
+
+
+def seed(endpoint: str, golden: dict[str, Any], tmp_path: Path) -> Path:
+    """The golden's log groups on moto and its ~/.aws files in a module home; returns that home."""
+    now = int(time.time() * 1000)
+    for region, events in golden["seed"]["events"].items():
+        logs = admin_client(endpoint, "logs", region)
+        logs.create_log_group(logGroupName=golden["seed"]["log_group"])
+        logs.create_log_stream(logGroupName=golden["seed"]["log_group"], logStreamName=golden["seed"]["stream"])
+        logs.put_log_events(logGroupName=golden["seed"]["log_group"], logStreamName=golden["seed"]["stream"],
+                            logEvents=[{"timestamp": now - 1000 * (len(events) - index), "message": json.dumps(event)}
+                                       for index, event in enumerate(events)])
+    home = tmp_path / "root"
+    (home / ".aws").mkdir(parents=True)
+    (home / ".aws" / "credentials").write_text(
+        f"{golden['aws_home']['credentials']}\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    if golden["aws_home"]["config"] is not None:
+        (home / ".aws" / "config").write_text(golden["aws_home"]["config"])
+    return home
+
+
+def predicted_exit(findings: tuple[Finding, ...]) -> int:
+    return next((finding.wazuh_exit_code for finding in findings if finding.wazuh_exit_code is not None), 0)
+
+
+@pytest.mark.parametrize("name", CLOUDWATCH_GOLDENS)
+def test_cloudwatch_regions_and_exit_match_the_module(moto: str, tmp_path: Path, name: str) -> None:
+    golden = load_golden(name)
+    home = seed(moto, golden, tmp_path)
+    block = block_from_arguments(golden["arguments"])
+    findings = check_service_access(session(), block, context(home), settings(moto))
+    assert predicted_exit(findings) == golden["exit_code"], [finding.title for finding in findings]
+    regions = service_regions(block, home)
+    walked = [line.split('"')[1] for line in golden["output"] if "Getting alerts from" in line]
+    assert sorted(regions.loop_regions[:len(walked)]) == sorted(walked)
+    if golden["exit_code"] == 0:
+        assert len(regions.loop_regions) == len(walked)
+        seeded = golden["seed"]["events"]
+        predicted = Counter(json.dumps(event) for region in regions.loop_regions
+                            for event in seeded.get(regions.region_read(region), []))
+        module = Counter(datagram.removeprefix("1:Wazuh-AWS:") for datagram in golden["datagrams"])
+        assert predicted == module
+    overridden = [finding for finding in findings if finding.check_id == "logs.regions"
+                  and finding.failure_id == "service.region_overridden"]
+    module_duplicates = len(golden["datagrams"]) > len(set(golden["datagrams"]))
+    assert bool(overridden) == module_duplicates
+
+
+def test_region_override_is_said_with_the_fix(moto: str, tmp_path: Path) -> None:
+    golden = load_golden("cloudwatch_profile_region_all_regions")
+    home = seed(moto, golden, tmp_path)
+    findings = check_service_access(session(), block_from_arguments(golden["arguments"]), context(home),
+                                    settings(moto))
+    overridden = next(finding for finding in findings if finding.failure_id == "service.region_overridden")
+    assert overridden.status is Status.ERROR
+    assert "33 iterations" in overridden.explanation and "eu-west-1" in overridden.title
+    assert "<regions>" in overridden.fix
+
+
+def test_missing_group_in_the_configured_region_is_exit_16_with_the_modules_line(moto: str, tmp_path: Path) -> None:
+    home = tmp_path / "root"
+    (home / ".aws").mkdir(parents=True)
+    block = service_block("cloudwatchlogs", aws_log_groups="app-logz", regions="us-east-1")
+    admin_client(moto, "logs").create_log_group(logGroupName="app-logs")
+    findings = check_service_access(session(), block, context(home, debug_level=1), settings(moto))
+    failed = next(finding for finding in findings if finding.failure_id == "logs.group_failed")
+    assert failed.wazuh_exit_code == 16
+    assert any('The "get_log_streams" request failed: An error occurred (ResourceNotFoundException)' in line
+               for line in failed.ossec_log)
+    assert "app-logs" in failed.fix
+
+
+def test_remove_log_streams_is_explained_and_nothing_is_deleted(moto: str, tmp_path: Path) -> None:
+    home = tmp_path / "root"
+    (home / ".aws").mkdir(parents=True)
+    logs = admin_client(moto, "logs")
+    logs.create_log_group(logGroupName="app-logs")
+    logs.create_log_stream(logGroupName="app-logs", logStreamName="s1")
+    block = service_block("cloudwatchlogs", aws_log_groups="app-logs", regions="us-east-1",
+                          remove_log_streams="yes")
+    findings = check_service_access(session(), block, context(home), settings(moto))
+    assert [finding.failure_id for finding in findings] == ["logs.remove_streams", "logs.group_ok"]
+    assert logs.describe_log_streams(logGroupName="app-logs")["logStreams"][0]["logStreamName"] == "s1"
+
+
+def test_inspector_lists_findings_over_the_next_window(moto: str, tmp_path: Path) -> None:
+    home = tmp_path / "root"
+    (home / ".aws").mkdir(parents=True)
+    block = service_block("inspector", regions="us-east-1", only_logs_after="2026-NOV-01")
+    findings = check_service_access(session(), block, context(home), settings(moto))
+    ok = next(finding for finding in findings if finding.failure_id == "inspector.findings_ok")
+    assert ok.status is Status.OK and "2026-11-01 00:00:00" in ok.explanation
