@@ -70,7 +70,8 @@ def test_flow_log_scope_and_tables_without_region(state_path: Path) -> None:
     assert reader.last_key(StateScope("vpcflow", "flow/", ACCOUNT, "us-east-1", "fl-a"), "") == "k/fl-a/1"
     assert reader.last_key(StateScope("vpcflow", "flow/", ACCOUNT, "us-east-1", "fl-b"), "") == "k/fl-b/9"
     # guardduty has no aws_region column: a region in the scope is ignored (the module's quirk).
-    assert reader.last_key(StateScope("guardduty", "gd/", ACCOUNT, "eu-west-1"), "") is not None
+    assert reader.last_key(StateScope("guardduty", "gd/", ACCOUNT, "eu-west-1"), "") == \
+        "AWSLogs/x/GuardDuty/us-east-1/2024/05/03/a.jsonl.gz"
 
 
 def test_processed_checks_exact_keys_per_scope(state_path: Path) -> None:
@@ -173,7 +174,7 @@ def test_locked_database_is_reported_not_waited_on(state_path: Path) -> None:
         holder.execute("ROLLBACK")
         holder.close()
     reader.refresh()
-    assert reader.last_key(StateScope("cloudtrail", "trail/", ACCOUNT, "us-east-1"), "") is not None
+    assert reader.last_key(StateScope("cloudtrail", "trail/", ACCOUNT, "us-east-1"), "") == trail_key("2024/05/03")
 
 
 def test_unreadable_path(tmp_path: Path) -> None:
