@@ -27,7 +27,7 @@ def load_document_records(text: TextIO, field_name: str, source: str,
     outline = DocumentOutline()
     deferred: Exception | None = None
     for element in stream_document_field(text, field_name, outline,
-                                         whole_below=load.decode.whole_document_chars):
+                                         whole_below=load.decode.whole_document_chars, ledger=load.cuts):
         if deferred is not None:
             continue  # the module would still be parsing; keep validating, yield nothing more
         try:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO, Union
 
+from diagnostics.decode.cuts import CutLedger
 from diagnostics.decode.envelope import Warn
 from diagnostics.decode.model import DecodeContext, EventSummary
 
@@ -50,6 +51,8 @@ class LoadContext:
 
     key: str
     decode: DecodeContext
+    cuts: CutLedger = field(default_factory=CutLedger)
+    """Where readers count the characters of over-long strings they skipped (per object)."""
 
 
 class TypeDecoder(Protocol):

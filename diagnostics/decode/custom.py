@@ -101,7 +101,7 @@ def load_custom(text: TextIO, load: LoadContext) -> Iterator[LoadItem]:
         if limit > 0 and len(rest) <= limit:
             yield from detail_records(whole_text_objects(first + rest), load)
             return
-        yield from detail_records(concatenated_objects(TextWindow(text, prefix=first + rest)), load)
+        yield from detail_records(concatenated_objects(TextWindow(text, prefix=first + rest, ledger=load.cuts)), load)
         return
     reader = csv.DictReader(nul_guard(text, csv_rejects_nul(load.decode.profile)), fieldnames=FIELDNAMES,
                             delimiter=" ")

@@ -13,7 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from diagnostics.decode.cuts import KEPT_STRING_CHARS, LONG_STRING_CHARS, LONG_VALUE_CHARS, CutLedger, ValueTooLarge
+
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_STRING_RUN = re.compile(r'[^"\\\x00-\x1f]*')
+"""Characters a JSON string may hold as they are (no quote, backslash or control character)."""
+_ESCAPE = re.compile(r'\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})')
 _CHUNK_CHARS = 64 * 1024
 _INCOMPLETE_WINDOW = 16
 """An error this close to the end of the window may be a token cut by the window, so read more first."""
@@ -32,8 +37,12 @@ def decode_error(message: str, position: int, line: int, column: int) -> json.JS
 class TextWindow:
     """A sliding window over a text stream that knows absolute character offsets and line numbers."""
 
-    def __init__(self, text: TextIO, chunk_chars: int = _CHUNK_CHARS, *, prefix: str = "") -> None:
+    def __init__(self, text: TextIO, chunk_chars: int = _CHUNK_CHARS, *, prefix: str = "",
+                 ledger: CutLedger | None = None) -> None:
         self._text = text
+        self._ledger = ledger if ledger is not None else CutLedger()
+        self._cuts: list[list[int]] = []
+        """[window index, characters removed just before it] for each over-long string cut in ``buf``."""
         self._chunk = chunk_chars
         self.buf = prefix
         """Text read but not yet forgotten; starts with ``prefix``, text already taken from ``text``."""
@@ -66,23 +75,32 @@ class TextWindow:
         newline_count = dropped.count("\n")
         if newline_count:
             self._newlines_before += newline_count
-            self._last_newline = self.base + dropped.rfind("\n")
-        self.base += self.pos
+            self._last_newline = self.absolute(dropped.rfind("\n"))
+        self.base = self.absolute(self.pos)
+        self._cuts = [[index - self.pos, removed] for index, removed in self._cuts if index > self.pos]
         self.buf = self.buf[self.pos:]
         self.pos = 0
 
     def peek(self) -> str:
         """The character at the cursor, or '' at the end of the text."""
         while self.pos >= len(self.buf):
+            self.compact()
             if not self.more():
                 return ""
         return self.buf[self.pos]
 
     def skip_whitespace(self) -> None:
-        """Advance over JSON whitespace, reading more as needed."""
+        """Advance over JSON whitespace, reading more as needed.
+
+        What was skipped is forgotten before each read: growing the window by concatenation alone made
+        a run of N MiB of spaces cost O(N^2) copying.
+        """
         while True:
             self.pos = _WHITESPACE.match(self.buf, self.pos).end()  # type: ignore[union-attr]
-            if self.pos < len(self.buf) or not self.more():
+            if self.pos < len(self.buf):
+                return
+            self.compact()
+            if not self.more():
                 return
 
     def at_end(self) -> bool:
@@ -97,15 +115,18 @@ class TextWindow:
 
     # -- positions -------------------------------------------------------------------------------------
     def absolute(self, index: int) -> int:
-        """Absolute character offset of a window index."""
-        return self.base + index
+        """Absolute character offset of a window index (counting the characters cut out of long strings)."""
+        return self.base + index + sum(removed for at, removed in self._cuts if at <= index)
 
     def error_at(self, message: str, index: int) -> json.JSONDecodeError:
-        """An error at a window index, numbered from the start of the whole text (``json.load``)."""
-        position = self.base + index
+        """An error at a window index, numbered from the start of the whole text (``json.load``).
+
+        Cut strings never held a raw newline (JSON forbids one inside a string), so line numbers stand.
+        """
+        position = self.absolute(index)
         line = self._newlines_before + self.buf.count("\n", 0, index) + 1
         newline = self.buf.rfind("\n", 0, index)
-        column = index - newline if newline >= 0 else position - self._last_newline
+        column = position - (self.absolute(newline) if newline >= 0 else self._last_newline)
         return decode_error(message, position, line, column)
 
     def error_from(self, message: str, index: int, origin: int) -> json.JSONDecodeError:
@@ -121,6 +142,12 @@ class TextWindow:
             except json.JSONDecodeError as error:
                 if not self.eof and (len(self.buf) - error.pos <= _INCOMPLETE_WINDOW
                                      or error.msg.startswith("Unterminated string")):
+                    if error.msg.startswith("Unterminated string") \
+                            and len(self.buf) - error.pos > LONG_STRING_CHARS:
+                        self._cut_string(error.pos)
+                        continue
+                    if len(self.buf) - self.pos > LONG_VALUE_CHARS:
+                        raise ValueTooLarge(LONG_VALUE_CHARS, self.absolute(self.pos)) from None
                     self.more()
                     continue
                 if origin is None:
@@ -141,11 +168,69 @@ class TextWindow:
             except json.JSONDecodeError as error:
                 if not self.eof and (len(self.buf) - error.pos <= _INCOMPLETE_WINDOW
                                      or error.msg.startswith("Unterminated string")):
+                    if len(self.buf) - self.pos > LONG_STRING_CHARS:
+                        raise ValueTooLarge(LONG_STRING_CHARS, self.absolute(self.pos)) from None
                     self.more()
                     continue
                 raise self.error_at(error.msg, error.pos) from None
             self.pos = end
             return str(key)
+
+    # -- over-long strings -----------------------------------------------------------------------------
+    def _cut_string(self, quote: int) -> None:
+        """Validate the string opening at window index ``quote`` to its end, keeping only its head.
+
+        The C scanner needs a whole string in memory, so one of hundreds of MiB would be held several
+        times over; here its head (``KEPT_STRING_CHARS``) stays in the window, the rest is checked with
+        the scanner's rules as it streams by and forgotten, and the ledger counts what was dropped.
+        """
+        target = quote + 1 + KEPT_STRING_CHARS
+        keep_end = -1
+        index = quote + 1
+        while True:
+            end = _STRING_RUN.match(self.buf, index).end()  # type: ignore[union-attr]
+            if keep_end < 0 and end >= target:
+                keep_end = max(index, target)
+            index = end
+            if index < len(self.buf):
+                char = self.buf[index]
+                if char == '"':
+                    break
+                escape = _ESCAPE.match(self.buf, index) if char == "\\" else None
+                if escape is not None:
+                    index = escape.end()
+                    if keep_end < 0 and index >= target:
+                        keep_end = index
+                    continue
+                if char != "\\" or self.eof or len(self.buf) - index >= 6:
+                    raise self._string_error(quote, index)
+            if 0 <= keep_end < index:
+                self._forget(keep_end, index)
+                index = keep_end
+            if not self.more():
+                raise self.error_at("Unterminated string starting at", quote)
+        if 0 <= keep_end < index:
+            self._forget(keep_end, index)
+
+    def _forget(self, start: int, end: int) -> None:
+        """Drop ``buf[start:end]`` (validated string content) and remember where, for error positions."""
+        self.buf = self.buf[:start] + self.buf[end:]
+        removed = end - start
+        if self._cuts and self._cuts[-1][0] == start:
+            self._cuts[-1][1] += removed
+        else:
+            self._cuts.append([start, removed])
+        self._ledger.note(removed)
+
+    def _string_error(self, quote: int, index: int) -> json.JSONDecodeError:
+        """The scanner's own error for the bad character or escape at ``index`` of a long string."""
+        piece = '"' + self.buf[index:index + 6]
+        try:
+            json.decoder.scanstring(piece, 1, True)  # type: ignore[attr-defined]
+        except json.JSONDecodeError as error:
+            if not error.msg.startswith("Unterminated string"):
+                return self.error_at(error.msg, index + error.pos - 1)
+        return self.error_at("Unterminated string starting at", quote)
 
 
 @dataclass
@@ -192,7 +277,7 @@ def whole_document_elements(head: str, field_name: str, outline: DocumentOutline
 
 
 def stream_document_field(text: TextIO, field_name: str, outline: DocumentOutline, *,
-                          whole_below: int = 0) -> Iterator[Any]:
+                          whole_below: int = 0, ledger: CutLedger | None = None) -> Iterator[Any]:
     """Yield the elements of ``document[field_name]`` while validating the document like ``json.load``.
 
     Errors anywhere (before, inside or after the list, trailing data) raise the JSONDecodeError
@@ -206,7 +291,7 @@ def stream_document_field(text: TextIO, field_name: str, outline: DocumentOutlin
         if elements is not None:
             yield from elements
             return
-    window = TextWindow(text, prefix=head)
+    window = TextWindow(text, prefix=head, ledger=ledger)
     if window.peek() == "\ufeff":
         raise window.error_at("Unexpected UTF-8 BOM (decode using utf-8-sig)", window.pos)
     window.skip_whitespace()

@@ -120,6 +120,9 @@ class DecodedEvent:
     """Lines the module prints whatever the debug level (``WARNING: Could not reformat event ...``)."""
     debug_lines: tuple[tuple[int, str], ...] = ()
     """(level, text) of the ``DEBUG:`` lines the module prints for this event at that level or above."""
+    cut_chars: int = 0
+    """Characters of over-long strings read past but not kept: the event shown is the record's head, and
+    ``size_bytes`` a lower bound (the module's datagram is larger than any default socket buffer accepts)."""
 
     @property
     def sent(self) -> bool:

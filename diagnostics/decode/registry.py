@@ -19,6 +19,7 @@ from diagnostics.decode.base import LoadContext, LoadedRecord, LoadNote, TypeDec
 from diagnostics.decode.cloudtrail import CloudTrailDecoder
 from diagnostics.decode.config import ConfigDecoder
 from diagnostics.decode.custom import CustomDecoder
+from diagnostics.decode.cuts import KEPT_STRING_CHARS, LONG_STRING_CHARS, ValueTooLarge
 from diagnostics.decode.discard import DiscardRule, compile_rule
 from diagnostics.decode.envelope import (
     OVERSIZE_DEBUG_LINE,
@@ -117,6 +118,7 @@ class _ObjectRun:
         self.record_index = -1
         self.last_line: int | None = None
         self.rule_lines: tuple[tuple[int, str], tuple[int, str]] | None = None
+        self.cut_events = 0
         self.pending_failure: tuple[str, BaseException, int] | None = None
         """A reformat/send failure: the module meets it only after loading the whole object."""
 
@@ -173,6 +175,7 @@ class _ObjectRun:
             except Exception as error:
                 yield from self._failure(self._with_precedence(error, decoder, opened), opened)
                 return
+            cut_chars = self.load_context.cuts.take()
             if isinstance(item, LoadNote):
                 note = self._note(item)
                 if note is not None:
@@ -182,7 +185,7 @@ class _ObjectRun:
             self.record_index += 1
             self.last_line = item.line if item.line is not None else self.last_line
             if self.pending_failure is None:
-                yield from self._events(decoder, rule, item)
+                yield from self._events(decoder, rule, item, cut_chars)
         yield from self._finish()
 
     def _should_stop(self) -> bool:
@@ -192,7 +195,7 @@ class _ObjectRun:
 
     # -- events ------------------------------------------------------------------------------------------
     def _events(self, decoder: TypeDecoder, rule: DiscardRule,
-                loaded: LoadedRecord) -> Iterator[DecodedEvent]:
+                loaded: LoadedRecord, cut_chars: int = 0) -> Iterator[DecodedEvent]:
         record = loaded.record
         debug: list[tuple[int, str]] = list(loaded.debug_lines)
         discarded = rule.matches(record)
@@ -219,8 +222,10 @@ class _ObjectRun:
                     self.pending_failure = ("decode.send_failed", error, self.events_yielded)
                     return
                 continue
-            size = payload_size(payload)
+            size = payload_size(payload) + cut_chars  # each character left out is at least one byte
             oversized = is_oversized(size)
+            if cut_chars and not discarded:
+                self.cut_events += 1
             lines = list(debug)
             if oversized and not discarded:
                 lines.append((1, OVERSIZE_DEBUG_LINE))
@@ -235,7 +240,7 @@ class _ObjectRun:
                 raw_record=_json_safe(loaded.raw) if keep_raw else None, message=message, payload=payload,
                 size_bytes=size, oversized=oversized, discarded_by=rule.describe() if discarded else None,
                 summary=self._summary(decoder, message) if keep_raw else EventSummary(),
-                warnings=tuple(warnings), debug_lines=tuple(lines))
+                warnings=tuple(warnings), debug_lines=tuple(lines), cut_chars=cut_chars)
             self.events_yielded += 1
 
     def _rule_lines(self, rule: DiscardRule) -> tuple[tuple[int, str], tuple[int, str]]:
@@ -290,6 +295,10 @@ class _ObjectRun:
         if self.counters.oversized:
             yield self._count(problems.problem(self.ref, "decode.oversized_events",
                                                {"count": self.counters.oversized}))
+        if self.cut_events:
+            yield self._count(problems.problem(self.ref, "decode.events_cut",
+                                               {"count": self.cut_events, "kept": KEPT_STRING_CHARS,
+                                                "long": LONG_STRING_CHARS}))
 
     def _failure(self, error: BaseException, opened: OpenedObject | None) -> Iterator[FileProblem]:
         """One failure that ends this object, in the module's words."""
@@ -300,6 +309,12 @@ class _ObjectRun:
         if isinstance(error, DecompressedSizeExceeded):
             self.counters.events_sent = lost
             yield self._count(problems.problem(self.ref, "decode.too_large", {"limit": error.limit},
+                                               recoverable=False))
+            return
+        if isinstance(error, ValueTooLarge):
+            self.counters.events_sent = lost
+            yield self._count(problems.problem(self.ref, "decode.value_too_large",
+                                               {"limit": error.chars, "position": error.position},
                                                recoverable=False))
             return
         if isinstance(error, StreamReadError):

@@ -147,10 +147,28 @@ _SILENT: tuple[Explanation, ...] = (
                 status=Status.WARNING),
     Explanation("decode.oversized_events", "{count} events of {key} exceed 65,535 bytes",
                 "The module logs 'Event size exceeds the maximum allowed limit of 65535 bytes.' at debug 1 "
-                "and still sends them; analysisd may truncate or reject them, and a socket buffer smaller "
-                "than the event gives 'Message too long to send to Wazuh.  Skipping message...'.",
-                "Raise net.core.rmem_max if the module reports 'Message too long', or drop such events with "
-                "<discard_regex>.", status=Status.WARNING),
+                "and still calls send() on the queue socket without setting its buffer size. A datagram "
+                "that fits the sending socket's buffer (net.core.wmem_default: 212,992 bytes by default, "
+                "which lets 212,960 bytes through) is accepted, but analysisd reads at most 65,535 bytes of "
+                "it, so the JSON arrives cut off and the event is not decoded as AWS JSON. A larger one "
+                "fails with errno 90: the module prints 'ERROR: Message too long to send to Wazuh.  "
+                "Skipping message...' (and at debug 1 '+++ ERROR: Message longer than buffer socket for "
+                "Wazuh. Consider increasing rmem_max. Skipping message...'), drops that event and goes on "
+                "with the next one.",
+                "Drop such events with <discard_regex>, or fix the producer so no single record is that "
+                "large; raising rmem_max does not help, since the sender's buffer is the limit.",
+                status=Status.WARNING),
+    Explanation("decode.events_cut", "{count} events of {key} hold a string longer than {long} characters",
+                "A datagram this large is refused by the queue socket at any default buffer size (errno "
+                "90): the module prints 'ERROR: Message too long to send to Wazuh.  Skipping message...' "
+                "(debug 1 adds '+++ ERROR: Message longer than buffer socket for Wazuh. Consider increasing "
+                "rmem_max. Skipping message...'), sends nothing for that event and goes on with the next "
+                "one. To get there it holds the whole object in memory several times over, which can make "
+                "wazuh-modulesd run out of memory first. This tool read the string to its end without "
+                "keeping it: the event shown keeps its first {kept} characters, and its size is a lower bound.",
+                "Find who writes such records into the bucket (a whole file shipped as one field) and fix "
+                "the producer; drop them meanwhile with <discard_regex>, or move the object out of the "
+                "prefix the module reads.", status=Status.WARNING),
     Explanation("decode.magic_mismatch", "{key}: {mismatch}",
                 "The module chooses how to open an object only from the end of its key (.gz gzip, .zip zip, "
                 ".snappy refused, anything else plain text), never from its bytes.",
@@ -159,6 +177,14 @@ _SILENT: tuple[Explanation, ...] = (
 )
 
 _OURS: tuple[Explanation, ...] = (
+    Explanation("decode.value_too_large", "{key} holds one JSON value longer than {limit} characters; "
+                "decoding stopped",
+                "This tool holds at most that much text for one record (at char {position}) so a hostile "
+                "object cannot exhaust its memory. The module would load the whole object and build a "
+                "datagram far above what its queue socket accepts, which fails with 'ERROR: Message too "
+                "long to send to Wazuh.  Skipping message...', if it does not run out of memory first.",
+                "Inspect the object by hand; fix the producer so no single record is that large.",
+                status=Status.WARNING),
     Explanation("decode.too_large", "{key} inflates past {limit} bytes; decoding stopped",
                 "This tool refuses to inflate more than the cap (a guard against compression bombs). The "
                 "module itself would load the whole object into memory and may run out of it.",

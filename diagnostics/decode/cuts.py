@@ -1,0 +1,45 @@
+"""How much of an object's text was read past without being kept, so a cut record is flagged, never hidden.
+
+A hostile object can hold one string of hundreds of MiB; holding it would take gigabytes, so the
+readers keep its head and count what they skipped here, and the registry attaches the count to the
+event built from that record.
+"""
+
+from __future__ import annotations
+
+LONG_STRING_CHARS = 4 * 1024 * 1024
+"""A JSON string longer than this is cut while reading (above the whole-document size the pass parses in
+one call, so both paths agree, and far above the 212,960-byte datagram a default socket buffer accepts)."""
+
+KEPT_STRING_CHARS = 64 * 1024
+"""How much of a cut string is kept: enough to show it and to keep its event above the module's limit."""
+
+LONG_VALUE_CHARS = 16 * 1024 * 1024
+"""A single JSON value whose text exceeds this (after strings were cut) is refused rather than held."""
+
+
+class CutLedger:
+    """Characters read past but not kept since the last ``take`` (one ledger per decoded object)."""
+
+    def __init__(self) -> None:
+        self.pending = 0
+        self.total = 0
+
+    def note(self, chars: int) -> None:
+        """Record ``chars`` characters that were validated and then forgotten."""
+        self.pending += chars
+        self.total += chars
+
+    def take(self) -> int:
+        """The characters cut since the previous call (the record just read), resetting the count."""
+        taken, self.pending = self.pending, 0
+        return taken
+
+
+class ValueTooLarge(Exception):
+    """Our own refusal to hold one JSON value larger than ``LONG_VALUE_CHARS`` (the module would hold it)."""
+
+    def __init__(self, chars: int, position: int) -> None:
+        super().__init__(f"a single JSON value at char {position} is longer than {chars} characters")
+        self.chars = chars
+        self.position = position
