@@ -15,9 +15,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from diagnostics.text_safety import visible
 from tui.messages import BundleWritten, DemoReady, DemoStepped
 from tui.screens.base import describe_error
 from tui.screens.help import HelpScreen
+from tui.widgets.data_text import data_text
 
 if TYPE_CHECKING:
     from diagnostics.context import DoctorContext
@@ -176,15 +178,15 @@ class DoctorApp(App[int]):
     @on(BundleWritten)
     def bundle_written(self, message: BundleWritten) -> None:
         result = message.result
-        self.notify(f"{result.path} ({result.size_bytes:,} bytes, {result.redactions} values redacted). Read it "
-                    "before posting it.", title="Support bundle written", timeout=15)
+        self.notify(visible(f"{result.path} ({result.size_bytes:,} bytes, {result.redactions} values redacted). "
+                            "Read it before posting it."), title="Support bundle written", timeout=15, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The app's own workers (the demo start): failures become a notification, then an exit code."""
         if event.state is WorkerState.ERROR:
             message = describe_error(event.worker.error)
-            self.query_one("#starting-message", Static).update(f"The demo could not start: {message}")
-            self.notify(message, title="Demo failed", severity="error", timeout=30)
+            self.query_one("#starting-message", Static).update(data_text(f"The demo could not start: {message}"))
+            self.notify(visible(message), title="Demo failed", severity="error", timeout=30, markup=False)
 
     def on_unmount(self) -> None:
         if self.demo_environment is not None:

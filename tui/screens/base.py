@@ -6,6 +6,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from diagnostics.text_safety import visible
+
 
 def describe_error(error: BaseException | None) -> str:
     """One line for an unexpected error: its type and message, never a traceback."""
@@ -52,5 +54,5 @@ class DoctorScreen(Screen[None]):
             return
         message = describe_error(event.worker.error)
         title = event.worker.description or event.worker.name or "Background work"
-        self.notify(message, title=f"{title} failed", severity="error", timeout=10)
+        self.notify(visible(message), title=f"{title} failed", severity="error", timeout=10, markup=False)
         self.work_failed(event.worker, message)

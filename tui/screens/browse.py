@@ -17,9 +17,11 @@ from textual.worker import get_current_worker
 from diagnostics.bucket_session import BucketSession
 from diagnostics.context import DoctorContext
 from diagnostics.marker_location import SCOPE_PROBE
+from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, Wodle
 from tui.messages import BucketOpened, DayLocated, KeysListed, ListingFailed, MarkerLocated
 from tui.screens.base import DoctorScreen
+from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.key_tree import Entry, FolderEntry, KeyEntry, KeyTree, LevelPages, MarkerEntry, MoreEntry
 
@@ -80,7 +82,7 @@ class BrowseScreen(DoctorScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        yield Static(Text(f"s3://{self.block.name}/ — opening with the module's credentials…"),
+        yield Static(data_text(f"s3://{self.block.name}/ — opening with the module's credentials…"),
                      id="browse-header", classes="status-line")
         with Horizontal(id="browse-controls"):
             yield Input(placeholder="filter keys (/)", id="browse-filter")
@@ -91,7 +93,7 @@ class BrowseScreen(DoctorScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Browse {self.block.name}"
+        self.sub_title = visible(f"Browse {self.block.name}")
         self.query_one(KeyTree).focus()
         self.query_one(KeyTree).show_info(self.query_one(KeyTree).root, "opening the bucket…")
         self.open_session()
@@ -129,7 +131,7 @@ class BrowseScreen(DoctorScreen):
             tree.show_info(tree.root, "cannot list: the module's credentials do not work (see below)")
             self._header(Text("The bucket cannot be opened with the module's credentials.", style="bold"))
             return
-        self._header(Text.assemble(("Layout ", "dim"), session.layout.describe(),
+        self._header(Text.assemble(("Layout ", "dim"), visible(session.layout.describe()),
                                    ("  Enter: open a key  u: up  /: filter  d: date  m: marker", "dim")))
         self.reroot(session.start_prefix)
 
@@ -164,7 +166,7 @@ class BrowseScreen(DoctorScreen):
             return False
         parent = parent_prefix(folder)
         self._marker_jump = (parent, scope_prefix)
-        self.notify(f"Nothing is stored under {folder}; showing {parent}.", timeout=5)
+        self.notify(visible(f"Nothing is stored under {folder}; showing {parent}."), timeout=5, markup=False)
         self.reroot(parent)
         return True
 
@@ -173,7 +175,9 @@ class BrowseScreen(DoctorScreen):
         node = self._node_by_prefix.get(message.prefix)
         if node is not None:
             self.query_one(KeyTree).show_info(node, f"listing failed: {message.error}")
-        self.notify(message.error, title="Listing failed", severity="error", timeout=8)
+        if message.finding is not None:
+            self.query_one("#browse-findings", FindingDetail).show((message.finding,))
+        self.notify(visible(message.error), title="Listing failed", severity="error", timeout=8, markup=False)
 
     # -- tree -----------------------------------------------------------------------------------------
     def reroot(self, prefix: str) -> None:
@@ -240,17 +244,17 @@ class BrowseScreen(DoctorScreen):
         detail = self.query_one("#browse-detail", Static)
         if isinstance(entry, KeyEntry):
             classified = entry.classified
-            text = Text.assemble((classified.verdict.value, "bold"), ": ", classified.explanation)
+            text = Text.assemble((classified.verdict.value, "bold"), ": ", visible(classified.explanation))
             if classified.debug_line:
-                text.append(f"\nthe module prints at debug {classified.debug_level}: {classified.debug_line}",
-                            style="dim")
+                text.append(f"\nthe module prints at debug {classified.debug_level}: "
+                            f"{visible(classified.debug_line)}", style="dim")
             detail.update(text)
         elif isinstance(entry, MarkerEntry):
-            detail.update(Text.assemble(("StartAfter ", "bold"), entry.marker,
+            detail.update(Text.assemble(("StartAfter ", "bold"), visible(entry.marker),
                                         "\nS3 returns only keys after it; keys above it without a state row "
                                         "are never read."))
         elif isinstance(entry, FolderEntry):
-            detail.update(Text(f"s3://{self.block.name}/{entry.prefix}"))
+            detail.update(data_text(f"s3://{self.block.name}/{entry.prefix}"))
         else:
             detail.update("")
 
@@ -319,10 +323,12 @@ class BrowseScreen(DoctorScreen):
     def marker_located(self, message: MarkerLocated) -> None:
         location = message.location
         if location.prefix is None:
-            self.notify(location.reason, title="Cannot find the marker", severity="warning", timeout=6)
+            self.notify(visible(location.reason), title="Cannot find the marker", severity="warning", timeout=6,
+                        markup=False)
             return
-        self.notify(f"The module lists after {location.marker}: {location.reason}"
-                    + (f"\n{location.note}" if location.note else ""), title="Marker", timeout=8)
+        self.notify(visible(f"The module lists after {location.marker}: {location.reason}")
+                    + (f"\n{visible(location.note)}" if location.note else ""), title="Marker", timeout=8,
+                    markup=False)
         self._marker_jump = (location.prefix, location.scope_prefix)
         self.reroot(location.prefix)
         self.query_one(KeyTree).focus()
@@ -330,10 +336,11 @@ class BrowseScreen(DoctorScreen):
     @on(DayLocated)
     def day_located(self, message: DayLocated) -> None:
         if message.prefix is None:
-            self.notify(message.note, title="Cannot jump to that day", severity="warning", timeout=6)
+            self.notify(visible(message.note), title="Cannot jump to that day", severity="warning", timeout=6,
+                        markup=False)
             return
         if message.note:
-            self.notify(message.note, timeout=5)
+            self.notify(visible(message.note), timeout=5, markup=False)
         self.reroot(message.prefix)
         self.query_one(KeyTree).focus()
 
@@ -375,4 +382,4 @@ class BrowseScreen(DoctorScreen):
         self.query_one("#browse-header", Static).update(text)
 
     def work_failed(self, worker: object, message: str) -> None:
-        self._header(Text(f"Failed: {message}"))
+        self._header(data_text(f"Failed: {message}"))

@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from diagnostics.context import DoctorContext
 from diagnostics.ingest.model import IngestProgress, IngestSummary
+from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, LoadedConfig, Wodle
 from tui.messages import (
     ConfigLoaded,
@@ -29,6 +30,7 @@ from tui.messages import (
     RealModulePlanned,
 )
 from tui.screens.base import DoctorScreen, mode_keys
+from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.live_log import BatchingHandler, LiveLog
 
@@ -41,7 +43,7 @@ def summary_text(summary: IngestSummary) -> Text:
     """The closing lines of a pass, in the words of the CLI's summary."""
     skipped = ", ".join(f"{count} {reason}" for reason, count in summary.files_skipped.items()) or "none"
     text = Text()
-    text.append(f"{summary.bucket} ({summary.bucket_type}): ", style="bold")
+    text.append(visible(f"{summary.bucket} ({summary.bucket_type}): "), style="bold")
     text.append(f"{summary.files_found} files found, {summary.files_read} read, "
                 f"{summary.files_processed_before} already processed, {summary.files_skipped_total} skipped "
                 f"({skipped}), {summary.files_failed} failed.\n")
@@ -56,7 +58,7 @@ def summary_text(summary: IngestSummary) -> Text:
     text.append(outcome + ".", style="bold")
     if summary.never_read:
         text.append(f"\n{len(summary.never_read)} files below the marker will never be read, e.g. "
-                    f"{summary.never_read[0]}")
+                    f"{visible(summary.never_read[0])}")
     if summary.state_path:
         text.append(f"\nOur state: {summary.state_path}", style="dim")
     return text
@@ -282,7 +284,7 @@ class IngestScreen(DoctorScreen):
         panel = self.query_one("#ingest-summary", Static)
         text = f"The module returned exit code {code} after {result.duration_s:.1f} s."
         if result.ossec_log:
-            text += "\nossec.log would show:\n" + "\n".join(result.ossec_log)
+            text += "\nossec.log would show:\n" + "\n".join(visible(line) for line in result.ossec_log)
         panel.update(Text(text))
         panel.display = True
         self.query_one("#ingest-findings", FindingDetail).show(result.findings)
@@ -310,7 +312,7 @@ class IngestScreen(DoctorScreen):
         self.query_one("#ingest-findings", FindingDetail).show(())
         self.query_one("#ingest-bar", ProgressBar).update(total=None, progress=0)
         self._set_running(True)
-        self.query_one("#ingest-counters", Static).update(f"Starting {block.label} (Escape stops)…")
+        self.query_one("#ingest-counters", Static).update(data_text(f"Starting {block.label} (Escape stops)…"))
         if mode == REAL_MODULE:
             self.plan_real(block, wodle, level)
         else:
@@ -348,7 +350,7 @@ class IngestScreen(DoctorScreen):
 
     def work_failed(self, worker: object, message: str) -> None:
         self._set_running(False)
-        self.query_one("#ingest-counters", Static).update(f"Failed: {message}")
+        self.query_one("#ingest-counters", Static).update(data_text(f"Failed: {message}"))
 
     def work_cancelled(self) -> None:
         self.query_one("#ingest-counters", Static).update("Stopping…")

@@ -14,8 +14,10 @@ from textual.widgets import Button, Footer, Header, Input, OptionList, Static, T
 from textual.widgets.option_list import Option
 
 from diagnostics.context import DoctorContext
+from diagnostics.text_safety import visible
 from tui.messages import LogExplained
 from tui.screens.base import DoctorScreen
+from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.status_badge import badge_text
 
@@ -90,14 +92,18 @@ class LogExplainerScreen(DoctorScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="explain", description="Explaining the log")
     def explain_file(self, path: Path) -> None:
         from diagnostics.log_explainer.files import explain_log_file
+        from diagnostics.masking import known_secrets
 
-        self.post_message(LogExplained(explain_log_file(path, self.context.profile)))
+        secrets = known_secrets(self.context.module_home, [self.context.environ])
+        self.post_message(LogExplained(explain_log_file(path, self.context.profile, secrets=secrets)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="explain", description="Explaining the log")
     def explain_text(self, text: str) -> None:
         from diagnostics.log_explainer.explainer import explain_log
+        from diagnostics.masking import known_secrets
 
-        report = explain_log(text.splitlines(), self.context.profile, source="pasted lines")
+        secrets = known_secrets(self.context.module_home, [self.context.environ])
+        report = explain_log(text.splitlines(), self.context.profile, source="pasted lines", secrets=secrets)
         self.post_message(LogExplained(report))
 
     # -- results --------------------------------------------------------------------------------------
@@ -111,10 +117,10 @@ class LogExplainerScreen(DoctorScreen):
         self._annotations = report.annotations
         options: list[Option] = []
         for finding in report.file_findings:
-            options.append(Option(Text.assemble(badge_text(self.app, finding.status), " ", finding.title)))
+            options.append(Option(Text.assemble(badge_text(self.app, finding.status), " ", visible(finding.title))))
         for annotation in report.annotations:
             label = Text.assemble(badge_text(self.app, annotation.finding.status), f" {annotation.line:>5} ",
-                                  annotation.finding.title)
+                                  visible(annotation.finding.title))
             options.append(Option(label))
         if not options:
             options.append(Option("No aws-s3 lines found in this excerpt.", disabled=True))
@@ -141,11 +147,11 @@ class LogExplainerScreen(DoctorScreen):
         position = index - len(file_findings)
         if 0 <= position < len(self._annotations):
             annotation = self._annotations[position]
-            line.update(Text(f"line {annotation.line}: {annotation.text}"))
+            line.update(data_text(f"line {annotation.line}: {annotation.text}"))
             detail.show([annotation.finding])
 
     def _set_summary(self, text: str) -> None:
-        self.query_one("#explain-summary", Static).update(text)
+        self.query_one("#explain-summary", Static).update(data_text(text))
 
     def work_failed(self, worker: object, message: str) -> None:
         self._set_summary(f"Could not explain the log: {message}")

@@ -15,10 +15,12 @@ from textual.worker import get_current_worker
 from diagnostics.checks import BlockReport, CheckReport
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding, Status, worst_status
+from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, LoadedConfig
 from tui.messages import BlockChecked, ChecksCompleted, ConfigLoaded
 from tui.screens.base import DoctorScreen
 from tui.widgets.config_tree import ConfigItem, ConfigTree
+from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
 
 
@@ -70,8 +72,8 @@ class OverviewScreen(DoctorScreen):
         parts: list[str | tuple[str, str]] = [
             ("Wazuh ", "dim"), context.profile.label, ("  debug ", "dim"), str(context.debug_level)]
         if context.endpoint_url:
-            parts += [("  endpoint ", "dim"), context.endpoint_url]
-        parts += [("  config ", "dim"), str(context.config_path)]
+            parts += [("  endpoint ", "dim"), visible(context.endpoint_url)]
+        parts += [("  config ", "dim"), visible(str(context.config_path))]
         return Text.assemble(*parts)
 
     # -- workers --------------------------------------------------------------------------------------
@@ -205,7 +207,7 @@ class OverviewScreen(DoctorScreen):
         yield "Browse selected bucket", "Keys of the selected bucket, lazily", self.action_browse
 
     def _set_status(self, text: str) -> None:
-        self.query_one("#overview-status", Static).update(text)
+        self.query_one("#overview-status", Static).update(data_text(text))
 
     def work_failed(self, worker: object, message: str) -> None:
         self._set_status(f"Failed: {message}")

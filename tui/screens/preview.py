@@ -17,8 +17,10 @@ from textual.worker import get_current_worker
 from diagnostics.bucket_session import BucketSession, PreviewResult
 from diagnostics.decode.model import DecodedEvent
 from diagnostics.layout.classify import ClassifiedKey
+from diagnostics.text_safety import visible
 from tui.messages import EventsDecoded, LogtestMatched
 from tui.screens.base import DoctorScreen
+from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.json_view import JsonView
 from tui.widgets.status_badge import theme_style
@@ -40,7 +42,7 @@ def event_line(event: DecodedEvent) -> Text:
         text.append(f"⚠ {humanize.naturalsize(event.size_bytes, binary=False)} ", style="bold")
     if event.discarded_by:
         text.append("✂ discarded ", style="italic")
-    text.append(" ".join(parts) or summary.source or "(no summary)")
+    text.append(visible(" ".join(parts) or summary.source or "(no summary)"))
     return text
 
 
@@ -78,7 +80,7 @@ class PreviewScreen(DoctorScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Preview {self.classified.key.rsplit('/', 1)[-1]}"
+        self.sub_title = visible(f"Preview {self.classified.key.rsplit('/', 1)[-1]}")
         self.query_one("#event-json", JsonView).border_title = self.view
         self.query_one("#event-list", OptionList).focus()
         self.decode()
@@ -86,7 +88,7 @@ class PreviewScreen(DoctorScreen):
     def _header_text(self) -> Text:
         classified = self.classified
         obj = classified.object
-        text = Text.assemble(("s3://", "dim"), f"{self.session.layout.bucket}/{classified.key}")
+        text = Text.assemble(("s3://", "dim"), visible(f"{self.session.layout.bucket}/{classified.key}"))
         if obj is not None:
             text.append(f"  {humanize.naturalsize(obj.size, binary=False)}", style="dim")
         text.append(f"  {classified.verdict.value}", style="bold")
@@ -111,7 +113,7 @@ class PreviewScreen(DoctorScreen):
     @on(LogtestMatched)
     def logtest_matched(self, message: LogtestMatched) -> None:
         report = message.report
-        totals = Text(self.result.totals.sentence() if self.result is not None else "")
+        totals = data_text(self.result.totals.sentence() if self.result is not None else "")
         if report.groups:
             parts = [f"{group.count}× {'rule ' + str(group.rule_id) if group.rule_id else 'no rule'} "
                      f"(level {group.level if group.level is not None else '-'})" for group in report.groups]
@@ -131,7 +133,7 @@ class PreviewScreen(DoctorScreen):
         event_list.clear_options()
         event_list.add_options([Option(event_line(event)) for event in result.events])
         problems = [problem.finding for problem in result.problems] + list(result.findings)
-        totals = Text(result.totals.sentence())
+        totals = data_text(result.totals.sentence())
         flagged = sum(1 for event in result.events if event.oversized)
         if flagged:
             totals.append(f"; {flagged} over 65,535 bytes (sent anyway, warned at debug 1)",
@@ -205,7 +207,7 @@ class PreviewScreen(DoctorScreen):
         yield "Match with wazuh-logtest", "Decoder, rule and level of each event (Wazuh host)", self.action_logtest
 
     def work_failed(self, worker: object, message: str) -> None:
-        self.query_one("#preview-totals", Static).update(f"Decoding failed: {message}")
+        self.query_one("#preview-totals", Static).update(data_text(f"Decoding failed: {message}"))
 
     def work_cancelled(self) -> None:
         self.query_one("#preview-totals", Static).update("Cancelled.")

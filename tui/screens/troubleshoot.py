@@ -16,10 +16,12 @@ from textual.worker import get_current_worker
 from diagnostics.checks import BlockReport
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding, Status, worst_status
+from diagnostics.text_safety import visible, visible_lines
 from diagnostics.wazuh.wodle import Block
 from tui.messages import BlockChecked, StepRerun
 from tui.screens.base import BACK, DoctorScreen
 from tui.widgets.check_step import STEP_BY_ID, STEPS, CheckStep, split_into_steps
+from tui.widgets.data_text import data_text
 from tui.widgets.status_badge import badge_text
 
 if TYPE_CHECKING:
@@ -80,11 +82,11 @@ class TroubleshootScreen(DoctorScreen):
     def _refresh_header(self) -> None:
         block = self.block
         status = worst_status(self.findings) if self._checked else None
-        text = Text.assemble(badge_text(self.app, status, word=True), " ", (block.label, "bold"), "  ",
-                             (str(block.location), "dim"))
+        text = Text.assemble(badge_text(self.app, status, word=True), " ", (visible(block.label), "bold"), "  ",
+                             (visible(str(block.location)), "dim"))
         profile = block.value("aws_profile")
         if profile:
-            text.append(f"  profile {profile}", style="dim")
+            text.append(visible(f"  profile {profile}"), style="dim")
         self.query_one("#troubleshoot-header", Static).update(text)
 
     # -- workers --------------------------------------------------------------------------------------
@@ -219,7 +221,7 @@ class TroubleshootScreen(DoctorScreen):
             self.notify("Nothing to fix in this step.", timeout=3)
             return
         self.app.copy_to_clipboard(fix)
-        self.notify(fix, title="Fix copied to the clipboard", timeout=6)
+        self.notify(visible_lines(fix), title="Fix copied to the clipboard", timeout=6, markup=False)
 
     def action_next_step(self) -> None:
         self._focus_step_by(1)
@@ -251,7 +253,7 @@ class TroubleshootScreen(DoctorScreen):
         yield "Copy fix", "Copy the focused step's fix to the clipboard", self.action_copy_fix
 
     def _set_status(self, text: str) -> None:
-        self.query_one("#troubleshoot-status", Static).update(text)
+        self.query_one("#troubleshoot-status", Static).update(data_text(text))
 
     def work_failed(self, worker: object, message: str) -> None:
         self._set_status(f"Failed: {message}")

@@ -10,6 +10,7 @@ from textual.widgets import Collapsible, Static
 
 from diagnostics.checks import step_of
 from diagnostics.findings import Finding, Status
+from diagnostics.text_safety import visible
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.status_badge import badge_text
 
@@ -122,7 +123,7 @@ class CheckStep(Collapsible):
         headline = ""
         if self.findings:
             worst = max(self.findings, key=lambda finding: STEP_RANK[finding.status])
-            headline = f" — {worst.title}"
+            headline = f" — {visible(worst.title)}"
         elif self.pending:
             headline = " — running…"
         else:

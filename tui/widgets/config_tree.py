@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rich.style import Style
-from rich.text import Text
+from rich.text import Text, TextType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from diagnostics.findings import Status, worst_status
+from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, LoadedConfig, Wodle
+from tui.widgets.data_text import data_text
 from tui.widgets.status_badge import badge_text, theme_style
 
 
@@ -37,13 +39,13 @@ class ConfigItem:
 def block_label_parts(block: Block, muted: Style) -> tuple[str | tuple[str, Style | str], ...]:
     """``demo-trail cloudtrail /path wazuh-demo :17``: the name first, since most blocks are buckets."""
     kind = "" if block.kind == "bucket" else f"{block.kind} "
-    name = block.name or ("" if block.kind == "service" else "unnamed")
+    name = visible(block.name or ("" if block.kind == "service" else "unnamed"))
     details = [block.block_type or "no type"]
     if block.value("path"):
         details.append(f"path {block.value('path')}")
     if block.value("aws_profile"):
         details.append(f"profile {block.value('aws_profile')}")
-    return (kind, (name, "bold"), (f" {' · '.join(details)}", muted), (f" :{block.location.line}", muted))
+    return (kind, (name, "bold"), (visible(f" {' · '.join(details)}"), muted), (f" :{block.location.line}", muted))
 
 
 class ConfigTree(Tree[ConfigItem]):
@@ -55,6 +57,10 @@ class ConfigTree(Tree[ConfigItem]):
         self.guide_depth = 3
         self._statuses: dict[str, Status | None] = {}
         self._loaded: LoadedConfig | None = None
+
+    def process_label(self, label: TextType) -> Text:
+        """A string label comes from ossec.conf, so it is shown as text: Tree would parse it as markup."""
+        return super().process_label(data_text(label) if isinstance(label, str) else label)
 
     def show_config(self, loaded: LoadedConfig) -> None:
         """Rebuild the tree from a loaded configuration (every block pending until checks report)."""
@@ -94,14 +100,14 @@ class ConfigTree(Tree[ConfigItem]):
         badge = badge_text(self.app, self._statuses.get(item.key))
         if item.kind == "file":
             path = self._loaded.path if self._loaded is not None else "ossec.conf"
-            return Text.assemble(badge, " ", (path.rsplit("/", 1)[-1], "bold"))
+            return Text.assemble(badge, " ", (visible(path.rsplit("/", 1)[-1]), "bold"))
         if item.kind == "wodle" and item.wodle is not None:
             wodle = item.wodle
             extras = []
             if wodle.disabled:
                 extras.append("disabled")
             if wodle.value("interval"):
-                extras.append(f"every {wodle.value('interval')}")
+                extras.append(visible(f"every {wodle.value('interval')}"))
             suffix = f" ({', '.join(extras)})" if extras else ""
             return Text.assemble(badge, " ", f'wodle "aws-s3"{suffix}', (f"  :{wodle.location.line}", muted))
         block = item.block

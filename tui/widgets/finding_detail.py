@@ -11,33 +11,41 @@ from textual.app import App
 from textual.widgets import Static
 
 from diagnostics.findings import Finding
+from diagnostics.text_safety import visible
+from tui.widgets.data_text import data_lines, data_text
 from tui.widgets.status_badge import badge_text, theme_style
 
 
 def finding_renderable(app: App[object], finding: Finding, *, with_title: bool = True) -> RenderableType:
-    """The Rich rendering of a finding: labelled rows with hanging indents; the fix stands out."""
+    """The Rich rendering of a finding: labelled rows with hanging indents; the fix stands out.
+
+    Every value is a ``Text`` built from data, never a markup string: evidence quotes section names such as
+    ``[profile x]`` and key names, which Rich would otherwise read as tags.
+    """
     label = theme_style(app, "foreground-darken-2")
     rows = Table.grid(padding=(0, 1), expand=True)
     rows.add_column(no_wrap=True, style=label)
     rows.add_column(ratio=1, overflow="fold")
     if finding.location is not None:
-        rows.add_row("where", str(finding.location))
+        rows.add_row("where", data_text(str(finding.location)))
     if finding.target and (finding.location is None or finding.target not in str(finding.location)):
-        rows.add_row("target", finding.target)
+        rows.add_row("target", data_text(finding.target))
     for item in finding.evidence:
-        rows.add_row("seen", item)
+        rows.add_row("seen", data_text(item))
     if finding.explanation:
-        rows.add_row("why", finding.explanation)
+        rows.add_row("why", data_lines(finding.explanation))
     if finding.fix:
-        rows.add_row("fix", Text(finding.fix, style=theme_style(app, "text-accent")))
+        rows.add_row("fix", data_lines(finding.fix, style=theme_style(app, "text-accent")))
     if finding.wazuh_exit_code is not None:
-        rows.add_row("module", f"exits with code {finding.wazuh_exit_code}")
+        rows.add_row("module", Text(f"exits with code {finding.wazuh_exit_code}"))
     if finding.ossec_log:
         log_style = theme_style(app, "text-secondary")
-        rows.add_row("log", Text("\n".join(finding.ossec_log), style=log_style, overflow="fold"))
+        log_text = Text("\n".join(visible(line) for line in finding.ossec_log), style=log_style, overflow="fold")
+        rows.add_row("log", log_text)
     parts: list[RenderableType] = []
     if with_title:
-        parts.append(Text.assemble(badge_text(app, finding.status, word=True), " ", (finding.title, "bold")))
+        parts.append(Text.assemble(badge_text(app, finding.status, word=True), " ",
+                                   (visible(finding.title), "bold")))
     parts.append(rows)
     return Group(*parts)
 

@@ -9,6 +9,8 @@ from rich.syntax import Syntax
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from diagnostics.text_safety import visible_lines
+
 
 def pretty_json(value: Any) -> str:
     """Indented JSON with keys in their original order (the order the module sends them)."""
@@ -41,9 +43,13 @@ class JsonView(VerticalScroll, can_focus=True):
         self.show_text(pretty_json(value), language="json")
 
     def show_text(self, text: str, *, language: str = "text") -> None:
-        """Show any text (a raw record that is not JSON, or a message)."""
+        """Show any text (a raw record that is not JSON, or a message).
+
+        ``text`` keeps the exact value for copying; the screen gets it with control characters visible,
+        because a record's strings may hold ESC sequences (JSON escapes only the C0 controls).
+        """
         self._shown_text = text
         theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
-        syntax = Syntax(text, language, theme=theme, word_wrap=True, background_color="default")
+        syntax = Syntax(visible_lines(text), language, theme=theme, word_wrap=True, background_color="default")
         self.query_one("#json-body", Static).update(syntax)
         self.scroll_home(animate=False)

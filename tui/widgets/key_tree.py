@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import humanize
-from rich.text import Text
+from rich.text import Text, TextType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from diagnostics.layout.classify import ClassifiedKey, Verdict
+from diagnostics.text_safety import visible
+from tui.widgets.data_text import data_text
 from tui.widgets.status_badge import theme_style
 
 _VERDICT_THEME = {Verdict.READ: "text-success", Verdict.PROCESSED: "foreground-darken-2",
@@ -107,7 +109,7 @@ def key_label(app: object, prefix: str, classified: ClassifiedKey, now: datetime
         age = humanize.naturaldelta(max(now - obj.last_modified, timedelta(0)))
     verdict = classified.verdict.value
     name = name_under(prefix, classified.key)
-    shown = f"…{name[head:]}" if head else name
+    shown = visible(f"…{name[head:]}" if head else name)
     reason = f"  ({classified.reason.value.replace('_', ' ')})" if classified.reason is not None else ""
     return Text.assemble((f"{_VERDICT_SYMBOL[classified.verdict]} {verdict:<9}", style), f" {size:>9}",
                          f" {age:>10}  ", shown, (reason, style))
@@ -117,7 +119,7 @@ def marker_label(app: object, prefix: str, marker: str) -> Text:
     """A rule across the listing naming the StartAfter."""
     style = theme_style(app, "text-accent", bold=True)  # type: ignore[arg-type]
     common = common_start([prefix, marker])
-    shown = marker[common.rfind("/") + 1:] or marker
+    shown = visible(marker[common.rfind("/") + 1:] or marker)
     if len(shown) > 44:
         shown = "…" + shown[-43:]
     return Text(f"─── marker (StartAfter) {shown} ───", style=style)
@@ -146,9 +148,13 @@ class KeyTree(Tree[Entry]):
     """The tree itself; the screen feeds it levels and it renders them with a filter."""
 
     def __init__(self, root_prefix: str, *, id: str | None = None) -> None:
-        super().__init__(root_prefix or "/", data=FolderEntry(root_prefix), id=id)
+        super().__init__(data_text(root_prefix or "/"), data=FolderEntry(root_prefix), id=id)
         self.guide_depth = 2
         self.show_root = True
+
+    def process_label(self, label: TextType) -> Text:
+        """A string label is a key or a prefix, so it is shown as text: Tree would parse it as markup."""
+        return super().process_label(data_text(label) if isinstance(label, str) else label)
 
     def render_level(self, node: TreeNode[Entry], prefix: str, pages: LevelPages, text_filter: str,
                      now: datetime, marker_within: bool) -> list[TreeNode[Entry]]:
@@ -170,7 +176,7 @@ class KeyTree(Tree[Entry]):
             if index == position and pages.marker is not None:
                 node.add_leaf(marker_label(self.app, prefix, pages.marker), data=MarkerEntry(pages.marker))
             if isinstance(entry, FolderEntry):
-                folders.append(node.add(name_under(prefix, entry.prefix), data=entry, allow_expand=True))
+                folders.append(node.add(data_text(name_under(prefix, entry.prefix)), data=entry, allow_expand=True))
             else:
                 node.add_leaf(key_label(self.app, prefix, entry.classified, now, head), data=entry)
         if position == len(entries) and pages.marker is not None:
@@ -186,4 +192,4 @@ class KeyTree(Tree[Entry]):
     def show_info(self, node: TreeNode[Entry], text: str) -> None:
         """Put a single note under a node (loading..., a failure)."""
         node.remove_children()
-        node.add_leaf(Text(text, style="dim italic"), data=InfoEntry(text))
+        node.add_leaf(data_text(text, style="dim italic"), data=InfoEntry(text))

@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Log
 
+from diagnostics.text_safety import visible
 from tui.widgets.status_badge import theme_style
 
 _LEVEL = re.compile(r"\b(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL)\b")
@@ -61,9 +62,9 @@ class LiveLog(Log):
         self.set_interval(self.FLUSH_INTERVAL, self.flush)
 
     def append(self, lines: Iterable[str]) -> None:
-        """Queue lines for the next tick."""
+        """Queue lines for the next tick, control characters made visible (the real module echoes keys)."""
         before = len(self._queued_lines)
-        self._queued_lines.extend(lines)
+        self._queued_lines.extend(visible(line) for line in lines)
         self.lines_received += len(self._queued_lines) - before
 
     def flush(self) -> None:
