@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from diagnostics.layout.listing import ListedObject
-from diagnostics.layout.marker import Marker, compute_marker, key_date, processed_scope
+from diagnostics.layout.marker import Marker, compute_marker, config_sort_date, processed_scope
 from diagnostics.layout.prefixes import ACCOUNT_FOLDER, BucketLayout, Family, flow_log_id_of
 from diagnostics.wazuh.state_db import ProcessedState
 from diagnostics.wazuh.state_scope import StateScope
@@ -225,10 +225,17 @@ class KeyClassifier:
             return skipped(SkipReason.OTHER_PREFIX, other_prefix,
                            f"++ Skipping file with another prefix: {key}", 3, start_after)
         if self.layout.bucket_type == "config" and self.profile.config_year_relist and self.only_logs_after:
-            day = key_date(self.layout, key, scope.prefix)
-            if day is not None and day < self.only_logs_after:
+            try:
+                stamp = config_sort_date(key)
+            except ValueError:
+                stamp = None
+            if stamp is None:
                 return skipped(SkipReason.CONFIG_BEFORE_ONLY_LOGS_AFTER,
-                               f"Config file dated {day.isoformat()}, before only_logs_after: dropped "
+                               "it has no /YYYY/M/D/ date folder, and with only_logs_after set the module "
+                               "drops every Config file it cannot date (silently)", marker=start_after)
+            if stamp.date() < self.only_logs_after:
+                return skipped(SkipReason.CONFIG_BEFORE_ONLY_LOGS_AFTER,
+                               f"Config file dated {stamp.date().isoformat()}, before only_logs_after: dropped "
                                "silently after the year relist", marker=start_after)
         processed_level = 2 if self.layout.family is Family.SERVER_ACCESS else 1
         if self.processed(scope, key):

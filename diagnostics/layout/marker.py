@@ -22,6 +22,7 @@ GUARDDUTY_DAY_FOLDER = re.compile(r"^(.*/GuardDuty/[^/]+/\d{4}/\d{2}/\d{2}/)")
 _LEADING_ZERO = re.compile(r"/(0)(?P<num>\d)")
 _SLASH_DATE_AT_START = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
 _DASH_DATE_AT_START = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_CONFIG_SORT_DATE = re.compile(r"/(\d{4})/(\d{1,2})/(\d{1,2})/")
 DAILY_WALK_BEFORE = (4, 8, 0)
 """Before 4.8 the module walked Config and VPC flow logs day by day with per-day prefixes (Wazuh PR
 #16325 replaced it). Inferred from the source history, not verified on a running 4.7: markers for those
@@ -96,13 +97,13 @@ def processed_scope(layout: BucketLayout, account: str | None, region: str | Non
                     caller_account: str | None, profile: WazuhProfile) -> StateScope:
     """The scope of the "already processed" check.
 
-    AWSCustomBucket's check uses the caller identity's account even for native GuardDuty and (4.x) load
-    balancers, whose rows are written with the folder account; when both differ, files are not seen as
-    processed (code reading of 4.x sources).
+    4.x load balancers check with the caller identity's account while their rows carry the folder account,
+    so when both differ files are not seen as processed (code reading of 4.x sources). Native GuardDuty
+    checks with the key's folder account, as its rows are written (recorded from 4.14.7 in
+    tests/goldens/module_4_14_7/guardduty_marker_regions).
     """
     scope = db_scope(layout, account, region, flow_log_id, caller_account)
-    custom_check = layout.bucket_type == "guardduty" or (
-        layout.bucket_type in LOAD_BALANCER_TYPES and not profile.lb_per_region_marker)
+    custom_check = layout.bucket_type in LOAD_BALANCER_TYPES and not profile.lb_per_region_marker
     if custom_check and caller_account:
         return StateScope(scope.table, scope.bucket_path, caller_account, scope.region, scope.flow_log_id)
     return scope
@@ -249,3 +250,14 @@ def key_date(layout: BucketLayout, key: str, full_prefix: str) -> date | None:
         return date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
         return None
+
+
+def config_sort_date(key: str) -> datetime | None:
+    """The date Config's page sort uses: the first ``/YYYY/M/D/`` anywhere in the key, or None without one.
+
+    Raises ValueError for an impossible date (month 13), as building that date does in the module.
+    """
+    match = _CONFIG_SORT_DATE.search(key)
+    if match is None:
+        return None
+    return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))

@@ -11,9 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, timezone
+from datetime import timezone
 from typing import Any
 
+from diagnostics.aws.access import MODULE_BUCKET_NAME
 from diagnostics.context import DoctorContext
 from diagnostics.layout.classify import ClassifiedKey, KeyClassifier, KeyScope, Verdict
 from diagnostics.layout.discovery import (
@@ -24,7 +25,7 @@ from diagnostics.layout.discovery import (
     throttling_message,
 )
 from diagnostics.layout.listing import ListedObject, ListingError, list_objects_page
-from diagnostics.layout.marker import Marker, key_date, parse_only_logs_after
+from diagnostics.layout.marker import Marker, config_sort_date, parse_only_logs_after
 from diagnostics.layout.prefixes import BucketLayout, Family, configured_regions, split_list
 from diagnostics.wazuh.state_db import ProcessedState, StateReader
 from diagnostics.wazuh.wodle import Block
@@ -76,6 +77,8 @@ class WalkStopped:
     reason: str
     script_message: str | None = None
     """The line the script prints, complete with its ``ERROR: ``/``DEBUG: `` prefixes."""
+    debug_lines: tuple[tuple[int, str], ...] = ()
+    """(level, text) lines the script prints before its error line."""
     catch_all: bool = False
     """True when main()'s generic handler reports it (exit 12 at debug 0, exit 1 above)."""
     debug_only: bool = False
@@ -104,6 +107,22 @@ def _empty_message(layout: BucketLayout, scope: KeyScope) -> str:
     if scope.account is not None and scope.region is not None:
         return f"+++ No logs to process in bucket: {scope.account}/{scope.region}"
     return f"+++ No logs to process in bucket: {layout.bucket}"
+
+
+def config_page_order(objects: list[ListedObject]) -> list[ListedObject]:
+    """One Config page in the module's order: folders and empty keys (skipped anyway), then files by date.
+
+    Python's own ``sorted`` on the same dates reproduces the module exactly, including the TypeError (and its
+    wording) when a key has no date folder and the ValueError of an impossible date; both propagate.
+    """
+    skipped = [obj for obj in objects if not obj.key or obj.key.endswith("/")]
+    files = [obj for obj in objects if obj.key and not obj.key.endswith("/")]
+    return [*skipped, *sorted(files, key=_config_sort_key)]
+
+
+def _config_sort_key(obj: ListedObject) -> Any:
+    """A date or None: typed Any because comparing the two is exactly the failure being reproduced."""
+    return config_sort_date(obj.key)
 
 
 def _listing_failure(error: ListingError) -> WalkStopped:
@@ -175,7 +194,14 @@ class _Walker:
                 break
             objects = [ListedObject.from_entry(entry) for entry in page["Contents"]]
             if self.layout.bucket_type == "config" and self.classifier.profile.config_year_relist:
-                objects.sort(key=lambda obj: key_date(self.layout, obj.key, scope.prefix) or date.min)
+                try:
+                    objects = config_page_order(objects)
+                except (TypeError, ValueError) as error:
+                    yield WalkStopped(7, "a Config key on this page has no date folder, so the module's date "
+                                         "sort fails before any file of the page is read",
+                                      f"ERROR: Unexpected error querying/working with objects in S3: {error}",
+                                      debug_lines=((2, f"+++ Unexpected error: {error}"),))
+                    return
             read_on_page = 0
             for obj in objects:
                 if self.cancelled():
@@ -209,6 +235,10 @@ def walk_module(client: Any, block: Block, context: DoctorContext, state: Proces
     module's exit code rather than raising.
     """
     profile = context.profile
+    if not MODULE_BUCKET_NAME.match(block.name or ""):
+        yield WalkStopped(2, "the script's argument check rejects this bucket name (before any AWS call)",
+                          f"argument -b/--bucket: '{block.name or ''}' isn't a valid bucket name.")
+        return
     try:
         only_logs_after = parse_only_logs_after(block.value("only_logs_after"))
     except ValueError:
