@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections import Counter
@@ -54,7 +55,7 @@ def block_from_arguments(arguments: list[str]) -> Block:
     """The `<service>` block whose command line the golden recorded."""
     names = {"--aws_log_groups": "aws_log_groups", "--regions": "regions", "--aws_profile": "aws_profile",
              "--only_logs_after": "only_logs_after"}
-    options = {names[flag]: value for flag, value in zip(arguments, arguments[1:]) if flag in names}
+    options = {names[flag]: value for flag, value in itertools.pairwise(arguments) if flag in names}
     return service_block("cloudwatchlogs", **options)
 
 

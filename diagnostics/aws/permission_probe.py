@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from diagnostics.aws.access_probes import CallOutcome, call
+from diagnostics.aws.identity_policies import PolicyVerdict, evaluate, read_identity_policies
 
 ALLOWED = "allowed"
 DENIED = "denied"
@@ -137,16 +138,34 @@ def read_resource_policy(policy_text: str | None, caller_arn: str | None, accoun
 
 def may_perform(iam: Any | None, caller_arn: str | None, account: str | None, actions: Sequence[str],
                 resource_arn: str, resource_policy: str | None) -> tuple[PermissionAnswer, ...]:
-    """Each action's verdict: the simulator first, then the resource policy, else unknown."""
+    """Each action's verdict: the simulator first, else the resource and identity policies read, else unknown."""
     simulated, outcome = simulate(iam, caller_arn, actions, resource_arn, resource_policy) \
         if iam is not None else ({}, None)
     from_policy = read_resource_policy(resource_policy, caller_arn, account, actions, resource_arn)
+    source_arn = policy_source_arn(caller_arn)
+    identity: dict[str, PolicyVerdict] = {}
+    if iam is not None and source_arn is not None and len(simulated) < len(actions):
+        policies = read_identity_policies(iam, source_arn)
+        if policies is not None:
+            identity = {verdict.action: verdict for verdict in evaluate(policies, actions, resource_arn)}
     refused = f" (the simulator answered: {outcome.evidence()})" if outcome is not None and not outcome.ok else ""
-    answers = []
-    for action in actions:
-        answer = simulated.get(action) or from_policy.get(action)
-        if answer is None:
-            answer = PermissionAnswer(action, UNKNOWN, "nothing readable",
-                                      "neither IAM's policy simulator nor the resource policy settles it" + refused)
-        answers.append(answer)
-    return tuple(answers)
+    return tuple(simulated.get(action) or _combined(action, from_policy.get(action), identity.get(action), refused)
+                 for action in actions)
+
+
+def _combined(action: str, resource: PermissionAnswer | None, identity: PolicyVerdict | None,
+              refused: str) -> PermissionAnswer:
+    """A resource-policy answer and an identity-policy verdict, combined as IAM does within one account."""
+    if resource is not None and resource.verdict == DENIED:
+        return resource
+    if identity is not None and identity.verdict == DENIED and identity.explicit:
+        return PermissionAnswer(action, DENIED, "identity policies", identity.detail)
+    if resource is not None and resource.verdict == ALLOWED:
+        return resource
+    if identity is not None and identity.verdict != UNKNOWN:
+        return PermissionAnswer(action, identity.verdict, "identity policies", identity.detail)
+    if resource is not None:
+        return resource
+    detail = identity.detail if identity is not None else \
+        "neither IAM's policy simulator nor the policies readable here settle it"
+    return PermissionAnswer(action, UNKNOWN, "nothing readable", detail + refused)

@@ -9,6 +9,7 @@ its receive count, which a dead-letter queue may turn into a lost notification.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 from collections.abc import Mapping
@@ -136,7 +137,7 @@ def check_queue_access(session: boto3.session.Session | None, block: Block, cont
     queue_arn = str(attributes.get("QueueArn") or f"arn:aws:sqs:{region}:{account_id or '*'}:{queue}")
     chain.values["queue_arn"] = queue_arn
     policy = attributes.get("Policy")
-    iam = make_client(session, "iam", settings)
+    iam = make_client(session, "iam", dataclasses.replace(settings, max_attempts=0))
     answers = may_perform(iam, principal, account_id, (RECEIVE, DELETE), queue_arn, policy)
     _permission_step(chain, answers)
     if block.block_type in NOTIFIED_TYPES:
