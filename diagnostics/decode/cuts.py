@@ -21,9 +21,12 @@ LONG_VALUE_CHARS = 16 * 1024 * 1024
 class CutLedger:
     """Characters read past but not kept since the last ``take`` (one ledger per decoded object)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, stop_early: bool = False) -> None:
         self.pending = 0
         self.total = 0
+        self.stop_early = stop_early
+        """A preview stops at the first over-long string (``LongStringStop``) instead of reading it to its
+        end: inflating hundreds of MiB takes seconds, and a preview must answer at once."""
 
     def note(self, chars: int) -> None:
         """Record ``chars`` characters that were validated and then forgotten."""
@@ -42,4 +45,14 @@ class ValueTooLarge(Exception):
     def __init__(self, chars: int, position: int) -> None:
         super().__init__(f"a single JSON value at char {position} is longer than {chars} characters")
         self.chars = chars
+        self.position = position
+
+
+class LongStringStop(Exception):
+    """A preview met a string longer than ``LONG_STRING_CHARS`` and stopped there (``stop_early``)."""
+
+    def __init__(self, head: str, position: int) -> None:
+        super().__init__(f"a string longer than {LONG_STRING_CHARS} characters starts at char {position}")
+        self.head = head
+        """The record's text up to the kept part of the string (at most ``KEPT_STRING_CHARS`` more)."""
         self.position = position

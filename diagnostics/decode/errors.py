@@ -47,6 +47,10 @@ class CompressionFault(Exception):
         self.compressed_offset = compressed_offset
 
 
+class DecodeCancelled(Exception):
+    """The cancel event was set while an object was being read: stop inside it, between chunks."""
+
+
 class StreamReadError(Exception):
     """Reading the object itself failed (network, S3): not the module's problem but ours."""
 

@@ -13,7 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from diagnostics.decode.cuts import KEPT_STRING_CHARS, LONG_STRING_CHARS, LONG_VALUE_CHARS, CutLedger, ValueTooLarge
+from diagnostics.decode.cuts import (
+    KEPT_STRING_CHARS,
+    LONG_STRING_CHARS,
+    LONG_VALUE_CHARS,
+    CutLedger,
+    LongStringStop,
+    ValueTooLarge,
+)
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _STRING_RUN = re.compile(r'[^"\\\x00-\x1f]*')
@@ -204,6 +211,8 @@ class TextWindow:
                     continue
                 if char != "\\" or self.eof or len(self.buf) - index >= 6:
                     raise self._string_error(quote, index)
+            if keep_end >= 0 and self._ledger.stop_early:
+                raise LongStringStop(self.buf[self.pos:keep_end], self.absolute(quote))
             if 0 <= keep_end < index:
                 self._forget(keep_end, index)
                 index = keep_end

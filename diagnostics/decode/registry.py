@@ -19,7 +19,13 @@ from diagnostics.decode.base import LoadContext, LoadedRecord, LoadNote, TypeDec
 from diagnostics.decode.cloudtrail import CloudTrailDecoder
 from diagnostics.decode.config import ConfigDecoder
 from diagnostics.decode.custom import CustomDecoder
-from diagnostics.decode.cuts import KEPT_STRING_CHARS, LONG_STRING_CHARS, ValueTooLarge
+from diagnostics.decode.cuts import (
+    KEPT_STRING_CHARS,
+    LONG_STRING_CHARS,
+    CutLedger,
+    LongStringStop,
+    ValueTooLarge,
+)
 from diagnostics.decode.discard import DiscardRule, compile_rule
 from diagnostics.decode.envelope import (
     OVERSIZE_DEBUG_LINE,
@@ -30,6 +36,7 @@ from diagnostics.decode.envelope import (
 )
 from diagnostics.decode.errors import (
     CompressionFault,
+    DecodeCancelled,
     DecompressedSizeExceeded,
     ModuleExit,
     StreamReadError,
@@ -111,7 +118,7 @@ class _ObjectRun:
         self.limit = limit
         self.cancel = cancel
         self.decoder: TypeDecoder | None = DECODERS.get(context.bucket_type)
-        self.load_context = LoadContext(key=key, decode=context)
+        self.load_context = LoadContext(key=key, decode=context, cuts=CutLedger(stop_early=limit is not None))
         account = self.decoder.envelope_account(self.load_context) if self.decoder else None
         self.ref = problems.ObjectRef(key, context, account)
         self.events_yielded = 0
@@ -141,7 +148,7 @@ class _ObjectRun:
             return
         try:
             opened = open_text(stream, self.key, max_decompressed_bytes=max_bytes,
-                               whole_chars=self.context.whole_document_chars)
+                               whole_chars=self.context.whole_document_chars, cancel=self.cancel)
         except Exception as error:
             yield from self._failure(error, None)
             return
@@ -172,8 +179,20 @@ class _ObjectRun:
                 item = next(iterator)
             except StopIteration:
                 break
+            except DecodeCancelled:
+                return  # stopped inside the object: incomplete, like a cancel between records
+            except LongStringStop as stop:
+                yield self._count(problems.problem(
+                    self.ref, "decode.long_string_preview",
+                    {"position": stop.position, "long": LONG_STRING_CHARS, "kept": _HEAD_SHOWN},
+                    evidence=(f"the record begins: {_head(stop.head)}",)))
+                return
             except Exception as error:
-                yield from self._failure(self._with_precedence(error, decoder, opened), opened)
+                try:
+                    first = self._with_precedence(error, decoder, opened)
+                except DecodeCancelled:
+                    return
+                yield from self._failure(first, opened)
                 return
             cut_chars = self.load_context.cuts.take()
             if isinstance(item, LoadNote):
@@ -362,6 +381,8 @@ class _ObjectRun:
                 opened.drain()
             except _FIRST_READ_ERRORS as earlier:
                 return earlier
+            except DecodeCancelled:
+                raise
             except Exception:  # a second, unrelated read error: keep the first one
                 return error
         return error
@@ -378,6 +399,17 @@ class _ObjectRun:
     def _count(self, found: FileProblem) -> FileProblem:
         self.counters.problems += 1
         return found
+
+
+_HEAD_SHOWN = 2000
+"""How much of a record cut short by a preview its finding shows."""
+
+
+def _head(text: str) -> str:
+    """The first ``_HEAD_SHOWN`` characters of a record's text, saying how much more there was."""
+    if len(text) <= _HEAD_SHOWN:
+        return text + "…"
+    return f"{text[:_HEAD_SHOWN]}… ({len(text) - _HEAD_SHOWN:,} more characters read, the rest not read)"
 
 
 def _json_safe(value: Any) -> Any:

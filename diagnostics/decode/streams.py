@@ -11,6 +11,7 @@ import enum
 import gzip
 import io
 import tempfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from typing import IO, Any, BinaryIO, TextIO, cast
 
 from diagnostics.decode.errors import (
     CompressionFault,
+    DecodeCancelled,
     DecompressedSizeExceeded,
     ModuleExit,
     StreamReadError,
@@ -147,8 +149,10 @@ class _Inflated(io.RawIOBase):
     """Decompressed bytes with the cap enforced and decompression errors tagged as CompressionFault."""
 
     def __init__(self, inner: IO[bytes], container: str, limit: int,
-                 compressed_position: Callable[[], int | None]) -> None:
+                 compressed_position: Callable[[], int | None], cancel: threading.Event | None = None) -> None:
         super().__init__()
+        self._cancel = cancel
+        """Checked before every chunk, so one object of hundreds of MiB stops within a chunk's time."""
         self._inner = inner
         self._container = container
         self._limit = limit
@@ -159,6 +163,8 @@ class _Inflated(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
+        if self._cancel is not None and self._cancel.is_set():
+            raise DecodeCancelled
         try:
             data = self._inner.read(len(buffer))
         except (StreamReadError, DecompressedSizeExceeded):
@@ -297,14 +303,15 @@ def whole_text(data: bytes, compression: Compression, limit: int) -> str | None:
     return None if "\r" in text else text
 
 
-def open_text(stream: Any, key: str, *,
-              max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES, whole_chars: int = 0) -> OpenedObject:
+def open_text(stream: Any, key: str, *, max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
+              whole_chars: int = 0, cancel: threading.Event | None = None) -> OpenedObject:
     """Open ``stream`` as the module would for ``key``: text (UTF-8, universal newlines) after inflating.
 
     Raises ModuleExit for what the module refuses before reading (snappy, a zip it cannot open) and lets
     other opening errors propagate as the module's own exceptions would (e.g. IndexError for an empty zip).
     A body already in memory (``io.BytesIO``) is decoded in one go when ``whole_text`` allows it and its
-    text is at most ``whole_chars`` bytes; ``whole_chars=0`` always streams.
+    text is at most ``whole_chars`` bytes; ``whole_chars=0`` always streams. Reading raises DecodeCancelled
+    once ``cancel`` is set.
     """
     compression = compression_for_key(key)
     if whole_chars > 0 and isinstance(stream, io.BytesIO):
@@ -343,7 +350,7 @@ def open_text(stream: Any, key: str, *,
     else:
         inner = buffered
         container = "plain"
-    inflated = _Inflated(inner, container, max_decompressed_bytes, compressed_position)
+    inflated = _Inflated(inner, container, max_decompressed_bytes, compressed_position, cancel)
     text = io.TextIOWrapper(io.BufferedReader(inflated, buffer_size=_CHUNK), encoding="utf-8", newline=None)
     return OpenedObject(text=text, compression=compression, content=content, mismatch=mismatch,
                         inflated=inflated)
