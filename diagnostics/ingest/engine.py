@@ -268,17 +268,20 @@ class _Pass:
         self.tally.oversized += event.oversized
         json_text = event.payload[len(MESSAGE_HEADER):]
         self.log.event_json(json_text)
-        self.send(EmittedEvent(event.message, key, json_text))
+        self.send(EmittedEvent(event.message, key, json_text), cut_size=event.size_bytes if event.cut_chars else 0)
 
-    def send(self, emitted: EmittedEvent) -> None:
+    def send(self, emitted: EmittedEvent, *, cut_size: int = 0) -> None:
+        """Hand one event to the sink; a cut event (``cut_size``) is the module's errno 90 without sending."""
         try:
+            if cut_size:
+                raise MessageTooLong(f"at least {cut_size} bytes")
             self.sink.emit(emitted)
         except MessageTooLong:
             self.log.module_error("Message too long to send to Wazuh.  Skipping message...")
             self.log.module_debug(1, "+++ ERROR: Message longer than buffer socket for Wazuh. Consider "
                                      "increasing rmem_max. Skipping message...")
             self.findings.append(self.finding("host.event_too_long_for_socket", "ingest.send",
-                                              {"size": len(emitted.payload), "key": emitted.key}))
+                                              {"size": cut_size or len(emitted.payload), "key": emitted.key}))
             return
         except SendFailure as failure:
             socket = str(queue_socket_path(self.context.wazuh_home))
