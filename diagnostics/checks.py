@@ -199,10 +199,10 @@ def check_block(block: Block, context: DoctorContext, config_findings: tuple[Fin
     if isinstance(identity, Finding):
         return BlockReport(block, (*findings, identity), credentials)
     findings.extend(identity.findings)
-    if block.kind == "bucket" and not (cancel is not None and cancel.is_set()):
+    if not (cancel is not None and cancel.is_set()):
         access = access_step(block, context, credentials, identity)
         findings.extend(access)
-        if not any(finding.check_id.endswith(".crashed") for finding in access):
+        if block.kind == "bucket" and not any(finding.check_id.endswith(".crashed") for finding in access):
             findings.extend(layout_step(block, context, credentials, identity, findings, wodle, cancel))
     return BlockReport(block, tuple(findings), credentials, identity)
 
@@ -221,14 +221,24 @@ def identity_step(block: Block, context: DoctorContext, credentials: CredentialR
 
 def access_step(block: Block, context: DoctorContext, credentials: CredentialReport,
                 identity: IdentityResult) -> tuple[Finding, ...]:
-    """The bucket's access chain, predicting from where the module already stopped (if it did)."""
+    """The block's access chain (bucket, queue or service), predicting from where the module already stopped."""
     from diagnostics.aws.access import check_bucket_access
+    from diagnostics.aws.queue_access import check_queue_access
+    from diagnostics.aws.service_access import check_service_access
 
     settings = settings_for(block, context, credentials.region)
+    stopped_with = credentials.module_exit_code or identity.module_exit_code
+    principal = identity.assumed_role_arn or identity.arn
     try:
+        if block.kind == "subscriber":
+            return check_queue_access(identity.session, block, context, settings, principal=principal,
+                                      account_id=identity.account_id, stopped_with=stopped_with)
+        if block.kind == "service":
+            return check_service_access(identity.session, block, context, settings, principal=principal,
+                                        stopped_with=stopped_with)
         return check_bucket_access(identity.session, block, context, settings,
                                    base_session=identity.base_session, principal=identity.arn,
-                                   stopped_with=credentials.module_exit_code or identity.module_exit_code)
+                                   stopped_with=stopped_with)
     except Exception as error:  # a bug of ours must not hide the other steps' results
         return (step_crashed("access", block, context, error, settings.describe_retries()),)
 

@@ -63,6 +63,8 @@ class TroubleshootScreen(DoctorScreen):
         grouped = split_into_steps(self.findings)
         with VerticalScroll(id="steps"):
             for step in STEPS:
+                if self.block.kind not in step.kinds:
+                    continue
                 if step.step_id == "permissions" and not grouped[step.step_id]:
                     continue
                 yield CheckStep(step, grouped[step.step_id], pending=not self._checked)
@@ -155,7 +157,7 @@ class TroubleshootScreen(DoctorScreen):
 
     @on(StepRerun)
     def step_rerun(self, message: StepRerun) -> None:
-        group_steps = [step for step in STEPS if step.rerun_group == message.step]
+        group_steps = [step for step in STEPS if step.rerun_group == message.step and self.block.kind in step.kinds]
         if not message.ran:
             self.notify("An earlier step has no result yet; rerunning the whole block.", timeout=4)
             self.action_rerun_all()

@@ -24,6 +24,8 @@ class StepDefinition:
     belongs: Callable[[Finding], bool]
     rerun_group: str
     """Steps of one group are produced by one diagnostics call and rerun together."""
+    kinds: frozenset[str] = frozenset({"bucket"})
+    """The block kinds (bucket, service, subscriber) whose Troubleshoot screen shows this step."""
 
 
 def _check_id_in(*prefixes: str) -> Callable[[Finding], bool]:
@@ -33,12 +35,26 @@ def _check_id_in(*prefixes: str) -> Callable[[Finding], bool]:
 _ACCESS_NAMED = ("access.head_bucket", "access.list_prefix", "access.head_object", "access.get_object")
 _MARKER = ("layout.marker", "layout.state", "layout.late_files", "marker.", "state.")
 
+_EVERY_KIND = frozenset({"bucket", "service", "subscriber"})
+
 STEPS: tuple[StepDefinition, ...] = (
-    StepDefinition("config", "Configuration", lambda f: step_of(f) == "config", "config"),
+    StepDefinition("config", "Configuration", lambda f: step_of(f) == "config", "config", _EVERY_KIND),
     StepDefinition("credentials", "Credentials and profile", lambda f: step_of(f) == "credentials",
-                   "credentials"),
+                   "credentials", _EVERY_KIND),
     StepDefinition("identity", "Identity (sts:GetCallerIdentity, AssumeRole, clock)",
-                   lambda f: step_of(f) == "identity", "identity"),
+                   lambda f: step_of(f) == "identity", "identity", _EVERY_KIND),
+    StepDefinition("queue_lookup", "Find the queue (GetQueueUrl)", _check_id_in("queue.lookup"), "access",
+                   frozenset({"subscriber"})),
+    StepDefinition("queue_state", "Messages waiting, in flight, dead-letter queue", _check_id_in("queue.state"),
+                   "access", frozenset({"subscriber"})),
+    StepDefinition("queue_permission", "May receive and delete (never tried)", _check_id_in("queue.permission"),
+                   "access", frozenset({"subscriber"})),
+    StepDefinition("queue_notification", "The source bucket notifies the queue",
+                   _check_id_in("queue.notification"), "access", frozenset({"subscriber"})),
+    StepDefinition("service_regions", "Regions the run walks and reads", _check_id_in("logs.regions",
+                   "inspector.regions"), "access", frozenset({"service"})),
+    StepDefinition("service_access", "Log groups, streams and findings", _check_id_in("logs.access",
+                   "inspector.access"), "access", frozenset({"service"})),
     StepDefinition("head_bucket", "HeadBucket", _check_id_in("access.head_bucket"), "access"),
     StepDefinition("list_prefix", "List the prefix", _check_id_in("access.list_prefix"), "access"),
     StepDefinition("read_object", "Read one object", _check_id_in("access.head_object", "access.get_object"),
