@@ -7,7 +7,6 @@ so they resolve credentials, the caller account, the state and the classifier in
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +67,22 @@ def find_block(config: LoadedConfig, bucket: str) -> tuple[Block, Wodle | None]:
     raise BucketNotConfigured(f"bucket '{bucket}' is not configured in {config.path} (configured: {known})")
 
 
+def open_configured_bucket(context: DoctorContext, block: Block) -> BucketSession:
+    """Read ossec.conf now and open ``block`` as configured there, with its wodle, so a face that holds
+    only the block (Browse, from Overview or Troubleshoot) decodes with the wodle's skip_on_error too.
+
+    Raises BucketNotConfigured when the block is no longer in the file.
+    """
+    from diagnostics.checks import load_configuration
+
+    config, _ = load_configuration(context)
+    found = next(((candidate, wodle) for wodle in config.wodles for candidate in wodle.blocks
+                  if candidate.key == block.key and candidate.kind == "bucket"), None)
+    if found is None:
+        raise BucketNotConfigured(f"{block.label} is no longer configured in {config.path}")
+    return open_bucket(context, *found)
+
+
 def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None) -> BucketSession:
     """Resolve credentials and identity as the module would and build the S3 client and classifier."""
     from diagnostics.aws.clients import make_client, settings_for
@@ -110,20 +125,10 @@ def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None
                          classifier, identity.session, settings)
 
 
-def flow_log_lookup(block: Block, aws_session: Any, settings: ClientSettings | None
-                    ) -> Callable[[str], tuple[str, ...]] | None:
-    """For a vpcflow block, the region -> flow-log ids lookup the module makes (``DescribeFlowLogs`` with its
-    credentials); None for other types. The check, ``keys``, ``ingest`` and the app wire it here alone."""
-    from diagnostics.ingest.fetch import flow_logs_via_ec2
-
-    if (block.block_type or "").lower() != "vpcflow" or aws_session is None or settings is None:
-        return None
-    return flow_logs_via_ec2(aws_session, settings)
-
-
 def ingest_request(session: BucketSession, **options: Any) -> IngestRequest:
     """The ingestion request for an opened bucket (client, wodle, caller account, flow-log lookup), so the
     CLI and the app start the same pass; ``options`` are IngestRequest's own (debug level, state...)."""
+    from diagnostics.ingest.fetch import flow_log_lookup
     from diagnostics.ingest.model import IngestRequest
 
     return IngestRequest(context=session.context, block=session.block, client=session.client,
@@ -134,23 +139,71 @@ def ingest_request(session: BucketSession, **options: Any) -> IngestRequest:
 
 @dataclass(frozen=True)
 class BrowsedLevel:
-    """One page of one level with each object's verdict for the module."""
+    """One page of one level with each object's verdict for the module, or why the listing failed."""
 
     level: ListedLevel
     keys: tuple[ClassifiedKey, ...]
+    failure: Finding | None = None
+    """The failed listing as a finding (the call, AWS's error, what was retried, the fix); None when listed."""
 
 
 def browse_level(session: BucketSession, prefix: str, *, continuation_token: str | None = None,
                  cancel: threading.Event | None = None) -> BrowsedLevel:
-    """List one level (one request per page, Delimiter='/') and classify its objects."""
+    """List one level (one request per page, Delimiter='/') and classify its objects; a failed listing
+    comes back as ``failure``, so ``keys`` and Browse show the same finding."""
     from diagnostics.layout.classify import classify_keys
-    from diagnostics.layout.listing import list_level
+    from diagnostics.layout.listing import ListedLevel, ListingError, list_level
+    from diagnostics.layout.walk_findings import listing_failure
 
     if session.client is None or session.classifier is None:
         raise RuntimeError("the bucket session has no client; show its findings instead")
-    level = list_level(session.client, session.layout.bucket, prefix, continuation_token=continuation_token,
-                       cancel=cancel)
+    bucket = session.layout.bucket
+    try:
+        level = list_level(session.client, bucket, prefix, continuation_token=continuation_token, cancel=cancel)
+    except ListingError as error:
+        failure = listing_failure(bucket, prefix, error, profile=session.context.profile,
+                                  tried=retries_tried(session))
+        return BrowsedLevel(ListedLevel(bucket, prefix), (), failure)
     return BrowsedLevel(level, classify_keys(session.classifier, level.objects))
+
+
+def retries_tried(session: BucketSession) -> str:
+    """What a failed call of this session tried (attempts, retry mode, timeouts), for evidence."""
+    return session.settings.describe_retries() if session.settings is not None else "botocore's defaults"
+
+
+@dataclass(frozen=True)
+class WalkedKeys:
+    """The first keys of the module's walk in its order, and the finding when the walk stops early."""
+
+    keys: tuple[ClassifiedKey, ...]
+    findings: tuple[Finding, ...] = ()
+
+
+def walk_keys(session: BucketSession, *, limit: int, cancel: threading.Event | None = None) -> WalkedKeys:
+    """The module's own walk from its marker (``keys --wodle-view``): at most ``limit`` keys, with the
+    exit code and reason when the module would stop (the same finding the ingestion pass reports)."""
+    from diagnostics.ingest.fetch import flow_log_lookup
+    from diagnostics.layout.classify import ClassifiedKey
+    from diagnostics.layout.module_walk import WalkStopped, walk_module
+    from diagnostics.layout.walk_findings import walk_stop
+
+    keys: list[ClassifiedKey] = []
+    findings: list[Finding] = []
+    context = session.context
+    for event in walk_module(session.client, session.block, context, session.state, cancel=cancel,
+                             caller_account=session.caller_account,
+                             flow_logs=flow_log_lookup(session.block, session.aws_session, session.settings)):
+        if isinstance(event, ClassifiedKey):
+            keys.append(event)
+            if len(keys) >= limit:
+                break
+        elif isinstance(event, WalkStopped) and not event.cancelled:
+            findings.append(walk_stop(event, target=session.block.label, profile=context.profile,
+                                      debug_level=context.debug_level, check_id="keys.walk",
+                                      tried=retries_tried(session)).finding)
+            break
+    return WalkedKeys(tuple(keys), tuple(findings))
 
 
 @dataclass(frozen=True)
@@ -177,7 +230,7 @@ def preview_object(session: BucketSession, key: str, *, limit: int = 50,
     if session.client is None:
         return PreviewResult(key, (), (), counters.freeze(), session.findings)
     bucket = session.layout.bucket
-    tried = session.settings.describe_retries() if session.settings is not None else "botocore's defaults"
+    tried = retries_tried(session)
     attempts = session.settings.max_attempts + 1 if session.settings is not None else 1
     context = decode_context_for(session.block, session.wodle, session.context, path=session.layout.path)
     events: list[DecodedEvent] = []

@@ -248,7 +248,7 @@ def layout_step(block: Block, context: DoctorContext, credentials: CredentialRep
                 cancel: threading.Event | None = None) -> tuple[Finding, ...]:
     """The layout, state, marker and sample steps, only when the access step could list the bucket."""
     from diagnostics.aws.clients import make_client
-    from diagnostics.bucket_session import flow_log_lookup
+    from diagnostics.ingest.fetch import flow_log_lookup
     from diagnostics.layout.checks import check_layout
     from diagnostics.sample_check import check_sample_object
     from diagnostics.wazuh.state_db import StateReader

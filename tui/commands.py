@@ -6,41 +6,18 @@ import argparse
 import json
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diagnostics.findings import CommandExit, Finding, exit_for
 from diagnostics.text_safety import visible
+from tui.command_helpers import UsageProblem as UsageProblem  # re-exported: cli.py catches commands.UsageProblem
+from tui.command_helpers import command_context, print_findings
 from tui.render_text import render_finding, render_groups, summary_line, to_json, use_colour
 
 if TYPE_CHECKING:
     from diagnostics.bucket_session import BucketSession
     from diagnostics.context import DoctorContext
-
-
-class UsageProblem(Exception):
-    """A problem with what the user asked for (unknown bucket, missing file), reported in one line."""
-
-
-@contextmanager
-def command_context(args: argparse.Namespace) -> Iterator[DoctorContext]:
-    """The context for a command: the demo's when ``--demo``, else CLI > environment > defaults."""
-    from diagnostics.checks import prepare_context
-    from diagnostics.context import context_from_environment
-
-    if getattr(args, "demo", False):
-        from tui.demo import start_demo
-
-        demo = start_demo()
-        try:
-            yield prepare_context(demo.context)
-        finally:
-            demo.stop()
-        return
-    context = context_from_environment(args.config, args.wazuh_home, args.endpoint_url)
-    yield prepare_context(context)
 
 
 def open_app(args: argparse.Namespace) -> int:
@@ -139,28 +116,24 @@ def run_keys(args: argparse.Namespace) -> int:
     """``keys``: one level (or the module's walk) with each key's size, age and verdict."""
     import humanize
 
-    from diagnostics.bucket_session import browse_level
-    from diagnostics.layout.listing import ListingError
+    from diagnostics.bucket_session import browse_level, walk_keys
 
     with command_context(args) as context:
         session = _open_session(args, context)
         if not session.usable:
             _print_session_problems(session)
             return int(CommandExit.ERRORS)
-        rows: list[dict[str, Any]] = []
         folders: tuple[str, ...] = ()
         problems: list[Finding] = []
         if args.wodle_view:
-            rows, problems = _module_view_rows(session, context, args.limit)
+            walked = walk_keys(session, limit=args.limit)
+            rows = [_key_row(classified) for classified in walked.keys]
+            problems.extend(walked.findings)
         else:
-            prefix = args.prefix if args.prefix is not None else session.start_prefix
-            try:
-                browsed = browse_level(session, prefix)
-            except ListingError as error:
-                problems.append(_listing_finding(session, prefix, error))
-            else:
-                folders = browsed.level.folders
-                rows = [_key_row(classified) for classified in browsed.keys[: args.limit]]
+            browsed = browse_level(session, args.prefix if args.prefix is not None else session.start_prefix)
+            folders = browsed.level.folders
+            rows = [_key_row(classified) for classified in browsed.keys[: args.limit]]
+            problems.extend(() if browsed.failure is None else (browsed.failure,))
         now = context.clock()
     if args.format == "json":
         document: dict[str, Any] = {"bucket": args.bucket, "folders": list(folders), "keys": rows}
@@ -168,7 +141,7 @@ def run_keys(args: argparse.Namespace) -> int:
             document["findings"] = [finding.to_dict() for finding in problems]
         print(to_json(document))
         return int(exit_for(problems))
-    _print_findings(problems)
+    print_findings(problems)
     if problems:
         return int(exit_for(problems))
     for folder in folders:
@@ -181,59 +154,6 @@ def run_keys(args: argparse.Namespace) -> int:
     if not rows and not folders:
         print("(nothing listed at this level)")
     return 0
-
-
-def _module_view_rows(session: BucketSession, context: DoctorContext, limit: int
-                      ) -> tuple[list[dict[str, Any]], list[Finding]]:
-    """The keys of the module's walk in its order, and a finding when the walk stops (exit code, why)."""
-    from diagnostics.explanations import build_finding
-    from diagnostics.layout.classify import ClassifiedKey
-    from diagnostics.layout.module_walk import WalkStopped, walk_module
-
-    rows: list[dict[str, Any]] = []
-    problems: list[Finding] = []
-    for event in walk_module(session.client, session.block, context, session.state,
-                             caller_account=session.caller_account):
-        if isinstance(event, ClassifiedKey):
-            rows.append(_key_row(event))
-            if len(rows) >= limit:
-                break
-        elif isinstance(event, WalkStopped) and not event.cancelled:
-            evidence = tuple(item for item in (event.script_message, _retries_text(session)) if item)
-            if event.exit_code is None:
-                problems.append(build_finding("host.ingest_walk_incomplete", check_id="keys.walk",
-                                              target=session.block.label, profile=context.profile,
-                                              values={"reason": event.reason}, evidence=evidence))
-            else:
-                problems.append(build_finding(
-                    "host.ingest_walk_stopped", check_id="keys.walk", target=session.block.label,
-                    profile=context.profile, values={"reason": event.reason, "exit_code": event.exit_code},
-                    evidence=evidence))
-            break
-    return rows, problems
-
-
-def _retries_text(session: BucketSession) -> str:
-    return session.settings.describe_retries() if session.settings is not None else ""
-
-
-def _listing_finding(session: BucketSession, prefix: str, error: Exception) -> Finding:
-    """A failed one-level listing as a finding naming the call, the error and the attempts made."""
-    from diagnostics.explanations import build_finding
-
-    bucket = session.layout.bucket
-    tried = _retries_text(session) or "the default attempts"
-    return build_finding("host.listing_failed", check_id="keys.list", target=f"s3://{bucket}/{prefix}",
-                         profile=session.context.profile,
-                         values={"bucket": bucket, "prefix": prefix, "error": str(error), "tried": tried},
-                         evidence=(f"ListObjectsV2 Bucket={bucket} Prefix={prefix!r} Delimiter='/'",
-                                   f"{tried}: {error}"))
-
-
-def _print_findings(findings: list[Finding], stream: Any = None) -> None:
-    target = stream if stream is not None else sys.stderr
-    for finding in findings:
-        print("\n".join(render_finding(finding, colour=use_colour(target), verbose=True)), file=target)
 
 
 def _key_row(classified: Any) -> dict[str, Any]:

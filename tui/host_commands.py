@@ -35,7 +35,7 @@ def run_host(args: argparse.Namespace) -> int:
     from diagnostics.checks import load_configuration
     from diagnostics.host.checks import check_host
     from diagnostics.host.python_probe import DEFAULT_TIMEOUT_S
-    from tui.commands import command_context
+    from tui.command_helpers import command_context
 
     with command_context(args) as context:
         config, _ = load_configuration(context)
@@ -54,7 +54,7 @@ def run_bundle(args: argparse.Namespace) -> int:
     """``bundle``: run the checks (unless --no-checks) and write a redacted tar.gz for a forum post."""
     from diagnostics.bundle import DEFAULT_KEYS_PER_BUCKET, DEFAULT_LOG_LINES
     from diagnostics.support_bundle import make_support_bundle
-    from tui.commands import UsageProblem, command_context
+    from tui.command_helpers import UsageProblem, command_context
 
     bucket = _option(args, "bucket", None)
     with command_context(args) as context:

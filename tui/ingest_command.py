@@ -56,7 +56,7 @@ def _sink_for(args: argparse.Namespace, context: DoctorContext, target: str) -> 
     if args.send:
         queue_sink, problem = open_queue_sink(context, target)
         if queue_sink is None:
-            from tui.commands import UsageProblem
+            from tui.command_helpers import UsageProblem
 
             raise UsageProblem(problem.title if problem is not None else "Wazuh's queue socket is missing")
         sinks.append(queue_sink)
@@ -154,7 +154,7 @@ def run_real_command(args: argparse.Namespace, context: DoctorContext) -> int:
     from diagnostics.bucket_session import BucketNotConfigured, find_block
     from diagnostics.checks import load_configuration
     from diagnostics.ingest.real_module import plan_real_run, restore_state, run_real_module, snapshot_state
-    from tui.commands import UsageProblem
+    from tui.command_helpers import UsageProblem
 
     config, _ = load_configuration(context)
     try:

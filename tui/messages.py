@@ -115,6 +115,8 @@ class ListingFailed(Message, bubble=False):
 
     prefix: str
     error: str
+    finding: Finding | None = None
+    """The failure as diagnostics explains it (the call, what was retried, the fix), as ``keys`` shows it."""
 
 
 @dataclass

@@ -12,10 +12,13 @@ import concurrent.futures
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diagnostics.aws.object_download import ObjectDownloads
 from diagnostics.decode.model import DecodeContext, DecodedEvent, FileProblem
+
+if TYPE_CHECKING:
+    from diagnostics.wazuh.wodle import Block
 
 
 @dataclass(frozen=True)
@@ -179,3 +182,11 @@ def flow_logs_via_ec2(session: Any, settings: Any) -> Callable[[str], tuple[str,
         return tuple(str(item["FlowLogId"]) for item in client.describe_flow_logs().get("FlowLogs", []))
 
     return lookup
+
+
+def flow_log_lookup(block: Block, aws_session: Any, settings: Any) -> Callable[[str], tuple[str, ...]] | None:
+    """For a vpcflow block, the region -> flow-log ids lookup the module makes (``DescribeFlowLogs`` with its
+    credentials); None for other types. The check, ``keys``, ``ingest`` and the app all wire it here."""
+    if (block.block_type or "").lower() != "vpcflow" or aws_session is None or settings is None:
+        return None
+    return flow_logs_via_ec2(aws_session, settings)

@@ -55,4 +55,5 @@ def listing_failure(bucket: str, prefix: str, error: BaseException, *, profile: 
                          profile=profile,
                          values={"bucket": bucket, "prefix": prefix, "error": str(error), "tried": tried},
                          evidence=(f"ListObjectsV2 Bucket={bucket} Prefix={prefix!r} Delimiter='/'",
-                                   f"{tried}: {error}"))
+                                   f"{tried}: {error}"),
+                         details={"error": str(error)})

@@ -101,21 +101,22 @@ class BrowseScreen(DoctorScreen):
     # -- workers --------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="s3-open", description="Opening the bucket")
     def open_session(self) -> None:
-        from diagnostics.bucket_session import open_bucket
+        from diagnostics.bucket_session import open_bucket, open_configured_bucket
 
-        self.post_message(BucketOpened(open_bucket(self.context, self.block, self.wodle)))
+        session = (open_bucket(self.context, self.block, self.wodle) if self.wodle is not None
+                   else open_configured_bucket(self.context, self.block))
+        self.post_message(BucketOpened(session))
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="s3-list", description="Listing keys")
     def list_prefix(self, prefix: str, token: str | None = None) -> None:
         from diagnostics.bucket_session import browse_level
-        from diagnostics.layout.listing import ListingError
 
         assert self.session is not None
-        try:
-            browsed = browse_level(self.session, prefix, continuation_token=token,
-                                   cancel=get_current_worker().cancelled_event)
-        except ListingError as error:
-            self.post_message(ListingFailed(prefix, str(error)))
+        browsed = browse_level(self.session, prefix, continuation_token=token,
+                               cancel=get_current_worker().cancelled_event)
+        if browsed.failure is not None:
+            failure = browsed.failure
+            self.post_message(ListingFailed(prefix, str(failure.details.get("error", failure.title)), failure))
             return
         marker = level_marker(self.session, prefix)
         self.post_message(KeysListed(prefix, browsed, marker, append=token is not None))
@@ -175,6 +176,8 @@ class BrowseScreen(DoctorScreen):
         node = self._node_by_prefix.get(message.prefix)
         if node is not None:
             self.query_one(KeyTree).show_info(node, f"listing failed: {message.error}")
+        if message.finding is not None:
+            self.query_one("#browse-findings", FindingDetail).show((message.finding,))
         if message.finding is not None:
             self.query_one("#browse-findings", FindingDetail).show((message.finding,))
         self.notify(visible(message.error), title="Listing failed", severity="error", timeout=8, markup=False)

@@ -1,0 +1,49 @@
+"""What every headless command shares: the usage problem, the command's context and printing findings.
+
+``commands``, ``host_commands`` and ``ingest_command`` all import from here (and never from each other's
+helpers), so the command modules form no import circle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from tui.render_text import render_finding, use_colour
+
+if TYPE_CHECKING:
+    from diagnostics.context import DoctorContext
+    from diagnostics.findings import Finding
+
+
+class UsageProblem(Exception):
+    """A problem with what the user asked for (unknown bucket, missing file), reported in one line."""
+
+
+@contextmanager
+def command_context(args: argparse.Namespace) -> Iterator[DoctorContext]:
+    """The context for a command: the demo's when ``--demo``, else CLI > environment > defaults."""
+    from diagnostics.checks import prepare_context
+    from diagnostics.context import context_from_environment
+
+    if getattr(args, "demo", False):
+        from tui.demo import start_demo
+
+        demo = start_demo()
+        try:
+            yield prepare_context(demo.context)
+        finally:
+            demo.stop()
+        return
+    context = context_from_environment(args.config, args.wazuh_home, args.endpoint_url)
+    yield prepare_context(context)
+
+
+def print_findings(findings: Iterable[Finding], stream: Any = None) -> None:
+    """Each finding in full (evidence, explanation, fix) on ``stream`` (stderr by default)."""
+    target = stream if stream is not None else sys.stderr
+    for finding in findings:
+        print("\n".join(render_finding(finding, colour=use_colour(target), verbose=True)), file=target)
