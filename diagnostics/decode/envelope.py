@@ -156,3 +156,14 @@ def is_oversized(size_bytes: int) -> bool:
 def warning_line(message: Mapping[str, Any]) -> str:
     """``WARNING: Could not reformat event <event>`` with the event's Python repr, as the module prints it."""
     return f"WARNING: Could not reformat event {message}"
+
+
+SHOWN_CHARS = 64 * 1024
+"""How much of one event's text a face shows: a multi-MiB event would flood a terminal or freeze a widget."""
+
+
+def shown_text(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters with a note saying how much was left out (unchanged if short)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters not shown)"

@@ -75,6 +75,9 @@ DECODERS: dict[str, TypeDecoder] = {
 }
 
 _REFORMAT_DEBUG = (3, "++ Reformat message")
+PREVIEW_PAYLOAD_CHARS = 32 * 1024 * 1024
+"""A preview (a ``limit``) also stops once its events hold this much text, so records of a few MiB each
+cannot add up to gigabytes before the event limit is reached."""
 _FIRST_READ_ERRORS = (CompressionFault, UnicodeDecodeError, DecompressedSizeExceeded, StreamReadError)
 
 
@@ -83,9 +86,10 @@ def decode_object(stream: BinaryIO, key: str, context: DecodeContext, *, limit: 
                   max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES) -> Iterator[DecodeItem]:
     """Events (``DecodedEvent``) and problems (``FileProblem``) of one object, in the module's order.
 
-    ``limit`` stops after that many events and ``cancel`` stops between records, both leaving
-    ``counters.complete`` False. ``counters`` (optional) is filled as items are yielded. Never raises for
-    bad content: every failure becomes a FileProblem.
+    ``limit`` stops after that many events (or ``PREVIEW_PAYLOAD_CHARS`` of them) and makes this a preview
+    (it stops at the first string over 4 MiB); ``cancel`` stops between records and between chunks of the
+    object; both leave ``counters.complete`` False. ``counters`` (optional) is filled as items are yielded.
+    Never raises for bad content: every failure becomes a FileProblem.
     """
     run = _ObjectRun(key, context, counters if counters is not None else DecodeCounters(), limit, cancel)
     yield from run.items(stream, max_decompressed_bytes)
@@ -122,6 +126,7 @@ class _ObjectRun:
         account = self.decoder.envelope_account(self.load_context) if self.decoder else None
         self.ref = problems.ObjectRef(key, context, account)
         self.events_yielded = 0
+        self.payload_chars = 0
         self.record_index = -1
         self.last_line: int | None = None
         self.rule_lines: tuple[tuple[int, str], tuple[int, str]] | None = None
@@ -210,7 +215,8 @@ class _ObjectRun:
     def _should_stop(self) -> bool:
         if self.cancel is not None and self.cancel.is_set():
             return True
-        return self.limit is not None and self.events_yielded >= self.limit
+        return self.limit is not None and (self.events_yielded >= self.limit
+                                           or self.payload_chars > PREVIEW_PAYLOAD_CHARS)
 
     # -- events ------------------------------------------------------------------------------------------
     def _events(self, decoder: TypeDecoder, rule: DiscardRule,
@@ -261,6 +267,7 @@ class _ObjectRun:
                 summary=self._summary(decoder, message) if keep_raw else EventSummary(),
                 warnings=tuple(warnings), debug_lines=tuple(lines), cut_chars=cut_chars)
             self.events_yielded += 1
+            self.payload_chars += len(payload)
 
     def _rule_lines(self, rule: DiscardRule) -> tuple[tuple[int, str], tuple[int, str]]:
         """The kept and skipped debug lines, formatted once per object rather than once per record."""
