@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from diagnostics.aws.access_delete import delete_permission
 from diagnostics.aws.access_probes import (
     CallOutcome,
     call,
@@ -145,7 +146,23 @@ def check_bucket_access(session: boto3.session.Session | None, block: Block, con
         _caller_identity_step(chain, base_session or session)
     if pages is not None:
         _object_steps(chain)
+    if pages is not None and block.value("remove_from_bucket") == "yes":
+        _remove_step(chain, session, principal)
     return tuple(chain.findings)
+
+
+def _remove_step(chain: _Chain, session: boto3.session.Session, caller_arn: str | None) -> None:
+    """remove_from_bucket: may these credentials delete? Answered from policies, never by deleting."""
+    account_match = re.match(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):", caller_arn or "")
+    iam = make_client(session, "iam", chain.settings)
+    verdict = delete_permission(chain.s3, iam, chain.bucket, chain.prefix, caller_arn,
+                                account_match.group(1) if account_match else None)
+    failure_id = {"allowed": "access.remove_allowed", "denied": "access.remove_denied"}.get(
+        verdict.answer.verdict, "access.remove_unknown")
+    chain.add(failure_id, "access.remove_from_bucket", evidence=verdict.consulted,
+              resource=verdict.resource, source=verdict.answer.source, detail=verdict.answer.detail,
+              location=chain.block.line_of("remove_from_bucket"),
+              error="An error occurred (AccessDenied) when calling the DeleteObject operation: Access Denied")
 
 
 def _head_bucket_step(chain: _Chain) -> CallOutcome:

@@ -87,6 +87,7 @@ def call(client: Any, operation: str, secrets: tuple[str | None, ...] = (), **kw
         NoCredentialsError,
         ParamValidationError,
     )
+    from botocore.parsers import ResponseParserError
 
     answers: list[HttpAnswer] = []
     api_name = "".join(part.title() for part in operation.split("_"))
@@ -120,7 +121,7 @@ def call(client: Any, operation: str, secrets: tuple[str | None, ...] = (), **kw
                            url=str(error.kwargs.get("endpoint_url", "")))
     except NoCredentialsError as error:
         return CallOutcome(api_name, "no_credentials", error_text=str(error), error_repr=repr(error))
-    except BotoCoreError as error:
+    except (BotoCoreError, ResponseParserError) as error:  # an unparsable answer (HTML 500) is not a BotoCoreError
         return CallOutcome(api_name, "transport", error_text=str(error), error_repr=repr(error),
                            url=str(getattr(error, "kwargs", {}).get("endpoint_url", "")))
     finally:

@@ -28,6 +28,7 @@ def _load() -> dict[str, Explanation]:
         core_table,
         credentials_table,
         decode_table,
+        failure_paths_table,
         host_install_table,
         host_table,
         identity_table,
@@ -41,7 +42,7 @@ def _load() -> dict[str, Explanation]:
     registry: dict[str, Explanation] = {}
     for module in (config_table, core_table, credentials_table, identity_table, access_table, access_object_table,
                    inputs_table, layout_table,
-                   decode_table, host_table, host_install_table, logtest_table, log_table,
+                   decode_table, failure_paths_table, host_table, host_install_table, logtest_table, log_table,
                    log_causes_table):
         for entry in module.ENTRIES:
             if entry.failure_id in registry:

@@ -162,8 +162,11 @@ def seed(s3: Any, scenario: Scenario, objects: tuple[tuple[str, bytes], ...]) ->
 
 READER_POLICY = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject", "s3:HeadBucket", "s3:GetBucketLocation",
-                                   "s3:GetBucketPolicy", "sts:GetCallerIdentity"], "Resource": "*"}]}
-"""A reader that may list and read but not delete (the remove_from_bucket case)."""
+                                   "s3:GetBucketPolicy", "sts:GetCallerIdentity"], "Resource": "*"},
+    {"Effect": "Allow", "Action": ["iam:GetUser", "iam:ListUserPolicies", "iam:GetUserPolicy",
+                                   "iam:ListAttachedUserPolicies", "iam:GetPolicy", "iam:GetPolicyVersion",
+                                   "iam:SimulatePrincipalPolicy"], "Resource": "*"}]}
+"""A reader that may list and read, and read its own IAM policies, but not delete (remove_from_bucket)."""
 
 DAY1, DAY2, DAY3, DAY4 = "2026/11/02", "2026/11/03", "2026/11/04", "2026/11/05"
 

@@ -1,0 +1,50 @@
+"""Explanations for the paths where a module run breaks part-way; part of the one table.
+
+Each entry was checked against a recording of the real module (tests/goldens/module_4_14_7/), so the exit
+codes and the consequences stated here (what is re-sent, what is never read) are observed, not inferred.
+"""
+
+from __future__ import annotations
+
+from diagnostics.explanations.table import Explanation
+from diagnostics.findings import Status
+
+DUPLICATES = (
+    "The module deletes each file right after sending its events and before recording it as processed. "
+    "When the delete is refused, the run ends there with exit 1 and records nothing, so the next run reads "
+    "the same first file and sends its events again: Wazuh receives duplicates on every run, and no file "
+    "after the first is ever read."
+)
+
+ENTRIES: tuple[Explanation, ...] = (
+    Explanation(
+        failure_id="access.remove_denied",
+        title="remove_from_bucket is set, but these credentials may not delete from {bucket}",
+        explanation=DUPLICATES + " Found without deleting anything: {source} ({detail}).",
+        fix="Allow s3:DeleteObject on {resource} for {principal}, or set <remove_from_bucket>no"
+            "</remove_from_bucket> (deleting after reading is rarely needed: a lifecycle rule is safer).",
+        exit_code=1,
+        script_message='ERROR: ERROR: The "iter_files_in_bucket" request failed: {error}',
+    ),
+    Explanation(
+        failure_id="access.remove_allowed",
+        title="remove_from_bucket: these credentials may delete from {bucket} ({source})",
+        explanation=(
+            "The module deletes every file it has read, right after sending its events ({detail}). The doctor "
+            "itself never deletes: its passes only say which files the module would remove."
+        ),
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
+        failure_id="access.remove_unknown",
+        title="remove_from_bucket: cannot know whether these credentials may delete from {bucket}",
+        explanation=(
+            "Nothing these credentials may read settles it ({detail}); the doctor never tries a delete to "
+            "find out. If the delete is refused: " + DUPLICATES
+        ),
+        fix="Check that the policy of {principal} allows s3:DeleteObject on {resource} (IAM console: Policy "
+            "simulator), or set <remove_from_bucket>no</remove_from_bucket>.",
+        status=Status.WARNING,
+    ),
+)
