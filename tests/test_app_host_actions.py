@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 from diagnostics.checks import load_configuration
+from diagnostics.findings import Status
 from tests.snapshot_apps.harness import ScreenHarness
 from tests.test_app_pilot import of_type, wait_until
 from tui.app import DoctorApp
@@ -56,8 +57,9 @@ async def test_preview_sends_events_to_logtest_and_says_it_is_unavailable_here(d
         matched = of_type(messages, LogtestMatched)[0]
         assert isinstance(matched, LogtestMatched)
         # the demo has no Wazuh installation: logtest is reported unavailable, never faked
-        assert matched.report.findings
-        assert not matched.report.matches or all(m.error for m in matched.report.matches)
+        assert [(f.failure_id, f.status) for f in matched.report.findings] == [
+            ("host.logtest_unavailable", Status.SKIPPED)]
+        assert matched.report.interface == "none" and matched.report.matches == ()
 
 
 async def test_palette_bundle_writes_a_redacted_archive(demo: DemoEnvironment, tmp_path: Path,

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Status
 from diagnostics.wazuh.wodle import Block
-from tests.snapshot_apps.harness import ScreenHarness, wait_until
+from tests.snapshot_apps.harness import ScreenHarness, notifications, wait_until
 from tui.app import DoctorApp
 from tui.demo import DemoEnvironment, start_demo
 from tui.messages import (
@@ -235,7 +235,7 @@ async def test_browsing_a_forbidden_bucket_shows_the_denial_in_place(demo: DemoE
         assert isinstance(failed, ListingFailed) and "AccessDenied" in failed.error
         tree = app.screen.query_one(KeyTree)
         assert "listing failed" in str(tree.root.children[0].label)
-        assert any("AccessDenied" in str(notification.message) for notification in app._notifications)
+        assert any("AccessDenied" in str(notification.message) for notification in notifications(messages))
 
 
 async def test_ingest_pass_reads_todays_files_then_a_cancelled_pass(demo: DemoEnvironment,
@@ -372,16 +372,40 @@ class _FailingScreen(DoctorScreen):
 
 
 async def test_unexpected_worker_errors_become_notifications() -> None:
+    messages: list[Message] = []
     app = ScreenHarness(_FailingScreen)
-    async with app.run_test() as pilot:
-        await wait_until(pilot, lambda: bool(app._notifications), timeout=10)
-        notification = next(iter(app._notifications))
+    async with app.run_test(message_hook=messages.append) as pilot:
+        await wait_until(pilot, lambda: bool(notifications(messages)), timeout=10)
+        [notification] = notifications(messages)
         assert notification.message == "ValueError: boom at line 1"
         assert notification.title == "Failing on purpose failed" and notification.severity == "error"
         assert app.is_running
 
 
-async def test_m_opens_the_folder_where_the_module_starts_listing(demo: DemoEnvironment) -> None:
+@pytest.fixture
+def file_after_the_marker(demo: DemoEnvironment) -> Iterator[str]:
+    """A CloudTrail file later on the marker's day than the marker (the demo has none), removed afterwards."""
+    from tests.conftest import admin_client, moto_post
+
+    day = "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/28/123456789012_CloudTrail_us-east-1_"
+    key = f"{day}20261128T2350Z_Later0After1Mark.json.gz"
+    moto_post(demo.endpoint_url, "/moto-api/reset-auth", b"inf")
+    try:
+        s3 = admin_client(demo.endpoint_url)
+        body = s3.get_object(Bucket="demo-cloudtrail", Key=f"{day}20261128T2245Z_Zp8Qw2Xr4Ts6Uv0Y.json.gz")["Body"]
+        s3.put_object(Bucket="demo-cloudtrail", Key=key, Body=body.read())
+    finally:
+        moto_post(demo.endpoint_url, "/moto-api/reset-auth", b"0")
+    yield key
+    moto_post(demo.endpoint_url, "/moto-api/reset-auth", b"inf")
+    try:
+        admin_client(demo.endpoint_url).delete_object(Bucket="demo-cloudtrail", Key=key)
+    finally:
+        moto_post(demo.endpoint_url, "/moto-api/reset-auth", b"0")
+
+
+async def test_m_opens_the_folder_where_the_module_starts_listing(demo: DemoEnvironment,
+                                                                  file_after_the_marker: str) -> None:
     messages: list[Message] = []
     block = block_named(demo, "demo-cloudtrail")
     app = ScreenHarness(lambda: BrowseScreen(demo.context, block))
@@ -401,9 +425,9 @@ async def test_m_opens_the_folder_where_the_module_starts_listing(demo: DemoEnvi
         entries = [child.data for child in screen.query_one(KeyTree).root.children]
         at = next(index for index, entry in enumerate(entries) if isinstance(entry, MarkerEntry))
         before = [e.classified.verdict.value for e in entries[:at] if isinstance(e, KeyEntry)]
-        after = [e.classified.verdict.value for e in entries[at + 1:] if isinstance(e, KeyEntry)]
+        after = {e.classified.key: e.classified.verdict.value for e in entries[at + 1:] if isinstance(e, KeyEntry)}
         assert before and set(before) == {"processed"}
-        assert set(after) <= {"read"}, "whatever follows the marker in its folder is read"
+        assert after == {file_after_the_marker: "read"}, "the file after the marker in its folder is read"
 
 
 async def test_m_climbs_out_of_an_empty_marker_folder_to_show_the_older_logs(demo: DemoEnvironment) -> None:

@@ -88,14 +88,20 @@ def test_wrapper_python_without_boto3_predicts_exit_4(tmp_path: Path) -> None:
     assert "host.python_modules_ok" not in findings
 
 
+def without_pyarrow(tmp_path: Path) -> str:
+    """A PYTHONPATH on which ``import pyarrow`` fails as when it is not installed, whatever this venv holds."""
+    site = tmp_path / "no-pyarrow"
+    put(site / "pyarrow" / "__init__.py", "raise ModuleNotFoundError(\"No module named 'pyarrow'\", name='pyarrow')\n")
+    return str(site)
+
+
 def test_pyarrow_missing_predicts_exit_10_only_since_subscribers(tmp_path: Path) -> None:
-    pytest.importorskip("boto3")
     home = wazuh_home(tmp_path)
-    findings = by_id(check_host(context_for(home), processes=()))
+    findings = by_id(check_host(context_for(home, PYTHONPATH=without_pyarrow(tmp_path)), processes=()))
     assert findings["host.pyarrow_missing"].wazuh_exit_code == 10
-    assert "host.boto3_missing" not in findings
+    assert "host.boto3_missing" not in findings and "host.python_modules_ok" not in findings
     old = wazuh_home(tmp_path / "old", version="4.6.0")
-    old_findings = by_id(check_host(context_for(old), processes=()))
+    old_findings = by_id(check_host(context_for(old, PYTHONPATH=without_pyarrow(tmp_path)), processes=()))
     assert "host.pyarrow_missing" not in old_findings
     assert "pyarrow" not in old_findings["host.python_modules_ok"].title
 

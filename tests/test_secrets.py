@@ -25,7 +25,7 @@ from diagnostics.wazuh.state_scope import StateScope
 from tests.conftest import admin_client
 from tests.fault_proxy import FaultProxy, fault_proxy
 from tests.hardening_support import DAYS, ONLY_LOGS_AFTER, DoctorHome, make_home, ossec_conf, run_cli, trail_body
-from tests.snapshot_apps.harness import wait_until
+from tests.snapshot_apps.harness import notifications, wait_until
 
 INLINE_KEY_ID = "AKIAQ7INLINEZ3KEYWXY"
 INLINE_SECRET = "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"
@@ -289,7 +289,7 @@ async def test_the_app_screens_show_no_secret(secret_home: DoctorHome, moto: str
         await wait_until(pilot, lambda: any(isinstance(m, LogExplained) for m in messages))
         await pilot.pause()
         shots["log explainer"] = app.export_screenshot()
-        notes = " ".join(f"{n.title} {n.message}" for n in app._notifications)
+        notes = " ".join(f"{n.title} {n.message}" for n in notifications(messages))
 
     for where, text in [*shots.items(), ("notifications", notes)]:
         for name, secret in SECRETS.items():
@@ -341,7 +341,7 @@ async def browse_and_preview(context: Any, block: Any, day: str) -> tuple[dict[s
             shots[f"preview {view} {block.name}"] = app.export_screenshot()
             await pilot.press("t")
             await pilot.pause()
-        return shots, [f"{n.title} {n.message}" for n in app._notifications]
+        return shots, [f"{n.title} {n.message}" for n in notifications(messages)]
 
 
 async def test_browse_preview_and_ingest_show_no_secret(secret_home: DoctorHome, moto: str,
@@ -383,7 +383,7 @@ async def test_browse_preview_and_ingest_show_no_secret(secret_home: DoctorHome,
         await pilot.pause(0.3)
         shots["ingest"] = ingest.export_screenshot()
         shots["ingest live log"] = "\n".join(screen.query_one(LiveLog).lines)
-        notes += [f"{n.title} {n.message}" for n in ingest._notifications]
+        notes += [f"{n.title} {n.message}" for n in notifications(messages)]
     assert "Found new log" in shots["ingest live log"], shots["ingest live log"]
     assert "integration" in shots["preview envelope sec-inline"], "the preview showed the event"
     assert "Wazuh-AWS" in shots["preview payload sec-role"], "and its datagram"

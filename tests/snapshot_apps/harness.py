@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 
 STYLESHEET = Path(__file__).resolve().parents[2] / "tui" / "styles" / "app.tcss"
@@ -34,3 +36,11 @@ async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float =
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         await pilot.pause(0.05)
+
+
+def notifications(messages: Iterable[Message]) -> list[Notification]:
+    """The notifications the app posted, oldest first, read from Textual's public ``Notify`` message.
+
+    A ``message_hook`` sees every one, including those whose toast has already timed out.
+    """
+    return [message.notification for message in messages if isinstance(message, Notify)]
