@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import tarfile
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +30,13 @@ from diagnostics.bundle_sections import (
 )
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding
+from diagnostics.output_paths import (
+    Existing,
+    check_output_directory,
+    check_output_file,
+    open_output_binary,
+    protection_for,
+)
 from diagnostics.wazuh.wodle import LoadedConfig
 
 if TYPE_CHECKING:
@@ -97,20 +102,48 @@ def _findings(report: CheckReport | None, host: Sequence[Finding], logtest: Logt
     return document
 
 
-def _write_archive(path: Path, top: str, files: Mapping[str, bytes], mtime: float) -> int:
-    """Write the tar.gz next to its destination, then move it into place (0600: it describes the host)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=".bundle-", suffix=".tmp", dir=path.parent)
+def default_bundle_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """``~/.cache/wazuh-aws-doctor/bundles`` (``$XDG_CACHE_HOME`` first): the app's bundles go there, not
+    into whatever directory it was started from (often a checkout that would then carry host details)."""
+    from diagnostics.ingest.state import default_state_dir
+
+    return default_state_dir(environ) / "bundles"
+
+
+def bundle_target(context: DoctorContext, output: Path, *, force: bool = False,
+                  create_directory: bool = False) -> Path:
+    """The file the bundle will be written to, judged before anything is collected or created.
+
+    ``output`` is a file or an existing directory (the default name goes inside); raises OutputRefused
+    for a path inside the Wazuh home, a link, a special file or, without ``force``, an existing file.
+    ``create_directory`` makes a missing default directory (mode 0700), never a user-named one.
+    """
+    protected = protection_for(context)
+    existing = Existing.TRUNCATE if force else Existing.REFUSE
+    if create_directory and not output.exists():
+        check_output_directory(output, protected, what="bundle directory")
+        output.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if output.is_dir() and not output.is_symlink():
+        directory = check_output_directory(output, protected, what="bundle directory")
+        return check_output_file(directory / default_bundle_name(context.clock()), protected,
+                                 existing=existing, what="bundle")
+    return check_output_file(output, protected, existing=existing, what="bundle")
+
+
+def _write_archive(context: DoctorContext, path: Path, force: bool, top: str, files: Mapping[str, bytes],
+                   mtime: float) -> int:
+    """Write the tar.gz (0600: it describes the host) to a file opened without following links."""
+    protected = protection_for(context)
+    handle = open_output_binary(path, protected, existing=Existing.TRUNCATE if force else Existing.REFUSE,
+                                what="bundle")
     try:
-        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
+        with handle as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
             for name, data in files.items():
                 info = tarfile.TarInfo(f"{top}/{name}")
                 info.size, info.mtime, info.mode = len(data), int(mtime), 0o644
                 archive.addfile(info, io.BytesIO(data))
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
         raise
     return path.stat().st_size
 
@@ -130,6 +163,7 @@ def build_bundle(
     ossec_log: Path | None = None,
     max_log_lines: int = DEFAULT_LOG_LINES,
     module_environs: Sequence[Mapping[str, str]] = (),
+    force: bool = False,
 ) -> BundleResult:
     """Collect, redact and write the bundle to ``output`` (a file, or a directory for the default name).
 
@@ -137,12 +171,14 @@ def build_bundle(
     ``keys`` replaces the listing (label → key names); otherwise the first ``keys_per_bucket`` keys under
     each bucket's path are listed with the module's credentials. ``module_environs`` are extra
     environments whose secrets must be known (wazuh-modulesd's, when read). Raises OSError only when the
-    archive itself cannot be written.
+    archive itself cannot be written, OutputRefused before collecting anything for a path it must not
+    write (inside the Wazuh home, a link, an existing file without ``force``).
     """
     from diagnostics.configuration.loader import load_config
     from diagnostics.ingest.state import default_state_dir
 
     now = context.clock()
+    path = bundle_target(context, output, force=force)
     config = config or (report.config if report is not None else load_config(context.config_path))
     redactor = Redactor.for_host(context.module_home, config, [context.environ, *module_environs],
                                  mask_accounts=mask_accounts)
@@ -192,6 +228,5 @@ def build_bundle(
             files[name] = redactor.scrub_bytes(data)
             notes.append(f"{name}: the final check removed a {' and '.join(leaked)} the sections missed")
     top = default_bundle_name(now).removesuffix(".tar.gz")
-    path = output / default_bundle_name(now) if output.is_dir() else output
-    size = _write_archive(path, top, files, now.timestamp() if context.now else time.time())
+    size = _write_archive(context, path, force, top, files, now.timestamp() if context.now else time.time())
     return BundleResult(path, tuple(sorted(files)), size, redactor.replacements, mask_accounts, tuple(notes))

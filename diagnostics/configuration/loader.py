@@ -8,6 +8,9 @@ validators can reproduce Wazuh's exact messages.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +37,17 @@ MAX_BYTES = 32 * 1024 * 1024
 ROOT_ELEMENTS = ("ossec_config", "agent_config")
 BLOCK_TAGS = ("bucket", "service", "subscriber")
 WODLE_NAME = "aws-s3"
+
+
+def special_file_kind(mode: int) -> str | None:
+    """``FIFO``, ``device`` or ``socket`` for a file that is not a plain file or directory, else None."""
+    if stat.S_ISFIFO(mode):
+        return "FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return None
 
 
 def _read_capped(handle: BinaryIO, limit: int) -> bytes:
@@ -162,7 +176,15 @@ class _Loader:
             if self.path.is_dir():
                 self.add("config.file_is_directory")
                 return None
-            with self.path.open("rb") as handle:
+            # O_NONBLOCK: a FIFO opens at once (and is refused below) instead of waiting for a writer
+            descriptor = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            kind = special_file_kind(os.fstat(descriptor).st_mode)
+            if kind is not None:
+                os.close(descriptor)
+                self.add("config.file_not_regular", values={"kind": kind})
+                return None
+            os.set_blocking(descriptor, True)
+            with os.fdopen(descriptor, "rb") as handle:
                 data = _read_capped(handle, MAX_BYTES + 1)
         except FileNotFoundError:
             message = (f"(1226): Error reading XML file '{WAZUH_CONFIG_NAME}': XMLERR: File "
@@ -173,6 +195,9 @@ class _Loader:
             self.add("config.file_unreadable", values={"reason": "permission denied"})
             return None
         except OSError as error:
+            if error.errno == errno.ELOOP:
+                self.add("config.file_symlink_loop")
+                return None
             reason = error.strerror or type(error).__name__
             self.add("config.file_unreadable", values={"reason": reason})
             return None
