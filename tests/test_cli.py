@@ -174,7 +174,7 @@ def test_keys_lists_one_level_with_module_status(doctor_env: Path, moto: str,
     today = datetime.now(timezone.utc)
     prefix = f"AWSLogs/123456789012/CloudTrail/us-east-1/{today:%Y/%m/%d}/"
     code, document = run_json(capsys, "keys", "--wazuh-home", str(doctor_env), "--endpoint-url", moto,
-                              "--bucket", "doctor-trail", "--prefix", prefix, "--format", "json")
+                              "--block", "7", "--prefix", prefix, "--format", "json")
     assert code == 0
     keys = document["keys"]
     assert isinstance(keys, list) and len(keys) == 1
@@ -184,13 +184,14 @@ def test_keys_lists_one_level_with_module_status(doctor_env: Path, moto: str,
     assert row["size"] > 0 and row["last_modified"]
 
     code, document = run_json(capsys, "keys", "--wazuh-home", str(doctor_env), "--endpoint-url", moto,
-                              "--bucket", "doctor-trail", "--format", "json")
+                              "--block", "7", "--format", "json")
     assert document["folders"] == ["AWSLogs/"]
 
 
 def test_keys_wodle_view_and_preview_and_ingest(doctor_env: Path, moto: str, tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    common = ["--wazuh-home", str(doctor_env), "--endpoint-url", moto, "--bucket", "doctor-trail"]
+    # four blocks read doctor-trail: --block names the first (line 7), --bucket alone would be refused
+    common = ["--wazuh-home", str(doctor_env), "--endpoint-url", moto, "--block", "7"]
     code, document = run_json(capsys, "keys", *common, "--wodle-view", "--format", "json")
     assert code == 0
     keys = document["keys"]
@@ -213,7 +214,7 @@ def test_keys_wodle_view_and_preview_and_ingest(doctor_env: Path, moto: str, tmp
     assert "1 read" in out.out
     assert "Found new log" in out.err  # debug 2 is the default
 
-    code = main(["ingest", *common, "--events-out", str(events), "--state-dir", str(state)])
+    code = main(["ingest", *common, "--events-out", str(events), "--state-dir", str(state), "--force"])
     out = capsys.readouterr()
     assert code == 0
     assert "0 read" in out.out, "a second pass reads nothing new"

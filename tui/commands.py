@@ -39,7 +39,11 @@ def run_check(args: argparse.Namespace) -> int:
     from diagnostics.checks import run_checks
 
     with command_context(args) as context:
-        report = run_checks(context, bucket=args.bucket)
+        report = run_checks(context, bucket=args.bucket, line=args.block)
+    if args.block is not None and not report.blocks:
+        from diagnostics.configuration.block_selection import select_block
+
+        select_block(report.config, name=args.bucket, line=args.block, kinds=("bucket", "service", "subscriber"))
     if args.bucket and not report.blocks:
         raise UsageProblem(f"no bucket or service named '{args.bucket}' in {report.config.path}")
     if args.format == "json":
@@ -94,16 +98,14 @@ def run_explain_log(args: argparse.Namespace) -> int:
 
 
 def _open_session(args: argparse.Namespace, context: DoctorContext) -> BucketSession:
-    """Open the named bucket as the module would, or raise UsageProblem naming the configured ones."""
-    from diagnostics.bucket_session import BucketNotConfigured, find_block, open_bucket
+    """Open the bucket block chosen by --block LINE or an unambiguous --bucket NAME, as the module would."""
+    from diagnostics.bucket_session import open_bucket
     from diagnostics.checks import load_configuration
+    from diagnostics.configuration.block_selection import select_block
 
     config, _ = load_configuration(context)
-    try:
-        block, wodle = find_block(config, args.bucket)
-    except BucketNotConfigured as missing:
-        raise UsageProblem(str(missing)) from None
-    return open_bucket(context, block, wodle)
+    chosen = select_block(config, name=args.bucket, line=args.block)
+    return open_bucket(context, chosen.block, chosen.wodle)
 
 
 def _print_session_problems(session: BucketSession, stream: Any = sys.stderr) -> None:
@@ -136,7 +138,8 @@ def run_keys(args: argparse.Namespace) -> int:
             problems.extend(() if browsed.failure is None else (browsed.failure,))
         now = context.clock()
     if args.format == "json":
-        document: dict[str, Any] = {"bucket": args.bucket, "folders": list(folders), "keys": rows}
+        document: dict[str, Any] = {"bucket": session.block.name, "line": session.block.location.line,
+                                    "folders": list(folders), "keys": rows}
         if problems:
             document["findings"] = [finding.to_dict() for finding in problems]
         print(to_json(document))

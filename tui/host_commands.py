@@ -68,7 +68,8 @@ def run_bundle(args: argparse.Namespace) -> int:
                 keys_per_bucket=int(_option(args, "keys_per_bucket", DEFAULT_KEYS_PER_BUCKET)),
                 state_dir=Path(state_dir) if state_dir else None,
                 ossec_log=Path(ossec_log) if ossec_log else None,
-                max_log_lines=int(_option(args, "log_lines", DEFAULT_LOG_LINES)))
+                max_log_lines=int(_option(args, "log_lines", DEFAULT_LOG_LINES)),
+                force=bool(_option(args, "force", False)))
             if report is not None and bucket and not report.blocks:
                 raise UsageProblem(f"no bucket or service named '{bucket}' in {report.config.path}")
         except OSError as error:

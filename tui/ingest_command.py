@@ -29,10 +29,16 @@ def _attach_logs(debug_level: int, state_dir: Path) -> tuple[logging.Logger, lis
 
     logger = logging.getLogger(LOGGER_NAME)
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    from diagnostics.output_paths import Existing, OutputRefused, Protected, open_output_text
+
     try:
-        state_dir.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(state_dir / LAST_LOG_NAME, mode="w", encoding="utf-8"))
-    except OSError as error:
+        state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        copy = logging.FileHandler(state_dir / LAST_LOG_NAME, mode="w", encoding="utf-8", delay=True)
+        # our own file, opened without following a link planted in its place; the handler closes it
+        copy.stream = open_output_text(state_dir / LAST_LOG_NAME, Protected(()), existing=Existing.TRUNCATE,
+                                       what="the log copy")
+        handlers.append(copy)
+    except (OSError, OutputRefused) as error:
         print(f"note: not keeping a copy of the log in {state_dir}: {error}", file=sys.stderr)
     for handler in handlers:
         handler.setFormatter(OssecLogFormatter(show_bucket=True))
@@ -50,7 +56,11 @@ def _sink_for(args: argparse.Namespace, context: DoctorContext, target: str) -> 
     if args.events_out == "-":
         sinks.append(JsonLinesSink(sys.stdout, envelopes=args.envelopes))
     elif args.events_out:
-        sinks.append(JsonLinesSink.to_path(Path(args.events_out), envelopes=args.envelopes))
+        from diagnostics.output_paths import Existing, open_output_text, protection_for
+
+        handle = open_output_text(Path(args.events_out), protection_for(context), what="--events-out",
+                                  existing=Existing.APPEND if args.force else Existing.REFUSE)
+        sinks.append(JsonLinesSink(handle, envelopes=args.envelopes, owns_stream=True))
     else:
         sinks.append(CountingSink())
     if args.send:
@@ -74,8 +84,11 @@ def run_ingest_command(args: argparse.Namespace, context: DoctorContext, session
                              state_dir=Path(args.state_dir) if args.state_dir else None, reset=args.reset,
                              from_wazuh_state=args.from_wazuh_state, limit=args.limit, workers=args.workers)
 
-    sink = _sink_for(args, context, session.block.label)
+    from diagnostics.output_paths import check_output_directory, protection_for
+
     state_dir = Path(args.state_dir) if args.state_dir else default_state_dir(context.environ or None)
+    check_output_directory(state_dir, protection_for(context), what="--state-dir")  # before creating anything
+    sink = _sink_for(args, context, session.block.label)
     logger, handlers = _attach_logs(args.debug, state_dir)
     outcome: list[IngestSummary] = []
     worker = threading.Thread(target=lambda: outcome.append(run_ingestion(request, sink=sink, cancel=cancel)),
@@ -151,18 +164,13 @@ def _print_summary(args: argparse.Namespace, summary: IngestSummary) -> None:
 
 def run_real_command(args: argparse.Namespace, context: DoctorContext) -> int:
     """Run the installed module for one bucket with live output, after saying what it changes."""
-    from diagnostics.bucket_session import BucketNotConfigured, find_block
     from diagnostics.checks import load_configuration
+    from diagnostics.configuration.block_selection import select_block
     from diagnostics.ingest.real_module import plan_real_run, restore_state, run_real_module, snapshot_state
-    from tui.command_helpers import UsageProblem
 
     config, _ = load_configuration(context)
-    try:
-        block, wodle = find_block(config, args.bucket)
-    except BucketNotConfigured as missing:
-        raise UsageProblem(str(missing)) from None
-    if wodle is None:
-        raise UsageProblem(f"bucket '{args.bucket}' has no enclosing wodle")
+    chosen = select_block(config, name=args.bucket, line=args.block)
+    block, wodle = chosen.block, chosen.wodle
     plan = plan_real_run(context, block, wodle, args.debug)
     colour = use_colour(sys.stderr)
     for finding in plan.findings:

@@ -27,6 +27,14 @@ _FILE: tuple[Explanation, ...] = (
                 "wazuh-modulesd reads the file as root; this tool could not, so nothing in it was checked.",
                 "Run the doctor as root (sudo), or pass a readable copy with "
                 "--config.", status=Status.WARNING),
+    Explanation("config.file_not_regular", "{path} is a {kind}, not a file",
+                "Reading it could wait forever (a FIFO ends only when a writer closes it), so it was not "
+                "opened; wazuh-modulesd needs a plain file too.",
+                "Point --config at the ossec.conf file itself."),
+    Explanation("config.file_symlink_loop", "{path} is a symbolic link loop",
+                "The link leads back to itself through other links, so there is no file to read, for root "
+                "either.",
+                "Repair the link (ls -l {path}) or point --config at the real ossec.conf."),
     Explanation("config.file_too_large", "{path} is larger than {limit} MiB; only the start was read",
                 "No real ossec.conf is that large; the file may be a log or a binary.",
                 "Check that --config names the right file.", status=Status.WARNING),
