@@ -235,7 +235,7 @@ def access_step(block: Block, context: DoctorContext, credentials: CredentialRep
                                       account_id=identity.account_id, stopped_with=stopped_with)
         if block.kind == "service":
             return check_service_access(identity.session, block, context, settings, principal=principal,
-                                        stopped_with=stopped_with)
+                                        account_id=identity.account_id, stopped_with=stopped_with)
         return check_bucket_access(identity.session, block, context, settings,
                                    base_session=identity.base_session, principal=identity.arn,
                                    stopped_with=stopped_with)

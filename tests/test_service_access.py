@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -32,9 +33,9 @@ def service_block(block_type: str, **options: str) -> Block:
                  {name: Option(name, value, 21 + index) for index, (name, value) in enumerate(options.items())})
 
 
-def context(module_home: Path, debug_level: int = 0) -> DoctorContext:
+def context(module_home: Path, debug_level: int = 0, wazuh_home: Path | None = None) -> DoctorContext:
     return DoctorContext(now=NOW, debug_level=debug_level, profile=profile_for((4, 14, 7), "test"),
-                         module_home=module_home)
+                         module_home=module_home, wazuh_home=wazuh_home or module_home / "no-wazuh")
 
 
 def settings(endpoint: str) -> ClientSettings:
@@ -138,7 +139,8 @@ def test_remove_log_streams_is_explained_and_nothing_is_deleted(moto: str, tmp_p
     block = service_block("cloudwatchlogs", aws_log_groups="app-logs", regions="us-east-1",
                           remove_log_streams="yes")
     findings = check_service_access(session(), block, context(home), settings(moto))
-    assert [finding.failure_id for finding in findings] == ["logs.remove_streams", "logs.group_ok"]
+    assert [finding.failure_id for finding in findings] == ["logs.remove_streams", "logs.group_ok",
+                                                           "logs.state_first_run"]
     assert logs.describe_log_streams(logGroupName="app-logs")["logStreams"][0]["logStreamName"] == "s1"
 
 
@@ -149,3 +151,36 @@ def test_inspector_lists_findings_over_the_next_window(moto: str, tmp_path: Path
     findings = check_service_access(session(), block, context(home), settings(moto))
     ok = next(finding for finding in findings if finding.failure_id == "inspector.findings_ok")
     assert ok.status is Status.OK and "2026-11-01 00:00:00" in ok.explanation
+
+
+def write_services_db(wazuh_home: Path, rows: list[list[Any]]) -> None:
+    """aws_services.db with the module's cloudwatch_logs schema and the given rows."""
+    path = wazuh_home / "wodles" / "aws" / "aws_services.db"
+    path.parent.mkdir(parents=True)
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE cloudwatch_logs ( aws_region 'text' NOT NULL, aws_log_group 'text' NOT NULL, "
+                       "aws_log_stream 'text' NOT NULL, next_token 'text', start_time 'integer', "
+                       "end_time 'integer', PRIMARY KEY (aws_region, aws_log_group, aws_log_stream))")
+    connection.executemany("INSERT INTO cloudwatch_logs VALUES (?, ?, ?, ?, ?, ?)", rows)
+    connection.commit()
+    connection.close()
+
+
+def test_saved_progress_is_read_under_the_loop_region_the_module_keys_it_by(moto: str, tmp_path: Path) -> None:
+    golden = load_golden("cloudwatch_profile_region_overrides_regions")
+    rows = golden["state"]["cloudwatch_logs"]
+    assert {row[0] for row in rows} == {"us-east-1", "eu-west-1"}, "the module keys both loop regions"
+    home = seed(moto, golden, tmp_path)
+    wazuh_home = tmp_path / "ossec"
+    write_services_db(wazuh_home, rows)
+    block = service_block("cloudwatchlogs", aws_log_groups="app-logs", regions="us-east-1")
+    findings = check_service_access(session(), block, context(home, wazuh_home=wazuh_home), settings(moto))
+    saved = next(finding for finding in findings if finding.failure_id == "logs.state")
+    end = rows[1][5]
+    next_start = datetime.fromtimestamp((end + 1) / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    assert "under us-east-1" in saved.title and next_start in saved.explanation
+    fresh = check_service_access(session(), service_block("cloudwatchlogs", aws_log_groups="app-logs",
+                                                          regions="us-east-1", only_logs_after="2026-NOV-02"),
+                                 context(home), settings(moto))
+    first = next(finding for finding in fresh if finding.failure_id == "logs.state_first_run")
+    assert "2026-11-02 00:00:00 UTC" in first.title

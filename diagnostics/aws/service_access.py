@@ -19,6 +19,8 @@ from diagnostics.aws.clients import ClientSettings, make_client
 from diagnostics.aws.prediction import Predictor
 from diagnostics.aws.service_regions import ServiceRegions, service_regions
 from diagnostics.findings import Finding
+from diagnostics.wazuh.services_state import cloudwatch_progress, inspector_last_scan, milliseconds_text
+from diagnostics.wazuh.state_db import StateReader
 
 if TYPE_CHECKING:
     import boto3
@@ -55,7 +57,7 @@ class _ServiceChain:
 
 
 def check_service_access(session: boto3.session.Session | None, block: Block, context: DoctorContext,
-                         settings: ClientSettings, *, principal: str | None = None,
+                         settings: ClientSettings, *, principal: str | None = None, account_id: str | None = None,
                          stopped_with: int | None = None) -> tuple[Finding, ...]:
     """The chain for a CloudWatch Logs or Inspector block, in the module's order, first failure predicted."""
     predictor = Predictor(block, context, stopped_with=stopped_with)
@@ -68,10 +70,12 @@ def check_service_access(session: boto3.session.Session | None, block: Block, co
     chain = _ServiceChain(predictor, {"principal": principal or "the module's credentials",
                                       "location": block.line_of("regions")})
     _region_findings(chain, block, regions, prefix)
+    state = StateReader(context.services_db_path)
     if block.block_type == "inspector":
-        _inspector_steps(chain, session, settings, block, regions, context)
+        _inspector_steps(chain, session, settings, block, regions, context, state, account_id)
     else:
         _cloudwatch_steps(chain, session, settings, block, regions)
+        _cloudwatch_state(chain, block, regions, context, state)
     return tuple(chain.findings)
 
 
@@ -164,12 +168,35 @@ def _group_fix(logs: Any, group: str, region: str, outcome: CallOutcome) -> str:
     return f"Create the group in {region} or fix its name or the region.{nearby}"
 
 
+def _cloudwatch_state(chain: _ServiceChain, block: Block, regions: ServiceRegions, context: DoctorContext,
+                      state: StateReader) -> None:
+    """Where the next run starts for each group, from aws_services.db (keyed by the loop's region)."""
+    groups = [part for part in (block.value("aws_log_groups") or "").split(",") if part]
+    first = _first_run_start(block, context)
+    for loop_region in _probed_regions(regions):
+        for group in groups:
+            rows = cloudwatch_progress(state, loop_region, group)
+            values: dict[str, Any] = {"group": group, "loop_region": loop_region}
+            if not rows:
+                chain.add("logs.state_first_run", "logs.state", evidence=(str(context.services_db_path),),
+                          start=first.strftime("%Y-%m-%d %H:%M:%S UTC"), **values)
+                continue
+            latest = max((row.end_time for row in rows if row.end_time is not None), default=None)
+            streams = "; ".join(f"{row.stream}: sent {milliseconds_text(row.start_time)} to "
+                                f"{milliseconds_text(row.end_time)}, next from {milliseconds_text(row.next_start)}"
+                                for row in rows[:10]) + (f"; and {len(rows) - 10} more" if len(rows) > 10 else "")
+            chain.add("logs.state", "logs.state", evidence=(str(context.services_db_path),), count=len(rows),
+                      latest=milliseconds_text(latest), streams=streams, **values)
+
+
 def _inspector_steps(chain: _ServiceChain, session: boto3.session.Session, settings: ClientSettings,
-                     block: Block, regions: ServiceRegions, context: DoctorContext) -> None:
+                     block: Block, regions: ServiceRegions, context: DoctorContext, state: StateReader,
+                     account_id: str | None) -> None:
     """One ListFindings per probed region over the window the next run will ask for."""
-    start = _inspector_window_start(block, context)
     now = context.clock().astimezone(timezone.utc).replace(tzinfo=None)
     for loop_region in _probed_regions(regions):
+        last_scan = inspector_last_scan(state, account_id, loop_region) if account_id else None
+        start, origin = _inspector_window_start(block, context, last_scan)
         region = regions.region_read(loop_region)
         client = make_client(session, "inspector2", dataclasses.replace(settings, region=region))
         window = {"updatedAt": [{"startInclusive": start, "endInclusive": now}]}
@@ -178,16 +205,35 @@ def _inspector_steps(chain: _ServiceChain, session: boto3.session.Session, setti
             chain.add("inspector.findings_failed", "inspector.access", outcome, region=region)
             return
         chain.add("inspector.findings_ok", "inspector.access", outcome, region=region,
-                  count=len(outcome.response.get("findings", [])), start=start.isoformat(sep=" "))
+                  count=len(outcome.response.get("findings", [])), start=start.isoformat(sep=" "),
+                  window_origin=origin)
 
 
-def _inspector_window_start(block: Block, context: DoctorContext) -> datetime:
-    """``only_logs_after``, else today at 00:00 UTC, as the first run's window starts."""
+def _only_logs_after(block: Block) -> datetime | None:
     text = (block.value("only_logs_after") or "").strip()
     for pattern in ("%Y-%b-%d", "%Y%m%d"):
         try:
             return datetime.strptime(text, pattern)
         except ValueError:
             continue
+    return None
+
+
+def _first_run_start(block: Block, context: DoctorContext) -> datetime:
+    """``only_logs_after``, else today at 00:00 UTC: where a service's first run starts."""
     today = context.clock().astimezone(timezone.utc)
-    return datetime(today.year, today.month, today.day)
+    return _only_logs_after(block) or datetime(today.year, today.month, today.day)
+
+
+def _inspector_window_start(block: Block, context: DoctorContext, last_scan: str | None) -> tuple[datetime, str]:
+    """The module's window start: the last scan saved for the region, moved up to only_logs_after if later."""
+    if last_scan is None:
+        return _first_run_start(block, context), "no scan saved yet: only_logs_after, else today"
+    try:
+        scanned = datetime.strptime(last_scan, "%Y-%m-%d %H:%M:%S.%f")
+    except ValueError:
+        return _first_run_start(block, context), f"the saved scan date '{last_scan}' is unreadable"
+    after = _only_logs_after(block)
+    if after is not None and after > scanned:
+        return after, "only_logs_after, later than the last scan"
+    return scanned, "the last scan saved in aws_services.db"

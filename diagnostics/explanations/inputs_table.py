@@ -246,6 +246,24 @@ ENTRIES: tuple[Explanation, ...] = (
         status=Status.WARNING,
     ),
     Explanation(
+        failure_id="logs.state_first_run",
+        title="No saved progress for {group} under {loop_region}: the next run reads from {start}",
+        explanation="aws_services.db has no cloudwatch_logs row for this group and loop region, so the module "
+                    "reads every stream from {start} (only_logs_after, else today at 00:00 UTC) to now.",
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
+        failure_id="logs.state",
+        title="{count} stream(s) of {group} read before under {loop_region}; latest event sent {latest}",
+        explanation="The module keeps, per stream, the token and the first and last event times it sent, keyed "
+                    "by the loop's region ({loop_region}). The next run asks each stream for events after its "
+                    "last one (and, when only_logs_after is earlier than a stream's first event, for the gap "
+                    "before it). Streams: {streams}.",
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
         failure_id="inspector.skipped",
         title="Inspector not checked: {reason}",
         explanation="The Inspector checks need working credentials.",
@@ -255,7 +273,8 @@ ENTRIES: tuple[Explanation, ...] = (
     Explanation(
         failure_id="inspector.findings_ok",
         title="Inspector findings readable in {region} ({count} on the first page)",
-        explanation="ListFindings answered for the window the next run asks for: updatedAt from {start} to now.",
+        explanation="ListFindings answered for the window the next run asks for: updatedAt from {start} to now "
+                    "({window_origin}).",
         fix="",
         status=Status.OK,
     ),

@@ -197,6 +197,14 @@ class StateReader:
             version = str(rows[0][0]) if rows else None
         return DbHealthReport(path, DbHealth.OK, "", tables, version)
 
+    def select(self, sql: str, params: Mapping[str, Any] | Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query; empty (and ``problem`` set) when the file cannot be read."""
+        try:
+            return self._query(sql, params)
+        except StateDbError as error:
+            self._record(error)
+            return []
+
     # -- schema -----------------------------------------------------------------------------------
     def columns(self, table: str) -> tuple[str, ...] | None:
         """The table's columns, or None when it does not exist (or the file cannot be read)."""

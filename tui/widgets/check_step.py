@@ -55,6 +55,8 @@ STEPS: tuple[StepDefinition, ...] = (
                    "inspector.regions"), "access", frozenset({"service"})),
     StepDefinition("service_access", "Log groups, streams and findings", _check_id_in("logs.access",
                    "inspector.access"), "access", frozenset({"service"})),
+    StepDefinition("service_state", "Saved progress (aws_services.db)", _check_id_in("logs.state"), "access",
+                   frozenset({"service"})),
     StepDefinition("head_bucket", "HeadBucket", _check_id_in("access.head_bucket"), "access"),
     StepDefinition("list_prefix", "List the prefix", _check_id_in("access.list_prefix"), "access"),
     StepDefinition("read_object", "Read one object", _check_id_in("access.head_object", "access.get_object"),
