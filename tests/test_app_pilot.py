@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import work
@@ -15,6 +16,7 @@ from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Status
 from diagnostics.wazuh.wodle import Block
+from tests.screen_text import region_lines, screen_lines
 from tests.snapshot_apps.harness import ScreenHarness, notifications, wait_until
 from tui.app import DoctorApp
 from tui.demo import DemoEnvironment, start_demo
@@ -22,6 +24,7 @@ from tui.messages import (
     BlockChecked,
     BucketOpened,
     ChecksCompleted,
+    ConfigLoaded,
     EventsDecoded,
     IngestFinished,
     IngestLogged,
@@ -320,9 +323,10 @@ async def test_help_screen_and_palette_entries(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         described = dict((description, key) for key, description in app.screen.rows)
-        assert described["Rerun checks"] == "r" and described["Browse keys"] == "b"
+        assert described["Rerun checks"] == "r" and described["Browse"] == "b"
         assert [description for _, description in app.screen.rows][:4] == [
-            "Cancel/Back", "Rerun checks", "Troubleshoot", "Browse keys"]
+            "Cancel/Back", "Troubleshoot", "Browse", "Rerun checks"]
+        assert described["Ingest"] == "f3 i" and described["Overview"] == "f2 o"
         assert "Quit" in described
         await pilot.press("escape")
         await pilot.pause()
@@ -444,3 +448,165 @@ async def test_m_climbs_out_of_an_empty_marker_folder_to_show_the_older_logs(dem
         assert isinstance(screen, BrowseScreen) and screen.root_prefix == year
         labels = [str(child.label) for child in screen.query_one(KeyTree).root.children]
         assert labels[0] == "10/" and "marker (StartAfter) 11/29" in labels[1], labels
+
+
+# --- readable and honest at 80x24 ------------------------------------------------------------------
+
+def footer_of(app: DoctorApp | ScreenHarness) -> str:
+    """The footer as shown: the screen's last row."""
+    return screen_lines(app)[-1]
+
+
+async def assert_footer_fits(pilot: Any, app: DoctorApp | ScreenHarness, *wanted: str) -> str:
+    await wait_until(pilot, lambda: "palette" in footer_of(app), timeout=10)
+    footer = footer_of(app)
+    assert footer.endswith("^p palette"), footer
+    assert "^q Quit" in footer and "f1 Help" in footer, footer
+    for text in wanted:
+        assert text in footer, (text, footer)
+    return footer
+
+
+async def test_a_skipped_step_shows_no_green_tick(demo: DemoEnvironment) -> None:
+    messages: list[Message] = []
+    block = next(b for b in blocks_of(demo) if b.name == "demo-cloudtrail" and b.value("aws_profile") != "wazuh-demo")
+    app = ScreenHarness(lambda: TroubleshootScreen(demo.context, block))
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await wait_until(pilot, lambda: bool(of_type(messages, BlockChecked)))
+        await pilot.pause()
+        step = next(step for step in app.screen.query(CheckStep) if step.step.step_id == "identity")
+        step.query_one("CollapsibleTitle").focus()
+        await pilot.pause()
+        identity = next(line for line in screen_lines(app) if "Identity (sts" in line)
+        assert "✔" not in identity and "– Identity" in identity, identity
+        assert "— Identity not chec" in identity
+
+
+async def test_every_footer_fits_80_columns_and_the_screen_switches_work_from_anywhere(
+        demo: DemoEnvironment) -> None:
+    messages: list[Message] = []
+    app = DoctorApp(demo.context)
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await wait_until(pilot, lambda: bool(of_type(messages, ConfigLoaded)))
+        await pilot.pause()
+        await assert_footer_fits(pilot, app, "t Troubleshoot", "b Browse", "f3 Ingest", "f4 Explain")
+        overview = app.screen
+        tree = overview.query_one(ConfigTree)
+        node = next(node for wodle in tree.root.children for node in wodle.children
+                    if node.data is not None and node.data.block is not None
+                    and node.data.block.name == "demo-cloudtrail")
+        tree.move_cursor(node)
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TroubleshootScreen))
+        await pilot.pause()
+        await assert_footer_fits(pilot, app, "esc Back", "r Rerun", "c Copy fix")
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, BrowseScreen))
+        browse = app.screen
+        assert isinstance(browse, BrowseScreen)
+        await wait_until(pilot, lambda: bool(of_type(messages, KeysListed)))
+        await assert_footer_fits(pilot, app, "esc Back", "/ Filter", "r Reload")
+        browse.query_one("#browse-date", Input).value = "2026-11-29"
+        await browse.query_one("#browse-date", Input).action_submit()
+        await wait_until(pilot, lambda: any(isinstance(m, KeysListed) and m.prefix == TODAY_PREFIX
+                                            for m in messages))
+        await pilot.pause()
+        key_tree = browse.query_one(KeyTree)
+        key_tree.move_cursor(next(child for child in key_tree.root.children if isinstance(child.data, KeyEntry)))
+        key_tree.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(of_type(messages, EventsDecoded)))
+        await pilot.pause()
+        assert isinstance(app.screen, PreviewScreen)
+        await assert_footer_fits(pilot, app, "esc Back", "l Logtest")
+        assert len(app.screen_stack) == 4  # Overview → Troubleshoot → Browse → Preview
+
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, LogExplainerScreen))
+        await pilot.pause()
+        await assert_footer_fits(pilot, app, "^e Explain pasted", "f2 Overview", "f3 Ingest")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen is overview and len(app.screen_stack) == 1
+        assert "Overview" in screen_lines(app)[0]
+
+        await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, IngestScreen))
+        await pilot.pause()
+        await assert_footer_fits(pilot, app, "s Start", "esc Stop", "f2 Overview", "f4 Explain")
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, LogExplainerScreen))
+        await pilot.press("o")  # a letter switches too while no text field has focus
+        await pilot.pause()
+        assert app.screen is overview
+
+
+async def test_ctrl_e_explains_a_pasted_exit_12_line_while_the_paste_box_has_focus(demo: DemoEnvironment) -> None:
+    messages: list[Message] = []
+    app = ScreenHarness(lambda: LogExplainerScreen(demo.context))
+    async with app.run_test(size=(120, 60), message_hook=messages.append) as pilot:
+        paste = app.screen.query_one("#explain-paste", TextArea)
+        paste.focus()
+        paste.text = "2025/03/04 14:00:03 wazuh-modulesd:aws-s3: WARNING: Bucket:  -  Returned exit code 12"
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: bool(of_type(messages, LogExplained)))
+        await pilot.pause()
+        detail = app.screen.query_one("#explain-detail")
+        text = " ".join(" ".join(region_lines(app, detail.content_region)).split())
+        assert "Exit 12:" in text and "Paste the line that follows" in text, text
+        assert "``" not in text and "second line" not in text
+
+
+async def test_ingest_at_80x24_gives_the_log_the_height_and_says_what_keys_do(demo: DemoEnvironment,
+                                                                              tmp_path: Path) -> None:
+    messages: list[Message] = []
+    app = ScreenHarness(lambda: IngestScreen(demo.context, state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: bool(screen.blocks))
+        await pilot.pause()
+        lines = screen_lines(app)
+        controls = next(line for line in lines if "Start" in line)
+        assert controls.rstrip().endswith("Stop"), controls
+        assert not screen.query_one("#ingest-bar").display  # idle: nothing animates
+        assert screen.query_one(LiveLog).region.height >= 15
+        status = str(screen.query_one("#ingest-counters", Static).render())
+        assert "s (or Start) runs a pass" in status
+
+        await pilot.press("s")
+        await wait_until(pilot, lambda: bool(of_type(messages, IngestFinished)))
+        await pilot.pause(0.3)
+        status = str(screen.query_one("#ingest-counters", Static).render())
+        assert "Escape stops" not in status and "s starts another pass" in status, status
+        assert "Done: 3/3 read" in status
+        assert screen.query_one(LiveLog).region.height >= 10
+
+
+async def test_browse_at_80_columns_keeps_the_filter_match_and_the_key_status_in_view(demo: DemoEnvironment) -> None:
+    messages: list[Message] = []
+    block = block_named(demo, "demo-cloudtrail")
+    app = ScreenHarness(lambda: BrowseScreen(demo.context, block))
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await wait_until(pilot, lambda: bool(of_type(messages, KeysListed)))
+        screen = app.screen
+        screen.query_one("#browse-date", Input).value = "2026-11-29"
+        await screen.query_one("#browse-date", Input).action_submit()
+        await wait_until(pilot, lambda: any(isinstance(m, KeysListed) and m.prefix == TODAY_PREFIX
+                                            for m in messages))
+        screen.query_one("#browse-filter", Input).value = "CloudTrail_us"  # in the part every key shares
+        await pilot.pause()
+        rows = [line for line in screen_lines(app) if "● read" in line]
+        assert len(rows) == 3 and all("CloudTrail_us" in row and "…" in row for row in rows), rows
+
+        screen.query_one("#browse-filter", Input).value = ""
+        await pilot.pause()
+        tree = screen.query_one(KeyTree)
+        key = next(child for child in tree.root.children if isinstance(child.data, KeyEntry))
+        assert isinstance(key.data, KeyEntry)
+        tree.focus()
+        tree.move_cursor(key)
+        await pilot.pause()
+        detail = " ".join(line.strip() for line in region_lines(app, screen.query_one("#browse-detail").region))
+        name = key.data.classified.key.rsplit("/", 1)[-1]
+        assert "read: " in detail and f"Foundnewlog:…/{name}" in detail.replace(" ", ""), detail

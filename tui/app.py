@@ -11,13 +11,13 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Center, Middle
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from diagnostics.text_safety import visible
 from tui.messages import BundleWritten, DemoReady, DemoStepped
-from tui.screens.base import describe_error
+from tui.screens.base import MODE_BINDINGS, describe_error
 from tui.screens.help import HelpScreen
 from tui.widgets.data_text import data_text
 
@@ -36,9 +36,7 @@ class DoctorApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1,question_mark", "help", "Help"),
-        Binding("f2,o", "open_mode('overview')", "Overview", show=False),
-        Binding("f3,i", "open_mode('ingest')", "Ingest", show=False),
-        Binding("f4,x", "open_mode('explain')", "Explain log", show=False),
+        *MODE_BINDINGS.values(),
     ]
 
     def __init__(self, context: DoctorContext | None, *, demo: bool = False) -> None:
@@ -53,7 +51,7 @@ class DoctorApp(App[int]):
         with Middle(id="starting"), Center():
             yield Static("Starting the demo: embedded S3 server, sample buckets and a throw-away Wazuh home…"
                          if self.demo else "Loading…", id="starting-message")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.demo:
@@ -111,17 +109,22 @@ class DoctorApp(App[int]):
         self.switch_mode("overview")
 
     def action_open_mode(self, mode: str) -> None:
+        """Show a mode's own screen from anywhere: screens pushed on top of it (Troubleshoot, Browse,
+        Preview) are closed, as Escape would close them one by one."""
         if not self._modes_installed:
             self.notify("Still starting; one moment.", timeout=3)
             return
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
         if self.current_mode != mode:
             self.switch_mode(mode)
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+            self.pop_screen()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
         rows: list[tuple[str, str]] = []
-        seen: set[str] = set()
         screen = self.screen
         active = list(screen.active_bindings.values())
         # Our screen's keys first, then the app's, then Textual's (focus, copy, the focused widget's navigation).
@@ -135,15 +138,21 @@ class DoctorApp(App[int]):
             return rank.get(id(item.node), 2) + 1
 
         active.sort(key=order)
+        keys_of: dict[str, list[str]] = {}
         for item in active:
             binding = item.binding
-            if not binding.description or binding.action in seen:
+            if not binding.description:
                 continue
-            seen.add(binding.action)
-            rows.append((self.get_key_display(binding), binding.description))
-        for key, description in (("F2 F3 F4 (o i x)", "Overview / Ingest / Log explainer"),
-                                 ("ctrl+p", "Command palette"), ("ctrl+q", "Quit")):
-            rows.append((key, description))
+            # A screen's footer copy of an App binding ("app.open_mode(...)") is the same action.
+            action = binding.action.removeprefix("app.")
+            if action not in keys_of:
+                keys_of[action] = []
+                rows.append((action, binding.description))
+            key = self.get_key_display(binding)
+            if key not in keys_of[action]:
+                keys_of[action].append(key)
+        rows = [(" ".join(keys_of[action]), description) for action, description in rows]
+        rows.append(("ctrl+p", "Command palette"))
         title = getattr(self.screen, "help_title", self.screen.__class__.__name__)
         self.push_screen(HelpScreen(str(title), rows))
 
@@ -152,11 +161,11 @@ class DoctorApp(App[int]):
         yield from super().get_system_commands(screen)
         if self._modes_installed:
             yield SystemCommand("Overview", "The configuration and its checks",
-                                lambda: self.switch_mode("overview"))
+                                lambda: self.action_open_mode("overview"))
             yield SystemCommand("Ingest", "A debug-level ingestion pass with live log",
-                                lambda: self.switch_mode("ingest"))
+                                lambda: self.action_open_mode("ingest"))
             yield SystemCommand("Log explainer", "Annotate aws-s3 lines of ossec.log",
-                                lambda: self.switch_mode("explain"))
+                                lambda: self.action_open_mode("explain"))
             yield SystemCommand("Write a support bundle", "Checks, host and logs as a redacted tar.gz in "
                                 f"{Path.cwd()}", self.write_bundle)
         for title, help_text, callback in getattr(screen, "palette_commands", lambda: ())():

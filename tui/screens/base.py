@@ -17,10 +17,29 @@ def describe_error(error: BaseException | None) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+MODE_BINDINGS = {
+    "overview": Binding("f2,o", "app.open_mode('overview')", "Overview", show=False),
+    "ingest": Binding("f3,i", "app.open_mode('ingest')", "Ingest", show=False),
+    "explain": Binding("f4,x", "app.open_mode('explain')", "Explain log", show=False),
+}
+"""The screen switches: the App holds them hidden so they work from anywhere; base screens show theirs."""
+
+
+def mode_keys(*modes: str) -> list[Binding]:
+    """The switches to other modes, shown in a base screen's footer (F2-F4 are otherwise invisible)."""
+    return [Binding(MODE_BINDINGS[mode].key, MODE_BINDINGS[mode].action, MODE_BINDINGS[mode].description)
+            for mode in modes]
+
+
+BACK = Binding("escape", "cancel_or_back", "Back")
+"""Escape as pushed screens show it in the footer (base screens keep it out of their footer: it only
+cancels work there, which their status line says)."""
+
+
 class DoctorScreen(Screen[None]):
     """Base screen: Escape cancels this screen's running workers, or goes back when nothing runs."""
 
-    BINDINGS = [Binding("escape", "cancel_or_back", "Cancel/Back")]
+    BINDINGS = [Binding("escape", "cancel_or_back", "Cancel/Back", show=False)]
 
     def running_workers(self) -> list[Worker[object]]:
         """Workers started by this screen that have not finished (pending ones included)."""

@@ -20,7 +20,7 @@ from diagnostics.marker_location import SCOPE_PROBE
 from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, Wodle
 from tui.messages import BucketOpened, DayLocated, KeysListed, ListingFailed, MarkerLocated
-from tui.screens.base import DoctorScreen
+from tui.screens.base import BACK, DoctorScreen
 from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.key_tree import Entry, FolderEntry, KeyEntry, KeyTree, LevelPages, MarkerEntry, MoreEntry
@@ -56,11 +56,12 @@ class BrowseScreen(DoctorScreen):
 
     help_title = "Browse"
     BINDINGS = [
+        BACK,
         Binding("slash", "focus_filter", "Filter"),
-        Binding("d", "focus_date", "Jump to date"),
+        Binding("d", "focus_date", "Date"),
         Binding("m", "jump_to_marker", "Marker"),
-        Binding("u,backspace", "up_level", "Up a level"),
-        Binding("r", "reload", "Reload level"),
+        Binding("u,backspace", "up_level", "Up"),
+        Binding("r", "reload", "Reload"),
     ]
 
     def __init__(self, context: DoctorContext, block: Block, wodle: Wodle | None = None) -> None:
@@ -90,7 +91,7 @@ class BrowseScreen(DoctorScreen):
         yield KeyTree("", id="key-tree")
         yield Static("", id="browse-detail", classes="status-line")
         yield FindingDetail(id="browse-findings", empty_text="")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = visible(f"Browse {self.block.name}")
@@ -249,8 +250,9 @@ class BrowseScreen(DoctorScreen):
             classified = entry.classified
             text = Text.assemble((classified.verdict.value, "bold"), ": ", visible(classified.explanation))
             if classified.debug_line:
-                text.append(f"\nthe module prints at debug {classified.debug_level}: "
-                            f"{visible(classified.debug_line)}", style="dim")
+                # The key's folder is the level on screen: its file name is enough to fit 80 columns.
+                line = classified.debug_line.replace(classified.key, "…/" + classified.key.rsplit("/", 1)[-1])
+                text.append(f"\nat debug {classified.debug_level} the module prints: {visible(line)}", style="dim")
             detail.update(text)
         elif isinstance(entry, MarkerEntry):
             detail.update(Text.assemble(("StartAfter ", "bold"), visible(entry.marker),

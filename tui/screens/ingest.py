@@ -34,6 +34,7 @@ from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.live_log import BatchingHandler, LiveLog
 
+IDLE_STATUS = "Choose a bucket; s (or Start) runs a pass."
 BUILT_IN = "built-in"
 REAL_MODULE = "real"
 _PASS_NUMBERS = itertools.count(1)
@@ -109,22 +110,24 @@ class IngestScreen(DoctorScreen):
         self.loaded: LoadedConfig | None = None
         self.blocks: dict[str, tuple[Block, Wodle]] = {}
         self.running = False
+        self.last_progress: IngestProgress | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
+        # Compact controls (one row each) leave most of an 80x24 terminal to the live log.
         with Horizontal(id="ingest-controls"):
-            yield Select[str]([], prompt="bucket", id="ingest-bucket")
+            yield Select[str]([], prompt="bucket", id="ingest-bucket", compact=True)
             yield Select[int]([(f"debug {level}", level) for level in (1, 2, 3)], value=2, allow_blank=False,
-                              id="ingest-debug")
+                              id="ingest-debug", compact=True)
             yield Select[str]([("built-in", BUILT_IN), ("real module", REAL_MODULE)], value=BUILT_IN,
-                              allow_blank=False, id="ingest-mode")
-            yield Button("Start", id="ingest-start", variant="success")
-            yield Button("Stop", id="ingest-stop", variant="error", disabled=True)
+                              allow_blank=False, id="ingest-mode", compact=True)
+            yield Button("Start", id="ingest-start", variant="success", compact=True)
+            yield Button("Stop", id="ingest-stop", variant="error", disabled=True, compact=True)
         with Horizontal(id="ingest-options"):
-            yield Checkbox("from the module's state", value=True, id="ingest-from-wazuh")
-            yield Checkbox("reset our state", value=False, id="ingest-reset")
+            yield Checkbox("from the module's state", value=True, id="ingest-from-wazuh", compact=True)
+            yield Checkbox("reset our state", value=False, id="ingest-reset", compact=True)
         with Horizontal(id="ingest-progress"):
-            yield Static("Choose a bucket and press Start.", id="ingest-counters")
+            yield Static(IDLE_STATUS, id="ingest-counters")
             yield ProgressBar(total=None, show_eta=False, id="ingest-bar")
         yield LiveLog(max_lines=5000, id="ingest-log")
         with VerticalScroll(id="ingest-result"):
@@ -135,6 +138,8 @@ class IngestScreen(DoctorScreen):
     def on_mount(self) -> None:
         self.sub_title = "Ingest"
         self.query_one("#ingest-result").display = False
+        # An indeterminate bar animates: it appears only once a pass starts, so idle shows no motion.
+        self.query_one("#ingest-bar", ProgressBar).display = False
         self.load_buckets()
 
     # -- workers --------------------------------------------------------------------------------------
@@ -229,6 +234,7 @@ class IngestScreen(DoctorScreen):
         self._show_progress(message.progress)
 
     def _show_progress(self, progress: IngestProgress) -> None:
+        self.last_progress = progress
         done = progress.files_read + progress.files_skipped + progress.files_failed
         self.query_one("#ingest-bar", ProgressBar).update(total=max(progress.files_found, done, 1),
                                                           progress=done)
@@ -236,6 +242,15 @@ class IngestScreen(DoctorScreen):
             f"{progress.files_read}/{progress.files_found} read · {progress.files_skipped} skipped · "
             f"{progress.files_failed} failed · {progress.events} events · {progress.events_per_second:,.0f}/s"
             + (" · Escape stops" if self.running else ""))
+
+    def _show_ended(self, outcome: str) -> None:
+        """The status once a pass is over: what happened and what a key does now (never "Escape stops")."""
+        counters = self.query_one("#ingest-counters", Static)
+        progress = self.last_progress
+        done = ""
+        if progress is not None:
+            done = (f"{progress.files_read}/{progress.files_found} read · {progress.events} events · ")
+        counters.update(f"{outcome} {done}s starts another pass.")
 
     @on(IngestFinished)
     def pass_finished(self, message: IngestFinished) -> None:
@@ -245,8 +260,9 @@ class IngestScreen(DoctorScreen):
         log.flush()
         log.scroll_end(animate=False)
         if summary is None:
-            self.query_one("#ingest-counters", Static).update("The bucket could not be opened.")
+            self._show_ended("The bucket could not be opened (see the log).")
             return
+        self._show_ended("Stopped:" if summary.cancelled else "Done:")
         self.query_one("#ingest-summary", Static).update(summary_text(summary))
         self.query_one("#ingest-summary", Static).display = True
         self.query_one("#ingest-result").display = True
@@ -254,6 +270,9 @@ class IngestScreen(DoctorScreen):
         bar = self.query_one("#ingest-bar", ProgressBar)
         if bar.total is None:
             bar.update(total=1, progress=1)
+
+    def _hide_bar(self) -> None:
+        self.query_one("#ingest-bar", ProgressBar).display = False
 
     @on(RealModulePlanned)
     def real_planned(self, message: RealModulePlanned) -> None:
@@ -264,7 +283,9 @@ class IngestScreen(DoctorScreen):
         self.query_one(LiveLog).append((f"command: {plan.display}",))
         if not plan.ready:
             self._set_running(False)
-            self.query_one("#ingest-counters", Static).update("The real module cannot run here (see below).")
+            self._hide_bar()
+            self.query_one("#ingest-counters", Static).update("The real module cannot run here (see below); "
+                                                              "s starts a pass.")
             return
 
         def confirmed(answer: bool | None) -> None:
@@ -272,7 +293,8 @@ class IngestScreen(DoctorScreen):
                 self.run_real(plan)
             else:
                 self._set_running(False)
-                self.query_one("#ingest-counters", Static).update("Not run.")
+                self._hide_bar()
+                self.query_one("#ingest-counters", Static).update("Not run; s starts a pass.")
 
         self.app.push_screen(ConfirmRealRun(plan.display), confirmed)
 
@@ -287,7 +309,11 @@ class IngestScreen(DoctorScreen):
             text += "\nossec.log would show:\n" + "\n".join(visible(line) for line in result.ossec_log)
         panel.update(Text(text))
         panel.display = True
+        self.query_one("#ingest-result").display = True
         self.query_one("#ingest-findings", FindingDetail).show(result.findings)
+        bar = self.query_one("#ingest-bar", ProgressBar)
+        bar.update(total=1, progress=1)
+        self._show_ended(f"The module returned exit code {code}.")
 
     # -- actions --------------------------------------------------------------------------------------
     def _chosen_bucket(self) -> tuple[Block, Wodle] | None:
@@ -310,7 +336,10 @@ class IngestScreen(DoctorScreen):
         self.query_one(LiveLog).reset()
         self.query_one("#ingest-result").display = False
         self.query_one("#ingest-findings", FindingDetail).show(())
-        self.query_one("#ingest-bar", ProgressBar).update(total=None, progress=0)
+        bar = self.query_one("#ingest-bar", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self.last_progress = None
         self._set_running(True)
         self.query_one("#ingest-counters", Static).update(data_text(f"Starting {block.label} (Escape stops)…"))
         if mode == REAL_MODULE:
@@ -342,6 +371,15 @@ class IngestScreen(DoctorScreen):
         self.running = running
         self.query_one("#ingest-start", Button).disabled = running
         self.query_one("#ingest-stop", Button).disabled = not running
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer dims what does nothing now: Stop while idle, Start while a pass runs."""
+        if action == "cancel_or_back" and not self.running:
+            return None
+        if action == "start" and self.running:
+            return None
+        return True
 
     def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         """Entries this screen adds to the command palette."""
@@ -350,7 +388,8 @@ class IngestScreen(DoctorScreen):
 
     def work_failed(self, worker: object, message: str) -> None:
         self._set_running(False)
-        self.query_one("#ingest-counters", Static).update(data_text(f"Failed: {message}"))
+        self._hide_bar()
+        self.query_one("#ingest-counters", Static).update(data_text(f"Failed: {message}; s starts a pass."))
 
     def work_cancelled(self) -> None:
         self.query_one("#ingest-counters", Static).update("Stopping…")

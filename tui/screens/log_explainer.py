@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from diagnostics.context import DoctorContext
 from diagnostics.text_safety import visible
 from tui.messages import LogExplained
-from tui.screens.base import DoctorScreen
+from tui.screens.base import DoctorScreen, mode_keys
 from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.status_badge import badge_text
@@ -39,8 +39,10 @@ class LogExplainerScreen(DoctorScreen):
 
     help_title = "Log explainer"
     BINDINGS = [
-        Binding("ctrl+o", "open_file", "Open file"),
-        Binding("ctrl+e", "explain_pasted", "Explain pasted"),
+        Binding("ctrl+o", "open_file", "Open file", priority=True),
+        # Priority: the paste box and the path field bind ctrl+e to end-of-line, which would swallow it.
+        Binding("ctrl+e", "explain_pasted", "Explain pasted", priority=True),
+        *mode_keys("overview", "ingest"),
     ]
 
     def __init__(self, context: DoctorContext) -> None:
@@ -63,10 +65,12 @@ class LogExplainerScreen(DoctorScreen):
             with VerticalScroll(id="explain-detail"):
                 yield Static("", id="explain-line", classes="hint")
                 yield FindingDetail(id="explain-finding")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Log explainer"
+        # Not a text field: letters stay shortcuts (o, i, x) until the admin moves into one.
+        self.query_one("#explain-open", Button).focus()
 
     # -- actions --------------------------------------------------------------------------------------
     @on(Input.Submitted, "#explain-path")

@@ -18,7 +18,7 @@ from diagnostics.findings import Finding, Status, worst_status
 from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, LoadedConfig
 from tui.messages import BlockChecked, ChecksCompleted, ConfigLoaded
-from tui.screens.base import DoctorScreen
+from tui.screens.base import DoctorScreen, mode_keys
 from tui.widgets.config_tree import ConfigItem, ConfigTree
 from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
@@ -39,9 +39,10 @@ class OverviewScreen(DoctorScreen):
 
     help_title = "Overview"
     BINDINGS = [
-        Binding("r", "rerun_checks", "Rerun checks"),
         Binding("t", "troubleshoot", "Troubleshoot"),
-        Binding("b", "browse", "Browse keys"),
+        Binding("b", "browse", "Browse"),
+        Binding("r", "rerun_checks", "Rerun checks", show=False),
+        *mode_keys("ingest", "explain"),
     ]
 
     def __init__(self, context: DoctorContext) -> None:
@@ -60,7 +61,7 @@ class OverviewScreen(DoctorScreen):
             with VerticalScroll(id="overview-detail"):
                 yield Static("Reading the configuration…", id="overview-status", classes="status-line")
                 yield FindingDetail(id="overview-findings")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Overview"

@@ -19,7 +19,7 @@ from diagnostics.decode.model import DecodedEvent
 from diagnostics.layout.classify import ClassifiedKey
 from diagnostics.text_safety import visible
 from tui.messages import EventsDecoded, LogtestMatched
-from tui.screens.base import DoctorScreen
+from tui.screens.base import BACK, DoctorScreen
 from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.json_view import JsonView
@@ -51,10 +51,11 @@ class PreviewScreen(DoctorScreen):
 
     help_title = "Preview"
     BINDINGS = [
-        Binding("t", "toggle_view", "Envelope/raw/payload"),
-        Binding("c", "copy_event", "Copy JSON"),
+        BACK,
+        Binding("t", "toggle_view", "Next view"),
+        Binding("c", "copy_event", "Copy"),
         Binding("r", "reload", "Decode again"),
-        Binding("l", "logtest", "wazuh-logtest"),
+        Binding("l", "logtest", "Logtest"),
     ]
 
     def __init__(self, session: BucketSession, classified: ClassifiedKey) -> None:
@@ -77,7 +78,7 @@ class PreviewScreen(DoctorScreen):
         with VerticalScroll(id="file-findings"):
             yield Static("Decoding…", id="preview-totals")
             yield FindingDetail(id="preview-problems", empty_text="")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = visible(f"Preview {self.classified.key.rsplit('/', 1)[-1]}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import humanize
+from rich.style import Style
 from rich.text import Text, TextType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -99,18 +100,67 @@ def shared_head(names: Sequence[str], minimum: int = 16) -> int:
     return cut if cut >= minimum else 0
 
 
-def key_label(app: object, prefix: str, classified: ClassifiedKey, now: datetime, head: int = 0) -> Text:
-    """``● read      4.1 kB   2 hours  …_T0005Z_Ab3d.json.gz`` with the verdict coloured."""
+LABEL_COLUMNS = 34
+"""Columns a key's label uses before its name: verdict, size and age."""
+MIN_NAME_COLUMNS = 16
+"""Below this, the reason in parentheses gives its room to the name (the detail line says it too)."""
+
+
+def window(name: str, head: int, match: tuple[int, int] | None, room: int | None) -> tuple[int, int]:
+    """The part of ``name`` a label shows: from ``head`` to the end, moved and narrowed so that it fits in
+    ``room`` columns (its ellipses included) and still holds the filter's match."""
+    start, end = head, len(name)
+    if match is not None and match[0] < start:
+        start = match[0]
+    if room is None:
+        return start, end
+
+    def width(low: int, high: int) -> int:
+        return high - low + (low > 0) + (high < len(name))
+
+    if width(start, end) <= room:
+        return start, end
+    tail = end - (room - 1)
+    if match is None or match[0] >= tail:
+        return max(tail, 0), end  # the end tells keys apart; the match, if any, lies within it
+    low = match[0]
+    return low, min(end, low + max(room - 2, match[1] - match[0]))
+
+
+def fitted_name(name: str, head: int, wanted: str, room: int | None, match_style: Style) -> Text:
+    """A key's name cut to its room with ``…`` where text is left out, the filter's match highlighted."""
+    found = name.lower().find(wanted) if wanted else -1
+    match = (found, found + len(wanted)) if found >= 0 else None
+    low, high = window(name, head, match, room)
+    text = Text("…" if low > 0 else "")
+    if match is not None and low <= match[0] and match[1] <= high:
+        text.append(visible(name[low:match[0]]))
+        text.append(visible(name[match[0]:match[1]]), style=match_style)
+        text.append(visible(name[match[1]:high]))
+    else:
+        text.append(visible(name[low:high]))
+    if high < len(name):
+        text.append("…")
+    return text
+
+
+def key_label(app: object, prefix: str, classified: ClassifiedKey, now: datetime, head: int = 0, *,
+              wanted: str = "", room: int | None = None) -> Text:
+    """``● read      4.1 kB   2 hours  …_T0005Z_Ab3d.json.gz`` with the verdict coloured; ``room`` is the
+    width left for the name and reason (None: unknown, nothing is cut)."""
     style = theme_style(app, _VERDICT_THEME[classified.verdict])  # type: ignore[arg-type]
     obj = classified.object
-    size = humanize.naturalsize(obj.size, binary=False) if obj is not None else ""
+    size = humanize.naturalsize(obj.size, binary=True) if obj is not None else ""  # KiB, as the CLI
     age = ""
     if obj is not None and obj.last_modified is not None:
         age = humanize.naturaldelta(max(now - obj.last_modified, timedelta(0)))
     verdict = classified.verdict.value
     name = name_under(prefix, classified.key)
-    shown = visible(f"…{name[head:]}" if head else name)
     reason = f"  ({classified.reason.value.replace('_', ' ')})" if classified.reason is not None else ""
+    if room is not None and room - len(reason) < MIN_NAME_COLUMNS:
+        reason = ""
+    name_room = room - len(reason) if room is not None else None
+    shown = fitted_name(name, head, wanted, name_room, Style(reverse=True, bold=True))
     return Text.assemble((f"{_VERDICT_SYMBOL[classified.verdict]} {verdict:<9}", style), f" {size:>9}",
                          f" {age:>10}  ", shown, (reason, style))
 
@@ -171,6 +221,7 @@ class KeyTree(Tree[Entry]):
         position = marker_position(entries, pages.marker) if marker_within else None
         head = shared_head([name_under(prefix, entry.classified.key) for entry in entries
                             if isinstance(entry, KeyEntry)])
+        room = self.name_room(node)
         folders: list[TreeNode[Entry]] = []
         for index, entry in enumerate(entries):
             if index == position and pages.marker is not None:
@@ -178,7 +229,8 @@ class KeyTree(Tree[Entry]):
             if isinstance(entry, FolderEntry):
                 folders.append(node.add(data_text(name_under(prefix, entry.prefix)), data=entry, allow_expand=True))
             else:
-                node.add_leaf(key_label(self.app, prefix, entry.classified, now, head), data=entry)
+                node.add_leaf(key_label(self.app, prefix, entry.classified, now, head, wanted=wanted, room=room),
+                              data=entry)
         if position == len(entries) and pages.marker is not None:
             node.add_leaf(marker_label(self.app, prefix, pages.marker), data=MarkerEntry(pages.marker))
         if pages.next_token:
@@ -188,6 +240,19 @@ class KeyTree(Tree[Entry]):
             note = "no key matches the filter" if pages.keys and wanted else "empty level"
             node.add_leaf(Text(note, style="dim italic"), data=InfoEntry(note))
         return folders
+
+    def name_room(self, node: TreeNode[Entry]) -> int | None:
+        """Columns left for a key's name under ``node``: the tree's width less the guides and the label's
+        verdict, size and age (None before the tree is laid out)."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return None
+        depth = 0
+        parent = node
+        while parent.parent is not None:
+            depth += 1
+            parent = parent.parent
+        return max(MIN_NAME_COLUMNS, width - (depth + 1) * self.guide_depth - LABEL_COLUMNS - 1)
 
     def show_info(self, node: TreeNode[Entry], text: str) -> None:
         """Put a single note under a node (loading..., a failure)."""
