@@ -315,3 +315,37 @@ async def test_the_log_explainer_screen_masks_secrets_by_value(odd_secret_home: 
     results = shown[shown.index("annotated —"):]
     assert "InvalidClientTokenId" in results, "the results below the paste box quote the line"
     assert not leaked(results), f"{leaked(results)} shows in the Log explainer"
+
+
+def test_the_bundle_masks_odd_secrets_and_an_endpoint_password(odd_secret_home: DoctorHome, moto: str,
+                                                               tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A ``<service_endpoint>`` URL with a password in it, MinIO-style secrets in the environment and a
+    regex-character secret in the credentials file: none of them is in any file of the bundle."""
+    import io
+    import tarfile
+
+    password = "Endp0int-Passw0rd-42"
+    home = odd_secret_home
+    home.conf.write_text(ossec_conf(
+        f'    <bucket type="cloudtrail">\n      <name>{BUCKET}</name>\n'
+        f"      <service_endpoint>https://wazuh:{password}@s3.internal.example</service_endpoint>\n"
+        f"      <only_logs_after>{ONLY_LOGS_AFTER}</only_logs_after>\n    </bucket>\n"))
+    log = home.wazuh_home / "logs" / "ossec.log"
+    log.write_text(f"2024/05/14 10:15:02 wazuh-modulesd:aws-s3: WARNING: Bucket:  -  secret {MINIO_SECRET} "
+                   f"endpoint https://wazuh:{password}@s3.internal.example key={REGEX_SECRET}\n")
+    output = tmp_path / "bundle-out"
+    output.mkdir()
+    code, out, err = run_cli(capsys, "bundle", *home.common(moto), "--output", str(output), "--ossec-log", str(log))
+    archives = list(output.glob("*.tar.gz"))
+    assert archives, f"exit {code}: {out}{err}"
+    members: dict[str, str] = {}
+    with tarfile.open(fileobj=io.BytesIO(archives[0].read_bytes()), mode="r:gz") as archive:
+        for member in archive.getmembers():
+            extracted = archive.extractfile(member)
+            if extracted is not None:
+                members[member.name] = extracted.read().decode("utf-8", errors="replace")
+    everything = out + err + "".join(members.values())
+    assert "s3.internal.example" in everything, "the endpoint is in the bundle, without its password"
+    assert password not in everything and not leaked(everything), [
+        name for name, text in members.items() if password in text or leaked(text)]
