@@ -177,6 +177,7 @@ def _key_row(classified: Any) -> dict[str, Any]:
 def run_preview(args: argparse.Namespace) -> int:
     """``preview``: the decoded events of one object, as the module would send them."""
     from diagnostics.bucket_session import preview_object
+    from diagnostics.decode.envelope import shown_text
 
     with command_context(args) as context:
         session = _open_session(args, context)
@@ -209,8 +210,11 @@ def run_preview(args: argparse.Namespace) -> int:
         summary = event.summary
         head = " | ".join(part for part in (summary.time, summary.source, summary.name, summary.user,
                                             summary.source_ip) if part)
+        if event.cut_chars:
+            flags.append(f"{event.cut_chars:,} characters of long strings not kept")
         print(f"#{event.index} {visible(head)}{'  [' + ', '.join(flags) + ']' if flags else ''}")
-        print(json.dumps(event.raw_record if args.raw else event.message, indent=2, default=str))
+        shown = json.dumps(event.raw_record if args.raw else event.message, indent=2, default=str)
+        print(shown_text(shown) if event.oversized else shown)  # MiBs of one event would flood the terminal
     totals = result.totals
     print(f"\n{totals.records_read} records read, {totals.events_sent} would be sent, "
           f"{totals.discarded} discarded by discard_regex, {sum(totals.dropped.values())} dropped silently"
