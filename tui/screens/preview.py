@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from diagnostics.bucket_session import BucketSession, PreviewResult
+from diagnostics.decode.envelope import shown_text
 from diagnostics.decode.model import DecodedEvent
 from diagnostics.layout.classify import ClassifiedKey
 from diagnostics.text_safety import visible
@@ -22,7 +23,7 @@ from tui.messages import EventsDecoded, LogtestMatched
 from tui.screens.base import BACK, DoctorScreen
 from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
-from tui.widgets.json_view import JsonView
+from tui.widgets.json_view import JsonView, pretty_json
 from tui.widgets.status_badge import theme_style
 
 PREVIEW_LIMIT = 200
@@ -164,6 +165,12 @@ class PreviewScreen(DoctorScreen):
         event = self.result.events[index]
         view = self.query_one(JsonView)
         view.border_title = f"{self.view} — event {index + 1}, {event.size_bytes:,} bytes"
+        if event.oversized:  # highlighting and wrapping MiBs of text on the UI thread would freeze the app
+            shown = {"envelope": lambda: pretty_json(event.message), "payload": lambda: event.payload,
+                     "raw record": lambda: event.raw_record if isinstance(event.raw_record, str)
+                     else pretty_json(event.raw_record)}[self.view]()
+            view.show_text(shown_text(shown), language="json")
+            return
         if self.view == "envelope":
             view.show(event.message)
         elif self.view == "raw record":
