@@ -36,8 +36,12 @@ from tests.hardening_support import (
 )
 
 READ_OPERATIONS = frozenset({"ListObjectsV2", "GetObject", "HeadObject", "HeadBucket", "GetBucketLocation",
-                             "ListBuckets", "GetCallerIdentity", "AssumeRole", "DescribeFlowLogs"})
-"""Everything the doctor may send: S3 reads and listings, STS identity and AssumeRole, EC2 Describe*."""
+                             "ListBuckets", "GetCallerIdentity", "AssumeRole", "DescribeFlowLogs",
+                             "GetBucket?policy", "SimulatePrincipalPolicy", "ListUserPolicies", "GetUserPolicy",
+                             "ListAttachedUserPolicies", "GetPolicy", "GetPolicyVersion", "ListRolePolicies",
+                             "GetRolePolicy", "ListAttachedRolePolicies"})
+"""Everything the doctor may send: S3 reads and listings, the bucket policy, STS identity and AssumeRole, EC2
+Describe*, and IAM's read-only policy calls (whether remove_from_bucket may delete, found without deleting)."""
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/wazuh-reader"
 MARKER = "module-ran.txt"
 
@@ -175,7 +179,8 @@ def test_a_whole_session_sends_only_reads_and_changes_no_wazuh_file(
               if request.is_write]
     assert not writes, f"write requests: {writes}"
     assert operations <= READ_OPERATIONS, f"unexpected operations: {operations - READ_OPERATIONS}"
-    assert {"GetObject", "ListObjectsV2", "GetCallerIdentity", "AssumeRole", "DescribeFlowLogs"} <= operations, \
+    assert {"GetObject", "ListObjectsV2", "GetCallerIdentity", "AssumeRole", "DescribeFlowLogs",
+            "GetBucket?policy"} <= operations, \
         "the session really exercised every kind of call"
     assert codes["ingest ro-trail"] == 0 and (tmp_path / "ro-trail.jsonl").stat().st_size > 0
     assert marker.exists(), "the stand-in module ran (its own effects are the module's, not ours)"

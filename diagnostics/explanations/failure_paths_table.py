@@ -47,4 +47,15 @@ ENTRIES: tuple[Explanation, ...] = (
             "simulator), or set <remove_from_bucket>no</remove_from_bucket>.",
         status=Status.WARNING,
     ),
+    Explanation(
+        failure_id="walk.stops_at_file",
+        title="The run stops at {key} (exit {exit_code}): {not_reached} listed file(s) after it are not read",
+        explanation=(
+            "Without skip_on_error the module exits at the first file it cannot read or decode ({cause}). "
+            "The files listed after it are not read by this run, and since a stopped run records nothing, "
+            "the next run sends the events of every file before it again."
+        ),
+        fix="Remove or fix {key}, or set <skip_on_error>yes</skip_on_error> in the wodle so the module sends "
+            "an error event for it and goes on.",
+    ),
 )

@@ -45,6 +45,10 @@ class SkipReason(str, enum.Enum):
     """The date is not right after the prefix (``++ Skipping file with another prefix``)."""
     BEFORE_MARKER = "before_marker"
     """Sorts at or before ``StartAfter`` and has no state row: S3 never returns it again."""
+    BEFORE_ONLY_LOGS_AFTER = "before_only_logs_after"
+    """Sorts before the only_logs_after date folder on a first run: the module starts after it."""
+    AFTER_STOP = "after_stop"
+    """Listed after a file the run stops at (no skip_on_error): not read this run."""
     CONFIG_BEFORE_ONLY_LOGS_AFTER = "config_before_only_logs_after"
     """Config file dated before only_logs_after (dropped silently after the year relist)."""
 
@@ -217,6 +221,15 @@ class KeyClassifier:
                 return skipped(SkipReason.OTHER_PREFIX, f"{other_prefix}; it also sorts before the marker "
                                f"'{start_after}', so it is never even listed (no log line)",
                                marker=start_after)
+            if not start_after.startswith(scope.prefix):
+                return skipped(SkipReason.BEFORE_MARKER, borrowed_marker_text(self.layout, scope, start_after),
+                               marker=start_after)
+            marker = self.marker_for(scope)
+            if marker.db_last_key is None and marker.only_logs_after_marker is not None \
+                    and key <= marker.only_logs_after_marker:
+                return skipped(SkipReason.BEFORE_ONLY_LOGS_AFTER,
+                               f"it is older than only_logs_after: the module starts listing after "
+                               f"'{marker.only_logs_after_marker}'", marker=start_after)
             return skipped(SkipReason.BEFORE_MARKER,
                            f"it sorts at or before the marker '{start_after}' and has no state row: S3 never "
                            "returns it to the module again (a late upload or an only_logs_after moved back)",
@@ -248,6 +261,15 @@ class KeyClassifier:
                                  start_after, obj)
         return ClassifiedKey(key, Verdict.READ, None, "after the marker and not yet processed: the next run "
                              "reads it", f"++ Found new log: {key}", 2, scope, start_after, obj)
+
+
+def borrowed_marker_text(layout: BucketLayout, scope: KeyScope, marker: str) -> str:
+    """Why a key is never read when its scope's marker is another region's last key (no region column)."""
+    return (f"the module's marker for {scope.region} is '{marker}', the last key read in another region: "
+            f"the {layout.table} state has no region column, so every key of {scope.region} sorting before it "
+            "is never read. Workaround: give each region its own prefix (one <bucket> block with its own "
+            "<path> per prefix, or one bucket per region); until then only a manual run with --reparse reads "
+            "them, re-sending everything since only_logs_after")
 
 
 def classify_keys(classifier: KeyClassifier,

@@ -24,8 +24,8 @@ from diagnostics.layout.discovery import (
     plan_accounts_and_regions,
     throttling_message,
 )
-from diagnostics.layout.listing import ListedObject, ListingError, list_objects_page
-from diagnostics.layout.marker import Marker, config_sort_date, parse_only_logs_after
+from diagnostics.layout.listing import ListedObject, ListingError, iter_objects, list_objects_page
+from diagnostics.layout.marker import Marker, MarkerSource, config_sort_date, parse_only_logs_after
 from diagnostics.layout.prefixes import BucketLayout, Family, configured_regions, split_list
 from diagnostics.wazuh.state_db import ProcessedState, StateReader
 from diagnostics.wazuh.wodle import Block
@@ -158,12 +158,40 @@ class _Walker:
     """One walk's state: layout, classifier and counters (kept out of the generator for readability)."""
 
     def __init__(self, client: Any, layout: BucketLayout, classifier: KeyClassifier,
-                 cancel: threading.Event | None, max_keys: int) -> None:
+                 cancel: threading.Event | None, max_keys: int, passed_over_keys: int = 0) -> None:
         self.client = client
         self.layout = layout
         self.classifier = classifier
         self.cancel = cancel
         self.max_keys = max_keys
+        self.passed_over_keys = passed_over_keys
+
+    def passed_over(self, scope: KeyScope, marker: Marker) -> Iterator[WalkEvent]:
+        """The keys the module passes over in this scope (at or before its StartAfter), each with the reason.
+
+        The module never lists them, so this is one listing of ours, bounded by ``passed_over_keys``. It
+        starts at only_logs_after when the marker comes from the state (the keys between them are the
+        processed ones and the late uploads), else at the scope's first key.
+        """
+        start = None
+        if marker.source is MarkerSource.DATABASE and marker.only_logs_after_marker \
+                and marker.only_logs_after_marker < marker.value:
+            start = marker.only_logs_after_marker
+        shown = 0
+        try:
+            for listed, _page in iter_objects(self.client, self.layout.bucket, scope.prefix, start_after=start,
+                                              max_keys=min(self.max_keys, self.passed_over_keys + 1),
+                                              cancel=self.cancel):
+                if listed.key > marker.value:
+                    return
+                if shown >= self.passed_over_keys:
+                    yield WalkNote(f"more keys at or before the marker {marker.value} are not shown "
+                                   f"(first {shown} listed)")
+                    return
+                shown += 1
+                yield self.classifier.classify(listed, scope=scope)
+        except ListingError as error:
+            yield WalkNote(f"the keys before the marker could not be listed: {error}")
 
     def cancelled(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
@@ -175,6 +203,8 @@ class _Walker:
             yield WalkStopped(marker.exit_code, marker.exit_message or "", f"ERROR: {marker.exit_message}")
             return
         yield ScopeStarted(scope, marker, (*first_lines, (2, marker.debug_line), *marker.extra_debug_lines))
+        if self.passed_over_keys:
+            yield from self.passed_over(scope, marker)
         args: dict[str, Any] = {"Bucket": self.layout.bucket, "MaxKeys": self.max_keys,
                                 "Prefix": scope.prefix, "StartAfter": marker.value}
         counts = {Verdict.READ: 0, Verdict.PROCESSED: 0, Verdict.SKIPPED: 0}
@@ -227,12 +257,13 @@ class _Walker:
 def walk_module(client: Any, block: Block, context: DoctorContext, state: ProcessedState | None, *,
                 cancel: threading.Event | None = None, caller_account: str | None = None,
                 flow_logs: FlowLogSource | None = None, reparse: bool = False, check_bucket: bool = True,
-                max_keys: int = 1000) -> Iterator[WalkEvent]:
+                max_keys: int = 1000, passed_over_keys: int = 0) -> Iterator[WalkEvent]:
     """Every event of one bucket run's listing, lazily and in the module's order.
 
     ``caller_account`` is ``sts:GetCallerIdentity`` of the base credentials (the custom family's DB key);
     ``flow_logs`` gives ``DescribeFlowLogs`` per region (vpcflow only). Listing errors end the walk with the
-    module's exit code rather than raising.
+    module's exit code rather than raising. ``passed_over_keys`` > 0 also yields, per scope and before its
+    listed keys, up to that many keys the module passes over (at or before its marker) with the reason.
     """
     profile = context.profile
     if not MODULE_BUCKET_NAME.match(block.name or ""):
@@ -277,7 +308,7 @@ def walk_module(client: Any, block: Block, context: DoctorContext, state: Proces
     classifier = KeyClassifier(layout, profile=profile, today=context.clock().astimezone(timezone.utc).date(),
                                state=stored, only_logs_after=only_logs_after, caller_account=caller_account,
                                flow_log_ids=flow_lookup, reparse=reparse, state_problem=problem)
-    walker = _Walker(client, layout, classifier, cancel, max_keys)
+    walker = _Walker(client, layout, classifier, cancel, max_keys, passed_over_keys)
     if layout.family is not Family.AWSLOGS:
         if bucket_type == "guardduty":
             yield WalkNote("GuardDuty through Kinesis Firehose is deprecated",
@@ -332,9 +363,10 @@ def walk_module(client: Any, block: Block, context: DoctorContext, state: Proces
 def module_view(client: Any, block: Block, context: DoctorContext, state: ProcessedState | None, *,
                 cancel: threading.Event | None = None, caller_account: str | None = None,
                 flow_logs: FlowLogSource | None = None, reparse: bool = False,
-                check_bucket: bool = True) -> Iterator[ClassifiedKey]:
+                check_bucket: bool = True, passed_over_keys: int = 0) -> Iterator[ClassifiedKey]:
     """Only the keys of ``walk_module``, in the module's order (for the key browser's "module view")."""
     for event in walk_module(client, block, context, state, cancel=cancel, caller_account=caller_account,
-                             flow_logs=flow_logs, reparse=reparse, check_bucket=check_bucket):
+                             flow_logs=flow_logs, reparse=reparse, check_bucket=check_bucket,
+                             passed_over_keys=passed_over_keys):
         if isinstance(event, ClassifiedKey):
             yield event
