@@ -128,7 +128,7 @@ def test_server_access_pattern_and_level(tmp_path: Path) -> None:
     rows = {"s3_server_access": [("b/s3/", ACCOUNT, "s3/2024-05-04-01-00-00-AAAA")]}
     check = classifier(tmp_path, "4.14.7", "server_access", rows, path="s3")
     partitioned = f"s3/{ACCOUNT}/us-east-1/src/2024/05/04/2024-05-04-05-00-00-BBBB"
-    # It sorts before the marker ('s3/1...' < 's3/2...'): never listed, so no log line at all (§12).
+    # It sorts before the marker ('s3/1...' < 's3/2...'): StartAfter never lists it, so no log line at all.
     result = check.classify(partitioned)
     assert result.reason is SkipReason.OTHER_PREFIX and result.debug_line is None
     assert "never even listed" in result.explanation
@@ -166,7 +166,7 @@ def test_vpc_scope_per_flow_log(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("version", "reason"),
     [
-        ("4.9.0", SkipReason.BEFORE_MARKER),  # marker '.../2024/5/2' excludes it
+        ("4.9.0", SkipReason.BEFORE_ONLY_LOGS_AFTER),  # the only_logs_after marker '.../2024/5/2' excludes it
         ("4.14.7", SkipReason.CONFIG_BEFORE_ONLY_LOGS_AFTER),  # year relist, then the date filter drops it
         ("5.0.0", SkipReason.CONFIG_BEFORE_ONLY_LOGS_AFTER),
     ],
