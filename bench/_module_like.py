@@ -1,6 +1,6 @@
 """A same-machine stand-in for the module's work, so our numbers can be compared on this machine too.
 
-It does what the module's bucket loop does at the least (reference §4-§6): ``ListObjectsV2`` pages with
+It does what the module's bucket loop does at the least: ``ListObjectsV2`` pages with
 ``StartAfter``, ``GetObject().read()``, ``gzip.decompress``, ``json.loads`` (or ``raw_decode`` for
 Firehose), the envelope with None fields removed and one-element lists flattened, ``json.dumps`` per
 event, one state row per file and a single commit at the end. It is an approximation, not the module.

@@ -3,7 +3,7 @@
 Browsing answers "why are my files not read?" fastest when it opens right where the module's
 ``StartAfter`` falls: keys at or before that line are never listed again, keys after it are (and read
 unless already processed). Config's and GuardDuty's cut-back markers land on their year or day folder,
-so the jump opens that folder (reference §4.2). Finding the place
+so the jump opens that folder (diagnostics/layout/marker.py computes them). Finding the place
 costs the marker computation (the state database, read-only) and, for the AWSLogs types, the module's
 own account and region discovery when no scope is chosen yet; showing it is one more listing request.
 """

@@ -1,4 +1,4 @@
-"""The ingestion log speaks the module's words (§7), in ossec.log format, attributed to a bucket."""
+"""The ingestion log speaks the module's words, in ossec.log format, attributed to a bucket."""
 
 from __future__ import annotations
 

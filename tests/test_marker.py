@@ -1,4 +1,4 @@
-"""The StartAfter marker per type and per Wazuh version (reference §4.2, §10, §12)."""
+"""The StartAfter marker per type and per Wazuh version."""
 
 from __future__ import annotations
 
@@ -163,7 +163,7 @@ def test_guardduty_day_folder_rewind(
 
 
 def test_guardduty_second_region_reuses_the_first_regions_key(tmp_path: Path) -> None:
-    # No aws_region column: the last key of us-east-1 is the marker of us-west-2 too (§12).
+    # No aws_region column: the last key of us-east-1 is the marker of us-west-2 too (the module's query).
     rows = {"guardduty": [("b/", ACCOUNT, f"{GD}2024/05/03/abc.jsonl.gz")]}
     marker = _marker(tmp_path, "4.14.7", "guardduty", rows, region="us-west-2")
     assert marker.value == f"{GD}2024/05/03/"

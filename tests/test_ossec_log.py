@@ -1,4 +1,4 @@
-"""The C side's titles and after-run lines (reference §2.4), which every predicted ossec.log line uses."""
+"""The C side's titles and after-run lines, which every predicted ossec.log line uses."""
 
 from __future__ import annotations
 

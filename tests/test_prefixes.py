@@ -1,4 +1,4 @@
-"""Prefixes per type (reference §4.1): the trailing-slash rule, service folders, tables and date folders."""
+"""Prefixes per type: the trailing-slash rule, service folders, tables and date folders."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import boto3
 
 MODULE_BUCKET_NAME = re.compile(r"(?!(^xn--|.+-s3alias$|.+--ol-s3$))^[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$")
-"""The module's argparse rule for --bucket (reference §2.2)."""
+"""The module's argparse rule for --bucket: a name it rejects ends the run with exit 2 before any AWS call."""
 SUFFIX_IN_BUCKET_PATH = frozenset({"cloudtrail", "config", "vpcflow"})
 """AWSLogs buckets whose ``bucket_path`` (in the exit-14 message) includes path_suffix."""
 MAX_LIST_PAGES = 20

@@ -158,7 +158,7 @@ class AwsFile:
         """The section the module's ``~/.aws/config`` check would read, or None when it exits 23.
 
         The module looks for ``NAME`` first and then ``profile NAME``; without ``aws_profile`` it looks
-        only for ``default`` (reference §8).
+        only for ``default``.
         """
         if profile is None:
             return "default" if "default" in self.headers else None

@@ -1,6 +1,6 @@
 """Credentials as the module resolves them: inline keys, then aws_profile, then botocore's default chain.
 
-The steps run in the module's own order (reference §8): its ``~/.aws/config`` check (exit 23/17), the
+The steps run in the module's own order (the first failure wins): its ``~/.aws/config`` check (exit 23/17), the
 deprecation notice for inline keys, ``boto3.Session`` (ProfileNotFound → exit 12) and the credential
 chain (nothing found → exit 12, or 3 when a role must be assumed). botocore does the resolving, over the
 module's environment and root's shared files, so the winning source is botocore's own

@@ -2,7 +2,7 @@
 
 The module calls GetCallerIdentity with the *base* credentials (keys or profile, never the role) for the
 custom-family buckets and the services, and without its ``sts_endpoint``; a failure there has no handler
-(exit 12). AssumeRole failures are exit 3 (reference §8). The STS response's ``Date`` header also tells
+(exit 12). AssumeRole failures are exit 3. The STS response's ``Date`` header also tells
 how far the host clock is from AWS's, which decides exit 19 long before anyone suspects the clock.
 """
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 CALLER_IDENTITY_BUCKET_TYPES = frozenset(
     {"custom", "guardduty", "waf", "alb", "clb", "nlb", "server_access", "cisco_umbrella"})
-"""The custom family: their state is keyed on the caller's account id (reference §4.1, §8)."""
+"""The custom family: their state is keyed on the caller's account id, so the module asks STS for it."""
 ROLE_SESSION_NAME = "WazuhLogParsing"
 SKEW_WARNING_SECONDS = 300
 SKEW_ERROR_SECONDS = 900

@@ -3,7 +3,7 @@
 Two stages report problems differently. The C parser logs with ``merror``/``mwarn`` (tag
 ``wazuh-modulesd:``) or ``mterror``/``mtwarn`` (tag ``wazuh-modulesd:aws-s3:``) when wazuh-modulesd starts,
 and an error there stops the daemon. The Python script fails per run, and the C side then logs
-``Returned exit code N`` (§2.4). Both are predicted here so every rule module renders them the same way.
+``Returned exit code N``. Both are predicted here so every rule module renders them the same way.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class ParserMessage:
 
 
 def parser_log(messages: Sequence[ParserMessage], when: datetime) -> tuple[str, ...]:
-    """ossec.log lines for parser messages (``merror`` lines have no ``:aws-s3`` part, §0)."""
+    """ossec.log lines for parser messages (the parser logs through ``merror``, so no ``:aws-s3`` tag)."""
     stamp = when.strftime(ossec_log.TIME_FORMAT)
     return tuple(f"{stamp} {ossec_log.TAG if message.tagged else MODULESD}: {message.level}: {message.text}"
                  for message in messages)
@@ -125,14 +125,14 @@ class RunContext:
         return [f"DEBUG: +++ Debug mode on - Level: {level}"] if level is not None else []
 
     def run_lines(self, exit_code: int, output: str) -> tuple[str, ...]:
-        """Preamble plus the §2.4 lines for a run that ended with ``exit_code`` and printed ``output``."""
+        """Preamble plus wm_aws.c's after-run lines for a run that ended with ``exit_code`` and printed ``output``."""
         after = ossec_log.c_lines_after_run(self.title, exit_code, output, self.debug_level)
         pairs = list(self.preamble) + after
         return ossec_log.render(pairs, self.when)
 
     def script_failure(self, message: str | None, exit_code: int, *, catch_all: bool = False,
                        debug_only: bool = False) -> tuple[int, tuple[str, ...]]:
-        """Exit code and log lines of a failure raised after argument parsing (debug rules of §1 applied)."""
+        """Exit code and log lines of a failure raised after argument parsing (what the debug level lets through)."""
         result = ossec_log.script_failure(exit_code, message, self.debug_level, catch_all=catch_all,
                                           debug_only=debug_only)
         output = "\n".join(self.banner() + ([result.output] if result.output else []))

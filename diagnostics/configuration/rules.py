@@ -20,7 +20,7 @@ from diagnostics.wazuh.versions import WazuhProfile
 from diagnostics.wazuh.wodle import Block, LoadedConfig
 
 DEFAULT_ROLE_DURATION_LIMIT = 3600
-"""Upper bound of ``iam_role_duration`` in the reference releases (some builds allow 43200)."""
+"""Upper bound of ``iam_role_duration`` in the module's 4.x and 5.x releases (some builds allow 43200)."""
 
 
 def _block_ok(ctx: ValidationContext, block: Block) -> Finding:
@@ -56,7 +56,7 @@ def validate(
     """Every configuration finding for the wodles in ``loaded``, as the given Wazuh version would behave.
 
     ``regions`` is the installed module's ALL_REGIONS when known (``regions.installed_regions``), and
-    ``role_duration_limit`` its ``iam_role_duration`` bound; both default to the reference values.
+    ``role_duration_limit`` its ``iam_role_duration`` bound; both default to the released module's values.
     ``debug_level`` is ``wazuh_modules.debug`` (0-2) and shapes the predicted ossec.log lines.
     """
     when = now_utc(now)

@@ -1,4 +1,4 @@
-"""The script's argument parsing (``aws_tools.get_script_arguments``, reference §2.2), replayed on our argv.
+"""The script's argument parsing (``aws_tools.get_script_arguments``), replayed on our argv.
 
 We do not import the module's code: the flags, validators and messages below reproduce argparse's
 behaviour for the argv the C side produces, so a bad value yields the same ``<prog>: error: argument

@@ -1,4 +1,4 @@
-"""Checks of the C parser stage (``wmodules-aws.c``, reference §3): what wazuh-modulesd says at start-up.
+"""Checks of the C parser stage (``wmodules-aws.c``): what wazuh-modulesd says at start-up.
 
 Every message is Wazuh's exact text, including its quirks (the wrong tag name in the ``aws_account_id``
 message, the missing quotes in the bucket type list, "of service" for subscribers). Wazuh stops at the

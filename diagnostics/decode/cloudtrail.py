@@ -1,4 +1,4 @@
-"""CloudTrail: one JSON document per object, events under ``Records`` (reference §6.3)."""
+"""CloudTrail: one JSON document per object, events under ``Records``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""AWS Config: one JSON document per object, items under ``configurationItems`` (reference §6.3, §12).
+"""AWS Config: one JSON document per object, items under ``configurationItems``.
 
 The reformatting is lossy in surprising ways the admin should see: a list of security-group names
 becomes ``{}``, ``createdTime`` becomes an epoch float in the *host's* time zone, and SSM inventory

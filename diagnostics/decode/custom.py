@@ -1,4 +1,4 @@
-"""Custom buckets (Firehose output, e.g. Macie or GuardDuty through EventBridge), reference §6.3, §12.
+"""Custom buckets (Firehose output, e.g. Macie or GuardDuty through EventBridge).
 
 If the first character is ``{`` the module reads *concatenated* JSON with ``raw_decode``, never
 skipping whitespace: a newline after an object (JSON lines, a pretty-printed file, a trailing newline)

@@ -1,4 +1,4 @@
-"""``discard_regex`` exactly as the module applies it (reference §6.4), quirks included.
+"""``discard_regex`` exactly as the module applies it, quirks included.
 
 The field is a dotted path into the record (before the envelope); lists on the way are searched; the
 regex is applied with ``re.match`` (anchored at the start); a missing field keeps the event; non-string

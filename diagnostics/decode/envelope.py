@@ -1,4 +1,4 @@
-"""The message the module wraps around each record and the exact datagram it sends (reference §6.1-6.3).
+"""The message the module wraps around each record and the exact datagram it sends.
 
 Everything here mutates plain dicts in the order the module does, because key order and the
 sequence of edits show in the bytes sent (``json.dumps`` keeps insertion order).

@@ -1,6 +1,6 @@
 """How the module turns a failure while reading one object into an exit code and a message.
 
-The module's ``get_log_file`` maps exception *types* to exit codes (reference §1, §6), so decoders here
+The module's ``get_log_file`` maps exception *types* to exit codes, so decoders here
 raise the same Python exceptions the module's own code would, and this module classifies them once.
 """
 

@@ -2,7 +2,7 @@
 
 A finding with more than one ``portProbeDetails`` entry is sent once per entry, and those split events
 skip the common reformatting (one-element lists stay lists, no ``source_ip_address``); a finding with a
-single entry is flattened like any other event (reference §6.3, §12).
+single entry is flattened like any other event.
 """
 
 from __future__ import annotations

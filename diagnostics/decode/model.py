@@ -18,10 +18,10 @@ BUCKET_TYPES: tuple[str, ...] = (
     "cloudtrail", "config", "vpcflow", "custom", "guardduty", "waf", "alb", "clb", "nlb", "server_access",
     "cisco_umbrella",
 )
-"""Every ``<bucket type>`` the module knows (reference §3.2)."""
+"""Every ``<bucket type>`` the module knows (wmodules-aws.c rejects any other)."""
 
 AWSLOGS_TYPES: frozenset[str] = frozenset({"cloudtrail", "config", "vpcflow"})
-"""Types whose envelope carries ``aws.aws_account_id`` (AWSLogsBucket subclasses, reference §6.2)."""
+"""Types whose envelope carries ``aws.aws_account_id`` (the module's AWSLogsBucket subclasses)."""
 
 
 @dataclass(frozen=True)

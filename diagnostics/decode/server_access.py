@@ -2,7 +2,7 @@
 
 Only 24 field names are known, so newer trailing fields (access point ARN, ACL required...) are lost; an
 empty token (two spaces in a row) ends the line early; a quoted last field keeps its quotes because the
-line's newline is still attached when the quotes are checked (reference §6.3, §12).
+line's newline is still attached when the quotes are checked.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ _CHUNK = 64 * 1024
 
 
 class Compression(str, enum.Enum):
-    """How the module opens an object, chosen only from the end of its key (reference §6.3)."""
+    """How the module opens an object, chosen only from the end of its key (never from its content)."""
 
     GZIP = "gzip"
     ZIP = "zip"

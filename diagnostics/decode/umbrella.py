@@ -1,4 +1,4 @@
-"""Cisco Umbrella: CSV whose columns the module picks from the bucket's ``path`` (reference §6.3, §12).
+"""Cisco Umbrella: CSV whose columns the module picks from the bucket's ``path``.
 
 The path must contain ``dnslogs`` (13 columns), ``proxylogs`` (23) or ``iplogs`` (7); otherwise the
 module exits 12. Missing trailing columns are dropped, extra ones land under ``null``.

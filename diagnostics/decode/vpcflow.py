@@ -1,4 +1,4 @@
-"""VPC Flow Logs: space-separated lines mapped onto the 14 default-format fields (reference §6.3, §12).
+"""VPC Flow Logs: space-separated lines mapped onto the 14 default-format fields.
 
 The header line is an event too (its ``start`` is the word ``start`` and is left alone); extra columns of
 a custom format land under the key ``null``; a format whose 11th/12th columns are not epochs fails the

@@ -1,4 +1,4 @@
-"""AWS WAF logs through Firehose: JSON objects, one or more per line (reference §6.3, §12).
+"""AWS WAF logs through Firehose: JSON objects, one or more per line.
 
 ``httpRequest.headers`` (a list of name/value pairs) becomes a dict holding only the 43 standard header
 names below, compared case-insensitively but keyed as written (so ``Cookie`` and ``cookie`` both stay).

@@ -93,7 +93,7 @@ def build_finding(
     """A Finding from the table, with the exit code and ossec.log lines the given version would produce.
 
     ``title`` is the C side's run title; when given and the entry has an exit code, the ``ossec_log``
-    lines are predicted with the §2.4 rules for ``debug_level``. ``preamble`` adds C lines logged before
+    lines are predicted as wm_aws.c logs them at ``debug_level``. ``preamble`` adds C lines logged before
     the run (the ``Executing Bucket Analysis`` line).
     """
     entry = lookup(failure_id)

@@ -8,7 +8,7 @@ from diagnostics.findings import Status
 RETRY_URL = ("https://documentation.wazuh.com/current/amazon/services/prerequisites/considerations.html"
              "#Connection-configuration-for-retries")
 UNEXPECTED = "Unexpected error: '{error}'."
-"""What check_bucket prints for every ClientError it does not single out (reference §1, §12)."""
+"""What check_bucket prints for every ClientError it does not single out (then exit 1)."""
 HEAD_BUCKET_IS_OURS = (
     " The module itself never calls HeadBucket (since 4.4 it lists the path instead; see the next step): "
     "this is our probe, and a HEAD answer carries only the HTTP status."

@@ -11,7 +11,7 @@ DEPRECATION_NOTICE = (
     "https://documentation.wazuh.com/current/amazon/services/prerequisites/credentials.html for more "
     "information."
 )
-"""Printed by the module (no prefix) on every run that uses inline keys (reference §7)."""
+"""Printed by the module (no prefix) on every run that uses inline keys."""
 
 ENTRIES: tuple[Explanation, ...] = (
     Explanation(

@@ -1,7 +1,7 @@
 """Explanations for layout failures; part of the one table in ``diagnostics.explanations``.
 
 Key layouts, discovery, the start marker, key classification, volume and the module's state database
-(reference §4, §5; failure modes 19-28 and 37).
+(wrong type, path or prefix, no logs, a marker past the files, skipped keys).
 """
 
 from __future__ import annotations

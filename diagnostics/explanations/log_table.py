@@ -1,6 +1,6 @@
 """Explanations for aws-s3 lines of ossec.log; part of the one table in ``diagnostics.explanations``.
 
-One entry per recognised line or cause (reference §1, §2.4, §7, §12 and failures-and-peers.md), plus the
+One entry per recognised line or cause (the module's messages, wm_aws.c's run lines, known causes), plus the
 exit-code meanings and the cross-cutting notes the log explainer appends, so every sentence it shows
 lives here. Ids start with ``log.``; ``log.cause.*`` entries explain the message behind an exit code.
 """

@@ -1,4 +1,4 @@
-"""``wazuh_modules.debug`` as wazuh-modulesd reads it, because it decides what ossec.log can show (§2.3-2.4).
+"""``wazuh_modules.debug`` as wazuh-modulesd reads it, because it decides what ossec.log can show.
 
 The daemon reads ``etc/local_internal_options.conf`` first, then ``etc/internal_options.conf`` (the first
 matching line wins; lines starting with ``#`` or a space are skipped). A value that is not all digits or

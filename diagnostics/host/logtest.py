@@ -1,8 +1,8 @@
-"""Rule matching of previewed events through the manager's own wazuh-logtest (failure #35: sent, no alert).
+"""Rule matching of previewed events through the manager's own wazuh-logtest (events sent but no alert).
 
 Events go in exactly the shape the module sends: analysisd rebuilds ``1:<location>:<event>`` from the
 request, so location ``Wazuh-AWS`` plus the JSON after the module's ``1:Wazuh-AWS:`` header is the same
-datagram byte for byte (reference §6.1). Two interfaces are followed, both read from wazuh/wazuh 4.x
+datagram byte for byte. Two interfaces are followed, both read from wazuh/wazuh 4.x
 (``src/analysisd/logtest.c`` and ``framework/scripts/wazuh_logtest.py``, Wazuh 4.1 to 4.14):
 
 1. **The logtest socket (preferred)**: UNIX stream socket ``<home>/queue/sockets/logtest``, one request

@@ -1,7 +1,7 @@
 """wazuh-modulesd as a running process: who it runs as and which AWS settings its environment carries.
 
 The module inherits wazuh-modulesd's environment, which is systemd's or the container's, not the admin's
-shell; that difference explains the "works in my shell" and EKS/IRSA tickets (failure #8). Everything is
+shell; that difference explains "it works in my shell" and credentials missing on EKS (IRSA). Everything is
 read from ``/proc`` through ``ProcFS`` so tests can point it at a fake tree or refuse a read. Variable
 values are kept only in memory for comparison; anything shown goes through ``display_value``.
 """
@@ -28,7 +28,7 @@ CREDENTIAL_NAMES: frozenset[str] = frozenset({
     "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
 })
-"""Variables that decide which credentials botocore finds (reference §8, step 3)."""
+"""Variables that decide which credentials botocore finds (its chain reads the environment first)."""
 CLI_ONLY_PREFIXES: tuple[str, ...] = ("AWS_CLI", "AWS_PAGER", "AWS_DEFAULT_OUTPUT")
 """Settings of the aws command only; botocore (and so the module) ignores them."""
 IRSA_NAMES: frozenset[str] = frozenset({"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"})

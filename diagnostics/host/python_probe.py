@@ -2,7 +2,7 @@
 
 The answer must come from the interpreter wazuh-modulesd starts (the embedded framework Python behind the
 4.x wrapper, or the shebang's ``python3`` found on the daemon's PATH), never from ours: ``pip3 show
-boto3`` succeeding for another Python is the classic trap (failure #3). The interpreter runs as a child
+boto3`` succeeding for another Python is the classic trap. The interpreter runs as a child
 process with a timeout and a fixed, import-only snippet; nothing of the module itself is executed.
 """
 

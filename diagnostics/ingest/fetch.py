@@ -172,7 +172,7 @@ def problem_script_lines(problem: FileProblem) -> tuple[tuple[int, str], ...]:
 
 
 def flow_logs_via_ec2(session: Any, settings: Any) -> Callable[[str], tuple[str, ...]]:
-    """``DescribeFlowLogs`` per region with the module's credentials: its vpcflow filter (§4.1)."""
+    """``DescribeFlowLogs`` per region with the module's credentials: its vpcflow keys are read per flow-log id."""
     from dataclasses import replace
 
     from diagnostics.aws.clients import make_client

@@ -1,4 +1,4 @@
-"""The ingestion pass's log in the module's own words and ossec.log line format (reference §2.4, §6, §7).
+"""The ingestion pass's log in the module's own words and ossec.log line format.
 
 Every record carries the bucket, because the module's own log often leaves it blank (``Bucket:  - ``) and
 admins with several buckets cannot tell which one spoke. The doctor's own remarks (we never delete, we did
@@ -18,7 +18,7 @@ from diagnostics.wazuh.ossec_log import TAG, TIME_FORMAT
 LOGGER_NAME = "wazuh_aws_doctor.ingest"
 DOCTOR_TAG = "wazuh-aws-doctor"
 MAX_EVENT_SIZE = 65535
-"""``utils.MAX_EVENT_SIZE``: larger events are warned about at debug 1 but still sent (§6.1)."""
+"""``utils.MAX_EVENT_SIZE``: larger events are warned about at debug 1 but still sent."""
 
 MODULE_DEBUG_1 = 15
 MODULE_DEBUG_2 = 14
@@ -86,7 +86,7 @@ else:
 
 
 class ModuleLog(_AdapterBase):
-    """The module's log lines for one bucket, one method per line of §7 so the wording lives in one place.
+    """The module's log lines for one bucket, one method per kind of line so the wording lives in one place.
 
     Levels follow the script: ``debug(msg, 1)`` is ``MODULE_DEBUG_1`` and so on; ``print("ERROR: ...")``
     is ERROR; the script's unprefixed prints are INFO.
@@ -141,7 +141,7 @@ class ModuleLog(_AdapterBase):
         """A remark of ours, never a module line (what we skipped doing, what the module would do)."""
         self.log(logging.INFO, message, extra={"origin": ORIGIN_DOCTOR, **fields})
 
-    # -- the module's lines (§7) ------------------------------------------------------------------
+    # -- the module's lines ----------------------------------------------------------------------
     def debug_mode_on(self, level: int) -> None:
         self.module_debug(1, f"+++ Debug mode on - Level: {level}")
 
@@ -161,7 +161,7 @@ class ModuleLog(_AdapterBase):
         self.module_debug(2, f"++ Found new log: {key}")
 
     def skipping_processed(self, key: str) -> None:
-        """Debug 1, except server_access which prints it at debug 2 (§4.1, §7)."""
+        """Debug 1, except server_access which prints it at debug 2 (its own loop logs it one level lower)."""
         self.module_debug(2 if self.bucket_type == "server_access" else 1,
                           f"++ Skipping previously processed file: {key}")
 

@@ -164,7 +164,7 @@ class RealRunResult:
     display: str
     findings: tuple[Finding, ...]
     ossec_log: tuple[str, ...]
-    """The lines wm_aws.c writes after such a run (§2.4), at the run's debug level."""
+    """The lines wm_aws.c writes after such a run, at the run's debug level."""
 
 
 ENV_SECRETS = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")

@@ -1,4 +1,4 @@
-"""Where the ingestion pass puts its events: JSON lines, memory, or Wazuh's queue socket (reference §6.1).
+"""Where the ingestion pass puts its events: JSON lines, memory, or Wazuh's queue socket.
 
 The payload is byte for byte what the module writes to the socket (``1:Wazuh-AWS:`` + ``json.dumps(msg,
 default=str)``), so a line of our output can be pasted into wazuh-logtest or diffed against archives.

@@ -1,4 +1,4 @@
-"""The ingestion pass's OWN state database, with the module's schema and retention (reference §5).
+"""The ingestion pass's OWN state database, with the module's schema and retention.
 
 The doctor never writes Wazuh's ``s3_cloudtrail.db``: it keeps its own copy of the same tables in the
 user's cache directory, so a debug pass can be repeated, resumed or reset without moving the module's
@@ -29,7 +29,7 @@ MAX_RECORD_RETENTION = 500
 """``MAX_RECORD_RETENTION``: rows kept per scope by the module's DB maintenance."""
 
 AWSLOGS_DATE_TABLES = REGION_TABLES
-"""Tables whose ``created_date`` comes from the file name's ``_<YYYYMMDD>T...`` field (§5)."""
+"""Tables whose ``created_date`` comes from the file name's ``_<YYYYMMDD>T...`` field."""
 
 
 _CUSTOM_DATE = re.compile(r".*(\d\d\d\d[/\-]\d\d[/\-]\d\d).*")
@@ -55,7 +55,7 @@ def _create_table_sql(table: str) -> str:
 
 def created_date_for(table: str, key: str, last_modified: datetime | None) -> int:
     """The ``created_date`` the module stores; ValueError when it cannot be computed (then the module
-    does not mark the file and re-reads it on every run, §5)."""
+    does not mark the file and re-reads it on every run)."""
     if table in AWSLOGS_DATE_TABLES:
         parts = os.path.basename(key).split("_")
         if len(parts) < 2:

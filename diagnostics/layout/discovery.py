@@ -111,7 +111,7 @@ def discover_regions(client: Any, layout: BucketLayout, account: str) -> tuple[s
 
 
 def no_logs_found_message(layout: BucketLayout) -> str:
-    """The exit-18 text (§1)."""
+    """The module's text for exit 18 (no key under the expected prefix)."""
     return (f"No logs found in '{layout.base_prefix}'. Check the provided prefix and the location of the "
             f"logs for the bucket type '{layout.bucket_type}'")
 

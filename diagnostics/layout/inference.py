@@ -1,4 +1,4 @@
-"""Infer the layout from real keys and propose the block that would read them (failure modes 19-23).
+"""Infer the layout from real keys and propose the block that would read them (wrong type, path or prefix).
 
 Where ``AWSLogs/`` and the 12-digit account sit, the service folder, an organization id, a Firehose date
 or an Umbrella/server-access name say which ``type``, ``path``, ``path_suffix`` and

@@ -1,4 +1,4 @@
-"""The ``StartAfter`` marker exactly as the module computes it, per type and per version (reference §4.2).
+"""The ``StartAfter`` marker exactly as the module computes it, per type and per version.
 
 S3 returns only keys that sort after ``StartAfter``, so this one string decides what a run can ever read;
 showing it (and why it has that value) answers most "old logs are ignored" questions. The steps are the

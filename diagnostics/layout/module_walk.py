@@ -138,7 +138,7 @@ def _listing_failure(error: ListingError) -> WalkStopped:
 
 
 def _check_bucket_failure(error: ListingError) -> WalkStopped:
-    """How the module's check_bucket ends on a failed first listing (§1: exits 3, 15, 16, 19, else 1)."""
+    """How the module's check_bucket ends on a failed first listing (exits 3, 15, 16, 19, else 1)."""
     from botocore.exceptions import EndpointConnectionError
 
     if error.code == "SignatureDoesNotMatch":

@@ -1,4 +1,4 @@
-"""Where each bucket type expects its keys (reference §4.1), computed exactly as the module builds prefixes.
+"""Where each bucket type expects its keys, computed exactly as the module builds prefixes.
 
 One frozen ``BucketLayout`` per configured bucket answers every "which prefix" question (base prefix for
 account discovery, service prefix for regions, full prefix listed, DB ``bucket_path``, table, date formats
@@ -53,7 +53,7 @@ TABLE_FOR_TYPE: dict[str, str] = {
     "server_access": "s3_server_access",
     "cisco_umbrella": "cisco_umbrella",
 }
-"""Bucket type to its table in ``s3_cloudtrail.db`` (§5)."""
+"""Bucket type to its table in ``s3_cloudtrail.db`` (several types share one, e.g. the load balancers)."""
 
 LOAD_BALANCER_TYPES = frozenset({"alb", "clb", "nlb"})
 UMBRELLA_FOLDERS = ("dnslogs", "proxylogs", "iplogs")
@@ -137,7 +137,7 @@ class BucketLayout:
     @classmethod
     def build(cls, bucket_type: str, bucket: str, path: str | None = None, path_suffix: str | None = None,
               organization_id: str | None = None, *, native_guardduty: bool = True) -> BucketLayout:
-        """The layout from raw option values (the rules of §4.1 applied here, once)."""
+        """The layout from raw option values (the module's prefix rules applied here, once)."""
         if bucket_type in ("custom", "waf") or (bucket_type == "guardduty" and not native_guardduty):
             family = Family.FIREHOSE
         elif bucket_type == "cisco_umbrella":

@@ -18,7 +18,7 @@ from diagnostics.layout.listing import iter_objects
 from diagnostics.layout.prefixes import BucketLayout
 
 DEFAULT_INTERVAL_SECONDS = 5
-"""The module's code default when ``<interval>`` is absent (``WM_AWS_DEFAULT_INTERVAL``, §3.1, §11)."""
+"""The module's code default when ``<interval>`` is absent (``WM_AWS_DEFAULT_INTERVAL`` in wmodules-aws.c)."""
 SECONDS_PER_OBJECT = 0.1
 """Assumed fixed cost per file: GetObject round trip, decompression set-up and the DB check."""
 BYTES_PER_SECOND = 5_000_000

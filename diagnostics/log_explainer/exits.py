@@ -2,7 +2,8 @@
 
 The C side logs only the code and one line, and exit 12 (and exit 1 at debug 1-2) is a catch-all, so the
 cause comes from the message, the OUTPUT block and the logged command together; kept apart from the line
-state machine because it is the part that encodes the reference's exit-code rules (§1, §2.4, §12).
+state machine because it is the part that encodes the module's exit-code rules (which code each failure ends with
+and what wm_aws.c logs for it).
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ _ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 
 
 def argument_suspects(command: LaunchCommand) -> list[tuple[str, dict[str, str]]]:
-    """Values on a logged command line that argparse would reject (§2.2), as (suspect kind, values)."""
+    """Values on a logged command line that the script's argparse would reject, as (suspect kind, values)."""
     suspects: list[tuple[str, dict[str, str]]] = [("stray", {"token": token}) for token in command.stray]
     for flag, value in command.options:
         if value is None:

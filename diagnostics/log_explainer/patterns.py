@@ -1,6 +1,6 @@
 """Which explanation a module message matches: C-side lines, script debug lines and error causes.
 
-Kept apart from the run grouping so the recognisable wording (reference §1, §2.4, §7) is one ordered list
+Kept apart from the run grouping so the recognisable wording (module and wm_aws.c lines) is one ordered list
 per kind of line; the first pattern that matches wins, so specific wordings come before generic ones.
 """
 

@@ -1,4 +1,4 @@
-"""The command line ``wm_aws.c`` builds for each block and the argv the script really receives (§2.1).
+"""The command line ``wm_aws.c`` builds for each block and the argv the script really receives.
 
 The C side concatenates flags and raw values into one string, logs it (``Launching S3 Command``) and hands
 it to ``wm_exec``, which splits it with ``w_strtok``: spaces separate words, ``"`` toggles quoting and
@@ -38,7 +38,7 @@ class CommandArgument:
 
 
 def debug_argument(debug_level: int) -> str | None:
-    """``--debug`` value from ``isDebug()`` (§2.3): above 2 gives 3, above 1 gives 2, otherwise 1."""
+    """``--debug`` value from wm_aws.c's ``isDebug()``: above 2 gives 3, above 1 gives 2, otherwise 1."""
     if debug_level <= 0:
         return None
     if debug_level > 2:

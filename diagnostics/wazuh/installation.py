@@ -1,6 +1,6 @@
 """Which Wazuh is installed and how it starts the aws-s3 script, read from files only (nothing is executed).
 
-The version decides many behaviours (reference §10-12), so it is read from where installations write
+The version decides many behaviours (see wazuh/versions.py), so it is read from where installations write
 it: ``VERSION="v4.x.y"`` in ``bin/wazuh-control`` (what ``wazuh-control info`` prints and what the module
 itself reads), ``etc/ossec-init.conf`` in releases before 4.2, a ``VERSION``/``VERSION.json`` file, or the
 framework package. When none is found, the newest 4.x behaviour is assumed and the profile says so.

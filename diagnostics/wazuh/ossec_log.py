@@ -1,4 +1,4 @@
-"""The module's ossec.log format (wm_aws.c, reference §2.4), so predicted lines match what admins see."""
+"""The module's ossec.log format (wm_aws.c), so predicted lines match what admins see."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ class RunTitle:
 
 
 def c_lines_after_run(title: RunTitle, exit_code: int, output: str, debug_level: int) -> list[tuple[str, str]]:
-    """(level, message) pairs wm_aws.c writes after the script exits, per §2.4."""
+    """(level, message) pairs wm_aws.c writes after the script exits."""
     output = output.rstrip("\n")
     lines: list[tuple[str, str]] = []
     if exit_code > 0:
@@ -127,7 +127,7 @@ class ScriptResult:
 
 def script_failure(exit_code: int, message: str | None, debug_level: int, *, catch_all: bool = False,
                    debug_only: bool = False) -> ScriptResult:
-    """The script's output for a failure, applying the debug rules of §1.
+    """The script's output for a failure, as much of it as the debug level lets through.
 
     ``catch_all`` marks errors that reach ``main()``'s generic handler (exit 12 at debug 0): at debug >= 1
     they are re-raised and become exit 1 with ``Unknown error`` and a traceback. ``debug_only`` marks

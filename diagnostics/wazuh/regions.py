@@ -1,4 +1,4 @@
-"""The region lists the aws-s3 module accepts, so region checks reproduce exit 22 (reference §8).
+"""The region lists the aws-s3 module accepts, so region checks reproduce exit 22.
 
 The module validates bucket and CloudWatch regions against its own ``ALL_REGIONS`` tuple (since 4.10) and
 Inspector regions against the Inspector lists. The lists below are the ones of current releases; when an

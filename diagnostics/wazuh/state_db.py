@@ -1,4 +1,4 @@
-"""Read the module's state databases strictly read-only (reference §5), never holding a lock.
+"""Read the module's state databases strictly read-only, never holding a lock.
 
 Every query opens ``file:...?mode=ro`` with a short timeout, reads, and closes, so the module's own run
 is never blocked by us. A missing, locked, corrupt or foreign file is reported as a ``DbHealth`` (turned

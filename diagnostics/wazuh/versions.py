@@ -18,7 +18,7 @@ def parse_version(text: str) -> Version | None:
 
 @dataclass(frozen=True)
 class WazuhProfile:
-    """The module behaviours that changed between versions (reference §10, §12)."""
+    """The module behaviours that changed between versions, so one check predicts each release right."""
 
     version: Version
     known: bool
