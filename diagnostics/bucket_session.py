@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from diagnostics.layout.classify import ClassifiedKey, KeyClassifier
     from diagnostics.layout.listing import ListedLevel
     from diagnostics.layout.prefixes import BucketLayout
-    from diagnostics.wazuh.state_db import StateReader
+    from diagnostics.wazuh.state_db import DbHealthReport, StateReader
 
 
 class BucketNotConfigured(LookupError):
@@ -178,6 +178,8 @@ class WalkedKeys:
 
     keys: tuple[ClassifiedKey, ...]
     findings: tuple[Finding, ...] = ()
+    markers: tuple[str, ...] = ()
+    """The StartAfter of each scope walked, so an empty walk can name the marker everything sorts before."""
 
 
 def walk_keys(session: BucketSession, *, limit: int, cancel: threading.Event | None = None) -> WalkedKeys:
@@ -185,16 +187,21 @@ def walk_keys(session: BucketSession, *, limit: int, cancel: threading.Event | N
     exit code and reason when the module would stop (the same finding the ingestion pass reports)."""
     from diagnostics.ingest.fetch import flow_log_lookup
     from diagnostics.layout.classify import ClassifiedKey
-    from diagnostics.layout.module_walk import WalkStopped, walk_module
+    from diagnostics.layout.module_walk import ScopeStarted, WalkStopped, walk_module
     from diagnostics.layout.walk_findings import walk_stop
 
     keys: list[ClassifiedKey] = []
     findings: list[Finding] = []
+    markers: list[str] = []
+    # asked before the walk, which then treats an unusable database as empty: say so instead of "read"
+    health = session.state.health() if session.state is not None else None
     context = session.context
     for event in walk_module(session.client, session.block, context, session.state, cancel=cancel,
                              caller_account=session.caller_account,
                              flow_logs=flow_log_lookup(session.block, session.aws_session, session.settings)):
-        if isinstance(event, ClassifiedKey):
+        if isinstance(event, ScopeStarted):
+            markers.append(event.marker.value)
+        elif isinstance(event, ClassifiedKey):
             keys.append(event)
             if len(keys) >= limit:
                 break
@@ -203,7 +210,24 @@ def walk_keys(session: BucketSession, *, limit: int, cancel: threading.Event | N
                                       debug_level=context.debug_level, check_id="keys.walk",
                                       tried=retries_tried(session)).finding)
             break
-    return WalkedKeys(tuple(keys), tuple(findings))
+    if health is not None and not health.health.usable:
+        findings.append(state_unusable(session, health))
+    elif session.state is not None and session.state.problem is not None:
+        findings.append(state_unusable(session, session.state.problem))
+    return WalkedKeys(tuple(keys), tuple(findings), tuple(markers))
+
+
+def state_unusable(session: BucketSession, problem: DbHealthReport) -> Finding:
+    """The module's state database could not be read during a walk (locked, corrupt): its lookups answered
+    "not processed", so every status shown would be a guess; the same finding ``check`` gives."""
+    from diagnostics.explanations import build_finding
+    from diagnostics.layout.checks import STATE_FAILURES
+
+    return build_finding(STATE_FAILURES.get(problem.health, "layout.state_damaged"), check_id="keys.state",
+                         target=session.block.label, profile=session.context.profile,
+                         values={"state_db": problem.path, "error": problem.detail, "health": problem.health.value},
+                         evidence=(f"{problem.path}: {problem.detail}",
+                                   "already-processed files cannot be told from new ones while it cannot be read"))
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ command, and no output option can write into the Wazuh home, over a file or thro
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import sys
 import tarfile
@@ -237,3 +238,75 @@ def test_a_refused_state_dir_gets_nothing(ingest_env: list[str], wazuh_home: Pat
     linked.symlink_to(tmp_path)
     assert main([*ingest_env, "--state-dir", str(linked)]) == USAGE
     assert not (tmp_path / "last-ingest.log").exists(), "nothing written through the link"
+
+
+# --- smaller CLI details ------------------------------------------------------------------------------------
+
+def _seeded_key(moto: str) -> str:
+    listed = admin_client(moto).list_objects_v2(Bucket="safe-trail")["Contents"]
+    return str(listed[0]["Key"])
+
+
+def test_a_bodiless_404_says_its_status_once(moto: str) -> None:
+    from diagnostics.aws.access_probes import call
+
+    evidence = call(admin_client(moto), "head_bucket", Bucket="no-such-bucket").evidence()
+    assert "HTTP 404" in evidence and "404 404" not in evidence, evidence
+
+
+def test_the_logtest_skip_line_is_printed_once(ingest_env: list[str], moto: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["preview", *ingest_env[1:], "--key", _seeded_key(moto), "--logtest"]
+    main(argv)
+    out = capsys.readouterr().out
+    logtest_lines = [line for line in out.splitlines() if "logtest" in line.lower() and "[" in line]
+    assert logtest_lines, out
+    assert len(logtest_lines) == len(set(logtest_lines)), f"a logtest line repeats:\n{out}"
+
+
+def test_sizes_use_binary_units_in_both_faces() -> None:
+    import ast
+
+    tui = Path(__file__).resolve().parent.parent / "tui"
+    calls = [node for path in tui.rglob("*.py") for node in ast.walk(ast.parse(path.read_text()))
+             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "naturalsize"]
+    assert len(calls) >= 3, "the CLI's keys, Browse's key tree and Preview format sizes"
+    for node in calls:
+        binary = [kw.value for kw in node.keywords if kw.arg == "binary"]
+        assert binary and isinstance(binary[0], ast.Constant) and binary[0].value is True, ast.dump(node)
+
+
+def _state_with(home: Path, key: str) -> Path:
+    from tests.layout_support import create_state_db
+
+    path = home / "wodles" / "aws" / "s3_cloudtrail.db"
+    path.unlink()
+    return create_state_db(path, {"cloudtrail": [("safe-trail/", "123456789012", "us-east-1", key)]})
+
+
+def test_an_empty_wodle_view_names_the_marker(ingest_env: list[str], wazuh_home: Path, moto: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    key = _seeded_key(moto)
+    _state_with(wazuh_home, key)
+    assert main(["keys", *ingest_env[1:], "--wodle-view"]) == 0
+    out = capsys.readouterr().out
+    assert f"marker: every key sorts at or before {key}" in out, out
+
+
+def test_a_locked_state_database_is_reported_not_shown_as_read(ingest_env: list[str], wazuh_home: Path,
+                                                               moto: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    key = _seeded_key(moto)
+    state = _state_with(wazuh_home, key)
+    holder = sqlite3.connect(state, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # what a module run inside its commit holds
+    try:
+        code = run_guarded(lambda: main(["keys", *ingest_env[1:], "--wodle-view", "--format", "json"]))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    document = json.loads(capsys.readouterr().out)
+    assert code == int(CommandExit.ERRORS)
+    assert [finding["failure_id"] for finding in document["findings"]] == ["host.state_db_locked"]
+    assert "locked" in " ".join(document["findings"][0]["evidence"])

@@ -127,10 +127,12 @@ def run_keys(args: argparse.Namespace) -> int:
             return int(CommandExit.ERRORS)
         folders: tuple[str, ...] = ()
         problems: list[Finding] = []
+        markers: tuple[str, ...] = ()
         if args.wodle_view:
             walked = walk_keys(session, limit=args.limit)
             rows = [_key_row(classified) for classified in walked.keys]
             problems.extend(walked.findings)
+            markers = walked.markers
         else:
             browsed = browse_level(session, args.prefix if args.prefix is not None else session.start_prefix)
             folders = browsed.level.folders
@@ -142,6 +144,8 @@ def run_keys(args: argparse.Namespace) -> int:
                                     "folders": list(folders), "keys": rows}
         if problems:
             document["findings"] = [finding.to_dict() for finding in problems]
+        if markers:
+            document["markers"] = list(markers)
         print(to_json(document))
         return int(exit_for(problems))
     print_findings(problems)
@@ -155,7 +159,8 @@ def run_keys(args: argparse.Namespace) -> int:
         print(f"{humanize.naturalsize(row['size'], binary=True):>10}  {age:>14}  {row['status']:<10} "
               f"{visible(row['key'])}{visible(reason)}")
     if not rows and not folders:
-        print("(nothing listed at this level)")
+        print("(nothing listed at this level)" if not markers else
+              f"(no key after the module's marker: every key sorts at or before {visible(' and '.join(markers))})")
     return 0
 
 
@@ -221,8 +226,10 @@ def run_preview(args: argparse.Namespace) -> int:
           + (f" ({', '.join(f'{n} {why}' for why, n in totals.dropped.items())})" if totals.dropped else ""))
     if logtest is not None:
         print("\n".join(logtest[0]))
+    shown_by_logtest = logtest[1].findings if logtest is not None else ()
     for finding in findings:
-        print("\n".join(render_finding(finding, colour=colour, verbose=True)))
+        if finding not in shown_by_logtest:  # the logtest lines above already end with their findings
+            print("\n".join(render_finding(finding, colour=colour, verbose=True)))
     return int(exit_for(findings))
 
 

@@ -73,8 +73,10 @@ class CallOutcome:
         if self.ok:
             return f"{self.operation}: HTTP {statuses or 200}"
         if self.kind == "client_error":
-            text = f"{self.operation}: HTTP {statuses or self.http_status} {self.code} {self.message}"
-            return text.rstrip()
+            # a HEAD error has no body: botocore's code is then the status itself ("404"), said once
+            code = "" if self.code.isdigit() else self.code
+            return " ".join(part for part in (f"{self.operation}: HTTP {statuses or self.http_status}", code,
+                                              self.message) if part)
         return f"{self.operation}: {self.kind}: {self.error_text}"
 
 

@@ -40,7 +40,7 @@ def event_line(event: DecodedEvent) -> Text:
     parts = [part for part in (clock, summary.name, summary.user, summary.source_ip, summary.outcome) if part]
     text = Text(f"{event.index + 1:>3} ", no_wrap=True, overflow="ellipsis")
     if event.oversized:
-        text.append(f"⚠ {humanize.naturalsize(event.size_bytes, binary=False)} ", style="bold")
+        text.append(f"⚠ {humanize.naturalsize(event.size_bytes, binary=True)} ", style="bold")
     if event.discarded_by:
         text.append("✂ discarded ", style="italic")
     text.append(visible(" ".join(parts) or summary.source or "(no summary)"))
@@ -92,7 +92,7 @@ class PreviewScreen(DoctorScreen):
         obj = classified.object
         text = Text.assemble(("s3://", "dim"), visible(f"{self.session.layout.bucket}/{classified.key}"))
         if obj is not None:
-            text.append(f"  {humanize.naturalsize(obj.size, binary=False)}", style="dim")
+            text.append(f"  {humanize.naturalsize(obj.size, binary=True)}", style="dim")
         text.append(f"  {classified.verdict.value}", style="bold")
         return text
 
