@@ -75,8 +75,7 @@ def run_explain_log(args: argparse.Namespace) -> int:
             report = explain_log_file(path, context.profile, secrets=secrets)
     findings = list(report.file_findings) + [annotation.finding for annotation in report.annotations]
     if args.format == "json":
-        print(to_json(report.to_dict() if hasattr(report, "to_dict") else {
-            "source": report.source, "findings": [finding.to_dict() for finding in findings]}))
+        print(to_json(report.to_dict()))
         return int(exit_for(findings))
     colour = use_colour(sys.stdout)
     out: list[str] = [f"{visible(report.source)}: {report.counts.module_lines} aws-s3 lines in "

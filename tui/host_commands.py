@@ -25,7 +25,7 @@ _VERDICT_WORDS = {"alert": "ALERT", "level_zero": "no alert (level 0)",
 
 
 def _option(args: argparse.Namespace, name: str, default: Any) -> Any:
-    """An argument the lead may not have wired yet falls back to its documented default."""
+    """The argument's value, or ``default`` when this subcommand's parser does not define it or left it None."""
     value = getattr(args, name, None)
     return default if value is None else value
 

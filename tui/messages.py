@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from diagnostics.bucket_session import BrowsedLevel, BucketSession, PreviewResult
     from diagnostics.bundle import BundleResult
     from diagnostics.checks import BlockReport, CheckReport
-    from diagnostics.context import DoctorContext
     from diagnostics.findings import Finding
     from diagnostics.host.logtest_model import LogtestReport
     from diagnostics.ingest.model import IngestProgress, IngestSummary
@@ -36,13 +35,6 @@ class DemoReady(Message, bubble=False):
     """The embedded S3 server is seeded and the throw-away Wazuh home written."""
 
     environment: DemoEnvironment
-
-
-@dataclass
-class ContextPrepared(Message, bubble=False):
-    """The Wazuh version and debug level were read from the installation."""
-
-    context: DoctorContext
 
 
 @dataclass

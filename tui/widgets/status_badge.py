@@ -6,7 +6,6 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App
 from textual.color import Color, ColorParseError
-from textual.widgets import Static
 
 from diagnostics.findings import Status
 
@@ -46,19 +45,3 @@ def status_word(status: Status) -> str:
     """Plain word for a status (used where colour is not available, e.g. notifications)."""
     return _WORD[status]
 
-
-class StatusBadge(Static):
-    """A standalone badge: symbol and word in the status colour."""
-
-    def __init__(self, status: Status | None = None, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._status = status
-
-    def on_mount(self) -> None:
-        self.update(badge_text(self.app, self._status, word=True))
-
-    def set_status(self, status: Status | None) -> None:
-        """Show another status."""
-        self._status = status
-        if self.is_mounted:
-            self.update(badge_text(self.app, status, word=True))
