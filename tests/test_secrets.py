@@ -394,3 +394,30 @@ async def test_browse_preview_and_ingest_show_no_secret(secret_home: DoctorHome,
             assert not leaks(text, secret), f"the {name} shows on {where}"
         for name, key_id in KEY_IDS.items():
             assert key_id not in text, f"the {name} key id shows unmasked on {where}"
+
+
+# -- said, not hidden -------------------------------------------------------------------------------------
+def test_check_says_it_runs_a_credential_process_and_runs_it_once(moto: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A profile whose keys come from a command: ``check`` names the program (not its arguments, not its
+    output, which holds the keys) and runs it once for all its steps."""
+    runs = tmp_path / "runs"
+    program = tmp_path / "vault-creds"
+    program.write_text(f"#!{sys.executable}\n" + textwrap.dedent(f"""
+        import json
+        with open({str(runs)!r}, "a") as counter:
+            counter.write("ran\\n")
+        print(json.dumps({{"Version": 1, "AccessKeyId": "{PROFILE_KEY_ID}", "SecretAccessKey": "{PROFILE_SECRET}"}}))
+    """))
+    program.chmod(0o755)
+    home = make_home(tmp_path, monkeypatch, conf("sec-profile"), credentials="",
+                     config=f"[profile reader]\nregion = us-east-1\n"
+                            f"credential_process = {program} --password {INLINE_SECRET}\n")
+    admin_client(moto).create_bucket(Bucket="sec-profile")
+    _, out, err = run_cli(capsys, "check", *home.common(moto), "--verbose")
+    assert "Traceback" not in err, err
+    assert f"credential_process ran: {program} (2 arguments not shown)" in out, out
+    assert runs.read_text().count("ran") == 1, "resolved once, then every step used those keys"
+    for secret in (PROFILE_SECRET, INLINE_SECRET):
+        assert not leaks(out + err, secret), "neither the command's arguments nor its output are shown"

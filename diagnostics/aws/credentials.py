@@ -192,6 +192,46 @@ def _source_text(method: str, profile: str | None, credentials_file: AwsFile, co
     return f"the '{method}' provider of profile {name}"
 
 
+def _process_finding(predictor: Predictor, profile: str | None, files: Sequence[AwsFile],
+                     values: dict[str, object], secrets: Sequence[str | None]) -> Finding:
+    """Says that resolving ran the profile's ``credential_process`` and which program (never its output).
+
+    The file reader keeps no value of that key, since a command line often carries a password, so the one
+    line is read again here and only its program is shown; the arguments are counted, not quoted.
+    """
+    name = profile or "default"
+    for aws_file in files:
+        section = aws_file.profile(name)
+        if section is None or not section.has("credential_process"):
+            continue
+        number = section.line_of("credential_process")
+        location = f"{aws_file.path}:{number}"
+        return predictor.finding("credentials.process_ran", check_id="credentials.process",
+                                 evidence=(f"credential_process at {location}",),
+                                 values={**values, "command": _program_of(aws_file.path, number, secrets),
+                                         "location": location})
+    return predictor.finding("credentials.process_ran", check_id="credentials.process",
+                             values={**values, "command": "a command botocore found", "location": "its files"})
+
+
+def _program_of(path: Path, number: int, secrets: Sequence[str | None]) -> str:
+    """``/usr/local/bin/vault-creds (2 arguments not shown)`` from line ``number`` of a shared file."""
+    import shlex
+
+    try:
+        with path.open("rb") as handle:
+            lines = handle.read(4 * 1024 * 1024).decode("utf-8", errors="replace").splitlines()
+        command = lines[number - 1].split("=", 1)[1].strip()
+        words = shlex.split(command)
+    except (OSError, IndexError, ValueError):
+        return "a command (its line could not be read again)"
+    if not words:
+        return "an empty command"
+    arguments = len(words) - 1
+    shown = scrub(words[0], secrets)
+    return f"{shown} ({arguments} argument{'s' if arguments != 1 else ''} not shown)" if arguments else shown
+
+
 def _region_origin(environ: dict[str, str], config_file: AwsFile, profile: str | None) -> str | None:
     """Where botocore's region comes from: the environment variable wins over the profile."""
     if environ.get("AWS_DEFAULT_REGION"):
@@ -253,7 +293,13 @@ def resolve_credentials(block: Block, context: DoctorContext, *,
 
     inputs = SessionInputs(environ=environ, credentials_file=credentials_path, config_file=config_path)
 
+    resolved_sessions: list[boto3.session.Session] = []
+    """The session resolved below, handed to the first later caller, so a credential_process (or any
+    provider that does work to resolve) runs once per check rather than once per step."""
+
     def factory() -> boto3.session.Session:
+        if resolved_sessions:
+            return resolved_sessions.pop()
         return module_boto3_session(inputs, profile_name=aws_profile,
                                     access_key=access_key if inline else None,
                                     secret_key=secret_key if inline else None)
@@ -303,6 +349,10 @@ def resolve_credentials(block: Block, context: DoctorContext, *,
     if method == "env":
         findings.append(predictor.finding("credentials.from_environment", check_id="credentials.source",
                                           values=values))
+    if method == "custom-process":
+        findings.append(_process_finding(predictor, effective_profile, (config_file, credentials_file),
+                                         values, secrets))
+    resolved_sessions.append(session)
     region = session.region_name
     origin = _region_origin(environ, config_file, effective_profile)
     if region:

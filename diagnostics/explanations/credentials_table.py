@@ -25,6 +25,18 @@ ENTRIES: tuple[Explanation, ...] = (
         status=Status.OK,
     ),
     Explanation(
+        failure_id="credentials.process_ran",
+        title="The profile's credential_process ran: {command}",
+        explanation=(
+            "Profile '{profile}' gets its keys from a command ({location}). botocore runs it whenever "
+            "credentials are resolved: the module runs it on every start, and this check ran it once, as "
+            "the module's user, to get the keys it then used for every step. Its output holds the keys and "
+            "is never shown."
+        ),
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
         failure_id="credentials.from_environment",
         title="The credentials come from environment variables",
         explanation=(
