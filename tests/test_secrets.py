@@ -421,3 +421,29 @@ def test_check_says_it_runs_a_credential_process_and_runs_it_once(moto: str, tmp
     assert runs.read_text().count("ran") == 1, "resolved once, then every step used those keys"
     for secret in (PROFILE_SECRET, INLINE_SECRET):
         assert not leaks(out + err, secret), "neither the command's arguments nor its output are shown"
+
+
+def test_state_snapshots_keep_the_database_mode_and_only_the_newest_copies(tmp_path: Path) -> None:
+    """``--snapshot-state`` copies Wazuh's 0640 state database: the copy is never readable by others, its
+    folder is owner-only, and old copies are pruned."""
+    import contextlib
+    import sqlite3
+    import stat
+
+    from diagnostics.context import DoctorContext
+    from diagnostics.ingest.real_module import SNAPSHOTS_KEPT, snapshot_state
+
+    wazuh_home = tmp_path / "ossec"
+    with IngestState.open(wazuh_home / "wodles" / "aws", version="4.14.7", wal=False) as state:
+        state.mark_complete(StateScope("cloudtrail", "b/", "123456789012", "us-east-1"), "k", 20240101)
+    database = wazuh_home / "wodles" / "aws" / "s3_cloudtrail.db"
+    database.chmod(0o640)
+    context = DoctorContext(wazuh_home=wazuh_home, environ={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    copies = [snapshot_state(context) for _ in range(SNAPSHOTS_KEPT + 3)]
+    folder = copies[-1].parent
+    assert folder.is_relative_to(tmp_path / "cache"), "the copies live in our cache, where the CLI says"
+    assert stat.S_IMODE(copies[-1].stat().st_mode) == 0o640, "the copy has the database's mode"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert sorted(folder.glob("*.db")) == copies[-SNAPSHOTS_KEPT:], "only the newest copies are kept"
+    with contextlib.closing(sqlite3.connect(copies[-1])) as copy:
+        assert copy.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0, "the copy holds the tables"

@@ -166,7 +166,13 @@ def run_real_command(args: argparse.Namespace, context: DoctorContext) -> int:
     """Run the installed module for one bucket with live output, after saying what it changes."""
     from diagnostics.checks import load_configuration
     from diagnostics.configuration.block_selection import select_block
-    from diagnostics.ingest.real_module import plan_real_run, restore_state, run_real_module, snapshot_state
+    from diagnostics.ingest.real_module import (
+        SNAPSHOTS_KEPT,
+        plan_real_run,
+        restore_state,
+        run_real_module,
+        snapshot_state,
+    )
 
     config, _ = load_configuration(context)
     chosen = select_block(config, name=args.bucket, line=args.block)
@@ -188,7 +194,8 @@ def run_real_command(args: argparse.Namespace, context: DoctorContext) -> int:
     snapshot = None
     if args.snapshot_state and context.state_db_path.exists():
         snapshot = snapshot_state(context)
-        print(f"copied the module's state database to {snapshot}", file=sys.stderr)
+        print(f"copied the module's state database to {snapshot} (its mode kept; the newest "
+              f"{SNAPSHOTS_KEPT} copies are kept in {snapshot.parent})", file=sys.stderr)
     cancel = threading.Event()
     outcome: list[Any] = []
     worker = threading.Thread(target=lambda: outcome.append(run_real_module(

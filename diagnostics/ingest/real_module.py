@@ -15,6 +15,7 @@ import contextlib
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import threading
 import time
@@ -52,20 +53,49 @@ def module_script_path(context: DoctorContext) -> Path:
 
 
 # -- snapshot and restore of Wazuh's state database ------------------------------------------------------
+SNAPSHOTS_KEPT = 5
+"""Copies of the state database kept in the snapshot folder; older ones are removed after each new copy,
+since every copy holds the module's whole history of processed files."""
+SNAPSHOT_PATTERN = "s3_cloudtrail-*.db"
+
+
+def snapshot_folder(context: DoctorContext) -> Path:
+    """Where ``--snapshot-state`` copies go: ``snapshots`` in our state directory."""
+    return default_state_dir(context.environ or None) / "snapshots"
+
+
 def snapshot_state(context: DoctorContext, snapshot_dir: Path | None = None) -> Path:
     """Copy the module's state database (read-only, SQLite backup API) into our cache; returns the copy.
 
-    Take it before a real run so the marker can be put back afterwards with ``restore_state``.
+    Take it before a real run so the marker can be put back afterwards with ``restore_state``. The copy is
+    created owner-only and then given the database's own mode (Wazuh's is 0640), because it is the same
+    data; the folder is owner-only, and only the newest ``SNAPSHOTS_KEPT`` copies are kept.
     """
     source = context.state_db_path
     if not source.is_file():
         raise FileNotFoundError(f"{source} does not exist: the module has not run yet, nothing to snapshot")
-    folder = snapshot_dir or default_state_dir(context.environ or None) / "snapshots"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = snapshot_dir or snapshot_folder(context)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"s3_cloudtrail-{stamp}.db"
-    copy_database_read_only(source, target)
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+    try:
+        copy_database_read_only(source, target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    target.chmod(stat.S_IMODE(source.stat().st_mode))
+    prune_snapshots(folder, SNAPSHOTS_KEPT)
     return target
+
+
+def prune_snapshots(folder: Path, keep: int = SNAPSHOTS_KEPT) -> tuple[Path, ...]:
+    """Remove all but the newest ``keep`` snapshot copies in ``folder``; returns what was removed."""
+    copies = sorted(path for path in folder.glob(SNAPSHOT_PATTERN) if path.is_file() and not path.is_symlink())
+    removed = tuple(copies[:-keep] if keep > 0 else copies)
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
 
 
 def restore_state(context: DoctorContext, snapshot: Path) -> None:
