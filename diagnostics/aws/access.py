@@ -43,6 +43,8 @@ MODULE_MAX_ATTEMPTS = 10
 _RETRIES_TEXT = re.compile(r"\(reached max retries: \d+\)")
 OBJECT_SAMPLE_KEYS = 100
 READ_RANGE = "bytes=0-1023"
+DATED_KEY = re.compile(r"\d{4}[/-]\d{1,2}[/-]\d{1,2}")
+"""A date in the key: every layout the module reads has one (slashed folders or a dashed name)."""
 _LIST_FAILURES = {
     "NoSuchBucket": "access.no_such_bucket",
     "AccessDenied": "access.list_denied",
@@ -242,12 +244,25 @@ def _list_failure(chain: _Chain, outcome: CallOutcome, call_text: str) -> None:
         chain.add("access.list_transport_error", "access.list_prefix", outcome, evidence=(call_text,))
 
 
+def sample_key(contents: list[dict[str, Any]]) -> str | None:
+    """The object to read: a dated, non-empty file like those the module lists, else any file.
+
+    Service marker files (``ConfigWritabilityCheckFile`` beside the region folders, empty) are never listed
+    by the module, so reading one would test something the module never does.
+    """
+    files = [entry for entry in contents if not str(entry.get("Key", "")).endswith("/")]
+    for entry in files:
+        if entry.get("Size", 1) and DATED_KEY.search(str(entry["Key"])):
+            return str(entry["Key"])
+    return next((str(entry["Key"]) for entry in files), None)
+
+
 def _object_steps(chain: _Chain) -> None:
     """HeadObject (encryption evidence) and a 1 KiB GetObject on the first object under the path."""
     listing = call(chain.s3, "list_objects_v2", Bucket=chain.bucket, Prefix=chain.prefix,
                    MaxKeys=OBJECT_SAMPLE_KEYS)
     contents = (listing.response or {}).get("Contents", []) if listing.ok else []
-    key = next((str(entry["Key"]) for entry in contents if not str(entry["Key"]).endswith("/")), None)
+    key = sample_key(contents)
     if key is None:
         chain.add("access.no_object", "access.head_object", listing)
         return
@@ -267,6 +282,8 @@ def _object_steps(chain: _Chain) -> None:
         chain.add("access.head_object_failed", "access.head_object", head, reached=False, target=target,
                   key=key)
     read = call(chain.s3, "get_object", Bucket=chain.bucket, Key=key, Range=READ_RANGE)
+    if read.code == "InvalidRange":  # an empty object: the module reads it whole, without a range, and gets b""
+        read = call(chain.s3, "get_object", Bucket=chain.bucket, Key=key)
     if read.ok and read.response is not None:
         body = read.response["Body"].read()
         chain.add("access.get_object_ok", "access.get_object", read, target=target, key=key, read=len(body))

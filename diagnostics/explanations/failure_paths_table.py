@@ -58,4 +58,16 @@ ENTRIES: tuple[Explanation, ...] = (
         fix="Remove or fix {key}, or set <skip_on_error>yes</skip_on_error> in the wodle so the module sends "
             "an error event for it and goes on.",
     ),
+    Explanation(
+        failure_id="layout.marker_from_other_region",
+        title="{count} file(s) in {region} will never be read: its marker is another region's last key",
+        explanation=(
+            "The {table} state has no region column, so the module starts the {region} listing after the "
+            "newest key it has read in any region ('{marker}'). Every {region} file sorting before that key is "
+            "passed over without a log line, on this run and every later one: {examples}."
+        ),
+        fix="Give each region its own prefix (GuardDuty's export destination accepts one) with one <bucket> "
+            "block and <path> per prefix, or one bucket per region. Until then only a manual run reads them, "
+            "re-sending everything since only_logs_after: {reparse_command}",
+    ),
 )

@@ -71,8 +71,29 @@ class MarkerChecks:
                      only_logs_after=module_date(self.only_logs_after), db_key=marker.db_last_key,
                      reparse_command=self.reparse_command(layout, scope, self.only_logs_after),
                      location=self.block.line_of("only_logs_after"))
-        if marker.source is MarkerSource.DATABASE:
+        if marker.source is MarkerSource.DATABASE and not marker.value.startswith(scope.prefix):
+            self._borrowed_marker(layout, scope, marker, classifier, label)
+        elif marker.source is MarkerSource.DATABASE:
             self._late_files(layout, scope, marker, classifier, label)
+
+    def _borrowed_marker(self, layout: BucketLayout, scope: KeyScope, marker: Marker, classifier: KeyClassifier,
+                         label: str) -> None:
+        """A marker from another region's key (no region column): this region's older files are never read."""
+        start_after = marker.only_logs_after_marker if marker.only_logs_after_marker else None
+        never: list[str] = []
+        for listed, _ in iter_objects(self.client, layout.bucket, scope.prefix, start_after=start_after,
+                                      max_pages=3, cancel=self.cancel):
+            if listed.key > marker.value:
+                break
+            if classifier.classify(listed, scope=scope).reason is SkipReason.BEFORE_MARKER:
+                never.append(listed.key)
+        if never:
+            since = self.only_logs_after or date.today()
+            self.add("layout.marker_from_other_region", "layout.late_files",
+                     (f"listed '{scope.prefix}' from '{start_after or scope.prefix}' up to the marker",),
+                     scope=label, region=scope.region or "", count=len(never), marker=marker.value,
+                     examples=", ".join(never[:EXAMPLES]), table=layout.table,
+                     reparse_command=self.reparse_command(layout, scope, since))
 
     def _after_marker(self, scope: KeyScope, marker: Marker,
                       classifier: KeyClassifier) -> tuple[int, bool, list[str]]:
