@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from diagnostics.aws.access_probes import CallOutcome, call
 from diagnostics.aws.clients import ClientSettings, make_client
 from diagnostics.aws.prediction import Predictor
 from diagnostics.aws.service_regions import ServiceRegions, service_regions
+from diagnostics.decode.discard import compile_rule
 from diagnostics.findings import Finding
 from diagnostics.wazuh.services_state import cloudwatch_progress, inspector_last_scan, milliseconds_text
 from diagnostics.wazuh.state_db import StateReader
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from diagnostics.context import DoctorContext
     from diagnostics.wazuh.wodle import Block
 
+SAMPLED_EVENTS = 50
+"""Events read from the first stream to show what the module would drop (one GetLogEvents page)."""
 MAX_STREAM_PAGES = 20
 """DescribeLogStreams pages we read per group; the module reads them all, but a count is enough here."""
 NOT_FOUND = "ResourceNotFoundException"
@@ -68,7 +72,8 @@ def check_service_access(session: boto3.session.Session | None, block: Block, co
         return (predictor.finding(f"{prefix}.skipped", check_id=f"{prefix}.access", values={"reason": reason}),)
     regions = service_regions(block, context.module_home)
     chain = _ServiceChain(predictor, {"principal": principal or "the module's credentials",
-                                      "location": block.line_of("regions")})
+                                      "location": block.line_of("regions"),
+                                      "discard_regex_set": bool(block.discard_regex and block.discard_regex.value)})
     _region_findings(chain, block, regions, prefix)
     state = StateReader(context.services_db_path)
     if block.block_type == "inspector":
@@ -141,18 +146,37 @@ def _one_group(chain: _ServiceChain, logs: Any, group: str, region: str) -> bool
     more = " or more" if pages >= MAX_STREAM_PAGES else ""
     read_note = ""
     if streams:
-        events = call(logs, "get_log_events", logGroupName=group, logStreamName=streams[0], limit=1,
+        events = call(logs, "get_log_events", logGroupName=group, logStreamName=streams[0], limit=SAMPLED_EVENTS,
                       startFromHead=True)
-        if not events.ok:
+        if not events.ok or events.response is None:
             chain.add("logs.events_denied", "logs.access", events, region=region, group=group,
                       stream=streams[0])
             return False
         read_note = f" GetLogEvents on {streams[0]} answered too."
+        _none_bug(chain, events.response.get("events", []), streams[0])
     else:
         read_note = " The group has no stream yet, so the module will send nothing from it."
     chain.add("logs.group_ok", "logs.access", outcome, evidence=(call_text, f"pages read: {pages}"),
               region=region, group=group, streams=f"{len(streams)}{more}", read_note=read_note)
     return True
+
+
+def _none_bug(chain: _ServiceChain, events: list[dict[str, Any]], stream: str) -> None:
+    """Say so when sampled plain-text messages start with 'None', which the module drops with no discard_regex."""
+    if chain.values.get("discard_regex_set"):
+        return
+    rule = compile_rule(None, None)
+    dropped = []
+    for event in events:
+        message = str(event.get("message", ""))
+        try:
+            json.loads(message)
+        except ValueError:
+            if rule.pattern.match(message):
+                dropped.append(message)
+    if dropped:
+        chain.add("logs.none_dropped", "logs.access", evidence=tuple(f"dropped: {text[:120]}" for text in dropped[:5]),
+                  count=len(dropped), sampled=len(events), stream=stream, example=repr(dropped[0][:60]))
 
 
 def _group_fix(logs: Any, group: str, region: str, outcome: CallOutcome) -> str:

@@ -22,6 +22,7 @@ class ServiceRegions:
     """The loop's regions, where they came from, and the region the clients use instead (if any)."""
 
     loop_regions: tuple[str, ...]
+    """In the module's order: ``<regions>`` without duplicates and sorted, or its own list's order."""
     origin: str
     """``<regions>``, ``[<section>] in <file>`` or ``every region in the module's list``."""
     client_region: str | None
@@ -53,7 +54,7 @@ def service_regions(block: Block, module_home: Path) -> ServiceRegions:
     plain = _section(config, plain_name) if config.readable else None
     client_section = plain or (_section(config, f"profile {profile}") if profile and config.readable else None)
     client_region = client_section[1] if client_section else None
-    configured = tuple(part.strip() for part in (block.value("regions") or "").split(",") if part.strip())
+    configured = tuple(sorted({part.strip() for part in (block.value("regions") or "").split(",") if part.strip()}))
     every = tuple(sorted(INSPECTOR_REGIONS if block.block_type == "inspector" else ALL_REGIONS))
     if configured:
         loop, origin = configured, "<regions>"

@@ -237,6 +237,18 @@ ENTRIES: tuple[Explanation, ...] = (
         script_message='The "get_log_events" request failed: {error}',
     ),
     Explanation(
+        failure_id="logs.none_dropped",
+        title="{count} of the first {sampled} events of {stream} will be dropped: they start with 'None'",
+        explanation="With no <discard_regex>, the module compiles the literal pattern 'None' and applies it to "
+                    "every CloudWatch message that is not JSON, so plain-text messages beginning with 'None' "
+                    "(e.g. {example}) are silently skipped; only debug level 2 shows a 'regex found a match' "
+                    "line. This is a bug of the module that loses logs, reproduced from a recorded run of "
+                    "4.14.7.",
+        fix="Add <discard_regex>(?!)</discard_regex> (a pattern that never matches) to the <service> block: "
+            "the module then sends every message.",
+        status=Status.ERROR,
+    ),
+    Explanation(
         failure_id="logs.remove_streams",
         title="remove_log_streams deletes every stream of {group} the module has read",
         explanation="With <remove_log_streams>yes</remove_log_streams> the module calls DeleteLogStream after "
