@@ -64,7 +64,10 @@ async def test_preview_sends_events_to_logtest_and_says_it_is_unavailable_here(d
 
 async def test_palette_bundle_writes_a_redacted_archive(demo: DemoEnvironment, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+    started_in = tmp_path / "checkout"
+    started_in.mkdir()
+    monkeypatch.chdir(started_in)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     messages: list[Message] = []
     app = DoctorApp(demo.context)
     async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
@@ -74,7 +77,8 @@ async def test_palette_bundle_writes_a_redacted_archive(demo: DemoEnvironment, t
         written = of_type(messages, BundleWritten)[0]
         assert isinstance(written, BundleWritten)
         path = written.result.path
-        assert path.parent == tmp_path and path.exists()
+        assert path.parent == tmp_path / "cache" / "wazuh-aws-doctor" / "bundles" and path.exists()
+        assert list(started_in.iterdir()) == [], "nothing lands in the directory the app was started from"
         with tarfile.open(path) as archive:
             names = archive.getnames()
             text = "".join(archive.extractfile(member).read().decode("utf-8", "replace")  # type: ignore[union-attr]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -166,8 +165,10 @@ class DoctorApp(App[int]):
                                 lambda: self.action_open_mode("ingest"))
             yield SystemCommand("Log explainer", "Annotate aws-s3 lines of ossec.log",
                                 lambda: self.action_open_mode("explain"))
+            from diagnostics.bundle import default_bundle_dir
+
             yield SystemCommand("Write a support bundle", "Checks, host and logs as a redacted tar.gz in "
-                                f"{Path.cwd()}", self.write_bundle)
+                                f"{default_bundle_dir()}", self.write_bundle)
         for title, help_text, callback in getattr(screen, "palette_commands", lambda: ())():
             yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Help", "Keys of this screen", self.action_help)
@@ -175,13 +176,15 @@ class DoctorApp(App[int]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="bundle", description="Writing the bundle")
     def write_bundle(self) -> None:
         """The palette's bundle action: the same call as ``wazuh-aws-doctor bundle``."""
+        from diagnostics.bundle import default_bundle_dir
         from diagnostics.support_bundle import make_support_bundle
 
         context = self.context or (self.demo_environment.context if self.demo_environment else None)
         if context is None:
             return
         self.call_from_thread(self.notify, "Writing the support bundle (runs the checks first)…", timeout=4)
-        result, _ = make_support_bundle(context, output=Path.cwd())
+        # the user's cache, never the directory the app was started from (often a checkout that gets shared)
+        result, _ = make_support_bundle(context, output=default_bundle_dir(), create_directory=True)
         self.post_message(BundleWritten(result))
 
     @on(BundleWritten)
