@@ -7,6 +7,7 @@ our commands must give the module's exit code, the same datagrams and the same s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -86,9 +87,13 @@ class Built:
         return code, json.loads(out)["findings"]
 
 
-def build(name: str, moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Built:
-    """Seed the scenario's bucket, write ossec.conf and root's ~/.aws as the recorder did."""
+def build(name: str, moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+          policy: dict[str, Any] | None = None) -> Built:
+    """Seed the scenario's bucket, write ossec.conf and root's ~/.aws as the recorder did (``policy``
+    replaces the scenario's IAM policy for checks whose module behaviour is the same)."""
     scenario = BY_NAME[name]
+    if policy is not None:
+        scenario = dataclasses.replace(scenario, policy=policy)
     s3 = admin_client(moto)
     if scenario.args_override is None or scenario.objects:
         seed(s3, scenario, scenario.objects)
@@ -191,18 +196,17 @@ def test_check_reads_a_bucket_policy_deny(moto: str, tmp_path: Path, monkeypatch
     assert "statement NoDeletes denies s3:DeleteObject" in " ".join(remove["evidence"])
 
 
+CONDITIONAL_READER = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["s3:*", "sts:GetCallerIdentity"], "Resource": "*",
+     "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+    {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}
+"""A policy whose S3 grant hangs on a Condition: nothing readable settles whether a delete is allowed."""
+
+
 def test_check_says_it_cannot_know_when_nothing_readable_settles_it(moto: str, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    built = build("remove_denied", moto, tmp_path, monkeypatch)
-    iam = admin_client(moto, "iam")
-    enable_auth_off = built.endpoint  # the policy change below needs moto's root keys, so auth goes off first
-    from tests.conftest import moto_post
-    moto_post(enable_auth_off, "/moto-api/reset-auth", b"inf")
-    iam.put_user_policy(UserName="golden-module", PolicyName="golden", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*", "sts:GetCallerIdentity"],
-                                                 "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
-                                                {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}))
+    built = build("remove_denied", moto, tmp_path, monkeypatch, policy=CONDITIONAL_READER)
     _code, findings = built.check(capsys)
     (remove,) = [f for f in findings if f["check_id"] == "access.remove_from_bucket"]
     assert remove["failure_id"] == "access.remove_unknown"
