@@ -349,3 +349,25 @@ def test_the_bundle_masks_odd_secrets_and_an_endpoint_password(odd_secret_home: 
     assert "s3.internal.example" in everything, "the endpoint is in the bundle, without its password"
     assert password not in everything and not leaked(everything), [
         name for name, text in members.items() if password in text or leaked(text)]
+
+
+async def test_the_ingest_screen_lists_a_block_whose_profile_holds_markup(hostile_home: DoctorHome, moto: str,
+                                                                         tmp_path: Path) -> None:
+    from textual.widgets import Select
+
+    from diagnostics.checks import prepare_context
+    from diagnostics.context import context_from_environment
+    from tests.snapshot_apps.harness import ScreenHarness
+    from tui.screens.ingest import IngestScreen
+
+    context = prepare_context(context_from_environment(None, str(hostile_home.wazuh_home), moto))
+    app = ScreenHarness(lambda: IngestScreen(context, state_dir=tmp_path / "state"))
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, IngestScreen)
+        await wait_until(pilot, lambda: len(screen.blocks) == 2)
+        screen.query_one("#ingest-bucket", Select).value = next(
+            key for key, (block, _) in screen.blocks.items() if block.value("aws_profile"))
+        await pilot.pause()
+        shown = screen_text(app)
+    assert f"hostile-profile (cloudtrail) {PROFILE}" in shown, "the profile keeps its brackets in the list"

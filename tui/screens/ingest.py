@@ -210,7 +210,7 @@ class IngestScreen(DoctorScreen):
     def buckets_loaded(self, message: ConfigLoaded) -> None:
         self.loaded = message.loaded
         self.blocks.clear()
-        options: list[tuple[str, str]] = []
+        options: list[tuple[Text, str]] = []
         for wodle in message.loaded.wodles:
             for block in wodle.blocks:
                 if block.kind != "bucket":
@@ -219,7 +219,7 @@ class IngestScreen(DoctorScreen):
                 profile = block.value("aws_profile")
                 label = f"{block.name} ({block.block_type or 'cloudtrail'})" + (f" {profile}" if profile else "")
                 label += f" :{block.location.line}"
-                options.append((label, block.key))
+                options.append((data_text(label), block.key))
         select = self.query_one("#ingest-bucket", Select)
         select.set_options(options)
         if options:
