@@ -7,8 +7,10 @@ reaches them. The run title and the ``Executing ... Analysis`` preamble are buil
 
 from __future__ import annotations
 
+import configparser
 import dataclasses
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from diagnostics.context import DoctorContext
@@ -42,6 +44,40 @@ def preamble(block: Block) -> tuple[tuple[str, str], ...]:
             alias=block.value("aws_account_alias"), organization_id=block.value("aws_organization_id"),
             profile=block.value("aws_profile"))
     return (("INFO", line),)
+
+
+RETRY_KEYS = ("max_attempts", "retry_mode")
+
+
+def client_config_lines(config_path: Path, profile: str | None) -> tuple[tuple[int, str], ...]:
+    """The (level, text) lines the script prints while building its client configuration, before its walk.
+
+    They depend only on the module's ``~/.aws/config``: absent, the retry defaults are announced; present,
+    the profile's region and retry settings are (wording recorded from 4.14.7 in
+    tests/goldens/module_4_14_7/debug_preamble_*). A missing section ends the run elsewhere (exit 23).
+    """
+    if not config_path.is_file():
+        return ((2, "Generating default configuration for retries: mode standard - max_attempts 10"),)
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(config_path)
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return ()
+    section = "default" if profile is None else profile if profile in parser.sections() else f"profile {profile}"
+    if not parser.has_section(section):
+        return ()
+    options = dict(parser.items(section))
+    region = options.get("region")
+    lines = [(2, f"+++ Region '{region}' added to the configuration") if region is not None
+             else (2, f"+++ No 'region' found in profile '{section}'")]
+    if any(key in options for key in RETRY_KEYS):
+        lines.append((2, f"Retries parameters found in user profile. Using profile '{section}' retries "
+                         "configuration"))
+    else:
+        lines.append((2, "No retries configuration found in profile config. Generating default configuration for "
+                         "retries: mode: standard - max_attempts: 10"))
+    lines.append((2, f"Created Config object using profile: '{section}' configuration"))
+    return tuple(lines)
 
 
 class Predictor:

@@ -270,7 +270,22 @@ PROFILE_CONFIG_ONLY = Scenario(
     objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)),), runs=(Run(debug=1), Run(debug=0)),
     aws_config="[default]\nregion = us-east-1\n\n[profile cfgonly]\nregion = us-east-1\n")
 
+DEBUG_PREAMBLE = Scenario(
+    name="debug_preamble_with_config",
+    behaviour="the lines the script prints before its walk when ~/.aws/config has the profile with a region "
+              "and no retry settings (debug 2), and with the retry settings (second run)",
+    bucket="golden-preamble", bucket_type="cloudtrail",
+    objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)),), runs=(Run(),),
+    aws_config="[default]\nregion = us-east-1\n")
+
+DEBUG_PREAMBLE_RETRIES = Scenario(
+    name="debug_preamble_with_retries",
+    behaviour="the lines the script prints before its walk when the profile sets max_attempts and retry_mode",
+    bucket="golden-preamble-retries", bucket_type="cloudtrail",
+    objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)),), runs=(Run(),),
+    aws_config="[default]\nregion = us-east-1\nmax_attempts = 4\nretry_mode = adaptive\n")
+
 SCENARIOS = (STOP_MID_WALK, STOP_MID_WALK_PARSE, REMOVE_DENIED, SKIP_OFF_BROKEN, CONFIG_NO_DATE,
              GUARDDUTY_REGIONS, DISCARD_NON_STRING, KEYS_BEFORE_MARKER, BAD_BUCKET_NAME,
-             ROLE_NOT_ASSUMABLE, PROFILE_CONFIG_ONLY)
+             ROLE_NOT_ASSUMABLE, PROFILE_CONFIG_ONLY, DEBUG_PREAMBLE, DEBUG_PREAMBLE_RETRIES)
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}
