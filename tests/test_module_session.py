@@ -62,3 +62,15 @@ def test_an_explicit_profile_ignores_the_web_identity_variables(
     credentials = module_boto3_session(inputs_for(clean_aws_env, environ, f"[profile empty]\nendpoint_url = {moto}\n"),
                                        profile_name="empty").get_credentials()
     assert credentials is None
+
+
+def test_sessions_share_one_model_loader_per_data_path(tmp_path: Path) -> None:
+    from diagnostics.aws.module_session import SessionInputs, bound_botocore_session
+
+    inputs = SessionInputs(environ={}, credentials_file=tmp_path / "credentials", config_file=tmp_path / "config")
+    first, second = bound_botocore_session(inputs), bound_botocore_session(inputs)
+    assert first.get_component("data_loader") is second.get_component("data_loader")
+    elsewhere = bound_botocore_session(SessionInputs(environ={"AWS_DATA_PATH": str(tmp_path)},
+                                                     credentials_file=inputs.credentials_file,
+                                                     config_file=inputs.config_file))
+    assert elsewhere.get_component("data_loader") is not first.get_component("data_loader")

@@ -7,6 +7,7 @@ here over an explicit environment mapping and explicit file paths, keeping botoc
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,21 @@ if TYPE_CHECKING:
 
 IMDS_TIMEOUT_SECONDS = 1
 """Short on purpose: off EC2 the metadata address never answers, and a check must not hang on it."""
+
+_LOADERS: dict[str | None, Any] = {}
+_LOADERS_LOCK = threading.Lock()
+
+
+def shared_loader(data_path: str | None) -> Any:
+    """One botocore model loader per ``AWS_DATA_PATH`` for the whole process, because every new session
+    would otherwise parse the same service models again (tens of ms and several MB per client)."""
+    from botocore.loaders import create_loader
+
+    with _LOADERS_LOCK:
+        loader = _LOADERS.get(data_path)
+        if loader is None:
+            loader = _LOADERS[data_path] = create_loader(data_path)
+        return loader
 
 
 @dataclass(frozen=True)
@@ -136,6 +152,8 @@ def bound_botocore_session(inputs: SessionInputs) -> Any:
         mapping=_config_mapping(botocore_session, inputs.environ)))
     botocore_session.set_config_variable("credentials_file", str(inputs.credentials_file))
     botocore_session.set_config_variable("config_file", str(inputs.config_file))
+    botocore_session.lazy_register_component(  # resolved when first needed, as botocore's own loader is
+        "data_loader", lambda: shared_loader(botocore_session.get_config_variable("data_path")))
     botocore_session.set_config_variable("metadata_service_timeout", inputs.imds_timeout)
     botocore_session.set_config_variable("metadata_service_num_attempts", 1)
     botocore_session.lazy_register_component(
