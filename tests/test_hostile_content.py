@@ -289,3 +289,59 @@ def test_streamed_and_whole_paths_still_agree_on_an_ordinary_object(moto: str, c
     streamed, whole = payloads(0), payloads(4 * MIB)
     assert streamed == whole and len(streamed) == 3
     assert all('"blob": "' + "b" * 70000 + '"' in payload for payload in streamed), "nothing cut below 4 MiB"
+
+
+# -- the app stays responsive --------------------------------------------------------------------------
+
+def _session(moto: str, home: Path) -> Any:
+    """The bucket opened as the app's Browse opens it, against the moto server."""
+    from diagnostics.bucket_session import open_bucket
+    from diagnostics.context import DoctorContext
+    from diagnostics.findings import SourceLocation
+    from diagnostics.wazuh.wodle import Block, Option
+
+    (home / "ossec").mkdir(exist_ok=True)
+    environ = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+               "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+               "AWS_SHARED_CREDENTIALS_FILE": str(home / ".aws" / "credentials"),
+               "AWS_CONFIG_FILE": str(home / ".aws" / "config")}
+    context = DoctorContext(wazuh_home=home / "ossec", endpoint_url=moto, module_home=home, environ=environ,
+                            profile=profile_for((4, 14, 7), "test"))
+    block = Block(kind="bucket", block_type="cloudtrail", location=SourceLocation("test.conf", 2),
+                  options={"name": Option("name", BUCKET, 3)})
+    session = open_bucket(context, block)
+    assert session.usable, session.findings
+    return session
+
+
+async def test_escape_stops_a_preview_inside_one_object_and_a_second_escape_goes_back(
+        moto: str, clean_aws_env: Path) -> None:
+    from textual.message import Message
+
+    from diagnostics.layout.classify import ClassifiedKey, Verdict
+    from tests.snapshot_apps.harness import ScreenHarness, wait_until
+    from tui.messages import EventsDecoded
+    from tui.screens.preview import PreviewScreen
+
+    admin_client(moto).create_bucket(Bucket=BUCKET)
+    key = _key("spaces")
+    _put(moto, key, whitespace_object(448))  # seconds of inflating (below the 512 MiB cap), no record to stop at
+    session = _session(moto, clean_aws_env)
+    classified = ClassifiedKey(key=key, verdict=Verdict.READ, reason=None, explanation="")
+    messages: list[Message] = []
+    app = ScreenHarness(lambda: PreviewScreen(session, classified))
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PreviewScreen)
+                         and bool(app.screen.running_workers()))
+        preview = app.screen
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: any(isinstance(message, EventsDecoded) for message in messages))
+        (decoded,) = [message for message in messages if isinstance(message, EventsDecoded)]
+        totals = decoded.result.totals
+        assert not totals.complete and totals.records_read == 0, \
+            "the decode stopped inside the spaces, before the record at the object's end"
+        assert not totals.aborted and not decoded.result.problems, "stopped by the cancel, not by a cap"
+        assert app.screen is preview
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, PreviewScreen)
