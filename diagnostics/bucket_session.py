@@ -111,10 +111,11 @@ def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None
     client = make_client(identity.session, "s3", settings)
     if layout.bucket_type == "guardduty":
         from diagnostics.layout.discovery import guardduty_is_native
+        from diagnostics.layout.listing import ListingError
 
         try:
             native = guardduty_is_native(client, layout.bucket, layout.path)
-        except Exception:
+        except ListingError:  # nothing lost: Browse's first listing of the same prefix fails and reports it
             native = True
         layout = BucketLayout.from_block(block, native_guardduty=native)
     state = StateReader(context.state_db_path)

@@ -8,12 +8,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from textual import work
 from textual.message import Message
 from textual.widgets import Input
 
 from diagnostics.checks import load_configuration
 from diagnostics.findings import Status
-from tests.snapshot_apps.harness import ScreenHarness
+from tests.snapshot_apps.harness import ScreenHarness, notifications
 from tests.test_app_pilot import of_type, wait_until
 from tui.app import DoctorApp
 from tui.demo import DemoEnvironment, start_demo
@@ -90,3 +91,26 @@ async def test_palette_bundle_writes_a_redacted_archive(demo: DemoEnvironment, t
         assert secrets, "the demo's credentials hold secrets to look for"
         for secret in secrets:
             assert secret not in text
+
+
+class _FullDiskApp(DoctorApp):
+    """The real app whose bundle writer fails the way a full disk makes it fail."""
+
+    CSS_PATH = str(Path(__file__).resolve().parent.parent / "tui" / "styles" / "app.tcss")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="bundle", description="Writing the bundle")
+    def write_bundle(self) -> None:
+        raise OSError(28, "No space left on device")
+
+
+async def test_a_failed_bundle_is_named_as_the_bundle_not_the_demo(demo: DemoEnvironment) -> None:
+    messages: list[Message] = []
+    app = _FullDiskApp(demo.context)
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+        await pilot.pause()
+        app.write_bundle()
+        await wait_until(pilot, lambda: any(n.severity == "error" for n in notifications(messages)), timeout=30)
+        [failure] = [n for n in notifications(messages) if n.severity == "error"]
+        assert failure.title == "Writing the bundle failed"
+        assert "No space left on device" in failure.message
+        assert "demo" not in f"{failure.title} {failure.message}".lower()

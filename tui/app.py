@@ -194,11 +194,15 @@ class DoctorApp(App[int]):
                             "Read it before posting it."), title="Support bundle written", timeout=15, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The app's own workers (the demo start): failures become a notification, then an exit code."""
-        if event.state is WorkerState.ERROR:
-            message = describe_error(event.worker.error)
-            self.query_one("#starting-message", Static).update(data_text(f"The demo could not start: {message}"))
-            self.notify(visible(message), title="Demo failed", severity="error", timeout=30, markup=False)
+        """The app's own workers (the demo start, the support bundle): a failure is named in a notification."""
+        if event.state is not WorkerState.ERROR:
+            return
+        message = describe_error(event.worker.error)
+        if event.worker.group == "demo":
+            for starting in self.query("#starting-message").results(Static):
+                starting.update(data_text(f"The demo could not start: {message}"))
+        what = event.worker.description or event.worker.name or "Background work"
+        self.notify(visible(message), title=f"{what} failed", severity="error", timeout=30, markup=False)
 
     def on_unmount(self) -> None:
         if self.demo_environment is not None:

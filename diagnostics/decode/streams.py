@@ -216,9 +216,10 @@ def _spool(buffered: io.BufferedReader, limit: int) -> IO[bytes]:
 
 
 def _seekable(stream: Any) -> bool:
+    """Whether ``stream`` can seek; one that cannot say (or is closed) is spooled, which only costs a copy."""
     try:
         return bool(stream.seekable())
-    except Exception:
+    except (AttributeError, OSError, ValueError):
         return False
 
 

@@ -100,5 +100,7 @@ def late_files(client: Any, layout: BucketLayout, scope: KeyScope, marker: str, 
             if not state.already_processed(check_scope, key):
                 late.append(key)
     except ListingError:
+        # The late-file count is our own addition (the module never lists behind its marker), so a failed
+        # listing only makes it a lower bound; the walk's own listing reports any failure the module meets.
         return late
     return late
