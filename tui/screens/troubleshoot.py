@@ -95,50 +95,22 @@ class TroubleshootScreen(DoctorScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="troubleshoot",
           description="Checking the block")
     def check_whole_block(self) -> None:
-        from diagnostics.checks import assign_to_blocks, check_block, load_configuration, wodle_of
+        from diagnostics.check_runner import run_block
 
-        loaded, findings = load_configuration(self.context)
-        _, per_block = assign_to_blocks(findings, loaded.blocks)
-        block = next((candidate for candidate in loaded.blocks if candidate.key == self.block.key), self.block)
-        report = check_block(block, self.context, per_block.get(block.key, ()), wodle=wodle_of(loaded, block),
-                             cancel=get_current_worker().cancelled_event)
-        self.post_message(BlockChecked(report))
+        run = run_block(self.context, self.block, cancel=get_current_worker().cancelled_event)
+        self.post_message(BlockChecked(run.report))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="troubleshoot",
           description="Rerunning the step")
     def rerun_group(self, group: str) -> None:
-        """Run the one diagnostics call that produces a group of steps, with the earlier steps' results."""
-        from diagnostics.aws.clients import settings_for
+        """Run one group of steps again through the check runner, with the earlier steps' results."""
+        from diagnostics.check_runner import run_block
 
-        block, context = self.block, self.context
-        credentials, identity = self.credentials, self.identity
-        region = credentials.region if credentials is not None else None
-        if group == "config":
-            from diagnostics.checks import assign_to_blocks, load_configuration
-
-            loaded, findings = load_configuration(context)
-            _, per_block = assign_to_blocks(findings, loaded.blocks)
-            self.post_message(StepRerun(group, per_block.get(block.key, ())))
-        elif group == "credentials":
-            from diagnostics.aws.credentials import resolve_credentials
-
-            resolved = resolve_credentials(block, context)
-            self.post_message(StepRerun(group, resolved.findings, credentials=resolved))
-        elif group == "identity" and credentials is not None:
-            from diagnostics.aws.identity import check_identity
-
-            result = check_identity(credentials, block, context, settings_for(block, context, region))
-            self.post_message(StepRerun(group, result.findings, identity=result))
-        elif group == "access" and identity is not None and credentials is not None:
-            from diagnostics.aws.access import check_bucket_access
-
-            settings = settings_for(block, context, region)
-            findings = check_bucket_access(identity.session, block, context, settings,
-                                           base_session=identity.base_session, principal=identity.arn,
-                                           stopped_with=credentials.module_exit_code or identity.module_exit_code)
-            self.post_message(StepRerun(group, findings))
-        else:
-            self.post_message(StepRerun(group, (), ran=False))
+        earlier = BlockReport(self.block, self.findings, self.credentials, self.identity)
+        run = run_block(self.context, self.block, group, earlier=earlier,
+                        cancel=get_current_worker().cancelled_event)
+        self.post_message(StepRerun(group, run.findings, credentials=run.report.credentials,
+                                    identity=run.report.identity, ran=run.ran))
 
     # -- results --------------------------------------------------------------------------------------
     @on(BlockChecked)
@@ -196,9 +168,7 @@ class TroubleshootScreen(DoctorScreen):
             self.notify("Move to a step first (up/down).", severity="warning", timeout=3)
             return
         group = step.step.rerun_group
-        if group == "layout" or not self._prerequisites_for(group):
-            # The layout, marker and sample steps need a fresh listing: checks.check_block is the one place
-            # that wires them, so the whole block runs again.
+        if not self._prerequisites_for(group):
             self.action_rerun_all()
             return
         for widget in self.query(CheckStep):
