@@ -45,6 +45,8 @@ class BucketSession:
     aws_session: Any = field(default=None, repr=False, compare=False)
     """The boto3 session (assumed role when configured) for other clients such as EC2; holds credentials."""
     settings: ClientSettings | None = None
+    principal: str | None = None
+    """The ARN the module's calls are made as (the assumed role's when configured), for explanations."""
 
     @property
     def usable(self) -> bool:
@@ -123,7 +125,8 @@ def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None
                                only_logs_after=parse_only_logs_after(block.value("only_logs_after")),
                                caller_account=identity.account_id)
     return BucketSession(block, wodle, context, layout, problems, identity.account_id, client, state,
-                         classifier, identity.session, settings)
+                         classifier, identity.session, settings,
+                         identity.assumed_role_arn or identity.arn)
 
 
 def ingest_request(session: BucketSession, **options: Any) -> IngestRequest:
@@ -163,7 +166,7 @@ def browse_level(session: BucketSession, prefix: str, *, continuation_token: str
         level = list_level(session.client, bucket, prefix, continuation_token=continuation_token, cancel=cancel)
     except ListingError as error:
         failure = listing_failure(bucket, prefix, error, profile=session.context.profile,
-                                  tried=retries_tried(session))
+                                  tried=retries_tried(session), principal=session.principal)
         return BrowsedLevel(ListedLevel(bucket, prefix), (), failure)
     return BrowsedLevel(level, classify_keys(session.classifier, level.objects))
 

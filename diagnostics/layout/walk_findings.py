@@ -47,13 +47,18 @@ def walk_stop(event: WalkStopped, *, target: str, profile: WazuhProfile, debug_l
     return WalkStop(result.exit_code, finding, output)
 
 
+LISTING_CODES = {"AccessDenied": "access.list_denied", "NoSuchBucket": "access.no_such_bucket"}
+"""Listing errors the access chain already explains with a specific fix (the module exits 1 on both)."""
+
+
 def listing_failure(bucket: str, prefix: str, error: BaseException, *, profile: WazuhProfile, tried: str,
-                    check_id: str = "keys.list") -> Finding:
+                    principal: str | None = None, check_id: str = "keys.list") -> Finding:
     """A failed one-level listing (ListObjectsV2 with Delimiter='/') naming the call, the error and what
-    was tried, so the admin sees the fix and not only AWS's words."""
-    return build_finding("host.listing_failed", check_id=check_id, target=f"s3://{bucket}/{prefix}",
-                         profile=profile,
-                         values={"bucket": bucket, "prefix": prefix, "error": str(error), "tried": tried},
-                         evidence=(f"ListObjectsV2 Bucket={bucket} Prefix={prefix!r} Delimiter='/'",
-                                   f"{tried}: {error}"),
-                         details={"error": str(error)})
+    was tried, so the admin sees the fix and not only AWS's words; a denial or a missing bucket gets the
+    access chain's own explanation, since retrying cannot help there."""
+    evidence = (f"ListObjectsV2 Bucket={bucket} Prefix={prefix!r} Delimiter='/'", f"{tried}: {error}")
+    values = {"bucket": bucket, "prefix": prefix, "error": str(error), "tried": tried,
+              "principal": principal or "the module's credentials"}
+    failure_id = LISTING_CODES.get(str(getattr(error, "code", "")), "host.listing_failed")
+    return build_finding(failure_id, check_id=check_id, target=f"s3://{bucket}/{prefix}", profile=profile,
+                         values=values, evidence=evidence, details={"error": str(error)})

@@ -23,7 +23,16 @@ from tui.messages import BucketOpened, DayLocated, KeysListed, ListingFailed, Ma
 from tui.screens.base import BACK, DoctorScreen
 from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
-from tui.widgets.key_tree import Entry, FolderEntry, KeyEntry, KeyTree, LevelPages, MarkerEntry, MoreEntry
+from tui.widgets.key_tree import (
+    Entry,
+    FolderEntry,
+    InfoEntry,
+    KeyEntry,
+    KeyTree,
+    LevelPages,
+    MarkerEntry,
+    MoreEntry,
+)
 
 
 def level_marker(session: BucketSession, prefix: str) -> str | None:
@@ -177,8 +186,8 @@ class BrowseScreen(DoctorScreen):
         node = self._node_by_prefix.get(message.prefix)
         if node is not None:
             self.query_one(KeyTree).show_info(node, f"listing failed: {message.error}")
-        if message.finding is not None:
-            self.query_one("#browse-findings", FindingDetail).show((message.finding,))
+            if message.finding is not None and message.finding.fix:
+                node.add_leaf(data_text(f"fix: {message.finding.fix}"), data=InfoEntry(message.finding.fix))
         if message.finding is not None:
             self.query_one("#browse-findings", FindingDetail).show((message.finding,))
         self.notify(visible(message.error), title="Listing failed", severity="error", timeout=8, markup=False)
