@@ -610,3 +610,25 @@ async def test_browse_at_80_columns_keeps_the_filter_match_and_the_key_status_in
         detail = " ".join(line.strip() for line in region_lines(app, screen.query_one("#browse-detail").region))
         name = key.data.classified.key.rsplit("/", 1)[-1]
         assert "read: " in detail and f"Foundnewlog:…/{name}" in detail.replace(" ", ""), detail
+
+
+async def test_preview_raw_view_shows_the_records_the_module_drops_and_why(demo: DemoEnvironment) -> None:
+    from diagnostics.bucket_session import browse_level, open_bucket
+
+    messages: list[Message] = []
+    session = open_bucket(demo.context, block_named(demo, "demo-custom-nodetail"))
+    classified = browse_level(session, "cwlogs/2026/11/29/00/").keys[0]
+    app = ScreenHarness(lambda: PreviewScreen(session, classified))
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await wait_until(pilot, lambda: bool(of_type(messages, EventsDecoded)))
+        await pilot.pause()
+        preview = app.screen
+        rows = region_lines(app, preview.query_one("#event-list", OptionList).content_region)
+        assert [row.strip().startswith(f'⊘ {n} dropped: no "detail"') for n, row in enumerate(rows[:3], 1)] == [
+            True, True, False], rows
+        json_pane = " ".join(region_lines(app, preview.query_one(JsonView).region))
+        assert 'raw record — 1 dropped: no "detail" key' in json_pane and '"logGroup"' in json_pane
+        await pilot.press("t")  # the envelope: nothing is sent for it, and the pane says so
+        await pilot.pause()
+        json_pane = " ".join(" ".join(region_lines(app, preview.query_one(JsonView).content_region)).split())
+        assert "drops record 1 without a word" in json_pane, json_pane

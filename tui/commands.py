@@ -18,6 +18,7 @@ from tui.render_text import render_finding, render_groups, summary_line, to_json
 if TYPE_CHECKING:
     from diagnostics.bucket_session import BucketSession
     from diagnostics.context import DoctorContext
+    from diagnostics.decode.model import DroppedRecord
 
 
 def open_app(args: argparse.Namespace) -> int:
@@ -178,6 +179,12 @@ def _key_row(classified: Any) -> dict[str, Any]:
     }
 
 
+def _print_dropped(dropped: DroppedRecord) -> None:
+    """A record the module drops without a word, shown in --raw with the reason (it sends nothing for it)."""
+    print(f"record {dropped.record_index + 1}  [dropped: {dropped.reason}; the module sends nothing for it]")
+    print(json.dumps(dropped.raw_record, indent=2, default=str))
+
+
 def run_preview(args: argparse.Namespace) -> int:
     """``preview``: the decoded events of one object, as the module would send them."""
     from diagnostics.bucket_session import preview_object
@@ -203,11 +210,17 @@ def run_preview(args: argparse.Namespace) -> int:
         for event in result.events:
             print(json.dumps(event.raw_record) if args.raw else event.payload.split(":", 2)[2]
                   if event.payload.startswith("1:Wazuh-AWS:") else event.payload)
+        for dropped in result.dropped if args.raw else ():
+            print(json.dumps({"dropped": {"record_index": dropped.record_index, "reason": dropped.reason,
+                                          "record": dropped.raw_record}}, default=str), file=sys.stderr)
         for finding in findings:
             print(json.dumps({"finding": finding.to_dict()}), file=sys.stderr)
         return int(exit_for(findings))
     colour = use_colour(sys.stdout)
+    dropped_left = sorted(result.dropped, key=lambda dropped: dropped.record_index) if args.raw else []
     for event in result.events:
+        while dropped_left and dropped_left[0].record_index < event.record_index:
+            _print_dropped(dropped_left.pop(0))
         flags = ["oversized"] if event.oversized else []
         if event.discarded_by:
             flags.append(f"discarded by {event.discarded_by}")
@@ -219,6 +232,8 @@ def run_preview(args: argparse.Namespace) -> int:
         print(f"#{event.index} {visible(head)}{'  [' + ', '.join(flags) + ']' if flags else ''}")
         shown = json.dumps(event.raw_record if args.raw else event.message, indent=2, default=str)
         print(shown_text(shown) if event.oversized else shown)  # MiBs of one event would flood the terminal
+    for dropped in dropped_left:
+        _print_dropped(dropped)
     totals = result.totals
     print(f"\n{totals.records_read} records read, {totals.events_sent} would be sent, "
           f"{totals.discarded} discarded by discard_regex, {sum(totals.dropped.values())} dropped silently"

@@ -39,6 +39,8 @@ class LoadNote:
     recoverable: bool = True
     dropped_reason: str | None = None
     """Set when a record is dropped without a word (counted, reported once per object)."""
+    record: Any = None
+    """The dropped record as read (previews only, see ``raw_copy``), so a raw view can show it."""
     stops_run: bool = False
 
 

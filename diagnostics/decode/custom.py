@@ -89,7 +89,8 @@ def detail_records(values: Iterator[Any], load: LoadContext) -> Iterator[LoadIte
             record = dict(value["detail"], source=value["source"].replace("aws.", ""))
             yield LoadedRecord(record=record, raw=raw_copy(load, value))
         else:
-            yield LoadNote("decode.no_detail", {"key": load.key}, dropped_reason=NO_DETAIL)
+            yield LoadNote("decode.no_detail", {"key": load.key}, dropped_reason=NO_DETAIL,
+                           record=raw_copy(load, value))
 
 
 def load_custom(text: TextIO, load: LoadContext) -> Iterator[LoadItem]:

@@ -45,6 +45,9 @@ class DecodeContext:
     """``-d`` passed to the script, used to choose which debug lines a finding quotes."""
     keep_raw: bool = True
     """Keep each record's untouched copy and one-line summary (previews); the ingestion pass needs neither."""
+    keep_dropped: int = 0
+    """Previews keep up to this many records the module drops silently, each with why (a raw view shows
+    them); the pass and the checks only count them."""
     whole_document_chars: int = 0
     """Objects whose text is at most this size are decoded from memory: a body held in memory is inflated
     in one call (``streams.whole_text``, any type), and JSON texts (CloudTrail and Config documents,
@@ -92,6 +95,16 @@ class EventSummary:
         return {"time": self.time, "source": self.source, "name": self.name, "user": self.user,
                 "source_ip": self.source_ip, "region": self.region, "outcome": self.outcome,
                 "resource": self.resource}
+
+
+@dataclass(frozen=True)
+class DroppedRecord:
+    """A record of the object the module drops without a word, as stored, with the reason."""
+
+    record_index: int
+    """0-based position among the object's records (events carry the same numbering)."""
+    raw_record: Any
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -180,6 +193,8 @@ class DecodeCounters:
     """True when the module would give up on this object (nothing of it sent, or the run exits)."""
     complete: bool = False
     """True when the whole object was read (a ``limit`` or cancel leaves it False)."""
+    dropped_records: list[DroppedRecord] = field(default_factory=list)
+    """The first dropped records themselves, kept only when the context asks (``keep_dropped``)."""
 
     def drop(self, reason: str) -> None:
         """Count one silently dropped record."""

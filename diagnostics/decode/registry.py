@@ -51,6 +51,7 @@ from diagnostics.decode.model import (
     DecodeCounters,
     DecodedEvent,
     DecodeItem,
+    DroppedRecord,
     EventSummary,
     FileProblem,
     SendVerdict,
@@ -286,7 +287,11 @@ class _ObjectRun:
     def _note(self, note: LoadNote) -> FileProblem | None:
         if note.dropped_reason is not None:
             self.counters.records_read += 1
+            self.record_index += 1
             self.counters.drop(note.dropped_reason)
+            if len(self.counters.dropped_records) < self.context.keep_dropped and note.record is not None:
+                self.counters.dropped_records.append(
+                    DroppedRecord(self.record_index, _json_safe(note.record), note.dropped_reason))
             return None
         values = dict(note.values)
         evidence: tuple[str, ...] = ()

@@ -17,6 +17,17 @@ _SESSION: tuple[Explanation, ...] = (
              "the full access chain."),
         status=Status.ERROR,
     ),
+    Explanation(
+        failure_id="preview.no_such_key",
+        title="s3://{bucket}/{key} does not exist",
+        explanation=("GetObject answered NoSuchKey: no object is stored under this exact key (a typo, a key "
+                     "cut or copied with an extra character, or an object deleted or moved since it was "
+                     "listed). This is not a permission problem, and the module never meets it: it reads only "
+                     "keys its own listing returns. {nearest}"),
+        fix=("Use a key that exists: `wazuh-aws-doctor keys --bucket {bucket} --prefix {prefix}` lists "
+             "what is stored there."),
+        status=Status.ERROR,
+    ),
 )
 
 SAMPLE_ENTRIES: tuple[Explanation, ...] = (

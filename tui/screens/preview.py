@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from diagnostics.bucket_session import BucketSession, PreviewResult
 from diagnostics.decode.envelope import shown_text
-from diagnostics.decode.model import DecodedEvent
+from diagnostics.decode.model import DecodedEvent, DroppedRecord
 from diagnostics.layout.classify import ClassifiedKey
 from diagnostics.text_safety import visible
 from tui.messages import EventsDecoded, LogtestMatched
@@ -47,6 +47,18 @@ def event_line(event: DecodedEvent) -> Text:
     return text
 
 
+def dropped_line(dropped: DroppedRecord) -> Text:
+    """``  ⊘ 2 dropped: no "detail" key``: record 2 of the object, which the module drops without a word."""
+    text = Text("  ⊘ ", no_wrap=True, overflow="ellipsis")
+    text.append(f"{dropped.record_index + 1} dropped: {dropped.reason}", style="italic")
+    return text
+
+
+def row_line(row: DecodedEvent | DroppedRecord) -> Text:
+    """The list's line for an event or a dropped record."""
+    return dropped_line(row) if isinstance(row, DroppedRecord) else event_line(row)
+
+
 class PreviewScreen(DoctorScreen):
     """Decodes one object in a worker; the list shows summaries and the pane the selected event."""
 
@@ -64,6 +76,8 @@ class PreviewScreen(DoctorScreen):
         self.session = session
         self.classified = classified
         self.result: PreviewResult | None = None
+        self.rows: list[DecodedEvent | DroppedRecord] = []
+        """What the list shows: the events and the dropped records, in the object's order."""
         self.view = VIEWS[0]
 
     @property
@@ -133,7 +147,11 @@ class PreviewScreen(DoctorScreen):
         self.result = result
         event_list = self.query_one("#event-list", OptionList)
         event_list.clear_options()
-        event_list.add_options([Option(event_line(event)) for event in result.events])
+        # Dropped records sit among the events in the object's order, so the raw view shows every record.
+        self.rows = sorted([*result.events, *result.dropped], key=lambda row: row.record_index)
+        if self.rows and not result.events:
+            self.view = "raw record"  # nothing is sent: the records as stored are what there is to see
+        event_list.add_options([Option(row_line(row)) for row in self.rows])
         problems = [problem.finding for problem in result.problems] + list(result.findings)
         totals = data_text(result.totals.sentence())
         flagged = sum(1 for event in result.events if event.oversized)
@@ -142,7 +160,7 @@ class PreviewScreen(DoctorScreen):
                           style=theme_style(self.app, "text-warning"))
         self.query_one("#preview-totals", Static).update(totals)
         self.query_one("#preview-problems", FindingDetail).show(problems)
-        if result.events:
+        if self.rows:
             event_list.highlighted = 0
             self._show_event(0)
         else:
@@ -154,17 +172,32 @@ class PreviewScreen(DoctorScreen):
         self._show_event(event.option_index)
 
     def _selected_event(self) -> DecodedEvent | None:
-        if self.result is None or not self.result.events:
-            return None
         index = self.query_one("#event-list", OptionList).highlighted
-        return self.result.events[index] if index is not None and index < len(self.result.events) else None
+        row = self.rows[index] if index is not None and 0 <= index < len(self.rows) else None
+        return row if isinstance(row, DecodedEvent) else None
+
+    def _show_dropped(self, dropped: DroppedRecord) -> None:
+        view = self.query_one(JsonView)
+        number = dropped.record_index + 1
+        view.border_title = f"{self.view} — {number} dropped: {dropped.reason}"
+        if self.view != "raw record":
+            view.show_text(f"The module drops record {number} without a word: {dropped.reason}. Nothing is sent "
+                           "for it; t shows the record as stored.")
+        elif isinstance(dropped.raw_record, str):
+            view.show_text(dropped.raw_record)
+        else:
+            view.show(dropped.raw_record)
 
     def _show_event(self, index: int) -> None:
-        if self.result is None or not 0 <= index < len(self.result.events):
+        if self.result is None or not 0 <= index < len(self.rows):
             return
-        event = self.result.events[index]
+        row = self.rows[index]
+        if isinstance(row, DroppedRecord):
+            self._show_dropped(row)
+            return
+        event = row
         view = self.query_one(JsonView)
-        view.border_title = f"{self.view} — event {index + 1}, {event.size_bytes:,} bytes"
+        view.border_title = f"{self.view} — event {event.index + 1}, {event.size_bytes:,} bytes"
         if event.oversized:  # highlighting and wrapping MiBs of text on the UI thread would freeze the app
             shown = {"envelope": lambda: pretty_json(event.message), "payload": lambda: event.payload,
                      "raw record": lambda: event.raw_record if isinstance(event.raw_record, str)
