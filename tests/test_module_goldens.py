@@ -314,3 +314,18 @@ def test_preflight_failures_give_the_module_exit(name: str, run: int, moto: str,
     golden = GoldenRun.load(name, run)
     code, datagrams, _summary, _err = built.ingest(capsys, run, built.scenario.runs[run - 1].debug)
     assert (code, datagrams) == (golden.exit_code, list(golden.datagrams))
+
+
+# -- path_suffix beside an unsuffixed layout -----------------------------------------------------------------
+
+def test_path_suffix_beside_an_unsuffixed_layout_is_no_error(moto: str, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    built = build("path_suffix_beside_unsuffixed", moto, tmp_path, monkeypatch)
+    golden = GoldenRun.load("path_suffix_beside_unsuffixed", 1)
+    code, datagrams, _summary, _err = built.ingest(capsys, 1)
+    assert (code, datagrams) == (golden.exit_code, list(golden.datagrams))
+    _code, findings = built.check(capsys)
+    inference = [f for f in findings if f["check_id"] == "layout.inference"]
+    assert [f["failure_id"] for f in inference] == ["layout.matches_keys"], \
+        "the suffixed keys the module reads exist: no change may be proposed"

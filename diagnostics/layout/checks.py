@@ -130,9 +130,16 @@ class _LayoutChecks(MarkerChecks):
 
     def inference(self, layout: BucketLayout) -> None:
         """Sample real keys and compare the layout they need with the block."""
-        sample = sample_keys(self.client, layout.bucket, layout.path, cancel=self.cancel)
+        own = layout.base_prefix if layout.family is Family.AWSLOGS else layout.path
+        sample = sample_keys(self.client, layout.bucket, own, cancel=self.cancel)
         requests = sample.requests_made
         groups = infer_layout(sample.keys)
+        if own != layout.path and not any(not compare_with_block(layout, group) for group in groups):
+            # The block's own prefix (path_suffix, organization) holds nothing it reads: look at the path.
+            beside = sample_keys(self.client, layout.bucket, layout.path, cancel=self.cancel)
+            requests += beside.requests_made
+            groups = infer_layout(sample.keys + beside.keys) or groups
+            sample = beside if not sample.keys else sample
         if layout.path and not any(not compare_with_block(layout, group) for group in groups):
             wider = sample_keys(self.client, layout.bucket, "", cancel=self.cancel)
             requests += wider.requests_made

@@ -136,7 +136,7 @@ class Scenario:
             args.append("--remove")
         flags = (("aws_profile", "--aws_profile"), ("iam_role_arn", "--iam_role_arn"),
                  ("aws_account_id", "--aws_account_id"), ("path", "--trail_prefix"),
-                 ("only_logs_after", "--only_logs_after"), ("regions", "--regions"))
+                 ("path_suffix", "--trail_suffix"), ("only_logs_after", "--only_logs_after"), ("regions", "--regions"))
         for tag, flag in flags:
             value = self.option(tag)
             if value:
@@ -285,7 +285,19 @@ DEBUG_PREAMBLE_RETRIES = Scenario(
     objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)),), runs=(Run(),),
     aws_config="[default]\nregion = us-east-1\nmax_attempts = 4\nretry_mode = adaptive\n")
 
+PATH_SUFFIX_BESIDE = Scenario(
+    name="path_suffix_beside_unsuffixed",
+    behaviour="path_suffix set, with an unsuffixed CloudTrail layout beside the suffixed one: the module reads "
+              "only the suffixed files",
+    bucket="golden-suffix", bucket_type="cloudtrail",
+    options=(("path_suffix", "sfx"), ("only_logs_after", ONLY_LOGS_AFTER)),
+    objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)), (trail_key(DAY2, 2), trail_body(DAY2, 2)),
+             (trail_key(DAY3, 3), trail_body(DAY3, 3)),
+             ("AWSLogs/sfx/" + trail_key(DAY2, 5)[len("AWSLogs/"):], trail_body(DAY2, 5))),
+    runs=(Run(),))
+
 SCENARIOS = (STOP_MID_WALK, STOP_MID_WALK_PARSE, REMOVE_DENIED, SKIP_OFF_BROKEN, CONFIG_NO_DATE,
              GUARDDUTY_REGIONS, DISCARD_NON_STRING, KEYS_BEFORE_MARKER, BAD_BUCKET_NAME,
-             ROLE_NOT_ASSUMABLE, PROFILE_CONFIG_ONLY, DEBUG_PREAMBLE, DEBUG_PREAMBLE_RETRIES)
+             ROLE_NOT_ASSUMABLE, PROFILE_CONFIG_ONLY, DEBUG_PREAMBLE, DEBUG_PREAMBLE_RETRIES,
+             PATH_SUFFIX_BESIDE)
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}
