@@ -7,7 +7,7 @@ so they resolve credentials, the caller account, the state and the classifier in
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from diagnostics.context import DoctorContext
@@ -16,7 +16,7 @@ from diagnostics.wazuh.wodle import Block, LoadedConfig, Wodle
 
 if TYPE_CHECKING:
     from diagnostics.aws.clients import ClientSettings
-    from diagnostics.decode.model import DecodedEvent, FileProblem, SendTotals
+    from diagnostics.decode.model import DecodedEvent, DroppedRecord, FileProblem, SendTotals
     from diagnostics.ingest.model import IngestRequest
     from diagnostics.layout.classify import ClassifiedKey, KeyClassifier
     from diagnostics.layout.listing import ListedLevel
@@ -244,6 +244,28 @@ class PreviewResult:
     totals: SendTotals
     findings: tuple[Finding, ...] = ()
     """Problems opening the object (GetObject denied, KMS...), before any decoding."""
+    dropped: tuple[DroppedRecord, ...] = ()
+    """The first records the module drops without a word (no ``detail``...), each with why."""
+
+
+def missing_key_finding(session: BucketSession, key: str, error: BaseException) -> Finding:
+    """NoSuchKey: the key is not there; the finding offers the stored keys nearest to it (one listing)."""
+    from diagnostics.aws.nearest_keys import nearest_keys
+    from diagnostics.explanations import build_finding
+
+    bucket = session.layout.bucket
+    near = nearest_keys(session.client, bucket, key)
+    if near.keys:
+        nearest = f"The {len(near.keys)} stored keys nearest to it, under '{near.prefix}', are listed as nearby."
+    elif near.listing_error:
+        nearest = f"Listing '{near.prefix}' to find the nearest keys failed: {near.listing_error}"
+    else:
+        nearest = f"Nothing is stored under '{near.prefix}'."
+    return build_finding("preview.no_such_key", check_id="preview.get_object", target=f"s3://{bucket}/{key}",
+                         profile=session.context.profile,
+                         values={"key": key, "bucket": bucket, "prefix": near.prefix, "nearest": nearest},
+                         evidence=(f"GetObject s3://{bucket}/{key}: {error}",
+                                   *(f"nearby: {candidate}" for candidate in near.keys)))
 
 
 def preview_object(session: BucketSession, key: str, *, limit: int = 50,
@@ -260,7 +282,8 @@ def preview_object(session: BucketSession, key: str, *, limit: int = 50,
     bucket = session.layout.bucket
     tried = retries_tried(session)
     attempts = session.settings.max_attempts + 1 if session.settings is not None else 1
-    context = decode_context_for(session.block, session.wodle, session.context, path=session.layout.path)
+    context = replace(decode_context_for(session.block, session.wodle, session.context, path=session.layout.path),
+                      keep_dropped=limit)
     events: list[DecodedEvent] = []
     problems: list[FileProblem] = []
     pause = cancel if cancel is not None else threading.Event()
@@ -270,6 +293,10 @@ def preview_object(session: BucketSession, key: str, *, limit: int = 50,
         try:
             stream = open_s3_object(session.client, bucket, key)
         except Exception as error:
+            from diagnostics.aws.nearest_keys import is_missing_key
+
+            if is_missing_key(error):
+                return PreviewResult(key, (), (), counters.freeze(), (missing_key_finding(session, key, error),))
             finding = build_finding("preview.get_object_failed", check_id="preview.get_object",
                                     target=f"s3://{bucket}/{key}", profile=session.context.profile,
                                     values={"key": key, "bucket": bucket, "error": str(error)},
@@ -286,7 +313,8 @@ def preview_object(session: BucketSession, key: str, *, limit: int = 50,
         finally:
             stream.close()
         if not any(problem.finding.failure_id == "decode.read_failed" for problem in problems):
-            return PreviewResult(key, tuple(events), tuple(problems), counters.freeze())
+            return PreviewResult(key, tuple(events), tuple(problems), counters.freeze(),
+                                 dropped=tuple(counters.dropped_records))
     # the body broke off on every attempt (connection reset, cut short): the network, not the object
     broken = next(problem for problem in problems if problem.finding.failure_id == "decode.read_failed")
     finding = build_finding("preview.get_object_failed", check_id="preview.get_object",
