@@ -225,6 +225,23 @@ class IngestState:
                 f"INSERT OR IGNORE INTO {scope.table} ({', '.join(columns)}, processed_date) "
                 f"VALUES ({placeholders}, DATETIME('now'))", values)
 
+    def forget(self, marks: list[tuple[StateScope, str]]) -> int:
+        """Remove the given rows in one transaction: a pass the module would have ended records nothing.
+
+        The module commits once at the end of a run, so a run that exits part-way leaves its database as it
+        was; the pass commits per file (cancel-safe) and takes its marks back when it ends like that.
+        """
+        removed = 0
+        with _transaction(self._connection):
+            for scope, key in marks:
+                if scope.table not in self._columns:
+                    continue
+                where, params = scope.where(self._columns[scope.table])
+                cursor = self._connection.execute(f"DELETE FROM {scope.table} WHERE {where} AND log_key = :key",
+                                                  {**params, "key": key})
+                removed += int(cursor.rowcount)
+        return removed
+
     def count(self, scope: StateScope) -> int:
         """Rows kept for the scope."""
         if scope.table not in self._columns:
