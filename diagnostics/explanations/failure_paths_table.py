@@ -70,4 +70,17 @@ ENTRIES: tuple[Explanation, ...] = (
             "block and <path> per prefix, or one bucket per region. Until then only a manual run reads them, "
             "re-sending everything since only_logs_after: {reparse_command}",
     ),
+    Explanation(
+        failure_id="ingest.resend_next_run",
+        title="The module's next run sends these {count} event(s) again: a run that stops records nothing",
+        explanation=(
+            "The module records the files it read once, at the end of a run. This run stops with exit "
+            "{exit_code}, so none of the {files} file(s) read before the stop is recorded: the next run reads "
+            "them again and Wazuh receives their {count} event(s) a second time, on every run until the cause "
+            "is gone. This pass took its own marks back the same way, so its next pass behaves like the module."
+        ),
+        fix="Remove the cause of the stop (the finding before this one); for broken files, "
+            "<skip_on_error>yes</skip_on_error> lets the module record them and go on.",
+        status=Status.WARNING,
+    ),
 )
