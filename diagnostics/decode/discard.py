@@ -70,3 +70,44 @@ def _matches_value(value: Any, pattern: re.Pattern[str]) -> bool:
         return re.match(pattern, value) is not None
     except TypeError:
         return isinstance(value, list) and any(_matches_value(element, pattern) for element in value)
+
+
+def non_string_kinds(record: Any, nested_field: str) -> tuple[str, ...]:
+    """The JSON kinds (number, boolean, object...) found at the field's path that the regex can never match.
+
+    Walks the path as ``_check`` does (lists searched); strings, and lists whose elements are searched, are
+    left out, so an empty answer means every value found is one ``re.match`` can test.
+    """
+    kinds: list[str] = []
+
+    def visit(item: Any, path: str) -> None:
+        first, *remainder = path.split(".", 1)
+        if isinstance(item, list):
+            for element in item:
+                visit(element, first)  # the module tests list elements with the current name only
+            return
+        if not isinstance(item, dict) or first not in item:
+            return
+        value = item[first]
+        if remainder:
+            visit(value, remainder[0])
+        elif isinstance(value, list):
+            for element in value:
+                if not isinstance(element, (str, list)):
+                    kinds.append(_kind(element))
+        elif not isinstance(value, str):
+            kinds.append(_kind(value))
+
+    visit(record, nested_field)
+    return tuple(dict.fromkeys(kinds))
+
+
+def _kind(value: Any) -> str:
+    """The JSON name of a decoded value's type."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if value is None:
+        return "null"
+    return "object" if isinstance(value, dict) else type(value).__name__

@@ -83,4 +83,15 @@ ENTRIES: tuple[Explanation, ...] = (
             "<skip_on_error>yes</skip_on_error> lets the module record them and go on.",
         status=Status.WARNING,
     ),
+    Explanation(
+        failure_id="decode.discard_never_matches",
+        title="discard_regex on '{field}' never matches: the field holds a {kinds}, not text",
+        explanation=(
+            "The module tests the regex with Python's re.match, which only accepts text (or a list it can "
+            "search); on a {kinds} the test fails quietly and counts as no match, so every event is sent "
+            "whatever '{regex}' says (recorded from 4.14.7 in tests/goldens/module_4_14_7/discard_regex_non_string)."
+        ),
+        fix="Point field at a text field, or filter these events with a Wazuh rule on the decoded value instead.",
+        status=Status.WARNING,
+    ),
 )
