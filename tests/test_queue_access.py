@@ -107,7 +107,8 @@ def test_delete_denied_predicts_exit_21_and_the_duplicates_without_receiving(mot
 def test_notified_queue_with_every_permission_is_ok(moto: str) -> None:
     seed = golden("subscriber_delete_denied")["seed"]
     url = seed_notified_queue(moto, seed)
-    user, arn = user_session(moto, ["sqs:*", "s3:GetObject", "s3:GetBucketNotification", "iam:Get*", "iam:List*"])
+    user, arn = user_session(moto, ["sqs:*", "s3:GetObject", "s3:ListBucket", "s3:GetBucketNotification",
+                                    "iam:Get*", "iam:List*"])
     enable_auth(moto)
     findings = check_queue_access(user, subscriber_block(sqs_name=seed["queue"]), context(), settings(moto),
                                   principal=arn, account_id=ACCOUNT)
@@ -117,6 +118,8 @@ def test_notified_queue_with_every_permission_is_ok(moto: str) -> None:
     expected = f"Bucket {seed['bucket']} notifies {seed['queue']} (s3:ObjectCreated:*)"
     assert by_id["queue.notification_ok"].title == expected
     assert "2 message(s) waiting" in by_id["queue.attributes"].title
+    sample = f"Newest object {seed['key']}: read as json, 2 event(s) sent, 0 dropped"
+    assert by_id["queue.object_sample"].title == sample
     assert predicted_exit(findings) == 0
     assert queue_counts(moto, url, user)[1] == "0"
 
@@ -177,3 +180,17 @@ def test_security_lake_queue_skips_the_notification_step(moto: str, queue_type: 
                                   settings(moto))
     notification = next(finding for finding in findings if finding.check_id == "queue.notification")
     assert notification.status is Status.SKIPPED and "Security Lake" in notification.explanation
+
+
+def test_keys_with_spaces_and_mangled_plain_text_in_the_source_bucket_are_reported(moto: str) -> None:
+    seed = dict(golden("subscriber_delete_denied")["seed"], key="2026/12/04/app log.txt")
+    seed_notified_queue(moto, dict(seed, body_lines=[]))
+    admin_client(moto, "s3").put_object(Bucket=seed["bucket"], Key="2026/12/05/z-newest.log",
+                                        Body=b"None of the users logged in\nuser alice logged in\n")
+    findings = check_queue_access(session(), subscriber_block(sqs_name=seed["queue"]), context(), settings(moto))
+    by_id = {finding.failure_id: finding for finding in findings}
+    spaced = by_id["queue.key_with_space"]
+    assert spaced.wazuh_exit_code == 12 and "'2026/12/04/app log.txt'" in spaced.explanation
+    assert "'2026/12/04/app+log.txt'" in " ".join(spaced.evidence)
+    assert by_id["queue.object_sample"].title.endswith("read as csv, 1 event(s) sent, 0 dropped")
+    assert by_id["queue.object_mangled"].status is Status.WARNING

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from diagnostics.aws.access_probes import CallOutcome, call
 from diagnostics.aws.clients import ClientSettings, make_client
+from diagnostics.aws.notified_objects import check_notified_objects
 from diagnostics.aws.permission_probe import ALLOWED, DENIED, PermissionAnswer, may_perform
 from diagnostics.aws.prediction import Predictor
 from diagnostics.configuration.rules_argparse import ArgumentRejected, valid_queue
@@ -42,6 +43,8 @@ STEP_OF: Mapping[str, str] = {
                      "queue.permission_unknown"), "queue.permission"),
     **dict.fromkeys(("queue.notification_ok", "queue.notification_missing", "queue.notification_unknown"),
                     "queue.notification"),
+    **dict.fromkeys(("queue.key_with_space", "queue.objects_unlisted", "queue.object_denied", "queue.object_stops",
+                     "queue.object_sample", "queue.object_mangled", "queue.object_none_dropped"), "queue.objects"),
 }
 """The check each finding belongs to; the look-up findings (name, URL, not found) are ``queue.lookup``."""
 NOTIFIED_TYPES = frozenset({"buckets", "security_hub"})
@@ -141,7 +144,8 @@ def check_queue_access(session: boto3.session.Session | None, block: Block, cont
     answers = may_perform(iam, principal, account_id, (RECEIVE, DELETE), queue_arn, policy)
     _permission_step(chain, answers)
     if block.block_type in NOTIFIED_TYPES:
-        _notification_step(chain, session, settings, policy, queue_arn)
+        for bucket in _notification_step(chain, session, settings, policy, queue_arn):
+            check_notified_objects(chain.add, make_client(session, "s3", settings), bucket, block)
     else:
         chain.add("queue.notification_unknown", reached=False,
                   reason="Security Lake creates this queue and sends its notifications itself")
@@ -232,14 +236,15 @@ def _permission_step(chain: _QueueChain, answers: tuple[PermissionAnswer, ...]) 
 
 
 def _notification_step(chain: _QueueChain, session: boto3.session.Session, settings: ClientSettings,
-                       policy: str | None, queue_arn: str) -> None:
-    """The source bucket (named by the queue policy) must send its object-created events to this queue."""
+                       policy: str | None, queue_arn: str) -> tuple[str, ...]:
+    """The source bucket (named by the queue policy) must send its object-created events to this queue;
+    returns the source buckets found."""
     buckets = source_buckets(policy)
     if not buckets:
         reason = ("The queue policy names no source bucket (no aws:SourceArn condition)" if policy else
                   "The queue has no policy, or it could not be read")
         chain.add("queue.notification_unknown", reached=False, reason=reason)
-        return
+        return ()
     s3 = make_client(session, "s3", settings)
     for bucket in buckets:
         outcome = call(s3, "get_bucket_notification_configuration", Bucket=bucket)
@@ -256,3 +261,4 @@ def _notification_step(chain: _QueueChain, session: boto3.session.Session, setti
         else:
             targets = ", ".join(str(item.get("QueueArn")) for item in configurations) or "no queue at all"
             chain.add("queue.notification_missing", outcome, reached=False, bucket=bucket, targets=targets)
+    return buckets

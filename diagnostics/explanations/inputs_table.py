@@ -175,6 +175,79 @@ ENTRIES: tuple[Explanation, ...] = (
         status=Status.SKIPPED,
     ),
     Explanation(
+        failure_id="queue.key_with_space",
+        title="{count} object(s) in {bucket} have a space in their key: every run stops at their notification",
+        explanation="S3 writes a key's spaces as '+' in its notifications; the module decodes the key with a "
+                    "function that keeps the '+', asks S3 for an object that does not exist, and ends the run "
+                    "(exit 12) before deleting the message. The message comes back after the visibility timeout, "
+                    "so every run stops at it until it expires or moves to a dead-letter queue, and the "
+                    "messages behind it wait. Keys: {keys}. This is a bug of the module, reproduced from a "
+                    "recorded run of 4.14.7.",
+        fix="Rename the objects without spaces (or have the writer use '-' or '_'), then purge or redrive the "
+            "stuck messages; read the renamed objects once with a <bucket type=\"custom\"> block if their "
+            "events are needed.",
+        exit_code=12,
+        script_message="An error occurred (NoSuchKey) when calling the GetObject operation: The specified key "
+                       "does not exist.",
+        catch_all=True,
+    ),
+    Explanation(
+        failure_id="queue.objects_unlisted",
+        title="The objects of {bucket} cannot be listed ({code})",
+        explanation="ListObjectsV2 answered: {message}. The module never lists (it reads the objects the "
+                    "notifications name), so this only limits what the doctor can show." + OURS,
+        fix="Allow s3:ListBucket on {bucket} to let the doctor sample its newest object (optional).",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="queue.object_denied",
+        title="The newest object of {bucket} cannot be read ({code})",
+        explanation="GetObject on {key} answered: {message}. The module reads each notified object the same "
+                    "way, has no handler for this error, and ends the run before deleting the message, so the "
+                    "same notification stops every run.",
+        fix="Allow s3:GetObject on arn:aws:s3:::{bucket}/* (and kms:Decrypt on the bucket's key if it uses "
+            "SSE-KMS) for {principal}.",
+        exit_code=12,
+        script_message="{error}",
+        catch_all=True,
+    ),
+    Explanation(
+        failure_id="queue.object_stops",
+        title="Reading {key} stops the run",
+        explanation="{reason}. The module ends the run there, before deleting the message, so the same "
+                    "notification stops every run.",
+        fix="Fix or remove the object, then purge the stuck message.",
+        exit_code=12,
+        script_message="{reason}",
+        catch_all=True,
+    ),
+    Explanation(
+        failure_id="queue.object_sample",
+        title="Newest object {key}: read as {format}, {sent} event(s) sent, {dropped} dropped",
+        explanation="Decoded the way the subscriber decodes a notified object.{note}",
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
+        failure_id="queue.object_mangled",
+        title="{key} is plain text whose first line has no digit: the module mangles it",
+        explanation="{note} Each later line is split on that delimiter into fields named after the first "
+                    "line's words, which decoders and rules do not expect. This is a bug of the module, "
+                    "reproduced from a recorded run of 4.14.7.",
+        fix="Write the logs as JSON (one object per line, key ending .jsonl.gz) or start each file with a line "
+            "that contains a digit (a timestamp), or read the bucket with a <bucket type=\"custom\"> block.",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="queue.object_none_dropped",
+        title="{count} line(s) of {key} will be dropped: they start with 'None'",
+        explanation="With no <discard_regex>, the module compiles the literal pattern 'None' and skips every "
+                    "plain-text line that starts with it (e.g. {example}). This is a bug of the module that loses "
+                    "logs.",
+        fix="Add <discard_regex>(?!)</discard_regex> (a pattern that never matches) to the <subscriber> block.",
+        status=Status.ERROR,
+    ),
+    Explanation(
         failure_id="logs.skipped",
         title="CloudWatch Logs not checked: {reason}",
         explanation="The CloudWatch Logs checks need <aws_log_groups> and working credentials.",

@@ -51,6 +51,8 @@ STEPS: tuple[StepDefinition, ...] = (
                    "access", frozenset({"subscriber"})),
     StepDefinition("queue_notification", "The source bucket notifies the queue",
                    _check_id_in("queue.notification"), "access", frozenset({"subscriber"})),
+    StepDefinition("queue_objects", "The notified objects, decoded as the module will",
+                   _check_id_in("queue.objects"), "access", frozenset({"subscriber"})),
     StepDefinition("service_regions", "Regions the run walks and reads", _check_id_in("logs.regions",
                    "inspector.regions"), "access", frozenset({"service"})),
     StepDefinition("service_access", "Log groups, streams and findings", _check_id_in("logs.access",
