@@ -115,3 +115,21 @@ def stop_finding(stop: StopPoint, *, target: str, context: DoctorContext, not_re
                          values={"key": stop.key, "exit_code": stop.exit_code, "not_reached": not_reached,
                                  "cause": stop.finding.title},
                          evidence=(stop.finding.title, *stop.finding.evidence[:2]))
+
+
+def keys_with_stop(client: Any, block: Block, wodle: Wodle | None, context: DoctorContext,
+                   keys: Sequence[ClassifiedKey], *, check_id: str,
+                   cancel: threading.Event | None = None) -> tuple[tuple[ClassifiedKey, ...], tuple[Finding, ...]]:
+    """The walk's keys as the run really meets them: where it stops on a broken file, and what it never reaches.
+
+    Returns the keys (those after the stop marked ``after_stop``) and the findings: the stop with its exit
+    code and the cause, or nothing when the decoded files are fine.
+    """
+    search = find_stop(client, block, wodle, context, keys, cancel=cancel)
+    if search.stop is None:
+        return tuple(keys), ()
+    marked = after_stop(keys, search.stop)
+    not_reached = sum(1 for item in marked if item.reason is SkipReason.AFTER_STOP)
+    finding = stop_finding(search.stop, target=block.name or block.label, context=context,
+                           not_reached=not_reached, check_id=check_id)
+    return marked, (finding, search.stop.finding)

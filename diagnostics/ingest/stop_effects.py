@@ -1,0 +1,84 @@
+"""What the module does where a run breaks, for the pass: no commit on a stop, the refused delete, the
+discard rule that cannot match.
+
+The module records its state once, at the end of a run, so a run that exits part-way (a broken file, a
+refused delete, a failed listing or send) leaves its database as it was and the next run sends the same
+events again. The pass commits per file so that a cancel loses nothing; this ledger lets it take those
+marks back when the run it reproduces would have ended that way, and count what the module re-sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from diagnostics.decode.discard import non_string_kinds
+from diagnostics.findings import Finding
+from diagnostics.wazuh.state_scope import StateScope
+
+DELETE_DENIED = "An error occurred (AccessDenied) when calling the DeleteObject operation: Access Denied"
+"""The botocore text of a refused DeleteObject, as recorded from the module (tests/goldens/.../remove_denied)."""
+
+BuildFinding = Callable[..., Finding]
+"""``_Pass.finding``: (failure_id, check_id, values, **extra) -> Finding."""
+
+
+@dataclass
+class RunLedger:
+    """The marks this pass committed and what it had sent when the reproduced run stopped."""
+
+    marks: list[tuple[StateScope, str]] = field(default_factory=list)
+    datagrams_at_stop: int | None = None
+    files_at_stop: int | None = None
+    discard_noted: bool = False
+
+    def marked(self, scope: StateScope, key: str) -> None:
+        """One file recorded by the pass (the module would record it only at the end of the run)."""
+        self.marks.append((scope, key))
+
+    def stopped(self, datagrams: int, files: int) -> None:
+        """The first stop: everything sent so far is what the module's next run sends again."""
+        if self.datagrams_at_stop is None:
+            self.datagrams_at_stop, self.files_at_stop = datagrams, files
+
+    @property
+    def resend_next_run(self) -> int:
+        """Datagrams the module's next run sends again (0 when the run did not stop)."""
+        return self.datagrams_at_stop or 0
+
+    def stop_findings(self, build: BuildFinding, exit_code: int) -> tuple[Finding, ...]:
+        """The cost of the stop in words, when anything was sent before it."""
+        if not self.datagrams_at_stop:
+            return ()
+        return (build("ingest.resend_next_run", "ingest.exit",
+                      {"count": self.datagrams_at_stop, "files": self.files_at_stop or 0,
+                       "exit_code": exit_code}),)
+
+
+def delete_refused(build: BuildFinding, bucket: str, key: str, resource: str) -> tuple[str, Finding]:
+    """The line the script prints when DeleteObject is refused (exit 1) and the finding for it."""
+    line = f'ERROR: The "iter_files_in_bucket" request failed: {DELETE_DENIED}'
+    finding = build("access.remove_denied", "ingest.remove",
+                    {"bucket": bucket, "resource": resource, "principal": "the module's credentials",
+                     "source": "the check before the pass", "detail": "DeleteObject would be refused",
+                     "error": DELETE_DENIED},
+                    evidence=(f"DeleteObject s3://{bucket}/{key} (not sent: the doctor never deletes)",))
+    return line, finding
+
+
+def discard_note(ledger: RunLedger, build: BuildFinding, message: Mapping[str, Any], discard_field: str | None,
+                 discard_regex: str | None) -> tuple[str, Finding] | None:
+    """Once per pass: the discard field holds values re.match cannot test, so the rule never matches."""
+    if ledger.discard_noted or not discard_field:
+        return None
+    record = message.get("aws", message)
+    kinds = non_string_kinds(record, discard_field)
+    if not kinds:
+        return None
+    ledger.discard_noted = True
+    kind_text = " or ".join(kinds)
+    note = (f"discard_regex: the '{discard_field}' field holds a {kind_text}; the module's re.match never "
+            "matches a non-text value, so these events are sent")
+    return note, build("decode.discard_never_matches", "ingest.discard",
+                       {"field": discard_field, "kinds": kind_text, "regex": discard_regex or "None"})
