@@ -177,3 +177,24 @@ def test_open_bucket_without_the_wodle_would_not_skip(demo: DemoEnvironment) -> 
                if TRUNCATED in obj.key)
     assert preview_object(with_wodle, key).totals.error_events == 1
     assert preview_object(without, key).totals.error_events == 0
+
+
+def test_cli_and_app_close_a_pass_with_the_same_lines(demo: DemoEnvironment, tmp_path: object,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+    from pathlib import Path
+
+    from diagnostics.bucket_session import ingest_request
+    from tui.ingest_command import _print_summary
+    from tui.screens.ingest import summary_text
+
+    session = open_configured_bucket(demo.context, block_named(demo, "demo-cloudtrail"))
+    request = ingest_request(session, debug_level=1, state_dir=Path(str(tmp_path)), reset=True)
+    summary = run_ingestion(request, sink=MemorySink(), cancel=threading.Event())
+    lines = summary.closing_lines()
+    assert lines[0].startswith("bucket demo-cloudtrail (cloudtrail): ") and summary.files_read > 0
+    assert lines[2] == f"The module would exit with code {summary.exit_code} for this walk."
+    assert summary_text(summary).plain.splitlines() == list(lines)
+    _print_summary(argparse.Namespace(events_out=None, format="text"), summary)
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[1:1 + len(lines)] == list(lines)

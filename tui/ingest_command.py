@@ -135,28 +135,7 @@ def _print_summary(args: argparse.Namespace, summary: IngestSummary) -> None:
     if args.format == "json":
         print(to_json(summary.to_dict()), file=stream)
         return
-    skipped = ", ".join(f"{count} {reason}" for reason, count in summary.files_skipped.items()) or "none"
-    lines = [
-        "",
-        f"bucket {summary.bucket} ({summary.bucket_type}): {summary.files_found} files found, "
-        f"{summary.files_read} read, {summary.files_processed_before} already processed, "
-        f"{summary.files_skipped_total} skipped ({skipped}), {summary.files_failed} failed",
-        f"{summary.events} events ({summary.events_discarded} discarded, "
-        f"{summary.events_oversized} oversized, "
-        f"{summary.error_events} error events), {summary.bytes_read} bytes in {summary.duration_s:.2f} s "
-        f"({summary.events_per_second:,.0f} events/s)",
-        f"module exit code for this walk: {summary.exit_code}"
-        + (" (cancelled; the next pass resumes where this one stopped)" if summary.cancelled else "")
-        + (" (stopped by --limit)" if summary.limited else ""),
-    ]
-    if summary.never_read:
-        lines.append(f"{len(summary.never_read)} files below the marker will never be read by the module, "
-                     f"e.g. {summary.never_read[0]}")
-    if summary.would_delete:
-        lines.append(f"remove_from_bucket is set: the module would delete {len(summary.would_delete)} files; "
-                     "the doctor deleted none")
-    if summary.state_path:
-        lines.append(f"our state: {summary.state_path}")
+    lines = ["", *summary.closing_lines()]
     print("\n".join(visible(line) for line in lines), file=stream)
     for finding in summary.findings:
         print("\n".join(render_finding(finding, colour=use_colour(stream), verbose=True)), file=stream)

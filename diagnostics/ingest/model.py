@@ -120,6 +120,34 @@ class IngestSummary:
         """All keys never read."""
         return sum(self.files_skipped.values())
 
+    def closing_lines(self) -> tuple[str, ...]:
+        """The pass's closing summary in words, the same in the CLI and the app: files, events, the module's
+        exit code for this walk (the third line), and what the module never reads or would delete."""
+        skipped = ", ".join(f"{count} {reason}" for reason, count in self.files_skipped.items()) or "none"
+        outcome = f"The module would exit with code {self.exit_code} for this walk"
+        if self.cancelled:
+            outcome += " (cancelled; the next pass resumes where this one stopped)"
+        if self.limited:
+            outcome += " (stopped by the file limit)"
+        lines = [
+            f"bucket {self.bucket} ({self.bucket_type}): {self.files_found} files found, {self.files_read} read, "
+            f"{self.files_processed_before} already processed, {self.files_skipped_total} skipped ({skipped}), "
+            f"{self.files_failed} failed",
+            f"{self.events} events ({self.events_discarded} discarded, {self.events_oversized} oversized, "
+            f"{self.error_events} error events), {self.bytes_read} bytes in {self.duration_s:.2f} s "
+            f"({self.events_per_second:,.0f} events/s)",
+            outcome + ".",
+        ]
+        if self.never_read:
+            lines.append(f"{len(self.never_read)} files below the marker will never be read by the module, "
+                         f"e.g. {self.never_read[0]}")
+        if self.would_delete:
+            lines.append(f"remove_from_bucket is set: the module would delete {len(self.would_delete)} files; "
+                         "the doctor deleted none")
+        if self.state_path:
+            lines.append(f"our state: {self.state_path}")
+        return tuple(lines)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for ``--format json``."""
         return {

@@ -41,27 +41,11 @@ _PASS_NUMBERS = itertools.count(1)
 
 
 def summary_text(summary: IngestSummary) -> Text:
-    """The closing lines of a pass, in the words of the CLI's summary."""
-    skipped = ", ".join(f"{count} {reason}" for reason, count in summary.files_skipped.items()) or "none"
+    """The closing lines of a pass (the CLI prints the same lines); the module's exit code stands out."""
     text = Text()
-    text.append(visible(f"{summary.bucket} ({summary.bucket_type}): "), style="bold")
-    text.append(f"{summary.files_found} files found, {summary.files_read} read, "
-                f"{summary.files_processed_before} already processed, {summary.files_skipped_total} skipped "
-                f"({skipped}), {summary.files_failed} failed.\n")
-    text.append(f"{summary.events} events ({summary.events_discarded} discarded, {summary.events_oversized} "
-                f"oversized, {summary.error_events} error events) in {summary.duration_s:.2f} s "
-                f"({summary.events_per_second:,.0f}/s).\n")
-    outcome = f"The module would exit with code {summary.exit_code}"
-    if summary.cancelled:
-        outcome += " (cancelled; the next pass resumes where this one stopped)"
-    if summary.limited:
-        outcome += " (stopped by the file limit)"
-    text.append(outcome + ".", style="bold")
-    if summary.never_read:
-        text.append(f"\n{len(summary.never_read)} files below the marker will never be read, e.g. "
-                    f"{visible(summary.never_read[0])}")
-    if summary.state_path:
-        text.append(f"\nOur state: {summary.state_path}", style="dim")
+    for index, line in enumerate(summary.closing_lines()):
+        style = "bold" if index == 2 else "dim" if line.startswith("our state:") else ""
+        text.append(("\n" if index else "") + visible(line), style=style)
     return text
 
 
