@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -247,7 +247,7 @@ def layout_step(block: Block, context: DoctorContext, credentials: CredentialRep
                 so_far: Iterable[Finding], wodle: Wodle | None,
                 cancel: threading.Event | None = None) -> tuple[Finding, ...]:
     """The layout, state, marker and sample steps, only when the access step could list the bucket."""
-    from diagnostics.aws.clients import make_client
+    from diagnostics.aws.clients import make_client, regional_clients
     from diagnostics.ingest.fetch import flow_log_lookup
     from diagnostics.layout.checks import check_layout
     from diagnostics.sample_check import check_sample_object
@@ -263,8 +263,7 @@ def layout_step(block: Block, context: DoctorContext, credentials: CredentialRep
         state = StateReader(context.state_db_path)
         flow_logs = flow_log_lookup(block, session, settings)
         layout = check_layout(client, block, context, state, caller_account=identity.account_id,
-                              ec2_client_for=lambda region: make_client(session, "ec2",
-                                                                        replace(settings, region=region)),
+                              ec2_client_for=regional_clients(session, "ec2", settings),
                               include_volume=True, interval=wodle.value("interval") if wodle else None,
                               cancel=cancel)
         sample = check_sample_object(client, block, wodle, context, state, caller_account=identity.account_id,

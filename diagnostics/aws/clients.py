@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -77,6 +77,13 @@ def settings_for(block: Block, context: DoctorContext, region: str | None = None
     return ClientSettings.from_environ(context.environ, endpoint_url=context.endpoint_url,
                                        service_endpoint=block.value("service_endpoint"),
                                        sts_endpoint=block.value("sts_endpoint"), region=region)
+
+
+def regional_clients(session: boto3.session.Session, service: str, settings: ClientSettings
+                     ) -> Callable[[str], Any]:
+    """region -> a client of ``service`` in that region with the same endpoints and network behaviour, for
+    calls the module makes once per region (DescribeFlowLogs)."""
+    return lambda region: make_client(session, service, replace(settings, region=region))
 
 
 def make_client(session: boto3.session.Session, service: str, settings: ClientSettings) -> Any:

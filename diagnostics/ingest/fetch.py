@@ -173,15 +173,11 @@ def problem_script_lines(problem: FileProblem) -> tuple[tuple[int, str], ...]:
 
 def flow_logs_via_ec2(session: Any, settings: Any) -> Callable[[str], tuple[str, ...]]:
     """``DescribeFlowLogs`` per region with the module's credentials: its vpcflow keys are read per flow-log id."""
-    from dataclasses import replace
+    from diagnostics.aws.clients import regional_clients
+    from diagnostics.layout.discovery import describe_flow_log_ids
 
-    from diagnostics.aws.clients import make_client
-
-    def lookup(region: str) -> tuple[str, ...]:
-        client = make_client(session, "ec2", replace(settings, region=region))
-        return tuple(str(item["FlowLogId"]) for item in client.describe_flow_logs().get("FlowLogs", []))
-
-    return lookup
+    ec2_in = regional_clients(session, "ec2", settings)
+    return lambda region: describe_flow_log_ids(ec2_in(region))
 
 
 def flow_log_lookup(block: Block, aws_session: Any, settings: Any) -> Callable[[str], tuple[str, ...]] | None:
