@@ -8,6 +8,7 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,12 +19,45 @@ from tui.demo import DEMO_BUCKETS, DemoEnvironment, start_demo
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
 
+def test_stopping_while_seeding_leaves_nothing_behind(tmp_path: Path) -> None:
+    import threading
+
+    # First in this file, so no other demo shares moto's in-process state while this one is reset.
+    root = tmp_path / "early"
+    root.mkdir()
+    before = set(threading.enumerate())
+    environment = start_demo(now=NOW, root=root)
+    environment.stop()
+    assert not root.exists()
+    assert not {thread for thread in set(threading.enumerate()) - before if thread.name.startswith("demo-")}
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(environment.endpoint_url, timeout=2)
+
+
+FIRST_ANSWERS: dict[str, list[str]] = {}
+"""What the reader saw in the VPC bucket on its first request, sent before the seeding could finish."""
+
+
+def reader_client(demo: DemoEnvironment) -> Any:
+    """An S3 client with the demo's wazuh-demo profile, as the module would build it."""
+    from diagnostics.bucket_session import open_bucket
+    from diagnostics.checks import load_configuration
+
+    loaded, _ = load_configuration(demo.context)
+    block = next(b for b in loaded.blocks if b.name == "demo-cloudtrail" and b.value("aws_profile") == "wazuh-demo")
+    return open_bucket(demo.context, block).client
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoEnvironment]:
     root = tmp_path_factory.mktemp("demo")
     home_before = sorted(os.environ.items())
     environment = start_demo(now=NOW, root=root)
     try:
+        # The first request goes out at once; the endpoint holds it until the seeder has filled the buckets.
+        listed = reader_client(environment).list_objects_v2(Bucket="demo-vpcflow")
+        FIRST_ANSWERS["demo-vpcflow"] = [entry["Key"] for entry in listed.get("Contents", [])]
+        environment.wait_seeded(timeout=60)
         assert sorted(os.environ.items()) == home_before, "the demo must not change our own environment"
         yield environment
     finally:
@@ -179,3 +213,9 @@ def test_vpcflow_key_carries_the_described_flow_log_id(demo: DemoEnvironment) ->
     read = [key.key for key in level.keys if key.verdict is Verdict.READ]
     assert len(described) == 2 and len(read) == 2
     assert all(any(flow_log_id in key for key in read) for flow_log_id in described)
+
+
+def test_a_request_sent_while_seeding_sees_the_seeded_buckets(demo: DemoEnvironment) -> None:
+    assert len(FIRST_ANSWERS["demo-vpcflow"]) == 2
+    assert all("/vpcflowlogs/us-east-1/2026/11/29/" in key for key in FIRST_ANSWERS["demo-vpcflow"])
+

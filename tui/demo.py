@@ -1,18 +1,18 @@
-"""The demo: an embedded moto S3 server seeded from samples/, with a throw-away AWS and Wazuh home.
+"""The demo: an embedded moto server seeded from samples/, with a throw-away AWS and Wazuh home.
 
 Everything lives in one temporary directory and on 127.0.0.1, so ``--demo`` never touches the user's
 ``~/.aws`` or a real Wazuh installation; IAM auth is switched on after seeding so a forbidden bucket
-answers a real 403. moto is imported here only, so normal runs never pay for it.
+answers a real 403. ``start_demo`` returns once the files and users exist and fills the buckets in a
+thread while the first screen paints; the server holds other requests until that is done.
 """
 
 from __future__ import annotations
 
 import atexit
 import json
-import logging
 import shutil
 import tempfile
-import urllib.request
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnostics.context import DoctorContext
+from tui.demo_server import DemoServer
 from tui.sample_objects import SAMPLES, manifest_by_name, render_key, sample_bytes
 
 DEMO_CONFIG = SAMPLES / "demo" / "ossec.conf"
@@ -57,45 +58,42 @@ class DemoEnvironment:
     endpoint_url: str
     root: Path
     buckets: tuple[str, ...] = ()
-    _server: Any = field(default=None, repr=False)
+    _server: DemoServer | None = field(default=None, repr=False)
+    _seeder: threading.Thread | None = field(default=None, repr=False)
+
+    def wait_seeded(self, timeout: float | None = None) -> None:
+        """Block until the buckets are filled; raises what stopped the seeding (tests and the bench use it)."""
+        if self._seeder is not None:
+            self._seeder.join(timeout)
+            if self._seeder.is_alive():
+                raise TimeoutError("the demo is still seeding its buckets")
+        gate = self._server.gate if self._server is not None else None
+        if gate is not None and gate.failure is not None:
+            raise RuntimeError(f"the demo could not seed its buckets: {gate.failure}") from gate.failure
 
     def stop(self) -> None:
         """Stop the server, switch moto's auth back off and delete the temp directory (idempotent)."""
         atexit.unregister(self.stop)
         server, self._server = self._server, None
         if server is not None:
+            seeder, self._seeder = self._seeder, None
+            if seeder is not None:
+                seeder.join(timeout=30)  # moto's state is per process: let the seeder finish before resetting
             try:
-                _control(self.endpoint_url, "/moto-api/reset-auth", b"inf")
-                _control(self.endpoint_url, "/moto-api/reset")
+                server.control(self.endpoint_url, "/moto-api/reset-auth", b"inf")
+                server.control(self.endpoint_url, "/moto-api/reset")
             except OSError:
                 pass
             server.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _control(endpoint: str, path: str, body: bytes = b"") -> None:
-    """POST to moto's control API; text/plain keeps Flask from swallowing the body."""
-    request = urllib.request.Request(f"{endpoint}{path}", data=body, method="POST",
-                                     headers={"Content-Type": "text/plain"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        response.read()
-
-
-def _start_server() -> tuple[Any, str]:
-    """moto's threaded server on a free loopback port, with werkzeug's request log silenced."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    return server, f"http://{host}:{port}"
-
-
 def _admin_session(root: Path) -> Any:
     """A boto3 session with moto's seeding credentials whose config files are empty temp files."""
     import boto3
     import botocore.session
+
+    from diagnostics.aws.module_session import shared_loader
 
     admin_dir = root / "admin"
     admin_dir.mkdir()
@@ -105,13 +103,16 @@ def _admin_session(root: Path) -> Any:
     core.set_config_variable("config_file", str(admin_dir / "config"))
     core.set_config_variable("credentials_file", str(admin_dir / "credentials"))
     core.set_credentials("testing", "testing")
+    core.lazy_register_component("data_loader", lambda: shared_loader(core.get_config_variable("data_path")))
     return boto3.session.Session(botocore_session=core, region_name=REGION)
 
 
-def _client(session: Any, service: str, endpoint: str) -> Any:
+def _client(session: Any, service: str, server: DemoServer, endpoint: str) -> Any:
+    """A seeding client: no retries, and the seeder's header so the gate lets it through."""
     from botocore.config import Config
 
-    return session.client(service, endpoint_url=endpoint, config=Config(retries={"max_attempts": 1}))
+    return server.sign_as_seeder(
+        session.client(service, endpoint_url=endpoint, config=Config(retries={"max_attempts": 1})))
 
 
 def _create_users(iam: Any) -> dict[str, tuple[str, str]]:
@@ -158,33 +159,39 @@ def _write_wazuh_home(home: Path) -> None:
 
 def start_demo(*, now: datetime | None = None, root: Path | None = None,
                on_step: Callable[[str], None] | None = None) -> DemoEnvironment:
-    """Start and seed everything; ``now`` fixes the clock (tests), ``root`` the temp directory, ``on_step``
-    hears what is being done (the EC2 part takes seconds while moto loads its models)."""
+    """Start the endpoint, write the homes and users, and fill the buckets in a thread; ``now`` fixes the clock
+    (tests), ``root`` the temp directory, ``on_step`` hears each step before this returns.
+
+    The endpoint holds every other client's request until the buckets are filled, so a caller may use the
+    environment at once and sees exactly what a fully seeded demo shows.
+    """
     root = Path(tempfile.mkdtemp(prefix="wazuh-aws-doctor-demo-")) if root is None else root
     step = on_step or (lambda text: None)
-    step("Starting the embedded S3 server on 127.0.0.1…")
-    server, endpoint = _start_server()
+    step("Starting the embedded AWS endpoint on 127.0.0.1…")
+    server = DemoServer()
+    endpoint = server.start()
     environment = DemoEnvironment(context=DoctorContext(), endpoint_url=endpoint, root=root, _server=server)
     atexit.register(environment.stop)  # a crash or an unhandled exit still removes the temp directory
     try:
-        _control(endpoint, "/moto-api/reset")
-        _control(endpoint, "/moto-api/reset-auth", b"inf")
+        server.control(endpoint, "/moto-api/reset")
+        server.control(endpoint, "/moto-api/reset-auth", b"inf")
         session = _admin_session(root)
         step("Creating the IAM users wazuh-reader and wazuh-limited…")
-        keys = _create_users(_client(session, "iam", endpoint))
+        keys = _create_users(_client(session, "iam", server, endpoint))
         today = (now or datetime.now(timezone.utc)).date()
         home = root / "var-ossec"
         _write_wazuh_home(home)
-        buckets = seed_objects(_client(session, "s3", endpoint), _client(session, "ec2", endpoint), today,
-                               home / "wodles" / "aws", step)
+        _write_state(home / "wodles" / "aws", processed_rows(today))
         module_home = root / "root"
         _write_aws_files(module_home, keys)
-        _control(endpoint, "/moto-api/reset-auth", b"0")
+        environment._seeder = threading.Thread(target=_seed_then_open, args=(server, session, endpoint, today),
+                                               name="demo-seeder", daemon=True)
+        environment._seeder.start()
         step("Reading the demo installation…")
     except BaseException:
         environment.stop()
         raise
-    environment.buckets = buckets
+    environment.buckets = DEMO_BUCKETS
     from diagnostics.checks import prepare_context
 
     environment.context = prepare_context(DoctorContext(
@@ -250,6 +257,17 @@ FLOW_LOG_SAMPLES = ("fl-0a1b2c3d4e5f60718", "fl-0b2c3d4e5f6071829")
 log, so the module's DescribeFlowLogs filter reads them."""
 
 
+def _seed_then_open(server: DemoServer, session: Any, endpoint: str, today: date) -> None:
+    """The seeder thread: buckets, flow logs and objects, then IAM auth on, then the gate opens (always)."""
+    failure: BaseException | None = None
+    try:
+        seed_objects(_client(session, "s3", server, endpoint), _client(session, "ec2", server, endpoint), today)
+        server.control(endpoint, "/moto-api/reset-auth", b"0")
+    except BaseException as error:  # reported by wait_seeded; the gate must open whatever happens
+        failure = error
+    server.open_gate(failure)
+
+
 def _demo_flow_logs(ec2: Any) -> dict[str, str]:
     """One VPC and flow log (to demo-vpcflow) per sample id; returns sample id -> the id moto assigned."""
     assigned: dict[str, str] = {}
@@ -261,29 +279,33 @@ def _demo_flow_logs(ec2: Any) -> dict[str, str]:
     return assigned
 
 
-def seed_objects(s3: Any, ec2: Any, today: date, state_dir: Path,
-                 on_step: Callable[[str], None] | None = None) -> tuple[str, ...]:
-    """Create the demo buckets and objects (keys dated from ``today``) and the processed rows."""
-    step = on_step or (lambda text: None)
+def _object_key(item: DemoObject, entry: dict[str, Any], today: date, flow_log_ids: dict[str, str]) -> str:
+    """The key of one demo object, dated from ``today``, with sample flow-log ids replaced by moto's."""
+    day = today - timedelta(days=item.days_ago)
+    key = render_key(entry["key_template"],
+                     datetime(day.year, day.month, day.day, item.hour, item.minute, 0, tzinfo=timezone.utc))
+    for sample_id, assigned in flow_log_ids.items():
+        key = key.replace(sample_id, assigned)
+    return key
+
+
+def processed_rows(today: date) -> list[tuple[str, str, str]]:
+    """(bucket, type, key) of the objects an earlier run processed: known before any bucket exists."""
     manifest = manifest_by_name()
-    step(f"Creating {len(DEMO_BUCKETS)} buckets…")
+    return [(item.bucket, manifest[item.sample]["type"], _object_key(item, manifest[item.sample], today, {}))
+            for item in DEMO_OBJECTS if item.processed]
+
+
+def seed_objects(s3: Any, ec2: Any, today: date) -> tuple[str, ...]:
+    """Create the demo buckets, the VPC flow logs and the objects (keys dated from ``today``)."""
+    manifest = manifest_by_name()
     for bucket in DEMO_BUCKETS:
         s3.create_bucket(Bucket=bucket)
-    step("Creating VPC flow logs (moto's EC2 takes a few seconds to load)…")
     flow_log_ids = _demo_flow_logs(ec2)
-    step(f"Uploading {len(DEMO_OBJECTS)} sample objects and an earlier run's state…")
-    processed: list[tuple[str, str, str]] = []
     for item in DEMO_OBJECTS:
         entry = manifest[item.sample]
-        day = today - timedelta(days=item.days_ago)
-        when = datetime(day.year, day.month, day.day, item.hour, item.minute, 0, tzinfo=timezone.utc)
-        key = render_key(entry["key_template"], when)
-        for sample_id, assigned in flow_log_ids.items():
-            key = key.replace(sample_id, assigned)
-        s3.put_object(Bucket=item.bucket, Key=key, Body=sample_bytes(entry))
-        if item.processed:
-            processed.append((item.bucket, entry["type"], key))
-    _write_state(state_dir, processed)
+        s3.put_object(Bucket=item.bucket, Key=_object_key(item, entry, today, flow_log_ids),
+                      Body=sample_bytes(entry))
     return DEMO_BUCKETS
 
 

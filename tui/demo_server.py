@@ -1,0 +1,135 @@
+"""The demo's embedded AWS endpoint: moto's own WSGI application on 127.0.0.1 behind a seeding gate.
+
+The demo answers the screen before its buckets are filled, so every request that is not the seeder's waits at
+the gate until seeding is done: a check never sees a half-seeded endpoint, and every answer still comes from
+moto. moto is imported here only, so normal runs never pay for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import urllib.request
+from collections.abc import Callable, Iterable
+from typing import Any
+
+SEED_HEADER = "X-Wazuh-Aws-Doctor-Seed"
+"""The header that lets the seeder's own requests through the gate (its value is a per-run token)."""
+GATE_TIMEOUT_SECONDS = 120.0
+"""How long a request waits for the seeding before moto answers it anyway (a stuck seeder must not hang the app)."""
+POLL_SECONDS = 0.05
+"""werkzeug's shutdown poll: its default of 0.5 s would add half a second to every demo's exit."""
+
+
+class SeedGate:
+    """WSGI middleware that holds requests without the seeder's token until ``opened`` is set, because the
+    screen and the checks start while the demo is still filling its buckets."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], token: str) -> None:
+        self.app = app
+        self.token = token
+        self.opened = threading.Event()
+        self.failure: BaseException | None = None
+        """What stopped the seeding, if it failed (the gate opens anyway and moto answers as it stands)."""
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("HTTP_" + SEED_HEADER.upper().replace("-", "_")) != self.token:
+            self.opened.wait(GATE_TIMEOUT_SECONDS)
+        return self.app(environ, start_response)
+
+
+def lighten_moto() -> None:
+    """Skip two moto start-up costs the demo never uses, leaving every answer as moto gives it.
+
+    moto's EC2 parses every region's instance-type offerings on import (about 75 MB and most of a second; flow
+    logs never read them), and each backend builds botocore sessions that parse the same service models again
+    (EC2's 12 times). If a moto release moves these, the demo only gets slower, never wrong.
+    """
+    try:
+        import moto.utilities.utils as moto_utils
+        from moto.core.base_backend import AccountSpecificBackend
+    except ImportError:
+        return
+    load_resource = moto_utils.load_resource
+    if not getattr(load_resource, "demo_light", False):
+        def light_load_resource(resource: str) -> Any:
+            return [] if "instance_type_offerings" in resource else load_resource(resource)
+
+        light_load_resource.demo_light = True  # type: ignore[attr-defined]
+        moto_utils.load_resource = light_load_resource
+    if hasattr(AccountSpecificBackend, "get_session"):
+        AccountSpecificBackend.get_session = classmethod(  # type: ignore[method-assign,assignment]
+            lambda cls: _session_sharing_models())
+
+
+def _session_sharing_models() -> Any:
+    """A fresh boto3 session (as moto makes one per call) whose model loader is the process's shared one."""
+    import boto3
+    import botocore.session
+
+    from diagnostics.aws.module_session import shared_loader
+
+    core = botocore.session.Session()
+    core.lazy_register_component("data_loader", lambda: shared_loader(core.get_config_variable("data_path")))
+    return boto3.session.Session(botocore_session=core)
+
+
+class DemoServer:
+    """moto's server application on a free loopback port, in a daemon thread, behind a ``SeedGate``."""
+
+    def __init__(self) -> None:
+        self.token = secrets.token_hex(16)
+        self.gate: SeedGate | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> str:
+        """Start serving; returns the endpoint URL (requests wait at the gate until ``open_gate``)."""
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # its access log would land in the app's screen
+        lighten_moto()
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        self.gate = SeedGate(DomainDispatcherApplication(create_backend_app), self.token)
+        self._server = make_server("127.0.0.1", 0, self.gate, threaded=True, request_handler=MotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": POLL_SECONDS},
+                                        name="demo-endpoint", daemon=True)
+        self._thread.start()
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def open_gate(self, failure: BaseException | None = None) -> None:
+        """Let every request through, recording why the seeding failed if it did."""
+        if self.gate is not None:
+            self.gate.failure = failure
+            self.gate.opened.set()
+
+    def stop(self) -> None:
+        """Stop serving and close the listening socket (idempotent)."""
+        server, self._server = self._server, None
+        self.open_gate(self.gate.failure if self.gate else None)  # a held request must not outlive the server
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def control(self, endpoint: str, path: str, body: bytes = b"") -> None:
+        """POST to moto's control API as the seeder; text/plain keeps Flask from swallowing the body."""
+        request = urllib.request.Request(f"{endpoint}{path}", data=body, method="POST",
+                                         headers={"Content-Type": "text/plain", SEED_HEADER: self.token})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+
+    def sign_as_seeder(self, client: Any) -> Any:
+        """Add the seeder's header to every request of a boto3 client, so it passes the gate."""
+        def add_header(request: Any, **_: Any) -> None:
+            request.headers[SEED_HEADER] = self.token
+
+        client.meta.events.register("before-send", add_header)
+        return client
