@@ -76,3 +76,18 @@ def test_unreadable_objects_stop_with_the_modules_exit(key: str, body: bytes, ex
     with pytest.raises(SubscriberStop) as stopped:
         object_text(key, body)
     assert stopped.value.exit_code == exit_code
+
+
+def test_security_hub_sends_one_event_per_export_with_only_the_first_finding() -> None:
+    recorded = golden("subscriber_security_hub_first_finding_only")
+    (key, spec), = recorded["seed"]["objects"].items()
+    decoded = subscriber_object("hub-bucket2", key, object_text(key, spec["text"].encode()),
+                                compile_rule(None, None), "security_hub")
+    assert [event.datagram for event in decoded.events] == recorded["datagrams"]
+    assert [event.lost_findings for event in decoded.events] == [0, 1, 0]
+
+
+def test_security_hub_asks_for_the_encoded_key() -> None:
+    assert notified_key("2026/12/04/hub stream", "security_hub") == "2026/12/04/hub+stream"
+    assert notified_key("hub:stream", "security_hub") == "hub%3Astream"
+    assert notified_key("hub-stream-1", "security_hub") == "hub-stream-1"

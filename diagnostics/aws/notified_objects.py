@@ -36,12 +36,17 @@ def check_notified_objects(add: AddFinding, s3: Any, bucket: str, block: Block) 
         add("queue.objects_unlisted", listing, reached=False, bucket=bucket)
         return
     contents = [item for item in listing.response.get("Contents", []) if not str(item.get("Key", "")).endswith("/")]
-    spaced = [str(item["Key"]) for item in contents if " " in str(item.get("Key", ""))]
-    if spaced:
-        shown = ", ".join(repr(key) for key in spaced[:5]) + (f" and {len(spaced) - 5} more" if len(spaced) > 5 else "")
-        add("queue.key_with_space", evidence=tuple(f"{key!r} is asked for as {notified_key(key)!r}"
-                                                   for key in spaced[:5]),
-            bucket=bucket, count=len(spaced), keys=shown)
+    kind = block.block_type or "buckets"
+    renamed = [str(item["Key"]) for item in contents if notified_key(str(item["Key"]), kind) != str(item["Key"])]
+    if renamed:
+        shown = ", ".join(repr(key) for key in renamed[:5]) + (f" and {len(renamed) - 5} more"
+                                                                if len(renamed) > 5 else "")
+        decoding = ("The Security Hub subscriber decodes nothing, so any encoded character breaks the key."
+                    if kind == "security_hub" else
+                    "The buckets subscriber decodes '%XX' but keeps '+', so a space comes back as '+'.")
+        add("queue.key_with_space", evidence=tuple(f"{key!r} is asked for as {notified_key(key, kind)!r}"
+                                                   for key in renamed[:5]),
+            bucket=bucket, count=len(renamed), keys=shown, decoding=decoding)
     if not contents:
         return
     newest = max(contents, key=lambda item: item.get("LastModified") or 0)
@@ -59,7 +64,7 @@ def check_notified_objects(add: AddFinding, s3: Any, bucket: str, block: Block) 
     regex = (discard.value or None) if discard is not None else None
     rule = compile_rule(discard.attributes.get("field") if discard is not None and regex else None, regex)
     try:
-        decoded = subscriber_object(bucket, key, object_text(key, body), rule)
+        decoded = subscriber_object(bucket, key, object_text(key, body), rule, kind)
     except SubscriberStop as stop:
         add("queue.object_stops", key=key, reason=str(stop))
         return
@@ -69,6 +74,9 @@ def check_notified_objects(add: AddFinding, s3: Any, bucket: str, block: Block) 
         note=(" " + decoded.note) if decoded.note else "")
     if decoded.note:
         add("queue.object_mangled", key=key, note=decoded.note)
+    lost = sum(event.lost_findings for event in decoded.events)
+    if lost:
+        add("queue.findings_lost", key=key, lost=lost)
     by_none = [str(event.record.get("full_log", "")) for event in dropped
                if "literal 'None'" in (event.dropped_by or "")]
     if by_none:

@@ -44,7 +44,8 @@ STEP_OF: Mapping[str, str] = {
     **dict.fromkeys(("queue.notification_ok", "queue.notification_missing", "queue.notification_unknown"),
                     "queue.notification"),
     **dict.fromkeys(("queue.key_with_space", "queue.objects_unlisted", "queue.object_denied", "queue.object_stops",
-                     "queue.object_sample", "queue.object_mangled", "queue.object_none_dropped"), "queue.objects"),
+                     "queue.object_sample", "queue.object_mangled", "queue.object_none_dropped", "queue.findings_lost"),
+                    "queue.objects"),
 }
 """The check each finding belongs to; the look-up findings (name, URL, not found) are ``queue.lookup``."""
 NOTIFIED_TYPES = frozenset({"buckets", "security_hub"})

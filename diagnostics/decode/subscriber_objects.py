@@ -41,6 +41,13 @@ class SubscriberEvent:
     record: dict[str, Any]
     datagram: str | None
     dropped_by: str | None = None
+    lost_findings: int = 0
+    """Security Hub: findings of the event after the first, which the module never sends."""
+
+
+HUB_FIELDS = ("findings", "actionName", "actionDescription", "insightName", "insightArn", "resultType",
+              "insightResults")
+"""The detail fields the Security Hub subscriber copies into its event (``findings`` as its first item)."""
 
 
 @dataclass(frozen=True)
@@ -54,13 +61,15 @@ class SubscriberObject:
     note: str = ""
 
 
-def notified_key(key: str) -> str:
-    """The key the module asks S3 for: the notification's URL-encoded key (spaces as '+') after ``unquote``.
+def notified_key(key: str, subscriber_type: str = "buckets") -> str:
+    """The key the module asks S3 for, from the notification's URL-encoded key (spaces as '+').
 
-    ``unquote`` turns ``%XX`` back but keeps ``+``, so a key with a space comes back with a '+' instead, an
-    object that does not exist.
+    The buckets subscriber applies ``unquote``, which turns ``%XX`` back but keeps ``+``, so a key with a space
+    comes back with a '+' instead; the Security Hub subscriber decodes nothing, so any character S3 encodes
+    breaks it. Either way the module asks for an object that does not exist.
     """
-    return unquote(quote_plus(key, safe="/"))
+    encoded = quote_plus(key, safe="/")
+    return encoded if subscriber_type == "security_hub" else unquote(encoded)
 
 
 def object_text(key: str, body: bytes) -> str:
@@ -141,26 +150,60 @@ def parse_object_text(key: str, text: str) -> tuple[str, list[dict[Any, Any]], s
     return "plain text", [{"full_log": line, "source": "custom"} for line in text.splitlines()], ""
 
 
-def subscriber_object(bucket: str, key: str, text: str, rule: DiscardRule) -> SubscriberObject:
+def security_hub_records(text: str) -> tuple[list[dict[Any, Any]], list[int]]:
+    """Security Hub events as the module rebuilds them, and how many findings each loses after the first."""
+    try:
+        documents = _json_documents(text)
+    except json.JSONDecodeError as error:
+        raise SubscriberStop("Data in the file does not contain JSON objects.", 9) from error
+    records, lost = [], []
+    for document in documents:
+        if not isinstance(document, dict):
+            raise SubscriberStop("Data in the file does not contain JSON objects.", 9)
+        try:
+            detail, record = document["detail"], {"source": "securityhub", "detail_type": document["detail-type"]}
+        except KeyError as error:
+            raise SubscriberStop(f"an event has no {error} field") from error
+        for name in HUB_FIELDS:
+            if name in detail:
+                if name == "findings":
+                    record.setdefault("finding", detail[name][0])
+                else:
+                    record.setdefault(name, detail[name])
+        records.append(record)
+        findings = detail.get("findings")
+        lost.append(len(findings) - 1 if isinstance(findings, list) and findings else 0)
+    return records, lost
+
+
+def subscriber_object(bucket: str, key: str, text: str, rule: DiscardRule,
+                      subscriber_type: str = "buckets") -> SubscriberObject:
     """Every record of an object with its datagram or the reason the module drops it."""
-    data_format, records, note = parse_object_text(key, text)
+    if subscriber_type == "security_hub":
+        records, lost = security_hub_records(text)
+        data_format, note = "Security Hub events", ""
+    else:
+        (data_format, records, note), lost = parse_object_text(key, text), []
     events = []
-    for record in records:
+    for index, record in enumerate(records):
+        lost_findings = lost[index] if index < len(lost) else 0
         _remove_none(record)
-        full_log = record.get("full_log")
-        if "full_log" in record:
+        if subscriber_type != "security_hub" and "full_log" in record:
+            full_log = record["full_log"]
             if not isinstance(full_log, str):
                 raise SubscriberStop("a record's 'full_log' is not text: the module's regex check fails on it")
             if rule.pattern.match(full_log):
                 unset = " (no discard_regex is set: the module uses the literal 'None')" \
                     if rule.pattern.pattern == "None" and not rule.field else ""
-                events.append(SubscriberEvent(record, None, f"full_log matches '{rule.pattern.pattern}'{unset}"))
+                events.append(SubscriberEvent(record, None, f"full_log matches '{rule.pattern.pattern}'{unset}",
+                                              lost_findings))
                 continue
         elif rule.matches(record):
-            events.append(SubscriberEvent(record, None, rule.describe()))
+            events.append(SubscriberEvent(record, None, rule.describe(), lost_findings))
             continue
         payload: dict[Any, Any] = {"log_info": {"log_file": key, "s3bucket": bucket}}
         payload.update(record)
         message = {"integration": "aws", "aws": payload}
-        events.append(SubscriberEvent(record, DATAGRAM_HEADER + json.dumps(message, default=str)))
+        events.append(SubscriberEvent(record, DATAGRAM_HEADER + json.dumps(message, default=str), None,
+                                      lost_findings))
     return SubscriberObject(key, data_format, tuple(events), note)

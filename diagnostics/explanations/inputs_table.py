@@ -176,20 +176,29 @@ ENTRIES: tuple[Explanation, ...] = (
     ),
     Explanation(
         failure_id="queue.key_with_space",
-        title="{count} object(s) in {bucket} have a space in their key: every run stops at their notification",
-        explanation="S3 writes a key's spaces as '+' in its notifications; the module decodes the key with a "
-                    "function that keeps the '+', asks S3 for an object that does not exist, and ends the run "
-                    "(exit 12) before deleting the message. The message comes back after the visibility timeout, "
-                    "so every run stops at it until it expires or moves to a dead-letter queue, and the "
-                    "messages behind it wait. Keys: {keys}. This is a bug of the module, reproduced from a "
-                    "recorded run of 4.14.7.",
-        fix="Rename the objects without spaces (or have the writer use '-' or '_'), then purge or redrive the "
-            "stuck messages; read the renamed objects once with a <bucket type=\"custom\"> block if their "
-            "events are needed.",
+        title="{count} object(s) in {bucket} are asked for under another name: every run stops at them",
+        explanation="S3 URL-encodes the key in each notification (a space becomes '+'). {decoding} So the "
+                    "module asks S3 for an object that does not exist and ends the run (exit 12) before deleting "
+                    "the message, which comes back after the visibility timeout: every run stops at it until it "
+                    "expires or moves to a dead-letter queue, and the messages behind it wait. Keys: {keys}. This "
+                    "is a bug of the module, reproduced from a recorded run of 4.14.7.",
+        fix="Rename the objects with only letters, digits and '/-_.' in their keys (or have the writer do so), "
+            "then purge or redrive the stuck messages; read the renamed objects once with a "
+            "<bucket type=\"custom\"> block if their events are needed.",
         exit_code=12,
         script_message="An error occurred (NoSuchKey) when calling the GetObject operation: The specified key "
                        "does not exist.",
         catch_all=True,
+    ),
+    Explanation(
+        failure_id="queue.findings_lost",
+        title="{lost} finding(s) of {key} will never reach Wazuh: only the first finding of an event is sent",
+        explanation="The Security Hub subscriber sends one event per exported EventBridge event and copies only "
+                    "the first item of its 'findings' list; events that carry several findings (custom actions "
+                    "do) lose the rest. This is a bug of the module, reproduced from a recorded run of 4.14.7.",
+        fix="Send findings one per event (the 'Security Hub Findings - Imported' rule does), or read the "
+            "exported files with a <bucket type=\"custom\"> block, which sends each record whole.",
+        status=Status.ERROR,
     ),
     Explanation(
         failure_id="queue.objects_unlisted",
