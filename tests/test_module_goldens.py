@@ -22,6 +22,7 @@ from tests.hardening_support import DoctorHome, make_home, ossec_conf, run_cli
 from tests.layout_support import create_state_db
 
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "module_4_14_7"
+GOLDENS_5 = GOLDENS.parent / "module_5_1_0"
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,8 @@ class GoldenRun:
     stdout: str
 
     @classmethod
-    def load(cls, scenario: str, run: int) -> GoldenRun:
-        folder = GOLDENS / scenario / f"run{run}"
+    def load(cls, scenario: str, run: int, root: Path = GOLDENS) -> GoldenRun:
+        folder = root / scenario / f"run{run}"
         facts = json.loads((folder / "result.json").read_text())
         datagrams = tuple((folder / "datagrams.txt").read_text().splitlines())
         return cls(facts["exit_code"], datagrams, tuple(facts["keys_read"]), facts["state"],
@@ -329,3 +330,18 @@ def test_path_suffix_beside_an_unsuffixed_layout_is_no_error(moto: str, tmp_path
     inference = [f for f in findings if f["check_id"] == "layout.inference"]
     assert [f["failure_id"] for f in inference] == ["layout.matches_keys"], \
         "the suffixed keys the module reads exist: no change may be proposed"
+
+
+def test_five_x_rewinds_one_day_and_reads_the_late_file(moto: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    built = build("keys_before_marker", moto, tmp_path, monkeypatch)
+    (built.home.wazuh_home / "VERSION.json").write_text('{"version": "5.1.0", "stage": "alpha0"}')
+    for run in (1, 2):
+        put_objects(built, run)
+        golden = GoldenRun.load("keys_before_marker", run, GOLDENS_5)
+        code, datagrams, _summary, _err = built.ingest(capsys, run)
+        assert (code, datagrams) == (golden.exit_code, list(golden.datagrams))
+    built.module_state_after(GoldenRun.load("keys_before_marker", 1, GOLDENS_5))
+    _code, view = built.keys(capsys)
+    assert read_keys(view["keys"]) == list(GoldenRun.load("keys_before_marker", 2, GOLDENS_5).keys_read)
