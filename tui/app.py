@@ -146,12 +146,11 @@ class DoctorApp(App[int]):
             action = binding.action.removeprefix("app.")
             if action not in keys_of:
                 keys_of[action] = []
-                rows.append((action, binding.description))
+                rows.append((action, "Command palette" if action == "command_palette" else binding.description))
             key = self.get_key_display(binding)
             if key not in keys_of[action]:
                 keys_of[action].append(key)
         rows = [(" ".join(keys_of[action]), description) for action, description in rows]
-        rows.append(("ctrl+p", "Command palette"))
         title = getattr(self.screen, "help_title", self.screen.__class__.__name__)
         self.push_screen(HelpScreen(str(title), rows))
 

@@ -143,7 +143,7 @@ class BrowseScreen(DoctorScreen):
             self._header(Text("The bucket cannot be opened with the module's credentials.", style="bold"))
             return
         self._header(Text.assemble(("Layout ", "dim"), visible(session.layout.describe()),
-                                   ("  Enter: open a key  u: up  /: filter  d: date  m: marker", "dim")))
+                                   ("  Enter opens a key (the footer and F1 list the rest)", "dim")))
         self.reroot(session.start_prefix)
 
     @on(KeysListed)

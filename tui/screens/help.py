@@ -15,9 +15,10 @@ from textual.widgets import Static
 GENERAL_HELP = (
     "wazuh-aws-doctor checks the aws-s3 wodle as Wazuh would run it: the configuration, the credentials "
     "and profile, the identity, bucket access, the key layout and the start marker. Screens: Overview "
-    "(F2 or o), Ingest (F3 or i), Log explainer (F4 or x; letters type text while a text field has focus). "
-    "Press Enter on a bucket to troubleshoot it, b to browse its keys. Escape cancels running work or goes "
-    "back; ctrl+q quits at any time; ctrl+p opens the command palette."
+    "(F2 or o, from any screen: it closes Troubleshoot, Browse and Preview), Ingest (F3 or i), Log explainer "
+    "(F4 or x; letters type text while a text field has focus). Press Enter on a bucket to troubleshoot it, "
+    "b to browse its keys. Escape cancels running work or goes back; ctrl+q quits at any time; ctrl+p opens "
+    "the command palette. The footer shows the main keys of each screen; this list has all of them."
 )
 
 
@@ -39,8 +40,9 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(key, description)
         with VerticalScroll(id="help-body") as body:
             body.border_title = f"Keys — {self._screen_title}"
-            yield Static(Text(GENERAL_HELP), classes="hint")
+            # The keys first: at 80x24 they are what fits; the overview of the screens follows them.
             yield Static(table, id="help-table")
+            yield Static(Text(GENERAL_HELP), classes="hint", id="help-general")
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)
