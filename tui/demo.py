@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnostics.context import DoctorContext
-from tui.demo_server import DemoServer
+from tui.demo_server import DemoServer, preload_ec2
 from tui.sample_objects import SAMPLES, manifest_by_name, render_key, sample_bytes
 
 DEMO_CONFIG = SAMPLES / "demo" / "ossec.conf"
@@ -261,6 +261,7 @@ def _seed_then_open(server: DemoServer, session: Any, endpoint: str, today: date
     """The seeder thread: buckets, flow logs and objects, then IAM auth on, then the gate opens (always)."""
     failure: BaseException | None = None
     try:
+        preload_ec2()
         seed_objects(_client(session, "s3", server, endpoint), _client(session, "ec2", server, endpoint), today)
         server.control(endpoint, "/moto-api/reset-auth", b"0")
     except BaseException as error:  # reported by wait_seeded; the gate must open whatever happens

@@ -63,6 +63,31 @@ def lighten_moto() -> None:
             lambda cls: _session_sharing_models())
 
 
+def preload_ec2() -> None:
+    """Import moto's EC2 while ``boto3.Session`` shares the process's model loader, because that import builds
+    three throw-away sessions at module level that each parse EC2's 23 MB model (the demo's peak memory)."""
+    import boto3
+
+    from diagnostics.aws.module_session import shared_loader
+
+    original = boto3.Session
+
+    class SharingSession(original):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            core = self._session
+            core.lazy_register_component("data_loader",
+                                         lambda: shared_loader(core.get_config_variable("data_path")))
+
+    boto3.Session = SharingSession
+    try:
+        import moto.ec2.models  # noqa: F401 - imported for its side effect only
+    except ImportError:
+        pass
+    finally:
+        boto3.Session = original
+
+
 def _session_sharing_models() -> Any:
     """A fresh boto3 session (as moto makes one per call) whose model loader is the process's shared one."""
     import boto3
