@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ from diagnostics.decode.subscriber_objects import (
     SubscriberStop,
     notified_key,
     object_text,
+    security_lake_datagrams,
     subscriber_object,
 )
 
@@ -91,3 +93,15 @@ def test_security_hub_asks_for_the_encoded_key() -> None:
     assert notified_key("2026/12/04/hub stream", "security_hub") == "2026/12/04/hub+stream"
     assert notified_key("hub:stream", "security_hub") == "hub%3Astream"
     assert notified_key("hub-stream-1", "security_hub") == "hub-stream-1"
+
+
+def test_security_lake_rows_are_sent_raw() -> None:
+    recorded = golden("subscriber_security_lake_parquet")
+    body = base64.b64decode(recorded["seed"]["parquet_base64"])
+    assert security_lake_datagrams(body) == recorded["datagrams"]
+
+
+def test_a_parquet_key_that_is_not_parquet_stops_the_run() -> None:
+    with pytest.raises(SubscriberStop) as stopped:
+        security_lake_datagrams(b"PAR1 but not really")
+    assert "not a readable Parquet file" in str(stopped.value)

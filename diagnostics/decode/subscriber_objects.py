@@ -207,3 +207,23 @@ def subscriber_object(bucket: str, key: str, text: str, rule: DiscardRule,
         events.append(SubscriberEvent(record, DATAGRAM_HEADER + json.dumps(message, default=str), None,
                                       lost_findings))
     return SubscriberObject(key, data_format, tuple(events), note)
+
+
+def security_lake_datagrams(body: bytes) -> list[str]:
+    """Every Parquet row as the Security Lake subscriber sends it: the row's JSON, nothing added or removed.
+
+    pyarrow is an optional dependency (the ``parquet`` extra), imported here so everything else works
+    without it; a SubscriberStop says how to install it.
+    """
+    try:
+        import pyarrow.parquet as parquet  # optional extra: only Security Lake objects need it
+    except ImportError as error:
+        raise SubscriberStop("reading Parquet needs pyarrow: pip install 'wazuh-aws-doctor[parquet]' "
+                             "(the module itself needs it on every run: exit 10 without it)", 10) from error
+    try:
+        table = parquet.ParquetFile(io.BytesIO(body))
+        return [DATAGRAM_HEADER + json.dumps(row, default=str)
+                for batch in table.iter_batches() for row in batch.to_pylist()]
+    except Exception as error:  # pyarrow raises its own error types for any malformed file
+        raise SubscriberStop(f"the object is not a readable Parquet file: {type(error).__name__}: {error}") \
+            from error
