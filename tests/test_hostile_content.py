@@ -10,6 +10,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import tracemalloc
 import zlib
@@ -27,7 +31,7 @@ from diagnostics.decode.registry import decode_object
 from diagnostics.decode.streams import open_s3_object
 from diagnostics.wazuh import ossec_log
 from diagnostics.wazuh.versions import profile_for
-from tests.conftest import admin_client
+from tests.conftest import ROOT, admin_client
 from tui.cli import main
 
 BUCKET = "hostile-trail"
@@ -289,6 +293,35 @@ def test_streamed_and_whole_paths_still_agree_on_an_ordinary_object(moto: str, c
     streamed, whole = payloads(0), payloads(4 * MIB)
     assert streamed == whole and len(streamed) == 3
     assert all('"blob": "' + "b" * 70000 + '"' in payload for payload in streamed), "nothing cut below 4 MiB"
+
+
+def test_one_ctrl_c_stops_ingest_inside_a_huge_object_and_it_still_reports(
+        hostile_env: Path, moto: str, tmp_path: Path) -> None:
+    key = _key("spaces")
+    _put(moto, key, whitespace_object(448))  # seconds of inflating: the SIGINT lands inside the object
+    events = tmp_path / "events.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "ingest", "--wazuh-home", str(hostile_env), "--endpoint-url", moto,
+         "--bucket", BUCKET, "--events-out", str(events), "--state-dir", str(tmp_path / "state"),
+         "--format", "json"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    assert process.stderr is not None
+    seen: list[str] = []
+    for line in process.stderr:
+        seen.append(line)
+        if "Found new log" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=300)
+    err = "".join(seen) + err
+
+    assert "Traceback" not in err
+    assert "stopped without a summary" not in err
+    assert "cancelling: stopping inside the current file" in err
+    summary = json.loads(out)
+    assert summary["cancelled"] is True and summary["files_read"] == 0, "the object is left for the next pass"
+    assert process.returncode == 0
 
 
 # -- the app stays responsive --------------------------------------------------------------------------
