@@ -37,6 +37,10 @@ MIB = 1024 * 1024
 ACCOUNT = "123456789012"
 TARGET_RSS_MB = 150
 TARGET_FIRST_S = 1.0
+PREVIEW_INTERRUPT_AT_S = 3.0
+"""After start-up (1.5-2.5 s on this 2-core machine), while the preview inflates the object."""
+INGEST_INTERRUPT_AT_S = 1.0
+"""After the pass logged ``Found new log`` for the object, while it inflates it."""
 
 
 def _gzip_file(path: Path, parts: Iterator[bytes]) -> int:
@@ -113,8 +117,9 @@ class CliRun:
 
 
 def run_cli(arguments: Sequence[str], environ: dict[str, str], *,
-            interrupts: Sequence[float] = (), timeout: float = 900) -> CliRun:
-    """``wazuh-aws-doctor ARGS`` in a child; SIGINT at each of ``interrupts`` seconds after spawning it."""
+            interrupts: Sequence[float] = (), after: str | None = None) -> CliRun:
+    """``wazuh-aws-doctor ARGS`` in a child; SIGINT at each of ``interrupts`` seconds after spawning it, or
+    after ``after`` appeared on its stderr."""
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "tui.cli", *arguments], cwd=_common.ROOT, env=environ,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -140,6 +145,10 @@ def run_cli(arguments: Sequence[str], environ: dict[str, str], *,
         reader.start()
     if interrupts:
         base = started
+        while after is not None and after not in b"".join(err_chunks).decode(errors="replace") \
+                and process.poll() is None:
+            time.sleep(0.01)
+            base = time.perf_counter()
         for at in interrupts:
             time.sleep(max(0.0, base + at - time.perf_counter()))
             os.kill(process.pid, signal.SIGINT)  # not send_signal: its poll() could reap the child first
@@ -185,6 +194,7 @@ def main() -> None:
     parser.add_argument("--child", nargs="*")
     parser.add_argument("--string-mib", type=int, default=500)
     parser.add_argument("--spaces", default="16,32,64,128,256,512")
+    parser.add_argument("--parts", default="string,spaces,interrupts", help="which tables to print")
     args = parser.parse_args()
     if args.child is not None:
         path, limit = args.child
@@ -209,10 +219,14 @@ def main() -> None:
         home, environ = write_home(folder, list(objects))
         with _common.moto_server(*specs) as server:
             common = ["--wazuh-home", str(home), "--endpoint-url", server.endpoint]
-            report_string(args.string_mib, objects["hostile-string"], objects["hostile-small"][0], common, environ,
-                          folder)
-            report_spaces(sizes, objects, common, environ, folder)
-            report_interrupts(max(sizes), objects, common, environ, folder)
+            parts = args.parts.split(",")
+            if "string" in parts:
+                report_string(args.string_mib, objects["hostile-string"], objects["hostile-small"][0], common,
+                              environ, folder)
+            if "spaces" in parts:
+                report_spaces(sizes, objects, common, environ, folder)
+            if "interrupts" in parts:
+                report_interrupts(max(sizes), objects, common, environ, folder)
     print(f"\nload average after: {_common.load_average()}")
 
 
@@ -267,14 +281,18 @@ def report_interrupts(size: int, objects: dict[str, tuple[str, Path, int]], comm
     bucket = f"hostile-spaces-{size}"
     key = objects[bucket][0]
     rows = []
-    for label, arguments, interrupts in (
-            ("ingest, one SIGINT", ["ingest", *common, "--bucket", bucket, "--state-dir",
-                                    str(folder / "state-int1")], (3.0,)),
-            ("ingest, two SIGINTs", ["ingest", *common, "--bucket", bucket, "--state-dir",
-                                     str(folder / "state-int2")], (3.0, 3.1)),
-            ("preview, one SIGINT", ["preview", *common, "--bucket", bucket, "--key", key], (3.0,)),
-            ("preview, two SIGINTs", ["preview", *common, "--bucket", bucket, "--key", key], (3.0, 3.1))):
-        run = run_cli(arguments, environ, interrupts=interrupts)
+    ingest = ["ingest", *common, "--bucket", bucket, "--events-out"]
+    preview = ["preview", *common, "--bucket", bucket, "--key", key]
+    at, soon = INGEST_INTERRUPT_AT_S, INGEST_INTERRUPT_AT_S + 0.1
+    for label, arguments, interrupts, after in (
+            ("ingest, one SIGINT 1 s into the object", [*ingest, str(folder / "int1.jsonl"), "--state-dir",
+                                                        str(folder / "state-int1")], (at,), "Found new log"),
+            ("ingest, two SIGINTs 0.1 s apart", [*ingest, str(folder / "int2.jsonl"), "--state-dir",
+                                                 str(folder / "state-int2")], (at, soon), "Found new log"),
+            ("preview, one SIGINT 3 s after start", preview, (PREVIEW_INTERRUPT_AT_S,), None),
+            ("preview, two SIGINTs 0.1 s apart", preview, (PREVIEW_INTERRUPT_AT_S, PREVIEW_INTERRUPT_AT_S + 0.1),
+             None)):
+        run = run_cli(arguments, environ, interrupts=interrupts, after=after)
         rows.append([label, f"{run.wall_s:.2f}", str(run.exit_code), traceback_in(run.stderr),
                      run.stderr.strip().splitlines()[-1][:70] if run.stderr.strip() else ""])
     print(_common.table(["run", "s from first SIGINT to exit", "exit", "traceback", "last stderr line"], rows))
