@@ -378,3 +378,24 @@ async def test_escape_stops_a_preview_inside_one_object_and_a_second_escape_goes
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, PreviewScreen)
+
+
+async def test_ctrl_q_quits_while_a_preview_decodes_and_cancels_its_decode(moto: str, clean_aws_env: Path) -> None:
+    from diagnostics.layout.classify import ClassifiedKey, Verdict
+    from tests.snapshot_apps.harness import ScreenHarness, wait_until
+    from tui.screens.preview import PreviewScreen
+
+    admin_client(moto).create_bucket(Bucket=BUCKET)
+    key = _key("spaces")
+    _put(moto, key, whitespace_object(448))
+    session = _session(moto, clean_aws_env)
+    classified = ClassifiedKey(key=key, verdict=Verdict.READ, reason=None, explanation="")
+    app = ScreenHarness(lambda: PreviewScreen(session, classified))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PreviewScreen)
+                         and bool(app.screen.running_workers()))
+        (worker,) = app.screen.running_workers()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running, "Ctrl+Q quits while the decode runs"
+    assert worker.cancelled_event.is_set(), "the decode's cancel event is set, so it stops within a chunk"
