@@ -136,9 +136,12 @@ def infer_layout(keys: Iterable[str]) -> tuple[InferredLayout, ...]:
         first = members[0]
         regions = Counter(member.region for member in members if member.region)
         notes = tuple(dict.fromkeys(note for member in members for note in member.notes))
+        # A key inside a region folder is one the module reads; a service marker file beside the region
+        # folders (ConfigWritabilityCheckFile) is never listed, so it must not be shown as the example.
+        example = next((member.example for member in members if member.region), first.example)
         result.append(InferredLayout(first.bucket_type, first.path, first.path_suffix, first.organization_id,
                                      first.account, regions.most_common(1)[0][0] if regions else None,
-                                     first.candidates, notes, first.example, len(members)))
+                                     first.candidates, notes, example, len(members)))
     return tuple(sorted(result, key=lambda layout: -layout.count))
 
 

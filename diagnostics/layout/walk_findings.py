@@ -40,7 +40,8 @@ def walk_stop(event: WalkStopped, *, target: str, profile: WazuhProfile, debug_l
         message = message[len("ERROR: "):]
     result = ossec_log.script_failure(event.exit_code, message, debug_level, catch_all=event.catch_all,
                                       debug_only=event.debug_only)
-    output = tuple(result.output.splitlines())
+    before = tuple(f"DEBUG: {text}" for level, text in event.debug_lines if level <= debug_level)
+    output = (*before, *result.output.splitlines())
     finding = build_finding("host.ingest_walk_stopped", check_id=check_id, target=target, profile=profile,
                             values={"reason": event.reason, "exit_code": result.exit_code},
                             evidence=(*output[:3], *extra))
