@@ -47,6 +47,11 @@ class IngestRequest:
     flow_logs: Any = None
     """For vpcflow: region -> flow-log ids ``DescribeFlowLogs`` returns (a mapping or a callable, e.g.
     ``engine.flow_logs_via_ec2``); the module reads only those ids. Required for vpcflow."""
+    may_delete: str | None = None
+    """With remove_from_bucket: ``allowed``, ``denied`` or ``unknown`` (found without deleting); when denied the
+    pass stops after the first file's events with exit 1, as the module's refused DeleteObject does."""
+    delete_resource: str = ""
+    """The ARN pattern the delete verdict is about (for the explanation)."""
     logger: logging.Logger | None = None
     """Where the module-words log goes (default ``wazuh_aws_doctor.ingest``)."""
 
