@@ -44,13 +44,20 @@ def lighten_moto() -> None:
 
     moto's EC2 parses every region's instance-type offerings on import (about 75 MB and most of a second; flow
     logs never read them), and each backend builds botocore sessions that parse the same service models again
-    (EC2's 12 times). If a moto release moves these, the demo only gets slower, never wrong.
+    (EC2's 12 times) beside the copy our own clients hold. If a moto release moves these, the demo only gets
+    slower, never wrong.
     """
     try:
+        import moto.core.utils as moto_core_utils
         import moto.utilities.utils as moto_utils
         from moto.core.base_backend import AccountSpecificBackend
     except ImportError:
         return
+    from diagnostics.aws.module_session import shared_loader
+
+    if hasattr(moto_core_utils, "_load_service_model"):
+        moto_core_utils._load_service_model = (  # the request parser's models: the same dicts our clients use
+            lambda service_name, model_name: shared_loader(None).load_service_model(service_name, model_name))
     load_resource = moto_utils.load_resource
     if not getattr(load_resource, "demo_light", False):
         def light_load_resource(resource: str) -> Any:
