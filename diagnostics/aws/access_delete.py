@@ -25,6 +25,7 @@ from diagnostics.aws.permission_probe import (
     may_perform,
     policy_source_arn,
 )
+from diagnostics.wazuh.wodle import Block
 
 DELETE_ACTION = "s3:DeleteObject"
 _IAM_PRINCIPAL = re.compile(r"^arn:[^:]+:iam::\d+:(?P<kind>user|role)/(?:.*/)?(?P<name>[^/]+)$")
@@ -162,3 +163,13 @@ def delete_permission(s3: Any, iam: Any | None, bucket: str, prefix: str, caller
         return DeleteVerdict(answer, tuple(consulted), resource)
     identity = evaluate_identity_policies(documents, DELETE_ACTION, sample_object)
     return DeleteVerdict(identity, tuple(consulted), resource)
+
+
+def remove_verdict(block: Block, s3: Any, iam: Any | None, caller_arn: str | None) -> DeleteVerdict | None:
+    """The delete verdict for a block with remove_from_bucket (None without it): what the pass predicts from."""
+    if block.value("remove_from_bucket") != "yes" or not block.name:
+        return None
+    path = block.value("path") or ""
+    prefix = path if not path or path.endswith("/") else f"{path}/"
+    account = re.match(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):", caller_arn or "")
+    return delete_permission(s3, iam, block.name, prefix, caller_arn, account.group(1) if account else None)

@@ -58,7 +58,7 @@ class RunLedger:
 
 def delete_refused(build: BuildFinding, bucket: str, key: str, resource: str) -> tuple[str, Finding]:
     """The line the script prints when DeleteObject is refused (exit 1) and the finding for it."""
-    line = f'ERROR: The "iter_files_in_bucket" request failed: {DELETE_DENIED}'
+    line = f'ERROR: ERROR: The "iter_files_in_bucket" request failed: {DELETE_DENIED}'
     finding = build("access.remove_denied", "ingest.remove",
                     {"bucket": bucket, "resource": resource, "principal": "the module's credentials",
                      "source": "the check before the pass", "detail": "DeleteObject would be refused",
