@@ -9,7 +9,7 @@ marks back when the run it reproduces would have ended that way, and count what 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,12 +67,11 @@ def delete_refused(build: BuildFinding, bucket: str, key: str, resource: str) ->
     return line, finding
 
 
-def discard_note(ledger: RunLedger, build: BuildFinding, message: Mapping[str, Any], discard_field: str | None,
+def discard_note(ledger: RunLedger, build: BuildFinding, record: Any, discard_field: str | None,
                  discard_regex: str | None) -> tuple[str, Finding] | None:
     """Once per pass: the discard field holds values re.match cannot test, so the rule never matches."""
     if ledger.discard_noted or not discard_field:
         return None
-    record = message.get("aws", message)
     kinds = non_string_kinds(record, discard_field)
     if not kinds:
         return None
