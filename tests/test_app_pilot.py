@@ -632,3 +632,16 @@ async def test_preview_raw_view_shows_the_records_the_module_drops_and_why(demo:
         await pilot.pause()
         json_pane = " ".join(" ".join(region_lines(app, preview.query_one(JsonView).content_region)).split())
         assert "drops record 1 without a word" in json_pane, json_pane
+
+
+def test_a_step_badge_ranks_error_warning_skipped_ok() -> None:
+    from diagnostics.findings import Finding
+    from tui.widgets.check_step import step_status
+
+    def finding(status: Status) -> Finding:
+        return Finding(check_id="identity.caller", status=status, target="t", title=status.value)
+
+    assert step_status([finding(Status.OK), finding(Status.SKIPPED)]) is Status.SKIPPED
+    assert step_status([finding(Status.SKIPPED), finding(Status.WARNING)]) is Status.WARNING
+    assert step_status([finding(Status.ERROR), finding(Status.SKIPPED), finding(Status.OK)]) is Status.ERROR
+    assert step_status([finding(Status.OK)]) is Status.OK and step_status([]) is Status.SKIPPED
