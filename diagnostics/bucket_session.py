@@ -10,18 +10,37 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from diagnostics.aws.clients import make_client, settings_for
+from diagnostics.aws.credentials import resolve_credentials
+from diagnostics.aws.identity import check_identity
+from diagnostics.checks import load_configuration
 from diagnostics.context import DoctorContext
+from diagnostics.decode.model import DecodeCounters, DecodedEvent, decode_context_for
+from diagnostics.decode.registry import decode_object
+from diagnostics.decode.streams import open_s3_object
+from diagnostics.explanations import build_finding
+from diagnostics.explanations.crash import step_crashed
 from diagnostics.findings import Finding, Status
+from diagnostics.ingest.fetch import flow_log_lookup
+from diagnostics.ingest.model import IngestRequest
+from diagnostics.layout.checks import STATE_FAILURES
+from diagnostics.layout.classify import ClassifiedKey, KeyClassifier, classify_keys
+from diagnostics.layout.discovery import guardduty_is_native
+from diagnostics.layout.listing import ListedLevel, ListingError, list_level
+from diagnostics.layout.marker import parse_only_logs_after
+from diagnostics.layout.module_walk import ScopeStarted, WalkStopped, walk_module
+from diagnostics.layout.prefixes import BucketLayout
+from diagnostics.layout.walk_findings import listing_failure, walk_stop
+from diagnostics.wazuh.state_db import StateReader
 from diagnostics.wazuh.wodle import Block, LoadedConfig, Wodle
+
+# Imported inside the functions that use them: botocore adds 9-170 ms to start-up
+# (python -X importtime), paid otherwise by every command that never needs them.
 
 if TYPE_CHECKING:
     from diagnostics.aws.clients import ClientSettings
-    from diagnostics.decode.model import DecodedEvent, DroppedRecord, FileProblem, SendTotals
-    from diagnostics.ingest.model import IngestRequest
-    from diagnostics.layout.classify import ClassifiedKey, KeyClassifier
-    from diagnostics.layout.listing import ListedLevel
-    from diagnostics.layout.prefixes import BucketLayout
-    from diagnostics.wazuh.state_db import DbHealthReport, StateReader
+    from diagnostics.decode.model import DroppedRecord, FileProblem, SendTotals
+    from diagnostics.wazuh.state_db import DbHealthReport
 
 
 class BucketNotConfigured(LookupError):
@@ -75,8 +94,6 @@ def open_configured_bucket(context: DoctorContext, block: Block) -> BucketSessio
 
     Raises BucketNotConfigured when the block is no longer in the file.
     """
-    from diagnostics.checks import load_configuration
-
     config, _ = load_configuration(context)
     found = next(((candidate, wodle) for wodle in config.wodles for candidate in wodle.blocks
                   if candidate.key == block.key and candidate.kind == "bucket"), None)
@@ -87,21 +104,12 @@ def open_configured_bucket(context: DoctorContext, block: Block) -> BucketSessio
 
 def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None) -> BucketSession:
     """Resolve credentials and identity as the module would and build the S3 client and classifier."""
-    from diagnostics.aws.clients import make_client, settings_for
-    from diagnostics.aws.credentials import resolve_credentials
-    from diagnostics.aws.identity import check_identity
-    from diagnostics.layout.classify import KeyClassifier
-    from diagnostics.layout.marker import parse_only_logs_after
-    from diagnostics.layout.prefixes import BucketLayout
-    from diagnostics.wazuh.state_db import StateReader
-
     layout = BucketLayout.from_block(block)
     credentials = resolve_credentials(block, context)
     settings = settings_for(block, context, credentials.region)
     try:
         identity = check_identity(credentials, block, context, settings)
     except Exception as error:  # never let one of our bugs (or botocore's surprises) end the command
-        from diagnostics.explanations.crash import step_crashed
 
         crashed = step_crashed("identity", block, context, error, settings.describe_retries())
         kept = tuple(f for f in credentials.findings if f.status in (Status.ERROR, Status.WARNING))
@@ -112,9 +120,6 @@ def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None
         return BucketSession(block, wodle, context, layout, problems)
     client = make_client(identity.session, "s3", settings)
     if layout.bucket_type == "guardduty":
-        from diagnostics.layout.discovery import guardduty_is_native
-        from diagnostics.layout.listing import ListingError
-
         try:
             native = guardduty_is_native(client, layout.bucket, layout.path)
         except ListingError:  # nothing lost: Browse's first listing of the same prefix fails and reports it
@@ -132,9 +137,6 @@ def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None
 def ingest_request(session: BucketSession, **options: Any) -> IngestRequest:
     """The ingestion request for an opened bucket (client, wodle, caller account, flow-log lookup), so the
     CLI and the app start the same pass; ``options`` are IngestRequest's own (debug level, state...)."""
-    from diagnostics.ingest.fetch import flow_log_lookup
-    from diagnostics.ingest.model import IngestRequest
-
     return IngestRequest(context=session.context, block=session.block, client=session.client,
                          wodle=session.wodle, caller_account=session.caller_account,
                          flow_logs=flow_log_lookup(session.block, session.aws_session, session.settings),
@@ -155,10 +157,6 @@ def browse_level(session: BucketSession, prefix: str, *, continuation_token: str
                  cancel: threading.Event | None = None) -> BrowsedLevel:
     """List one level (one request per page, Delimiter='/') and classify its objects; a failed listing
     comes back as ``failure``, so ``keys`` and Browse show the same finding."""
-    from diagnostics.layout.classify import classify_keys
-    from diagnostics.layout.listing import ListedLevel, ListingError, list_level
-    from diagnostics.layout.walk_findings import listing_failure
-
     if session.client is None or session.classifier is None:
         raise RuntimeError("the bucket session has no client; show its findings instead")
     bucket = session.layout.bucket
@@ -189,11 +187,6 @@ class WalkedKeys:
 def walk_keys(session: BucketSession, *, limit: int, cancel: threading.Event | None = None) -> WalkedKeys:
     """The module's own walk from its marker (``keys --wodle-view``): at most ``limit`` keys, with the
     exit code and reason when the module would stop (the same finding the ingestion pass reports)."""
-    from diagnostics.ingest.fetch import flow_log_lookup
-    from diagnostics.layout.classify import ClassifiedKey
-    from diagnostics.layout.module_walk import ScopeStarted, WalkStopped, walk_module
-    from diagnostics.layout.walk_findings import walk_stop
-
     keys: list[ClassifiedKey] = []
     findings: list[Finding] = []
     markers: list[str] = []
@@ -224,9 +217,6 @@ def walk_keys(session: BucketSession, *, limit: int, cancel: threading.Event | N
 def state_unusable(session: BucketSession, problem: DbHealthReport) -> Finding:
     """The module's state database could not be read during a walk (locked, corrupt): its lookups answered
     "not processed", so every status shown would be a guess; the same finding ``check`` gives."""
-    from diagnostics.explanations import build_finding
-    from diagnostics.layout.checks import STATE_FAILURES
-
     return build_finding(STATE_FAILURES.get(problem.health, "layout.state_damaged"), check_id="keys.state",
                          target=session.block.label, profile=session.context.profile,
                          values={"state_db": problem.path, "error": problem.detail, "health": problem.health.value},
@@ -251,7 +241,6 @@ class PreviewResult:
 def missing_key_finding(session: BucketSession, key: str, error: BaseException) -> Finding:
     """NoSuchKey: the key is not there; the finding offers the stored keys nearest to it (one listing)."""
     from diagnostics.aws.nearest_keys import nearest_keys
-    from diagnostics.explanations import build_finding
 
     bucket = session.layout.bucket
     near = nearest_keys(session.client, bucket, key)
@@ -271,11 +260,6 @@ def missing_key_finding(session: BucketSession, key: str, error: BaseException) 
 def preview_object(session: BucketSession, key: str, *, limit: int = 50,
                    cancel: threading.Event | None = None) -> PreviewResult:
     """Stream and decode one object, stopping after ``limit`` events; never reads more than needed."""
-    from diagnostics.decode.model import DecodeCounters, DecodedEvent, decode_context_for
-    from diagnostics.decode.registry import decode_object
-    from diagnostics.decode.streams import open_s3_object
-    from diagnostics.explanations import build_finding
-
     counters = DecodeCounters()
     if session.client is None:
         return PreviewResult(key, (), (), counters.freeze(), session.findings)

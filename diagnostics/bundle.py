@@ -28,8 +28,10 @@ from diagnostics.bundle_sections import (
     sample_keys,
     state_summary,
 )
+from diagnostics.configuration.loader import load_config
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding
+from diagnostics.ingest.state import default_state_dir
 from diagnostics.output_paths import (
     Existing,
     check_output_directory,
@@ -105,8 +107,6 @@ def _findings(report: CheckReport | None, host: Sequence[Finding], logtest: Logt
 def default_bundle_dir(environ: Mapping[str, str] | None = None) -> Path:
     """``~/.cache/wazuh-aws-doctor/bundles`` (``$XDG_CACHE_HOME`` first): the app's bundles go there, not
     into whatever directory it was started from (often a checkout that would then carry host details)."""
-    from diagnostics.ingest.state import default_state_dir
-
     return default_state_dir(environ) / "bundles"
 
 
@@ -174,9 +174,6 @@ def build_bundle(
     archive itself cannot be written, OutputRefused before collecting anything for a path it must not
     write (inside the Wazuh home, a link, an existing file without ``force``).
     """
-    from diagnostics.configuration.loader import load_config
-    from diagnostics.ingest.state import default_state_dir
-
     now = context.clock()
     path = bundle_target(context, output, force=force)
     config = config or (report.config if report is not None else load_config(context.config_path))

@@ -12,8 +12,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from diagnostics.aws.clients import make_client, settings_for
 from diagnostics.context import DoctorContext
+from diagnostics.layout.listing import iter_objects
+from diagnostics.layout.prefixes import BucketLayout
+from diagnostics.log_explainer.parser import parse_line, read_log_file
 from diagnostics.masking import HIDDEN, mask_key_id
+from diagnostics.wazuh.state_db import StateReader
 from diagnostics.wazuh.wodle import Block, LoadedConfig, Option
 
 if TYPE_CHECKING:
@@ -88,9 +93,6 @@ def identity_and_access(report: CheckReport | None) -> list[dict[str, Any]]:
 def state_summary(context: DoctorContext, config: LoadedConfig | None,
                   report: CheckReport | None) -> dict[str, Any]:
     """The module's state database: health, and per configured bucket its scopes and last keys."""
-    from diagnostics.layout.prefixes import BucketLayout
-    from diagnostics.wazuh.state_db import StateReader
-
     reader = StateReader(context.state_db_path)
     health = reader.health()
     buckets: list[dict[str, Any]] = []
@@ -118,10 +120,6 @@ def state_summary(context: DoctorContext, config: LoadedConfig | None,
 def sample_keys(report: CheckReport | None, context: DoctorContext, per_bucket: int
                 ) -> tuple[dict[str, list[str]], list[str]]:
     """The first ``per_bucket`` key names under each bucket's path, listed with the module's credentials."""
-    from diagnostics.aws.clients import make_client, settings_for
-    from diagnostics.layout.listing import iter_objects
-    from diagnostics.layout.prefixes import BucketLayout
-
     keys: dict[str, list[str]] = {}
     notes: list[str] = []
     if report is None or per_bucket <= 0:
@@ -148,8 +146,6 @@ def sample_keys(report: CheckReport | None, context: DoctorContext, per_bucket: 
 # -- logs ---------------------------------------------------------------------------------------------------
 def module_log_lines(lines: Iterable[str], max_lines: int) -> list[str]:
     """The aws-s3 lines of ossec.log (and the untagged OUTPUT lines that follow them), the last ones."""
-    from diagnostics.log_explainer.parser import parse_line
-
     kept: collections.deque[str] = collections.deque(maxlen=max_lines)
     following = False
     for number, raw in enumerate(lines, 1):
@@ -168,8 +164,6 @@ def module_log_lines(lines: Iterable[str], max_lines: int) -> list[str]:
 
 def read_module_log(path: Path, max_lines: int) -> tuple[list[str], str | None]:
     """``module_log_lines`` of a file (plain or gzip); the second value says why nothing was read."""
-    from diagnostics.log_explainer.parser import read_log_file
-
     try:
         return module_log_lines(read_log_file(path), max_lines), None
     except FileNotFoundError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from diagnostics.aws.credentials import resolve_credentials
 from diagnostics.checks import (
     BlockReport,
     access_step,
@@ -64,8 +65,6 @@ def run_block(context: DoctorContext, block: Block, group: str | None = None, *,
         _, per_block = assign_to_blocks(findings, loaded.blocks)
         return _replaced(before, group, per_block.get(block.key, ()))
     if group == "credentials":
-        from diagnostics.aws.credentials import resolve_credentials
-
         resolved = resolve_credentials(block, context)
         return _replaced(BlockReport(block, before.findings, resolved, identity), group, resolved.findings)
     if credentials is None:

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import grp
+import os
+import stat
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from diagnostics.aws.clients import settings_for
+from diagnostics.aws.access import check_bucket_access
+from diagnostics.aws.clients import make_client, regional_clients, settings_for
+from diagnostics.aws.credentials import resolve_credentials
+from diagnostics.aws.identity import check_identity
+from diagnostics.aws.queue_access import check_queue_access
+from diagnostics.aws.service_access import check_service_access
+from diagnostics.configuration.loader import load_config
+from diagnostics.configuration.rules import validate
 from diagnostics.context import DoctorContext
+from diagnostics.explanations import build_finding
 from diagnostics.explanations.crash import step_crashed
 from diagnostics.findings import Finding, SourceLocation, Status, worst_status
+from diagnostics.host.checks import check_host
+from diagnostics.host.internal_options import read_debug_level
+from diagnostics.ingest.fetch import flow_log_lookup
+from diagnostics.layout.checks import check_layout
+from diagnostics.sample_check import check_sample_object
+from diagnostics.wazuh.installation import detect_profile
+from diagnostics.wazuh.regions import installed_regions
+from diagnostics.wazuh.state_db import StateReader
 from diagnostics.wazuh.wodle import Block, LoadedConfig, Wodle
 
 if TYPE_CHECKING:
@@ -21,9 +40,6 @@ if TYPE_CHECKING:
 
 def prepare_context(context: DoctorContext) -> DoctorContext:
     """Detect the Wazuh version and debug level from the home, so predictions follow that version."""
-    from diagnostics.host.internal_options import read_debug_level
-    from diagnostics.wazuh.installation import detect_profile
-
     profile = detect_profile(context.wazuh_home)
     debug = read_debug_level(context.wazuh_home, profile=profile)
     return context.with_changes(profile=profile, debug_level=debug.level)
@@ -31,8 +47,6 @@ def prepare_context(context: DoctorContext) -> DoctorContext:
 
 def installation_findings(context: DoctorContext) -> tuple[Finding, ...]:
     """What the Wazuh home says: the version used for predictions and the debug level's meaning."""
-    from diagnostics.host.internal_options import read_debug_level
-
     version = Finding(
         check_id="host.version",
         status=Status.OK if context.profile.known else Status.WARNING,
@@ -54,12 +68,6 @@ TRUSTED_CONFIG_GROUPS = ("wazuh", "ossec", "root")
 
 def config_secret_findings(config: LoadedConfig, context: DoctorContext) -> tuple[Finding, ...]:
     """A warning when ossec.conf holds inline secret keys and users other than Wazuh's can read it."""
-    import grp
-    import os
-    import stat
-
-    from diagnostics.explanations import build_finding
-
     places = [block.line_of("secret_key") for block in config.blocks if block.value("secret_key")]
     places += [SourceLocation(config.path, option.line) for wodle in config.wodles
                if (option := wodle.options.get("secret_key")) is not None and option.value]
@@ -144,10 +152,6 @@ def step_of(finding: Finding) -> str:
 
 def load_configuration(context: DoctorContext) -> tuple[LoadedConfig, tuple[Finding, ...]]:
     """Read and validate ossec.conf; the findings include the loader's and the validators'."""
-    from diagnostics.configuration.loader import load_config
-    from diagnostics.configuration.rules import validate
-    from diagnostics.wazuh.regions import installed_regions
-
     loaded = load_config(Path(context.config_path), now=context.now)
     findings = loaded.findings + validate(loaded, context.profile, debug_level=context.debug_level,
                                           now=context.now, regions=installed_regions(context.wazuh_home))
@@ -185,8 +189,6 @@ def wodle_of(config: LoadedConfig, block: Block) -> Wodle | None:
 def check_block(block: Block, context: DoctorContext, config_findings: tuple[Finding, ...] = (),
                 *, wodle: Wodle | None = None, cancel: threading.Event | None = None) -> BlockReport:
     """credentials → identity → access → layout for one block, after its configuration findings."""
-    from diagnostics.aws.credentials import resolve_credentials
-
     findings = list(config_findings)
     try:
         credentials = resolve_credentials(block, context)
@@ -210,8 +212,6 @@ def check_block(block: Block, context: DoctorContext, config_findings: tuple[Fin
 def identity_step(block: Block, context: DoctorContext, credentials: CredentialReport
                   ) -> IdentityResult | Finding:
     """sts:GetCallerIdentity (and AssumeRole) with the resolved credentials, or the crash finding."""
-    from diagnostics.aws.identity import check_identity
-
     settings = settings_for(block, context, credentials.region)
     try:
         return check_identity(credentials, block, context, settings)
@@ -222,10 +222,6 @@ def identity_step(block: Block, context: DoctorContext, credentials: CredentialR
 def access_step(block: Block, context: DoctorContext, credentials: CredentialReport,
                 identity: IdentityResult) -> tuple[Finding, ...]:
     """The block's access chain (bucket, queue or service), predicting from where the module already stopped."""
-    from diagnostics.aws.access import check_bucket_access
-    from diagnostics.aws.queue_access import check_queue_access
-    from diagnostics.aws.service_access import check_service_access
-
     settings = settings_for(block, context, credentials.region)
     stopped_with = credentials.module_exit_code or identity.module_exit_code
     principal = identity.assumed_role_arn or identity.arn
@@ -247,12 +243,6 @@ def layout_step(block: Block, context: DoctorContext, credentials: CredentialRep
                 so_far: Iterable[Finding], wodle: Wodle | None,
                 cancel: threading.Event | None = None) -> tuple[Finding, ...]:
     """The layout, state, marker and sample steps, only when the access step could list the bucket."""
-    from diagnostics.aws.clients import make_client, regional_clients
-    from diagnostics.ingest.fetch import flow_log_lookup
-    from diagnostics.layout.checks import check_layout
-    from diagnostics.sample_check import check_sample_object
-    from diagnostics.wazuh.state_db import StateReader
-
     listed = any(f.check_id == "access.list_prefix" and f.status is not Status.ERROR for f in so_far)
     session = identity.session
     if session is None or not listed:
@@ -280,8 +270,6 @@ def run_checks(context: DoctorContext, *, bucket: str | None = None, cancel: thr
     general, per_block = assign_to_blocks(config_findings, loaded.blocks)
     general = installation_findings(context) + config_secret_findings(loaded, context) + general
     if (context.wazuh_home / "wodles" / "aws" / "aws-s3").exists():
-        from diagnostics.host.checks import check_host
-
         general = general + check_host(context, loaded)
     reports: list[BlockReport] = []
     for block in loaded.blocks:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from diagnostics.bucket_session import BucketSession
+from diagnostics.layout.discovery import plan_accounts_and_regions
+from diagnostics.layout.prefixes import configured_regions, split_list
 
 SCOPE_PROBE = "~"
 """Appended to a scope's prefix to ask the classifier which scope it is (any name under the prefix)."""
@@ -43,9 +45,6 @@ class MarkerLocation:
 
 def choose_scope(session: BucketSession, hint: tuple[str, str] | None) -> ScopeChoice:
     """``hint`` when given, else the first account and region the module itself would walk."""
-    from diagnostics.layout.discovery import plan_accounts_and_regions
-    from diagnostics.layout.prefixes import configured_regions, split_list
-
     layout = session.layout
     if not layout.iterates_accounts:
         return ScopeChoice()

@@ -12,8 +12,14 @@ from itertools import islice
 from typing import Any
 
 from diagnostics.context import DoctorContext
+from diagnostics.decode.model import decode_context_for
+from diagnostics.decode.registry import module_would_send
+from diagnostics.decode.streams import open_s3_object
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding, Status
+from diagnostics.layout.classify import Verdict
+from diagnostics.layout.module_walk import module_view
+from diagnostics.layout.prefixes import BucketLayout
 from diagnostics.wazuh.wodle import Block, Wodle
 
 SAMPLE_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
@@ -26,13 +32,6 @@ def check_sample_object(client: Any, block: Block, wodle: Wodle | None, context:
                         caller_account: str | None = None, flow_logs: Any = None,
                         cancel: threading.Event | None = None) -> tuple[Finding, ...]:
     """Decode the first key the module would read next and report what it would send from it."""
-    from diagnostics.decode.model import decode_context_for
-    from diagnostics.decode.registry import module_would_send
-    from diagnostics.decode.streams import open_s3_object
-    from diagnostics.layout.classify import Verdict
-    from diagnostics.layout.module_walk import module_view
-    from diagnostics.layout.prefixes import BucketLayout
-
     target = block.name or block.label
     profile = context.profile
     location = block.line_of("name")

@@ -11,6 +11,8 @@ from pathlib import Path
 from diagnostics.bundle import DEFAULT_KEYS_PER_BUCKET, DEFAULT_LOG_LINES, BundleResult, build_bundle, bundle_target
 from diagnostics.checks import CheckReport, load_configuration, run_checks
 from diagnostics.context import DoctorContext
+from diagnostics.host.checks import check_host
+from diagnostics.host.processes import find_processes
 
 
 def make_support_bundle(context: DoctorContext, *, output: Path, bucket: str | None = None,
@@ -24,9 +26,6 @@ def make_support_bundle(context: DoctorContext, *, output: Path, bucket: str | N
     The output path is judged first (OutputRefused: inside the Wazuh home, a link, an existing file
     without ``force``), so a refused path costs no checks and creates nothing.
     """
-    from diagnostics.host.checks import check_host
-    from diagnostics.host.processes import find_processes
-
     bundle_target(context, output, force=force, create_directory=create_directory)
     report = run_checks(context, bucket=bucket) if run_checks_first else None
     config = report.config if report is not None else load_configuration(context)[0]

@@ -7,6 +7,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
+# Imported inside the functions that use them: botocore adds 9-170 ms to start-up
+# (python -X importtime), paid otherwise by every command that never needs them.
+
 if TYPE_CHECKING:
     import boto3
 

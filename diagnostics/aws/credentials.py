@@ -9,6 +9,7 @@ module's environment and root's shared files, so the winning source is botocore'
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,9 @@ from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding, SourceLocation
 from diagnostics.masking import mask_key_id, scrub
 from diagnostics.wazuh.wodle import Block
+
+# Imported inside the functions that use them: botocore adds 9-170 ms to start-up
+# (python -X importtime), paid otherwise by every command that never needs them.
 
 if TYPE_CHECKING:
     import boto3
@@ -216,8 +220,6 @@ def _process_finding(predictor: Predictor, profile: str | None, files: Sequence[
 
 def _program_of(path: Path, number: int, secrets: Sequence[str | None]) -> str:
     """``/usr/local/bin/vault-creds (2 arguments not shown)`` from line ``number`` of a shared file."""
-    import shlex
-
     try:
         with path.open("rb") as handle:
             lines = handle.read(4 * 1024 * 1024).decode("utf-8", errors="replace").splitlines()

@@ -18,6 +18,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from diagnostics.decode.streams import as_buffered, open_s3_object
+
+# Imported inside the functions that use them: botocore adds 9-170 ms to start-up
+# (python -X importtime), paid otherwise by every command that never needs them.
+
 PROBE_KEY = "wazuh-aws-doctor-address-probe"
 """A key used only to learn the URL of the bucket's objects; it is signed, never requested."""
 
@@ -105,8 +110,6 @@ class ObjectDownloads:
 
     def open(self, key: str) -> BinaryIO:
         """The object's bytes as a buffered stream; botocore's errors (AccessDenied, NoSuchKey...) propagate."""
-        from diagnostics.decode.streams import as_buffered, open_s3_object
-
         body = self._signed_body(key)
         if body is None:
             return open_s3_object(self.client, self.bucket, key)

@@ -23,6 +23,8 @@ from urllib.parse import quote_plus, unquote
 
 from diagnostics.decode.discard import DiscardRule
 
+# An optional dependency is imported where it is used, inside a guard for its absence.
+
 DATAGRAM_HEADER = "1:Wazuh-AWS:"
 
 

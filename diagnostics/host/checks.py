@@ -37,6 +37,8 @@ from diagnostics.wazuh.regions import (
     installed_regions,
     partition_of,
 )
+from diagnostics.wazuh.state_db import DbHealth, StateReader
+from diagnostics.wazuh.state_lock import LockStatus, state_db_lock
 from diagnostics.wazuh.wodle import Block, LoadedConfig
 
 Prober = Callable[[ModuleEntry, Mapping[str, str] | None, Path, float], PythonProbe]
@@ -175,9 +177,6 @@ def _environment(builder: _Builder, process: ProcessInfo) -> None:
 
 # -- state database ---------------------------------------------------------------------------------------
 def _state_database(builder: _Builder) -> None:
-    from diagnostics.wazuh.state_db import DbHealth, StateReader
-    from diagnostics.wazuh.state_lock import LockStatus, state_db_lock
-
     path = builder.context.state_db_path
     values = {"state_db": str(path)}
     health = StateReader(path).health()

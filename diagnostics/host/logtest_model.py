@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from diagnostics.configuration.xml_reader import read_tolerant
 from diagnostics.context import DoctorContext
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding
@@ -158,8 +159,6 @@ class LogtestReport:
 
 def read_alert_level(config_path: Path) -> tuple[int, str]:
     """``<alerts><log_alert_level>`` from ossec.conf (the last one wins), or Wazuh's default of 3."""
-    from diagnostics.configuration.xml_reader import read_tolerant
-
     default = (DEFAULT_ALERT_LEVEL, "Wazuh's default; ossec.conf does not set <log_alert_level>")
     try:
         with Path(config_path).open("rb") as handle:

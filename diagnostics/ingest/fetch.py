@@ -14,8 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from diagnostics.aws.clients import regional_clients
 from diagnostics.aws.object_download import ObjectDownloads
-from diagnostics.decode.model import DecodeContext, DecodedEvent, FileProblem
+from diagnostics.decode.model import DecodeContext, DecodeCounters, DecodedEvent, FileProblem
+from diagnostics.decode.registry import decode_object
+from diagnostics.decode.streams import open_s3_object, read_body
+from diagnostics.layout.discovery import describe_flow_log_ids
 
 if TYPE_CHECKING:
     from diagnostics.wazuh.wodle import Block
@@ -115,10 +119,6 @@ def fetch_and_decode(client: Any, bucket: str, key: str, size: int, decode: Deco
     engine reports it like a failed GetObject and never marks it. ``downloads`` (the pass's) fetches bodies
     with less CPU than ``get_object``, which is used without it.
     """
-    from diagnostics.decode.model import DecodeCounters
-    from diagnostics.decode.registry import decode_object
-    from diagnostics.decode.streams import open_s3_object, read_body
-
     attempts = read_attempts(client)
     failure: FileProblem | None = None
     for attempt in range(attempts):
@@ -173,9 +173,6 @@ def problem_script_lines(problem: FileProblem) -> tuple[tuple[int, str], ...]:
 
 def flow_logs_via_ec2(session: Any, settings: Any) -> Callable[[str], tuple[str, ...]]:
     """``DescribeFlowLogs`` per region with the module's credentials: its vpcflow keys are read per flow-log id."""
-    from diagnostics.aws.clients import regional_clients
-    from diagnostics.layout.discovery import describe_flow_log_ids
-
     ec2_in = regional_clients(session, "ec2", settings)
     return lambda region: describe_flow_log_ids(ec2_in(region))
 

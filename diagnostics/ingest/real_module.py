@@ -26,6 +26,7 @@ from pathlib import Path
 
 from diagnostics.context import DoctorContext
 from diagnostics.explanations import build_finding
+from diagnostics.explanations.log_table import EXIT_MEANINGS
 from diagnostics.findings import Finding, Status
 from diagnostics.ingest.sinks import queue_socket_path
 from diagnostics.ingest.state import (
@@ -34,9 +35,12 @@ from diagnostics.ingest.state import (
     copy_database_read_only,
     default_state_dir,
 )
+from diagnostics.log_explainer.explainer import explain_log
+from diagnostics.log_explainer.parser import mask_secrets
 from diagnostics.masking import known_secrets, scrub
 from diagnostics.text_safety import visible
 from diagnostics.wazuh import ossec_log
+from diagnostics.wazuh.command_line import build_command, display_command
 from diagnostics.wazuh.state_lock import state_db_lock
 from diagnostics.wazuh.wodle import Block, Wodle
 
@@ -147,8 +151,6 @@ class RealRunPlan:
 
 def plan_real_run(context: DoctorContext, block: Block, wodle: Wodle, debug_level: int) -> RealRunPlan:
     """Build the command as wm_aws.c would (with ``--debug N``) and run the pre-flight checks."""
-    from diagnostics.wazuh.command_line import build_command, display_command
-
     argv = tuple(build_command(block, wodle, context.profile, debug_level))
     display = display_command(block, wodle, context.profile, debug_level)
     script = module_script_path(context)
@@ -204,8 +206,6 @@ ENV_SECRETS = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN
 def _mask(line: str, secrets: Sequence[str]) -> str:
     """Known secrets replaced (wholly, longest first), then secret-shaped values dropped or masked, then
     control characters made visible (the module echoes key names, which may hold ESC or newlines)."""
-    from diagnostics.log_explainer.parser import mask_secrets
-
     return visible(mask_secrets(scrub(line, secrets))[0])
 
 
@@ -308,8 +308,6 @@ def explain_exit(plan: RealRunPlan, context: DoctorContext, exit_code: int | Non
         return (build_finding("host.real_module_stopped", check_id="ingest.real.exit", target=target,
                               profile=profile, evidence=error_lines, details=details,
                               values={"exit_code": exit_code if exit_code is not None else "none"}),)
-    from diagnostics.explanations.log_table import EXIT_MEANINGS
-    from diagnostics.log_explainer.explainer import explain_log
 
     failure_id = "host.real_module_exit" if exit_code in EXIT_MEANINGS else "host.real_module_exit_unknown"
     outcome = build_finding(failure_id, check_id="ingest.real.exit", target=target, profile=profile,

@@ -30,6 +30,9 @@ from diagnostics.layout.prefixes import BucketLayout, Family, configured_regions
 from diagnostics.wazuh.state_db import ProcessedState, StateReader
 from diagnostics.wazuh.wodle import Block
 
+# Imported inside the functions that use them: botocore adds 9-170 ms to start-up
+# (python -X importtime), paid otherwise by every command that never needs them.
+
 GUARDDUTY_DEPRECATED = ("The functionality to process GuardDuty logs stored in S3 via Kinesis was deprecated "
                         "in 4.5. Consider configuring GuardDuty to store its findings directly in an S3 "
                         "bucket instead. Check https://documentation.wazuh.com/current/amazon/services/"

@@ -15,9 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from diagnostics.context import DoctorContext
+from diagnostics.decode.errors import classify_load_error
+from diagnostics.decode.model import decode_context_for
+from diagnostics.decode.registry import module_would_send
+from diagnostics.decode.streams import open_s3_object
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding
 from diagnostics.layout.classify import ClassifiedKey, SkipReason, Verdict
+from diagnostics.layout.prefixes import BucketLayout
 from diagnostics.wazuh.wodle import Block, Wodle
 
 MAX_FILES_DECODED = 25
@@ -50,12 +55,6 @@ def find_stop(client: Any, block: Block, wodle: Wodle | None, context: DoctorCon
               keys: Iterable[ClassifiedKey], *, max_files: int = MAX_FILES_DECODED,
               cancel: threading.Event | None = None) -> StopSearch:
     """Decode, in walk order, the keys the run would read until one would stop it (skip_on_error honoured)."""
-    from diagnostics.decode.errors import classify_load_error
-    from diagnostics.decode.model import decode_context_for
-    from diagnostics.decode.registry import module_would_send
-    from diagnostics.decode.streams import open_s3_object
-    from diagnostics.layout.prefixes import BucketLayout
-
     skip_on_error = wodle is not None and wodle.value("skip_on_error") == "yes"
     decoded = 0
     for classified in keys:

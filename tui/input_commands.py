@@ -1,0 +1,146 @@
+"""``preview`` and ``ingest`` for `<service>` and `<subscriber>` blocks, chosen with ``--block LINE``.
+
+A CloudWatch Logs block previews (and passes over) the next run's events; a subscriber previews one object
+its notifications name (``--bucket B --key K``), since the queue's messages are never received. Inspector
+findings cannot be previewed: the doctor has no recorded run of the module's Inspector messages to match,
+and it says so rather than guess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from diagnostics.findings import CommandExit
+from diagnostics.text_safety import visible
+from tui.command_helpers import UsageProblem, print_findings
+
+if TYPE_CHECKING:
+    from diagnostics.configuration.block_selection import SelectedBlock
+    from diagnostics.context import DoctorContext
+    from diagnostics.input_session import CloudWatchPreview, InputSession
+
+INSPECTOR_NOT_PREVIEWED = ("Inspector findings are not previewed: the module's Inspector messages have not been "
+                           "recorded from a real run here, so the doctor cannot promise their exact form. "
+                           "`check --block LINE` still checks the regions, the window and ListFindings.")
+
+
+def chosen_input(args: argparse.Namespace, context: DoctorContext) -> SelectedBlock | None:
+    """The service or subscriber block ``--block LINE`` names, or None when it names a bucket (or no line)."""
+    if getattr(args, "block", None) is None:
+        return None
+    from diagnostics.checks import load_configuration
+    from diagnostics.configuration.block_selection import select_block
+
+    config, _ = load_configuration(context)
+    chosen = select_block(config, line=args.block, kinds=("bucket", "service", "subscriber"))
+    return None if chosen.block.kind == "bucket" else chosen
+
+
+def _opened(context: DoctorContext, chosen: SelectedBlock) -> InputSession:
+    from diagnostics.input_session import open_input
+
+    session = open_input(context, chosen.block, chosen.wodle)
+    if not session.usable:
+        print_findings(session.findings)
+    return session
+
+
+def run_input_preview(args: argparse.Namespace, context: DoctorContext, chosen: SelectedBlock) -> int:
+    """The next CloudWatch run's events, or one notified object as the subscriber decodes it."""
+    block = chosen.block
+    if block.block_type == "inspector":
+        raise UsageProblem(INSPECTOR_NOT_PREVIEWED)
+    if block.kind == "subscriber" and (not args.bucket or not args.key):
+        raise UsageProblem(f"a subscriber's preview needs --bucket B --key K: the object a notification names "
+                           f"(line {block.location.line}: {block.label}); the queue itself is never received from")
+    session = _opened(context, chosen)
+    if not session.usable:
+        return int(CommandExit.ERRORS)
+    if block.kind == "service":
+        from diagnostics.input_session import preview_cloudwatch
+
+        preview = preview_cloudwatch(session, limit=args.limit)
+        _print_cloudwatch(preview, json_lines=args.format == "json")
+        return int(CommandExit.ERRORS) if preview.exit_code else int(CommandExit.OK)
+    from diagnostics.input_session import preview_notified_object
+
+    shown = preview_notified_object(session, args.bucket, args.key)
+    if shown.asked_key != shown.key:
+        print(f"note: the module asks S3 for {visible(shown.asked_key)!s}, not {visible(shown.key)}: the "
+              f"notification's key is decoded that way", file=sys.stderr)
+    if shown.stop is not None:
+        print(f"the run stops here (exit {shown.exit_code}): {visible(shown.stop)}", file=sys.stderr)
+        return int(CommandExit.ERRORS)
+    for datagram in shown.datagrams[:args.limit]:
+        print(datagram.split(":", 2)[2] if args.format == "json" else visible(datagram))
+    decoded = shown.decoded
+    if decoded is not None and args.format != "json":
+        dropped = [event for event in decoded.events if event.datagram is None]
+        for event in dropped:
+            print(f"dropped: {visible(json.dumps(event.record, default=str))}  ({event.dropped_by})")
+        lost = sum(event.lost_findings for event in decoded.events)
+        print(f"\nread as {decoded.format}: {len(shown.datagrams)} event(s) sent, {len(dropped)} dropped"
+              + (f", {lost} finding(s) after the first of their event never sent" if lost else ""))
+        if decoded.note:
+            print(decoded.note)
+    return int(CommandExit.OK)
+
+
+def _print_cloudwatch(preview: CloudWatchPreview, *, json_lines: bool) -> None:
+    for event in preview.events:
+        if json_lines:
+            if event.dropped_by is None:
+                print(event.message)
+            continue
+        where = f"{event.loop_region}" + (f" (reads {event.region_read})" if event.region_read != event.loop_region
+                                          else "")
+        fate = f"  [dropped: {event.dropped_by}]" if event.dropped_by else ""
+        print(f"{where} {visible(event.group)}/{visible(event.stream)} {event.timestamp}: "
+              f"{visible(event.message)}{fate}")
+    for failure in preview.failures:
+        stop = f"the run stops here (exit {failure.exit_code})" if failure.exit_code else "printed, the run goes on"
+        print(f"{failure.operation} for {visible(failure.group)} under {failure.loop_region} failed, {stop}: "
+              f"{visible(failure.error)}", file=sys.stderr)
+    sent = sum(1 for event in preview.events if event.dropped_by is None)
+    more = " (limit reached; more follow)" if preview.truncated else ""
+    print(f"\n{sent} event(s) the next run sends, {len(preview.events) - sent} dropped{more}",
+          file=sys.stderr if json_lines else sys.stdout)
+
+
+def run_input_ingest(args: argparse.Namespace, context: DoctorContext, chosen: SelectedBlock) -> int:
+    """A read-only pass over the next CloudWatch run: its datagrams to --events-out, its exit as ours."""
+    block = chosen.block
+    if block.kind != "service" or block.block_type != "cloudwatchlogs":
+        raise UsageProblem("ingest --block works for buckets and CloudWatch Logs blocks; a subscriber's queue is "
+                           "never received from (use preview --block LINE --bucket B --key K for an object), "
+                           "and " + INSPECTOR_NOT_PREVIEWED[0].lower() + INSPECTOR_NOT_PREVIEWED[1:])
+    session = _opened(context, chosen)
+    if not session.usable:
+        return int(CommandExit.ERRORS)
+    from diagnostics.input_session import preview_cloudwatch
+
+    preview = preview_cloudwatch(session, limit=None)
+    sent = [event for event in preview.events if event.dropped_by is None]
+    if args.events_out == "-":
+        for event in sent:
+            print(event.message if args.envelopes else event.datagram)
+    elif args.events_out:
+        from pathlib import Path
+
+        from diagnostics.output_paths import Existing, open_output_text, protection_for
+
+        with open_output_text(Path(args.events_out), protection_for(context), what="--events-out",
+                              existing=Existing.APPEND if args.force else Existing.REFUSE) as out:
+            for event in sent:
+                out.write((event.message if args.envelopes else event.datagram) + "\n")
+    for event in preview.events:
+        if event.dropped_by is not None and args.debug >= 2:
+            print(f"skipped: {visible(event.message)} ({event.dropped_by})", file=sys.stderr)
+    for failure in preview.failures:
+        print(f"{failure.operation} for {visible(failure.group)} failed: {visible(failure.error)}", file=sys.stderr)
+    print(f"{len(sent)} event(s) sent, {len(preview.events) - len(sent)} skipped; the module's exit: "
+          f"{preview.exit_code}", file=sys.stderr)
+    return preview.exit_code
