@@ -118,8 +118,8 @@ def _peak_mib(action: Callable[[], Any]) -> tuple[Any, float]:
     return result, peak / MIB
 
 
-def _context(**changes: Any) -> DecodeContext:
-    return DecodeContext(bucket_type="cloudtrail", bucket=BUCKET, path="", account_alias="",
+def _context(bucket_type: str = "cloudtrail", **changes: Any) -> DecodeContext:
+    return DecodeContext(bucket_type=bucket_type, bucket=BUCKET, path="", account_alias="",
                          profile=profile_for((4, 14, 7), "test"), discard_field=None, discard_regex=None,
                          skip_on_error=False, run_title=ossec_log.RunTitle.for_bucket(None, None),
                          debug_level=2, **changes)
@@ -218,6 +218,21 @@ def test_escapes_across_the_cut_are_kept_whole() -> None:
     (record,) = list(stream_document_field(io.StringIO(document), "Records", DocumentOutline(), ledger=ledger))
     assert set(record["a"]) == {"é"}, "no escape was split by the cut"
     assert len(record["a"]) * 6 + ledger.total == len(body)
+
+
+def test_one_huge_line_of_a_line_format_is_refused_in_bounded_memory(moto: str, clean_aws_env: Path) -> None:
+    client = admin_client(moto)
+    client.create_bucket(Bucket=BUCKET)
+    key = "logs/2024-05-14-10-00-00-HUGELINE.gz"
+    client.put_object(Bucket=BUCKET, Key=key, Body=_gzip_parts(iter([b"A" * MIB] * STRING_MIB + [b"\n"])))
+
+    items, peak = _peak_mib(lambda: list(decode_object(open_s3_object(client, BUCKET, key), key,
+                                                       _context(bucket_type="server_access"))))
+
+    assert peak < 56, f"one {STRING_MIB} MiB line held {peak:.0f} MiB"
+    (problem,) = [item for item in items if isinstance(item, FileProblem)]
+    assert problem.finding.failure_id == "decode.value_too_large"
+    assert "line 1" in problem.finding.explanation
 
 
 # -- quadratic whitespace --------------------------------------------------------------------------------

@@ -40,12 +40,13 @@ class CutLedger:
 
 
 class ValueTooLarge(Exception):
-    """Our own refusal to hold one JSON value larger than ``LONG_VALUE_CHARS`` (the module would hold it)."""
+    """Our own refusal to hold one JSON value or line larger than ``LONG_VALUE_CHARS`` (the module would)."""
 
-    def __init__(self, chars: int, position: int) -> None:
-        super().__init__(f"a single JSON value at char {position} is longer than {chars} characters")
+    def __init__(self, chars: int, where: str) -> None:
+        super().__init__(f"one record at {where} is longer than {chars} characters")
         self.chars = chars
-        self.position = position
+        self.where = where
+        """``char N`` (a JSON value) or ``line N`` (a line format)."""
 
 
 class LongStringStop(Exception):

@@ -154,7 +154,7 @@ class TextWindow:
                         self._cut_string(error.pos)
                         continue
                     if len(self.buf) - self.pos > LONG_VALUE_CHARS:
-                        raise ValueTooLarge(LONG_VALUE_CHARS, self.absolute(self.pos)) from None
+                        raise ValueTooLarge(LONG_VALUE_CHARS, f"char {self.absolute(self.pos)}") from None
                     self.more()
                     continue
                 if origin is None:
@@ -176,7 +176,7 @@ class TextWindow:
                 if not self.eof and (len(self.buf) - error.pos <= _INCOMPLETE_WINDOW
                                      or error.msg.startswith("Unterminated string")):
                     if len(self.buf) - self.pos > LONG_STRING_CHARS:
-                        raise ValueTooLarge(LONG_STRING_CHARS, self.absolute(self.pos)) from None
+                        raise ValueTooLarge(LONG_STRING_CHARS, f"char {self.absolute(self.pos)}") from None
                     self.more()
                     continue
                 raise self.error_at(error.msg, error.pos) from None

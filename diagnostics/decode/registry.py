@@ -345,7 +345,7 @@ class _ObjectRun:
         if isinstance(error, ValueTooLarge):
             self.counters.events_sent = lost
             yield self._count(problems.problem(self.ref, "decode.value_too_large",
-                                               {"limit": error.chars, "position": error.position},
+                                               {"limit": error.chars, "position": error.where},
                                                recoverable=False))
             return
         if isinstance(error, StreamReadError):

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO, TextIO, cast
 
+from diagnostics.decode.cuts import LONG_VALUE_CHARS, ValueTooLarge
 from diagnostics.decode.errors import (
     CompressionFault,
     DecodeCancelled,
@@ -178,6 +179,41 @@ class _Inflated(io.RawIOBase):
             raise DecompressedSizeExceeded(self._limit)
         buffer[:count] = data
         return count
+
+
+class _CappedLines:
+    """The text, whose lines refuse to grow past ``LONG_VALUE_CHARS`` (``ValueTooLarge``).
+
+    The line formats iterate the text line by line; one line of hundreds of MiB would be built whole, so
+    each line is read with a size limit instead. ``read`` passes through: the JSON readers bound themselves.
+    """
+
+    def __init__(self, text: io.TextIOWrapper) -> None:
+        self._text = text
+        self._lines = 0
+
+    def read(self, size: int = -1) -> str:
+        return self._text.read(size)
+
+    def readline(self, size: int = -1) -> str:
+        limit = LONG_VALUE_CHARS + 1 if size < 0 else min(size, LONG_VALUE_CHARS + 1)
+        line = self._text.readline(limit)
+        self._lines += 1
+        if len(line) > LONG_VALUE_CHARS:
+            raise ValueTooLarge(LONG_VALUE_CHARS, f"line {self._lines}")
+        return line
+
+    def __iter__(self) -> _CappedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def close(self) -> None:
+        self._text.close()
 
 
 @dataclass
@@ -353,8 +389,8 @@ def open_text(stream: Any, key: str, *, max_decompressed_bytes: int = DEFAULT_MA
         container = "plain"
     inflated = _Inflated(inner, container, max_decompressed_bytes, compressed_position, cancel)
     text = io.TextIOWrapper(io.BufferedReader(inflated, buffer_size=_CHUNK), encoding="utf-8", newline=None)
-    return OpenedObject(text=text, compression=compression, content=content, mismatch=mismatch,
-                        inflated=inflated)
+    return OpenedObject(text=cast(TextIO, _CappedLines(text)), compression=compression, content=content,
+                        mismatch=mismatch, inflated=inflated)
 
 
 def is_gzip_validation_failure(error: BaseException) -> bool:

@@ -186,9 +186,9 @@ _OURS: tuple[Explanation, ...] = (
                 "'ingest' reads the object to its end and shows what happens to the records after it.",
                 "Find who writes such records into the bucket and fix the producer; drop them meanwhile "
                 "with <discard_regex>.", status=Status.WARNING),
-    Explanation("decode.value_too_large", "{key} holds one JSON value longer than {limit} characters; "
+    Explanation("decode.value_too_large", "{key} holds one record longer than {limit} characters; "
                 "decoding stopped",
-                "This tool holds at most that much text for one record (at char {position}) so a hostile "
+                "This tool holds at most that much text for one record (at {position}) so a hostile "
                 "object cannot exhaust its memory. The module would load the whole object and build a "
                 "datagram far above what its queue socket accepts, which fails with 'ERROR: Message too "
                 "long to send to Wazuh.  Skipping message...', if it does not run out of memory first.",
