@@ -598,6 +598,13 @@ async def test_browse_at_80_columns_keeps_the_filter_match_and_the_key_status_in
         await pilot.pause()
         rows = [line for line in screen_lines(app) if "● read" in line]
         assert len(rows) == 3 and all("CloudTrail_us" in row and "…" in row for row in rows), rows
+        assert not any(row.rstrip(" │").endswith(".json.gz") for row in rows), rows  # the end is cut at 80
+        await pilot.resize_terminal(160, 24)
+        await pilot.pause()
+        rows = [line for line in screen_lines(app) if "● read" in line]
+        assert all("CloudTrail_us" in row and row.rstrip(" │").endswith(".json.gz") for row in rows), rows
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
 
         screen.query_one("#browse-filter", Input).value = ""
         await pilot.pause()

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -224,6 +224,11 @@ class BrowseScreen(DoctorScreen):
             if child_prefix in self.expanded and child_prefix in self.levels:
                 self._render_level(folder, child_prefix)
                 folder.expand()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Key names are cut to the tree's width when drawn: a new width draws them again."""
+        if self.root_prefix in self.levels:
+            self.call_after_refresh(self._render_level, self.query_one(KeyTree).root, self.root_prefix)
 
     @on(Tree.NodeExpanded, "#key-tree")
     def node_expanded(self, event: Tree.NodeExpanded[Entry]) -> None:
