@@ -49,9 +49,19 @@ def scrub(text: str, secrets: Iterable[str | None]) -> str:
     too, so a secret holding a quote or a backslash is caught inside JSON text. Values shorter than
     ``MIN_SECRET_LENGTH`` are ignored (they would blank out ordinary words).
     """
+    return scrub_forms(text, secret_forms(secrets))
+
+
+def secret_forms(secrets: Iterable[str | None]) -> tuple[str, ...]:
+    """The texts ``scrub`` replaces for these secrets (raw and JSON-escaped), longest first."""
     forms = {form for secret in secrets if secret and len(secret) >= MIN_SECRET_LENGTH
              for form in (secret, json.dumps(secret)[1:-1])}
-    for form in sorted(forms, key=len, reverse=True):
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def scrub_forms(text: str, forms: Iterable[str]) -> str:
+    """``text`` with each of ``secret_forms``' texts replaced by ``****`` (for callers that scrub often)."""
+    for form in forms:
         if form in text:
             text = text.replace(form, HIDDEN)
     return text

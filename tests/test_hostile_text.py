@@ -372,3 +372,29 @@ async def test_the_ingest_screen_lists_a_block_whose_profile_holds_markup(hostil
         await pilot.pause()
         shown = screen_text(app)
     assert f"hostile-profile (cloudtrail) {PROFILE}" in shown, "the profile keeps its brackets in the list"
+
+
+def test_the_output_stream_masks_a_secret_written_in_pieces() -> None:
+    import io
+
+    from tui.render_text import ScrubbingStream
+
+    target = io.StringIO()
+    stream = ScrubbingStream(target, [MINIO_SECRET])
+    stream.write("key: minio-Sec")
+    assert target.getvalue() == "", "a line is held until it is whole"
+    stream.write("ret-Key-123456 done\npartial minio-Secret-Key-123456")
+    stream.flush()
+    assert target.getvalue() == "key: **** done\npartial ****"
+
+
+def test_every_command_output_masks_a_known_secret_even_in_data(odd_secret_home: DoctorHome, moto: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A key whose name holds the environment's secret: the listing, in text and JSON, shows ``****``."""
+    admin_client(moto).put_object(Bucket=BUCKET, Key=f"{DAY_PREFIX}{MINIO_SECRET}.json.gz",
+                                  Body=trail_body(DAYS[2], 5))
+    for extra in ((), ("--format", "json")):
+        _, out, err = run_cli(capsys, "keys", *odd_secret_home.common(moto), "--bucket", BUCKET, "--prefix",
+                              DAY_PREFIX, *extra)
+        assert f"{DAY_PREFIX}****.json.gz" in out, out
+        assert not leaked(out + err)

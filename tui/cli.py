@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -195,6 +196,13 @@ def _preflight(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
             parser.exit(int(CommandExit.USAGE), f"wazuh-aws-doctor: {missing}\n")
 
 
+def _known_secrets() -> tuple[str, ...]:
+    """Every secret value of this host (environment, the module's shared files), masked in all output."""
+    from diagnostics.masking import known_secrets
+
+    return known_secrets(Path(os.environ.get("WAZUH_AWS_DOCTOR_MODULE_HOME", "/root")), [dict(os.environ)])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments and run one command (or the app); returns the process exit status."""
     parser = build_parser()
@@ -204,6 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from diagnostics.input_paths import InputRefused
     from diagnostics.output_paths import OutputRefused
     from tui import commands, host_commands
+    from tui.render_text import scrubbed_output
 
     try:
         if args.command is None:
@@ -217,7 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "host": host_commands.run_host,
             "bundle": host_commands.run_bundle,
         }[args.command]
-        return runner(args)
+        with scrubbed_output(_known_secrets()):
+            return runner(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

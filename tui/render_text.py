@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any, TextIO
 
 from diagnostics.findings import Finding, Status
+from diagnostics.masking import scrub_forms, secret_forms
 from diagnostics.text_safety import visible, visible_lines
 
 _COLOURS = {
@@ -90,6 +93,64 @@ def summary_line(findings: Iterable[Finding]) -> str:
         counts[finding.status] += 1
     return (f"{counts[Status.OK]} ok, {counts[Status.WARNING]} warnings, {counts[Status.ERROR]} errors, "
             f"{counts[Status.SKIPPED]} skipped")
+
+
+class ScrubbingStream(io.TextIOBase):
+    """A text stream that removes known secret values from whole lines before they reach ``target``.
+
+    The last line of defence for the headless commands: whatever prints a MinIO-style secret (one no pattern
+    recognises), the terminal and any redirect get ``****``. Lines are held until their newline so a secret
+    written in two pieces is still seen whole; ``flush`` writes a held partial line.
+    """
+
+    def __init__(self, target: TextIO, secrets: Sequence[str]) -> None:
+        super().__init__()
+        self.target = target
+        self._forms = secret_forms(secrets)
+        self._held = ""
+
+    def write(self, text: str) -> int:
+        held = self._held + text
+        complete, newline, rest = held.rpartition("\n")
+        if newline:
+            self.target.write(scrub_forms(complete + newline, self._forms))
+        self._held = rest
+        return len(text)
+
+    def flush(self) -> None:
+        if self._held:
+            self.target.write(scrub_forms(self._held, self._forms))
+            self._held = ""
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return self.target.isatty()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.target, "encoding", "utf-8")
+
+
+@contextmanager
+def scrubbed_output(secrets: Sequence[str]) -> Iterator[None]:
+    """``sys.stdout`` and ``sys.stderr`` pass through ``ScrubbingStream`` while the block runs."""
+    if not secrets:
+        yield
+        return
+    originals = sys.stdout, sys.stderr
+    sys.stdout = ScrubbingStream(originals[0], secrets)
+    sys.stderr = ScrubbingStream(originals[1], secrets)
+    try:
+        yield
+    finally:
+        wrapped = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = originals
+        for stream in wrapped:
+            with suppress(OSError, ValueError):
+                stream.flush()
 
 
 def to_json(payload: Any) -> str:
