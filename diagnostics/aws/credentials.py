@@ -21,7 +21,7 @@ from diagnostics.aws.prediction import Predictor
 from diagnostics.aws.profile_hints import default_other_homes, file_findings, missing_profile_hints
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding, SourceLocation
-from diagnostics.masking import mask_key_id, scrub
+from diagnostics.masking import known_secrets, mask_key_id, scrub
 from diagnostics.wazuh.wodle import Block
 
 # Imported inside the functions that use them: botocore adds 9-170 ms to start-up
@@ -307,7 +307,7 @@ def resolve_credentials(block: Block, context: DoctorContext, *,
                                     secret_key=secret_key if inline else None)
 
     homes = tuple(other_homes) if other_homes is not None else default_other_homes(home, environ)
-    secrets = (secret_key, access_key)
+    secrets = (*known_secrets(home, [environ], (secret_key,)), access_key)
     report_args: dict[str, Any] = {"profile_name": effective_profile, "files": files, "inline_keys": inline,
                                    "role_arn": role_arn, "source_files": tuple(str(f.path) for f in files)}
 
