@@ -76,7 +76,7 @@ class TroubleshootScreen(DoctorScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = f"Troubleshoot {self.block.name or self.block.block_type or ''}"
+        self.sub_title = visible(f"Troubleshoot {self.block.name or self.block.block_type or ''}")
         self._refresh_header()
         steps = list(self.query(CheckStep))
         first_problem = next((step for step in steps if step.status in (Status.ERROR, Status.WARNING)), None)
