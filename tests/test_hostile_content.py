@@ -414,3 +414,29 @@ async def test_ctrl_q_quits_while_a_preview_decodes_and_cancels_its_decode(moto:
         await pilot.pause()
         assert not app.is_running, "Ctrl+Q quits while the decode runs"
     assert worker.cancelled_event.is_set(), "the decode's cancel event is set, so it stops within a chunk"
+
+
+async def test_the_apps_preview_of_a_huge_string_answers_with_the_records_head(moto: str,
+                                                                              clean_aws_env: Path) -> None:
+    from textual.message import Message
+
+    from diagnostics.layout.classify import ClassifiedKey, Verdict
+    from tests.snapshot_apps.harness import ScreenHarness, wait_until
+    from tui.messages import EventsDecoded
+    from tui.screens.preview import PreviewScreen
+    from tui.widgets.json_view import JsonView
+
+    admin_client(moto).create_bucket(Bucket=BUCKET)
+    key = _key("hugestring")
+    _put(moto, key, huge_string_object())
+    session = _session(moto, clean_aws_env)
+    classified = ClassifiedKey(key=key, verdict=Verdict.READ, reason=None, explanation="")
+    messages: list[Message] = []
+    app = ScreenHarness(lambda: PreviewScreen(session, classified))
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+        await wait_until(pilot, lambda: any(isinstance(message, EventsDecoded) for message in messages))
+        await pilot.pause()
+        shown = app.screen.query_one(JsonView).text
+        assert shown.startswith("No event would be sent")
+        assert "a string longer than 4194304 characters; the preview stopped there" in shown
+        assert isinstance(app.screen, PreviewScreen)

@@ -13,7 +13,8 @@ from typing import Any
 
 MESSAGE_HEADER = "1:Wazuh-AWS:"
 MAX_EVENT_SIZE = 65535
-"""``utils.MAX_EVENT_SIZE``: larger datagrams are warned about at debug 1 and still sent."""
+"""``utils.MAX_EVENT_SIZE``: larger datagrams are warned about at debug 1 and still sent (analysisd reads only
+this much of each; one larger than the socket's send buffer, 212,992 bytes by default, fails with errno 90)."""
 OVERSIZE_DEBUG_LINE = f"Event size exceeds the maximum allowed limit of {MAX_EVENT_SIZE} bytes."
 
 _IPV4_LIKE = re.compile(r"\d+\.\d+.\d+.\d+")

@@ -125,7 +125,8 @@ class DecodedEvent:
     """Exactly what goes to the queue socket: ``1:Wazuh-AWS:`` plus the JSON."""
     size_bytes: int
     oversized: bool
-    """True above 65,535 bytes: the module logs a debug-1 warning and still sends it."""
+    """True above 65,535 bytes: the module logs a debug-1 warning and still calls send(); analysisd reads only
+    the first 65,535 bytes, and a datagram larger than the socket's send buffer fails with errno 90."""
     discarded_by: str | None
     """Why ``discard_regex`` drops this event (then nothing is sent), or None."""
     summary: EventSummary
