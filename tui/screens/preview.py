@@ -160,7 +160,7 @@ class PreviewScreen(DoctorScreen):
         totals = data_text(result.totals.sentence())
         flagged = sum(1 for event in result.events if event.oversized)
         if flagged:
-            totals.append(f"; {flagged} over 65,535 bytes (sent anyway, warned at debug 1)",
+            totals.append(f"; {flagged} over 65,535 bytes (cut by analysisd or skipped: see below)",
                           style=theme_style(self.app, "text-warning"))
         self.query_one("#preview-totals", Static).update(totals)
         self.query_one("#preview-problems", FindingDetail).show(problems)
