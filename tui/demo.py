@@ -188,31 +188,40 @@ def start_demo(*, now: datetime | None = None, root: Path | None = None,
         _write_state(home / "wodles" / "aws", processed_rows(today))
         module_home = root / "root"
         _write_aws_files(module_home, keys)
+        step("Reading the demo installation…")
+        environment.context = _demo_context(DoctorContext(
+            wazuh_home=home,
+            config_path=home / "etc" / "ossec.conf",
+            endpoint_url=endpoint,
+            module_home=module_home,
+            environ={
+                "HOME": str(module_home),
+                "AWS_SHARED_CREDENTIALS_FILE": str(module_home / ".aws" / "credentials"),
+                "AWS_CONFIG_FILE": str(module_home / ".aws" / "config"),
+                "AWS_EC2_METADATA_DISABLED": "true",
+            },
+            debug_level=2,
+            now=now,
+        ))
         environment._seeder = threading.Thread(target=_seed_then_open, args=(server, session, endpoint, today),
                                                name="demo-seeder", daemon=True)
-        environment._seeder.start()
-        step("Reading the demo installation…")
+        environment._seeder.start()  # last, so the seeder does not slow what the first screen waits for
     except BaseException:
         environment.stop()
         raise
     environment.buckets = DEMO_BUCKETS
-    from diagnostics.checks import prepare_context
-
-    environment.context = prepare_context(DoctorContext(
-        wazuh_home=home,
-        config_path=home / "etc" / "ossec.conf",
-        endpoint_url=endpoint,
-        module_home=module_home,
-        environ={
-            "HOME": str(module_home),
-            "AWS_SHARED_CREDENTIALS_FILE": str(module_home / ".aws" / "credentials"),
-            "AWS_CONFIG_FILE": str(module_home / ".aws" / "config"),
-            "AWS_EC2_METADATA_DISABLED": "true",
-        },
-        debug_level=2,
-        now=now,
-    ))
     return environment
+
+
+def _demo_context(context: DoctorContext) -> DoctorContext:
+    """The version and debug level read from the demo's home, as ``diagnostics.checks.prepare_context``
+    reads them, without importing the whole check machinery before the first screen."""
+    from diagnostics.host.internal_options import read_debug_level
+    from diagnostics.wazuh.installation import detect_profile
+
+    profile = detect_profile(context.wazuh_home)
+    return context.with_changes(profile=profile,
+                                debug_level=read_debug_level(context.wazuh_home, profile=profile).level)
 
 
 @dataclass(frozen=True)
