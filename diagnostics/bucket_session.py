@@ -110,7 +110,6 @@ def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None
     try:
         identity = check_identity(credentials, block, context, settings)
     except Exception as error:  # never let one of our bugs (or botocore's surprises) end the command
-
         crashed = step_crashed("identity", block, context, error, settings.describe_retries())
         kept = tuple(f for f in credentials.findings if f.status in (Status.ERROR, Status.WARNING))
         return BucketSession(block, wodle, context, layout, (*kept, crashed))
