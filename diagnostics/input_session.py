@@ -11,7 +11,20 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from diagnostics.aws.access_probes import call
+from diagnostics.aws.clients import make_client, settings_for
+from diagnostics.aws.credentials import resolve_credentials
+from diagnostics.aws.identity import check_identity
+from diagnostics.decode.discard import compile_rule
+from diagnostics.decode.subscriber_objects import (
+    SubscriberStop,
+    notified_key,
+    object_text,
+    security_lake_datagrams,
+    subscriber_object,
+)
 from diagnostics.findings import Finding, Status
+from diagnostics.ingest.cloudwatch_events import StreamFailure, next_cloudwatch_events
 
 if TYPE_CHECKING:
     import boto3
@@ -19,7 +32,7 @@ if TYPE_CHECKING:
     from diagnostics.aws.clients import ClientSettings
     from diagnostics.context import DoctorContext
     from diagnostics.decode.subscriber_objects import SubscriberObject
-    from diagnostics.ingest.cloudwatch_events import CloudWatchEvent, StreamFailure
+    from diagnostics.ingest.cloudwatch_events import CloudWatchEvent
     from diagnostics.wazuh.wodle import Block, Wodle
 
 
@@ -68,10 +81,6 @@ class ObjectPreview:
 
 def open_input(context: DoctorContext, block: Block, wodle: Wodle | None = None) -> InputSession:
     """Resolve the block's credentials and identity exactly as the checks do."""
-    from diagnostics.aws.clients import settings_for
-    from diagnostics.aws.credentials import resolve_credentials
-    from diagnostics.aws.identity import check_identity
-
     credentials = resolve_credentials(block, context)
     settings = settings_for(block, context, credentials.region)
     identity = check_identity(credentials, block, context, settings)
@@ -83,8 +92,6 @@ def open_input(context: DoctorContext, block: Block, wodle: Wodle | None = None)
 def preview_cloudwatch(session: InputSession, *, limit: int | None = None,
                        cancel: threading.Event | None = None) -> CloudWatchPreview:
     """The next CloudWatch run, up to ``limit`` events (sent or dropped)."""
-    from diagnostics.ingest.cloudwatch_events import StreamFailure, next_cloudwatch_events
-
     if session.aws_session is None or session.settings is None:
         return CloudWatchPreview((), (), False)
     failures: list[StreamFailure] = []
@@ -101,17 +108,6 @@ def preview_cloudwatch(session: InputSession, *, limit: int | None = None,
 
 def preview_notified_object(session: InputSession, bucket: str, key: str) -> ObjectPreview:
     """The object a notification names, fetched under the name the module asks for and decoded its way."""
-    from diagnostics.aws.access_probes import call
-    from diagnostics.aws.clients import make_client
-    from diagnostics.decode.discard import compile_rule
-    from diagnostics.decode.subscriber_objects import (
-        SubscriberStop,
-        notified_key,
-        object_text,
-        security_lake_datagrams,
-        subscriber_object,
-    )
-
     kind = session.block.block_type or "buckets"
     asked = key if kind == "security_lake" else notified_key(key, kind)
     if session.aws_session is None or session.settings is None:

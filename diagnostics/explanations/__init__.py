@@ -21,6 +21,8 @@ _REGISTRY: dict[str, Explanation] | None = None
 
 
 def _load() -> dict[str, Explanation]:
+    # Imported on the first lookup: the tables take ~25 ms to load (best of 5, all_explanations() after
+    # import), which a process importing diagnostics only for its types never pays.
     from diagnostics.explanations import (
         access_object_table,
         access_table,
