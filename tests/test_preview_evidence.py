@@ -80,3 +80,14 @@ def test_preview_raw_prints_the_dropped_records_with_why(capsys: pytest.CaptureF
     captured = capsys.readouterr()
     dropped = [json.loads(line)["dropped"] for line in captured.err.splitlines() if line.startswith('{"dropped"')]
     assert [item["record_index"] for item in dropped] == [0, 1]
+
+
+def test_a_key_in_a_folder_that_does_not_exist_looks_one_folder_up(demo: DemoEnvironment) -> None:
+    from diagnostics.aws.nearest_keys import nearest_keys
+
+    session = session_for(demo, "demo-alb")
+    stored = [key for key in keys_of(session) if key.endswith(".log.gz")]
+    day = stored[0].rsplit("/", 2)[0]  # .../2026/11
+    near = nearest_keys(session.client, session.layout.bucket, f"{day}/31/missing.log.gz")
+    assert near.prefix == f"{day}/" and near.keys and all(key.startswith(f"{day}/") for key in near.keys)
+    assert near.listing_error is None
