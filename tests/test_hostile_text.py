@@ -398,3 +398,11 @@ def test_every_command_output_masks_a_known_secret_even_in_data(odd_secret_home:
                               DAY_PREFIX, *extra)
         assert f"{DAY_PREFIX}****.json.gz" in out, out
         assert not leaked(out + err)
+
+
+def test_an_unknown_secret_with_regex_characters_is_dropped_wholly_by_its_label() -> None:
+    """From another host's log, so not known by value: the value after ``aws_secret_access_key=`` goes whole."""
+    from diagnostics.log_explainer.parser import mask_secrets
+
+    masked, kinds = mask_secrets(f"failed with aws_secret_access_key={REGEX_SECRET} at startup")
+    assert masked == "failed with aws_secret_access_key=**** at startup" and kinds == ("secret key",)

@@ -92,7 +92,9 @@ _SECRET_FLAG = re.compile(r"(--secret_key|(?<!\S)-k)(\s+|=)(\"[^\"]*\"|'[^']*'|\
 _ACCESS_FLAG = re.compile(r"(--access_key|(?<!\S)-a)(\s+|=)(\"[^\"]*\"|'[^']*'|\S+)")
 _SECRET_ASSIGNMENT = re.compile(
     r"((?:aws_secret_access_key|secret_access_key|secretaccesskey|aws_session_token|session_token|"
-    r"sessiontoken|secret_key)[\"']?\s*[:=]\s*[\"']?)([^\s\"',;}]+)", re.IGNORECASE)
+    r"sessiontoken|secret_key)[\"']?\s*[:=]\s*[\"']?)([^\s\"']+)", re.IGNORECASE)
+"""The value runs to a quote or a space: a secret may hold ``,;}`` (MinIO, Ceph), so stopping there would
+leave its tail visible."""
 _SECRET_TAG = re.compile(r"(<secret_key>)([^<]*)(</secret_key>)")
 _ACCESS_TAG = re.compile(r"(<access_key>)([^<]*)(</access_key>)")
 _SECRET_SHAPE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40,}=*")
