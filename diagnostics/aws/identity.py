@@ -21,7 +21,7 @@ from diagnostics.aws.module_session import module_boto3_session
 from diagnostics.aws.prediction import Predictor
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding, Status
-from diagnostics.masking import mask_user_id, scrub
+from diagnostics.masking import known_secrets, mask_user_id, scrub
 from diagnostics.wazuh.wodle import Block
 
 # Imported inside the functions that use them: botocore adds 9-170 ms to start-up
@@ -145,7 +145,7 @@ def check_identity(report: CredentialReport, block: Block, context: DoctorContex
     required = needs_caller_identity(block)
     key_id = report.masked_key_id or "(unknown)"
     source = report.method or "unknown source"
-    secrets = (block.value("secret_key"),)
+    secrets = known_secrets(context.module_home, [context.environ], (block.value("secret_key"),))
     needed = (f"the module calls GetCallerIdentity for {block.kind} type {block.block_type}: "
               f"{'yes, the run stops if it fails' if required else 'no, only our probe calls it'}")
     findings: list[Finding] = []

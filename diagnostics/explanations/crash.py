@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding
-from diagnostics.masking import scrub
+from diagnostics.masking import known_secrets, scrub
 
 if TYPE_CHECKING:
     from diagnostics.context import DoctorContext
@@ -17,8 +17,7 @@ def step_crashed(step: str, block: Block, context: DoctorContext, error: BaseExc
                  retries: str = "") -> Finding:
     """An unexpected exception in one step as an error finding with secrets scrubbed, since the error text
     may quote a credential; ``retries`` says what the failed call tried, when it was an AWS call."""
-    secrets = (block.value("secret_key"), context.environ.get("AWS_SECRET_ACCESS_KEY"),
-               context.environ.get("AWS_SESSION_TOKEN"))
+    secrets = known_secrets(context.module_home, [context.environ], (block.value("secret_key"),))
     text = scrub(f"{type(error).__name__}: {error}", secrets)
     evidence = (text, retries) if retries else (text,)
     return build_finding("host.step_crashed", check_id=f"{step}.crashed", target=block.label,
