@@ -235,6 +235,28 @@ def test_one_huge_line_of_a_line_format_is_refused_in_bounded_memory(moto: str, 
     assert "line 1" in problem.finding.explanation
 
 
+def test_a_firehose_object_broken_before_megabytes_of_text_fails_like_the_module_in_bounded_memory(
+        moto: str, clean_aws_env: Path) -> None:
+    client = admin_client(moto)
+    client.create_bucket(Bucket=BUCKET)
+    key = "firehose/2024/05/14/10/stream-1-2024-05-14-10-00-00-broken.gz"
+    head = b'{"detail":{"a":1},"source":"aws.x"}{"detail": oops '
+    client.put_object(Bucket=BUCKET, Key=key, Body=_gzip_parts(iter([head, b"z" * (STRING_MIB * MIB)])))
+    rest = (head + b"z" * (STRING_MIB * MIB)).decode()[len('{"detail":{"a":1},"source":"aws.x"}'):]
+    with pytest.raises(json.JSONDecodeError) as module:
+        json.JSONDecoder().raw_decode(rest)  # the module's retry on the rest, which holds no Macie coordinate
+    del rest
+
+    items, peak = _peak_mib(lambda: list(decode_object(open_s3_object(client, BUCKET, key), key,
+                                                       _context(bucket_type="custom"))))
+
+    assert peak < 48, f"the repair path held {peak:.0f} MiB"
+    problems = [item for item in items if isinstance(item, FileProblem)]
+    assert [problem.finding.failure_id for problem in problems] != ["decode.value_too_large"]
+    assert any(str(module.value) in evidence for problem in problems for evidence in problem.finding.evidence) \
+        or any(str(module.value) in problem.finding.explanation for problem in problems)
+
+
 # -- quadratic whitespace --------------------------------------------------------------------------------
 
 def test_megabytes_of_whitespace_decode_in_bounded_memory(moto: str, clean_aws_env: Path) -> None:

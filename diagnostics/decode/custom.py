@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
 from diagnostics.decode.base import LoadContext, LoadedRecord, LoadItem, LoadNote, first_of, pick, raw_copy
+from diagnostics.decode.cuts import LONG_VALUE_CHARS, ValueTooLarge
 from diagnostics.decode.envelope import Warn, custom_reformat
 from diagnostics.decode.errors import csv_rejects_nul
 from diagnostics.decode.json_stream import TextWindow
@@ -43,10 +44,26 @@ def concatenated_objects(window: TextWindow) -> Iterator[Any]:
         start = window.pos
         try:
             value = window.decode_value(origin=start)
-        except json.JSONDecodeError:
-            yield from _repair_and_continue(window.rest())
+        except json.JSONDecodeError as error:
+            yield from _repair_and_continue(_rest_for_repair(window, error))
             return
         yield value
+
+
+def _rest_for_repair(window: TextWindow, error: json.JSONDecodeError) -> str:
+    """The rest of the file for the module's repair path, held only when it is at most ``LONG_VALUE_CHARS``.
+
+    A longer rest is only searched for a Macie coordinate as it streams by: without one the module's retry
+    raises this same error, so it is raised here; with one, the repair would need the whole rest in
+    memory, which is refused (our ``ValueTooLarge``) rather than held.
+    """
+    start = window.absolute(window.pos)
+    rest = window.rest_within(LONG_VALUE_CHARS)
+    if rest is not None:
+        return rest
+    if not window.rest_matches(MACIE_LOCATION):
+        raise error
+    raise ValueTooLarge(LONG_VALUE_CHARS, f"char {start}")
 
 
 def _repair_and_continue(data: str) -> Iterator[Any]:

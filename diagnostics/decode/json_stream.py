@@ -120,6 +120,41 @@ class TextWindow:
             pass
         return self.buf[self.pos:]
 
+    def rest_within(self, limit: int) -> str | None:
+        """The rest of the text when it is at most ``limit`` characters, else None (having read past it).
+
+        It reads chunk by chunk and joins once, rather than through ``more``'s doubling, so reading past the
+        limit holds about twice the limit, not four times. The cursor then stands at the rest's start.
+        """
+        pieces = [self.buf[self.pos:]]
+        size = len(pieces[0])
+        while size <= limit and not self.eof:
+            piece = self._text.read(self._chunk)
+            if not piece:
+                self.eof = True
+                break
+            pieces.append(piece)
+            size += len(piece)
+        self.base = self.absolute(self.pos)
+        self._cuts = []
+        self.buf, self.pos = "".join(pieces), 0
+        return self.buf if size <= limit else None
+
+    def rest_matches(self, pattern: re.Pattern[str], overlap: int = 256) -> bool:
+        """Whether ``pattern`` occurs in the rest of the text, reading it in pieces and forgetting them.
+
+        A match longer than ``overlap`` characters that straddles two pieces is missed; the patterns asked
+        about here are a few dozen characters long.
+        """
+        while True:
+            if pattern.search(self.buf, self.pos):
+                return True
+            self.pos = self.base = 0
+            self._cuts = []
+            self.buf = self.buf[-overlap:]
+            if not self.more():
+                return False
+
     # -- positions -------------------------------------------------------------------------------------
     def absolute(self, index: int) -> int:
         """Absolute character offset of a window index (counting the characters cut out of long strings)."""
