@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import admin_client, enable_auth
+from tests.conftest import admin_client, enable_auth, moto_post
 from tests.goldens.scenarios import ACCOUNT, BY_NAME, DAY2, DAY3, Scenario, guardduty_key, seed, trail_key
 from tests.hardening_support import DoctorHome, make_home, ossec_conf, run_cli
 from tests.layout_support import create_state_db
@@ -165,6 +165,7 @@ def test_remove_from_bucket_denied_exits_1_and_resends_every_run(moto: str, tmp_
         assert (code, datagrams) == (golden.exit_code, list(golden.datagrams))
         assert summary["details"]["resend_next_run"] == len(golden.datagrams)
         assert 'The "iter_files_in_bucket" request failed' in err and "DeleteObject" in err
+    moto_post(moto, "/moto-api/reset-auth", b"inf")  # moto's root keys list what is left
     assert sorted(o["Key"] for o in built.s3.list_objects_v2(Bucket=built.scenario.bucket)["Contents"]) == \
         sorted(key for key, _ in built.scenario.objects), "nothing was deleted"
 
@@ -270,6 +271,11 @@ def test_guardduty_runs_match_and_the_borrowed_marker_is_said(moto: str, tmp_pat
     row = by_key(view["keys"])[late]
     assert row["status"] == "skipped" and "no region column" in row["explanation"]
     assert "Workaround" in row["explanation"]
+    code, out, _err = run_cli(capsys, "keys", *built.home.common(built.endpoint, built.scenario.bucket),
+                              "--prefix", late.rsplit("/", 1)[0] + "/", "--format", "json")
+    browsed = by_key(json.loads(out)["keys"])[late]
+    assert browsed["status"] == "skipped" and "no region column" in browsed["explanation"], \
+        "Browse (one level) says it as loudly as the walk"
     _code, findings = built.check(capsys)
     (borrowed,) = [f for f in findings if f["failure_id"] == "layout.marker_from_other_region"]
     assert borrowed["status"] == "error" and "1 file(s) in eu-west-1 will never be read" in borrowed["title"]
