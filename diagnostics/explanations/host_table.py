@@ -106,12 +106,16 @@ ENTRIES: tuple[Explanation, ...] = (
         failure_id="host.event_too_long_for_socket",
         title="An event was larger than the queue socket's buffer and was dropped",
         explanation=(
-            "The datagram for an event of {size} bytes from {key} did not fit the socket buffer "
-            "(errno 90). The module prints 'Message too long to send to Wazuh.  Skipping message...' and "
-            "goes on, so that event never reaches analysisd."
+            "The datagram for an event of {size} bytes from {key} is larger than the sending socket's "
+            "buffer (the module does not set one, so net.core.wmem_default applies: 212,992 bytes by "
+            "default, which lets 212,960 bytes through), and send() fails with errno 90. The module prints "
+            "'Message too long to send to Wazuh.  Skipping message...' and goes on, so that event never "
+            "reaches analysisd."
         ),
-        fix=("Raise the socket buffer (`sysctl -w net.core.rmem_max=...` and rmem_default), then reparse "
-             "the file."),
+        fix=("Drop such events with <discard_regex>, or fix the producer so no record is that large. Raising "
+             "net.core.wmem_default (rmem_max, which the module's message names, does not change this limit) "
+             "lets the datagram through, but analysisd reads only its first 65,535 bytes, so the event still "
+             "arrives cut."),
         status=Status.WARNING,
     ),
     Explanation(
