@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -229,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with scrubbed_output(_known_secrets()):
             return runner(args)
     except KeyboardInterrupt:
+        if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # a further Ctrl-C while exiting ends it, no traceback
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
