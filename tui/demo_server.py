@@ -50,9 +50,11 @@ def lighten_moto() -> None:
     logs never read them) and builds 1,300 default AMIs with volumes per region (0.4 s; moto's documented
     ``MOTO_EC2_LOAD_DEFAULT_AMIS=false``, applied here without touching our environment), and each backend
     builds botocore sessions that parse the same service models again (EC2's 12 times) beside the copy our
-    own clients hold. If a moto release moves these, the demo only gets slower, never wrong.
+    own clients hold; its dispatcher also lists moto's package folder, under a lock, on every request. If a
+    moto release moves these, the demo only gets slower, never wrong.
     """
     try:
+        import moto.backends as moto_backends
         import moto.core.utils as moto_core_utils
         import moto.settings as moto_settings
         import moto.utilities.utils as moto_utils
@@ -62,6 +64,14 @@ def lighten_moto() -> None:
     from diagnostics.aws.module_session import shared_loader
 
     moto_settings.ec2_load_default_amis = lambda: False
+    if not getattr(moto_backends.list_of_moto_modules, "demo_light", False):
+        modules = tuple(moto_backends.list_of_moto_modules())  # the installed package does not change
+
+        def listed_once() -> tuple[str, ...]:
+            return modules
+
+        listed_once.demo_light = True  # type: ignore[attr-defined]
+        moto_backends.list_of_moto_modules = listed_once
     if hasattr(moto_core_utils, "_load_service_model"):
         moto_core_utils._load_service_model = (  # the request parser's models: the same dicts our clients use
             lambda service_name, model_name: shared_loader(None).load_service_model(service_name, model_name))
