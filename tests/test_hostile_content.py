@@ -361,6 +361,30 @@ def test_one_ctrl_c_stops_ingest_inside_a_huge_object_and_it_still_reports(
     assert process.returncode == 0
 
 
+def test_ctrl_c_pressed_three_times_ends_ingest_without_a_traceback(hostile_env: Path, moto: str,
+                                                                    tmp_path: Path) -> None:
+    key = _key("spaces")
+    _put(moto, key, whitespace_object(448))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "ingest", "--wazuh-home", str(hostile_env), "--endpoint-url", moto,
+         "--bucket", BUCKET, "--events-out", str(tmp_path / "events.jsonl"), "--state-dir", str(tmp_path / "s")],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    assert process.stderr is not None
+    seen: list[str] = []
+    for line in process.stderr:
+        seen.append(line)
+        if "Found new log" in line:
+            break
+    for _ in range(3):
+        process.send_signal(signal.SIGINT)
+        threading.Event().wait(0.02)
+    _, err = process.communicate(timeout=300)
+
+    assert "Traceback" not in "".join(seen) + err
+    assert process.returncode in (0, 130, -signal.SIGINT)
+
+
 # -- the app stays responsive --------------------------------------------------------------------------
 
 def _session(moto: str, home: Path) -> Any:
