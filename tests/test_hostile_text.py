@@ -183,6 +183,7 @@ async def test_the_app_renders_markup_and_escapes_from_data_as_text(hostile_home
         await pilot.pause()
         shots["troubleshoot"] = screen_text(app)
     assert PROFILE in shots["overview"], "the profile name keeps its brackets in the Overview tree"
+    assert "[default], [profile reader]" in re.sub(r"\s+", " ", shots["overview"]), "and in its findings"
     assert f"'{PROFILE}'" in shots["troubleshoot"], "and in the finding's title"
     assert "Sections found: [default], [profile reader]" in shots["troubleshoot"], "the evidence keeps them"
 
