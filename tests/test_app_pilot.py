@@ -24,7 +24,6 @@ from tui.messages import (
     BlockChecked,
     BucketOpened,
     ChecksCompleted,
-    ConfigLoaded,
     EventsDecoded,
     IngestFinished,
     IngestLogged,
@@ -487,7 +486,7 @@ async def test_every_footer_fits_80_columns_and_the_screen_switches_work_from_an
     messages: list[Message] = []
     app = DoctorApp(demo.context)
     async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
-        await wait_until(pilot, lambda: bool(of_type(messages, ConfigLoaded)))
+        await wait_until(pilot, lambda: bool(of_type(messages, ChecksCompleted)))
         await pilot.pause()
         await assert_footer_fits(pilot, app, "t Troubleshoot", "b Browse", "f3 Ingest", "f4 Explain")
         overview = app.screen
@@ -500,6 +499,8 @@ async def test_every_footer_fits_80_columns_and_the_screen_switches_work_from_an
         await wait_until(pilot, lambda: isinstance(app.screen, TroubleshootScreen))
         await pilot.pause()
         await assert_footer_fits(pilot, app, "esc Back", "r Rerun", "c Copy fix")
+        shown = " ".join(" ".join(screen_lines(app)).split())
+        assert "Checked: 0 errors, 0 warnings. r reruns the focused step" in shown  # opened with the results
         await pilot.press("b")
         await wait_until(pilot, lambda: isinstance(app.screen, BrowseScreen))
         browse = app.screen

@@ -84,6 +84,8 @@ class TroubleshootScreen(DoctorScreen):
         if not self._checked:
             self._set_status("Running the checks for this block (Escape cancels)…")
             self.check_whole_block()
+        else:  # opened with the Overview's results: say what they are and what the keys do
+            self._set_status(self._checked_line(self.findings))
 
     def _refresh_header(self) -> None:
         block = self.block
@@ -127,9 +129,13 @@ class TroubleshootScreen(DoctorScreen):
         for step in self.query(CheckStep):
             step.show(grouped[step.step.step_id])
         self._refresh_header()
-        self._set_status(f"Checked: {sum(1 for f in report.findings if f.status is Status.ERROR)} errors, "
-                         f"{sum(1 for f in report.findings if f.status is Status.WARNING)} warnings. "
-                         "r reruns the focused step after a fix, a reruns all.")
+        self._set_status(self._checked_line(report.findings))
+
+    @staticmethod
+    def _checked_line(findings: tuple[Finding, ...]) -> str:
+        return (f"Checked: {sum(1 for f in findings if f.status is Status.ERROR)} errors, "
+                f"{sum(1 for f in findings if f.status is Status.WARNING)} warnings. "
+                "r reruns the focused step after a fix, a reruns all.")
 
     @on(StepRerun)
     def step_rerun(self, message: StepRerun) -> None:
