@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from diagnostics.bucket_session import browse_level, open_bucket, open_configured_bucket, walk_keys
 from diagnostics.check_runner import BlockRun, group_of, run_block
@@ -68,8 +68,8 @@ async def test_browse_preview_honours_the_wodles_skip_on_error(demo: DemoEnviron
     async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
         await wait_until(pilot, lambda: bool(of_type(messages, KeysListed)))
         screen = app.screen
-        screen.query_one("#browse-date", Input).value = "2026-11-27"
-        await screen.query_one("#browse-date", Input).action_submit()
+        assert isinstance(screen, BrowseScreen)
+        screen.reroot("AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/27/")
         tree = screen.query_one(KeyTree)
 
         def truncated_nodes() -> list[Any]:
@@ -77,9 +77,8 @@ async def test_browse_preview_honours_the_wodles_skip_on_error(demo: DemoEnviron
                     if isinstance(child.data, KeyEntry) and TRUNCATED in child.data.classified.key]
 
         await wait_until(pilot, lambda: bool(truncated_nodes()))
-        truncated = truncated_nodes()[0]
         tree.focus()
-        tree.move_cursor(truncated)
+        tree.move_cursor(truncated_nodes()[0])
         await pilot.press("enter")
         await wait_until(pilot, lambda: bool(of_type(messages, EventsDecoded)))
         await pilot.pause()
