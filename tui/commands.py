@@ -112,12 +112,6 @@ def _open_session(args: argparse.Namespace, context: DoctorContext) -> BucketSes
     return open_bucket(context, chosen.block, chosen.wodle)
 
 
-def _print_session_problems(session: BucketSession, stream: Any = sys.stderr) -> None:
-    for finding in session.findings:
-        for line in render_finding(finding, colour=use_colour(stream), verbose=True):
-            print(line, file=stream)
-
-
 def run_keys(args: argparse.Namespace) -> int:
     """``keys``: one level (or the module's walk) with each key's size, age and verdict."""
     import humanize
@@ -127,7 +121,7 @@ def run_keys(args: argparse.Namespace) -> int:
     with command_context(args) as context:
         session = _open_session(args, context)
         if not session.usable:
-            _print_session_problems(session)
+            print_findings(session.findings)
             return int(CommandExit.ERRORS)
         folders: tuple[str, ...] = ()
         problems: list[Finding] = []
@@ -203,7 +197,7 @@ def run_preview(args: argparse.Namespace) -> int:
             raise UsageProblem("preview of a bucket needs --key KEY")
         session = _open_session(args, context)
         if not session.usable:
-            _print_session_problems(session)
+            print_findings(session.findings)
             return int(CommandExit.ERRORS)
         result = preview_object(session, args.key, limit=args.limit)
         logtest = None
@@ -270,7 +264,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             return run_input_ingest(args, context, chosen)
         session = _open_session(args, context)
         if not session.usable:
-            _print_session_problems(session)
+            print_findings(session.findings)
             return int(CommandExit.ERRORS)
         return run_ingest_command(args, context, session, threading.Event())
 
