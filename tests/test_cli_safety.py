@@ -310,3 +310,21 @@ def test_a_locked_state_database_is_reported_not_shown_as_read(ingest_env: list[
     assert code == int(CommandExit.ERRORS)
     assert [finding["failure_id"] for finding in document["findings"]] == ["host.state_db_locked"]
     assert "locked" in " ".join(document["findings"][0]["evidence"])
+
+
+# --- scale of the ossec.conf reader -------------------------------------------------------------------------
+
+def test_duplicate_attributes_are_found_in_a_huge_generated_tag(tmp_path: Path) -> None:
+    """40,000 attributes with three repeats: each repeat reported once, at its line (time is benched)."""
+    from diagnostics.configuration.xml_reader import read_tolerant
+
+    attributes = "\n".join(f'a{index}="v"' for index in range(40_000))
+    text = (f'<ossec_config>\n<wodle name="aws-s3" {attributes}\na7="x" a39999="y"\na7="z">\n'
+            "<bucket type=\"cloudtrail\"><name>b</name></bucket>\n</wodle>\n</ossec_config>\n")
+    document = run_guarded(lambda: read_tolerant(text), seconds=60)
+    problems = [(problem.message, problem.line) for problem in document.problems]  # type: ignore[attr-defined]
+    assert problems == [("XMLERR: Attribute 'a7' already defined.", 40_002),
+                        ("XMLERR: Attribute 'a39999' already defined.", 40_002),
+                        ("XMLERR: Attribute 'a7' already defined.", 40_003)]
+    config = run_guarded(lambda: (tmp_path / "ossec.conf").write_text(text) and load_config(tmp_path / "ossec.conf"))
+    assert [block.name for block in config.blocks] == ["b"]  # type: ignore[attr-defined]

@@ -207,6 +207,7 @@ class _Reader:
     def attributes(self, position: int, into: list[tuple[str, str]]) -> tuple[int, bool]:
         """Read ``key="value"`` pairs up to ``>``; returns the next position and whether it self-closed."""
         text, length = self.text, len(self.text)
+        seen = {existing for existing, _ in into}  # a set: a tag with 40k attributes must not cost 40k² looks
         while True:
             while position < length and text[position] in _SPACE:
                 position += 1
@@ -238,8 +239,9 @@ class _Reader:
                 self.problem("XMLERR: End of file while reading an attribute.", position)
                 return length, True
             value = text[position + 1:value_end]
-            if any(existing == key for existing, _ in into):
+            if key in seen:
                 self.problem(f"XMLERR: Attribute '{key}' already defined.", key_start)
+            seen.add(key)
             into.append((key, value))
             position = value_end + 1
             if position < length and text[position] not in _SPACE + ">/":
