@@ -32,7 +32,7 @@ from diagnostics.layout.module_walk import ScopeStarted, WalkStopped, walk_modul
 from diagnostics.layout.prefixes import BucketLayout
 from diagnostics.layout.walk_findings import listing_failure, walk_stop
 from diagnostics.wazuh.state_db import StateReader
-from diagnostics.wazuh.wodle import Block, LoadedConfig, Wodle
+from diagnostics.wazuh.wodle import Block, Wodle
 
 # Imported inside the functions that use them: botocore adds 9-170 ms to start-up
 # (python -X importtime), paid otherwise by every command that never needs them.
@@ -76,16 +76,6 @@ class BucketSession:
     def start_prefix(self) -> str:
         """Where browsing opens: the configured path (the level the module's check_bucket lists)."""
         return self.layout.path.lstrip("/") if self.layout.path.startswith("/") else self.layout.path
-
-
-def find_block(config: LoadedConfig, bucket: str) -> tuple[Block, Wodle | None]:
-    """The bucket block named ``bucket`` and its wodle, or BucketNotConfigured listing the known ones."""
-    for wodle in config.wodles:
-        for block in wodle.blocks:
-            if block.kind == "bucket" and block.name == bucket:
-                return block, wodle
-    known = ", ".join(sorted({b.name for b in config.blocks if b.kind == "bucket" and b.name})) or "none"
-    raise BucketNotConfigured(f"bucket '{bucket}' is not configured in {config.path} (configured: {known})")
 
 
 def open_configured_bucket(context: DoctorContext, block: Block) -> BucketSession:

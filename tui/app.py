@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from diagnostics.context import DoctorContext
     from tui.demo import DemoEnvironment
 
-MODE_TITLES = {"overview": "Overview", "ingest": "Ingest", "explain": "Log explainer"}
-
 
 class DoctorApp(App[int]):
     """wazuh-aws-doctor's interactive face; screens receive the context, the app only routes."""

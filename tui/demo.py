@@ -35,7 +35,6 @@ ACCOUNT_ID = "123456789012"
 DEMO_VERSION = "4.14.7"
 READER_PROFILE = "wazuh-demo"
 LIMITED_PROFILE = "wazuh-limited"
-MISSING_PROFILE = "wazuh-ghost"
 
 READER_POLICY = {
     "Version": "2012-10-17",

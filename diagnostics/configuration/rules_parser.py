@@ -10,7 +10,7 @@ from __future__ import annotations
 from diagnostics.configuration.rule_context import ParserMessage, ValidationContext, make_finding
 from diagnostics.configuration.rules_script import argparse_failure
 from diagnostics.configuration.source import BlockSource, ChildTag
-from diagnostics.findings import Finding, Status
+from diagnostics.findings import Finding
 from diagnostics.masking import mask_key_id
 from diagnostics.wazuh.wodle import BUCKET_TYPES, SERVICE_TYPES, SUBSCRIBER_TYPES, Block
 
@@ -207,6 +207,3 @@ def check_block(ctx: ValidationContext, block: Block, source: BlockSource) -> li
     return checker.findings
 
 
-def is_rejected(finding: Finding) -> bool:
-    """True for a parser-stage error (the daemon would not start)."""
-    return finding.status is Status.ERROR and finding.wazuh_exit_code is None

@@ -131,10 +131,3 @@ def account_from_key(key: str, bucket_type: str) -> str | None:
     return match.group(1) if match else None
 
 
-def region_from_key(key: str, bucket_type: str) -> str | None:
-    """The folder right after the service folder, for AWSLogs-style keys."""
-    folder = _SERVICE_FOLDERS.get(bucket_type)
-    if folder is None:
-        return None
-    match = re.search(rf"/{re.escape(folder)}/([^/]+)/", key)
-    return match.group(1) if match else None

@@ -55,14 +55,6 @@ class StreamReadError(Exception):
     """Reading the object itself failed (network, S3): not the module's problem but ours."""
 
 
-class ReformatError(Exception):
-    """An exception while reformatting or sending: the module's catch-all turns it into exit 7."""
-
-    def __init__(self, original: BaseException) -> None:
-        super().__init__(str(original))
-        self.original = original
-
-
 @dataclass(frozen=True)
 class ClassifiedError:
     """An exception translated into the module's words."""

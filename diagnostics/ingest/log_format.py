@@ -216,6 +216,3 @@ class ModuleLog(_AdapterBase):
         self.module_error(message)
 
 
-def is_verbose_enough(debug_level: int, line_level: int) -> bool:
-    """True when a ``debug(msg, line_level)`` line shows at ``--debug debug_level`` (to skip costly work)."""
-    return 0 < line_level <= debug_level

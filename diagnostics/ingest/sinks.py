@@ -29,11 +29,6 @@ def event_json(message: Mapping[str, Any]) -> str:
     return json.dumps(message, default=str)
 
 
-def socket_payload(message: Mapping[str, Any]) -> str:
-    """The exact datagram text the module sends for a message."""
-    return f"{MESSAGE_HEADER}{event_json(message)}"
-
-
 @dataclass(frozen=True)
 class EmittedEvent:
     """One event leaving the pass: its message and where it came from."""

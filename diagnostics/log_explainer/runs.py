@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 
 from diagnostics.log_explainer.parser import ExecutingLine, LaunchCommand
 
-RUN_KINDS = ("module", "bucket", "service", "subscriber")
-
 
 @dataclass(frozen=True)
 class ModuleRun:

@@ -23,8 +23,6 @@ QUOTED_TAGS = frozenset({"aws_profile", "aws_account_alias", "path", "path_suffi
                          "discard_regex"})
 """Values 5.0 passes through ``wm_aws_add_quoted_arg``; every other value is appended raw in all versions."""
 
-SECRET_TAGS = frozenset({"access_key", "secret_key"})
-
 
 @dataclass(frozen=True)
 class CommandArgument:

@@ -41,7 +41,3 @@ def badge_text(app: App[object], status: Status | None, *, word: bool = False) -
     return Text(label, style=status_style(app, status))
 
 
-def status_word(status: Status) -> str:
-    """Plain word for a status (used where colour is not available, e.g. notifications)."""
-    return _WORD[status]
-
