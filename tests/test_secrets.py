@@ -419,6 +419,8 @@ def test_check_says_it_runs_a_credential_process_and_runs_it_once(moto: str, tmp
     assert "Traceback" not in err, err
     assert f"credential_process ran: {program} (2 arguments not shown)" in out, out
     assert runs.read_text().count("ran") == 1, "resolved once, then every step used those keys"
+    _, out, _ = run_cli(capsys, "check", *home.common(moto))
+    assert f"credential_process ran: {program}" in out, "said without --verbose too"
     for secret in (PROFILE_SECRET, INLINE_SECRET):
         assert not leaks(out + err, secret), "neither the command's arguments nor its output are shown"
 

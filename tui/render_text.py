@@ -22,6 +22,9 @@ _COLOURS = {
 }
 _RESET = "\033[0m"
 _BADGES = {Status.OK: "ok", Status.SKIPPED: "skip", Status.WARNING: "warn", Status.ERROR: "FAIL"}
+NOTICE = "notice"
+"""A ``details`` flag for an ok finding that reports something the doctor did on the host (it ran a
+profile's credential_process): the text report shows it even without ``--verbose``."""
 
 
 def use_colour(stream: TextIO) -> bool:
@@ -74,7 +77,8 @@ def render_groups(groups: Sequence[tuple[str, Sequence[Finding]]], *, stream: Te
     for heading, findings in groups:
         heading = visible(heading)
         out.append(f"\033[1m{heading}\033[0m" if colour else heading)
-        shown = findings if verbose else [f for f in findings if f.status in (Status.WARNING, Status.ERROR)]
+        shown = findings if verbose else [f for f in findings if f.status in (Status.WARNING, Status.ERROR)
+                                          or f.details.get(NOTICE)]
         passed = len(findings) - len(shown)
         for finding in shown:
             out.extend(render_finding(finding, colour=colour, verbose=verbose))

@@ -211,10 +211,10 @@ def _process_finding(predictor: Predictor, profile: str | None, files: Sequence[
         number = section.line_of("credential_process")
         location = f"{aws_file.path}:{number}"
         return predictor.finding("credentials.process_ran", check_id="credentials.process",
-                                 evidence=(f"credential_process at {location}",),
+                                 evidence=(f"credential_process at {location}",), details={"notice": True},
                                  values={**values, "command": _program_of(aws_file.path, number, secrets),
                                          "location": location})
-    return predictor.finding("credentials.process_ran", check_id="credentials.process",
+    return predictor.finding("credentials.process_ran", check_id="credentials.process", details={"notice": True},
                              values={**values, "command": "a command botocore found", "location": "its files"})
 
 
