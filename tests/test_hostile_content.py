@@ -7,6 +7,7 @@ Memory bounds are asserted with tracemalloc (a generous bound is a correctness p
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import json
@@ -59,6 +60,7 @@ def _gzip_parts(parts: Iterator[bytes]) -> bytes:
     return b"".join(out)
 
 
+@functools.cache
 def huge_string_object(mib: int = STRING_MIB) -> bytes:
     """One record whose string holds ``mib`` MiB (about 64 KB compressed), then an ordinary record."""
     def parts() -> Iterator[bytes]:
@@ -70,6 +72,7 @@ def huge_string_object(mib: int = STRING_MIB) -> bytes:
     return _gzip_parts(parts())
 
 
+@functools.cache
 def whitespace_object(mib: int) -> bytes:
     """``{"Records":[`` + ``mib`` MiB of spaces + one record + ``]}``."""
     def parts() -> Iterator[bytes]:
