@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import threading
-import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
@@ -91,26 +89,8 @@ def regional_clients(session: boto3.session.Session, service: str, settings: Cli
     return lambda region: make_client(session, service, replace(settings, region=region))
 
 
-_CLIENTS: weakref.WeakKeyDictionary[Any, dict[tuple[str, ClientSettings], Any]] = weakref.WeakKeyDictionary()
-"""Clients already built per session (and service and settings): a block's steps share one S3 client
-instead of building three (each costs botocore about 15 ms of CPU and its own connection pool); an entry
-lives as long as its session, so a checked block's clients are freed with it."""
-_CLIENTS_LOCK = threading.Lock()
-
-
 def make_client(session: boto3.session.Session, service: str, settings: ClientSettings) -> Any:
-    """A client for ``service`` honouring the endpoint overrides, timeouts and standard retries; the same
-    session asking again with the same settings gets the same client (clients are thread-safe)."""
-    with _CLIENTS_LOCK:
-        client = _CLIENTS.get(session, {}).get((service, settings))
-    if client is None:
-        client = _new_client(session, service, settings)
-        with _CLIENTS_LOCK:
-            client = _CLIENTS.setdefault(session, {}).setdefault((service, settings), client)
-    return client
-
-
-def _new_client(session: boto3.session.Session, service: str, settings: ClientSettings) -> Any:
+    """A client for ``service`` honouring the endpoint overrides, timeouts and standard retries."""
     from botocore.config import Config
 
     config = Config(
