@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from diagnostics.decode.discard import non_string_kinds
+from diagnostics.decode.model import DecodeContext, DecodedEvent
 from diagnostics.findings import Finding
+from diagnostics.ingest.state import IngestState
 from diagnostics.wazuh.state_scope import StateScope
 
 DELETE_DENIED = "An error occurred (AccessDenied) when calling the DeleteObject operation: Access Denied"
@@ -47,6 +48,13 @@ class RunLedger:
         """Datagrams the module's next run sends again (0 when the run did not stop)."""
         return self.datagrams_at_stop or 0
 
+    def take_back(self, state: IngestState, datagrams: int, files: int) -> str:
+        """The run stopped: forget this pass's marks, as the module's database keeps none; returns the note."""
+        self.stopped(datagrams, files)
+        state.forget(self.marks)
+        return (f"the module records nothing when its run stops: its next run sends these {self.resend_next_run} "
+                "event(s) again")
+
     def stop_findings(self, build: BuildFinding, exit_code: int) -> tuple[Finding, ...]:
         """The cost of the stop in words, when anything was sent before it."""
         if not self.datagrams_at_stop:
@@ -67,11 +75,13 @@ def delete_refused(build: BuildFinding, bucket: str, key: str, resource: str) ->
     return line, finding
 
 
-def discard_note(ledger: RunLedger, build: BuildFinding, record: Any, discard_field: str | None,
-                 discard_regex: str | None) -> tuple[str, Finding] | None:
+def discard_note(ledger: RunLedger, build: BuildFinding, event: DecodedEvent,
+                 decode: DecodeContext) -> tuple[str, Finding] | None:
     """Once per pass: the discard field holds values re.match cannot test, so the rule never matches."""
+    discard_field, discard_regex = decode.discard_field, decode.discard_regex
     if ledger.discard_noted or not discard_field:
         return None
+    record = event.raw_record if event.raw_record is not None else event.message.get("aws", event.message)
     kinds = non_string_kinds(record, discard_field)
     if not kinds:
         return None

@@ -6,7 +6,7 @@ reason of ours; a one-level listing can fail on its own. Each face renders these
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding
@@ -42,9 +42,10 @@ def walk_stop(event: WalkStopped, *, target: str, profile: WazuhProfile, debug_l
                                       debug_only=event.debug_only)
     before = tuple(f"DEBUG: {text}" for level, text in event.debug_lines if level <= debug_level)
     output = (*before, *result.output.splitlines())
-    finding = build_finding("host.ingest_walk_stopped", check_id=check_id, target=target, profile=profile,
-                            values={"reason": event.reason, "exit_code": result.exit_code},
-                            evidence=(*output[:3], *extra))
+    finding = replace(build_finding("host.ingest_walk_stopped", check_id=check_id, target=target,
+                                    profile=profile, values={"reason": event.reason, "exit_code": result.exit_code},
+                                    evidence=(*output[:3], *extra)),
+                      wazuh_exit_code=result.exit_code)  # the exit depends on the walk, not on the entry
     return WalkStop(result.exit_code, finding, output)
 
 
