@@ -76,9 +76,9 @@ DECODERS: dict[str, TypeDecoder] = {
 }
 
 _REFORMAT_DEBUG = (3, "++ Reformat message")
-PREVIEW_PAYLOAD_CHARS = 32 * 1024 * 1024
+PREVIEW_PAYLOAD_CHARS = 8 * 1024 * 1024
 """A preview (a ``limit``) also stops once its events hold this much text, so records of a few MiB each
-cannot add up to gigabytes before the event limit is reached."""
+cannot add up to gigabytes before the event limit is reached (200 ordinary events hold well under 1 MiB)."""
 _FIRST_READ_ERRORS = (CompressionFault, UnicodeDecodeError, DecompressedSizeExceeded, StreamReadError)
 
 
