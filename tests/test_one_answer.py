@@ -197,3 +197,30 @@ def test_cli_and_app_close_a_pass_with_the_same_lines(demo: DemoEnvironment, tmp
     _print_summary(argparse.Namespace(events_out=None, format="text"), summary)
     printed = capsys.readouterr().out.splitlines()
     assert printed[1:1 + len(lines)] == list(lines)
+
+
+async def test_troubleshoot_reruns_the_sample_step_alone(demo: DemoEnvironment) -> None:
+    """r on the last step reruns the layout group through the runner (it used to rerun the whole block)."""
+    from tui.messages import BlockChecked, StepRerun
+    from tui.screens.troubleshoot import TroubleshootScreen
+    from tui.widgets.check_step import CheckStep
+
+    messages: list[Message] = []
+    block = block_named(demo, "demo-cloudtrail")
+    app = ScreenHarness(lambda: TroubleshootScreen(demo.context, block))
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await wait_until(pilot, lambda: bool(of_type(messages, BlockChecked)))
+        await pilot.pause()
+        steps = {step.step.step_id: step for step in app.screen.query(CheckStep)}
+        assert steps["sample"].status is Status.OK
+        steps["sample"].query_one("CollapsibleTitle").focus()
+        await pilot.press("r")
+        await wait_until(pilot, lambda: bool(of_type(messages, StepRerun)))
+        await wait_until(pilot, lambda: not steps["sample"].pending)
+        rerun = of_type(messages, StepRerun)[0]
+        assert isinstance(rerun, StepRerun) and rerun.step == "layout" and rerun.ran
+        assert "sample.decode" in [finding.check_id for finding in rerun.findings]
+        assert len(of_type(messages, BlockChecked)) == 1
+        assert steps["sample"].status is Status.OK
+        shown = " ".join(" ".join(screen_lines(app)).split())
+        assert "Reran Key layout, Start marker and state, Decode the next file as the module would: ok." in shown
