@@ -129,3 +129,11 @@ def preview_notified_object(session: InputSession, bucket: str, key: str) -> Obj
         return ObjectPreview(key, asked, stop=str(stop), exit_code=stop.exit_code)
     sent = tuple(event.datagram for event in decoded.events if event.datagram is not None)
     return ObjectPreview(key, asked, sent, decoded)
+
+
+def next_cloudwatch_run(context: DoctorContext, block: Block, wodle: Wodle | None = None, *,
+                        limit: int | None = None, cancel: threading.Event | None = None
+                        ) -> tuple[InputSession, CloudWatchPreview]:
+    """Open a CloudWatch block and read its next run, in one call for a face's worker."""
+    session = open_input(context, block, wodle)
+    return session, preview_cloudwatch(session, limit=limit, cancel=cancel)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from diagnostics.host.logtest_model import LogtestReport
     from diagnostics.ingest.model import IngestProgress, IngestSummary
     from diagnostics.ingest.real_module import RealRunPlan, RealRunResult
+    from diagnostics.input_session import CloudWatchPreview, InputSession
     from diagnostics.log_explainer.explainer import LogReport
     from diagnostics.marker_location import MarkerLocation
     from diagnostics.wazuh.wodle import LoadedConfig
@@ -184,3 +185,11 @@ class LogtestMatched(Message, bubble=False):
     """The previewed events went through wazuh-logtest (or it was found unavailable)."""
 
     report: LogtestReport
+
+
+@dataclass
+class NextRunRead(Message, bubble=False):
+    """A CloudWatch block's next run was read (its events, sent or dropped, and where it would stop)."""
+
+    session: InputSession
+    preview: CloudWatchPreview

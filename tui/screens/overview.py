@@ -198,8 +198,14 @@ class OverviewScreen(DoctorScreen):
 
     def action_browse(self) -> None:
         block = self._selected_block()
+        if block is not None and block.kind == "service" and block.block_type == "cloudwatchlogs":
+            from tui.screens.next_run import NextRunScreen
+
+            self.app.push_screen(NextRunScreen(self.context, block))
+            return
         if block is None or block.kind != "bucket":
-            self.notify("Browse works on a bucket: select one first.", severity="warning", timeout=3)
+            self.notify("Browse works on a bucket or a CloudWatch Logs block: select one first.",
+                        severity="warning", timeout=3)
             return
         from tui.screens.browse import BrowseScreen
 

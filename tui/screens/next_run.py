@@ -1,0 +1,118 @@
+"""Next run: what a CloudWatch Logs block's next run sends, event by event, and what it drops and why."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from diagnostics.context import DoctorContext
+from diagnostics.ingest.cloudwatch_events import CloudWatchEvent
+from diagnostics.text_safety import visible
+from diagnostics.wazuh.wodle import Block, Wodle
+from tui.messages import NextRunRead
+from tui.screens.base import BACK, DoctorScreen
+from tui.widgets.data_text import data_lines, data_text
+from tui.widgets.finding_detail import FindingDetail
+
+NEXT_RUN_LIMIT = 500
+"""Events read for the screen: enough to see what the run sends, bounded for a busy log group."""
+
+
+def event_line(event: CloudWatchEvent) -> Text:
+    """``✓ hello`` or ``⊘ None of ...`` on one line: the message first, where it came from in the pane."""
+    text = Text("⊘ " if event.dropped_by else "✓ ", no_wrap=True, overflow="ellipsis")
+    text.append(visible(event.message), style="italic" if event.dropped_by else "")
+    return text
+
+
+class NextRunScreen(DoctorScreen):
+    """Reads the next run in a worker; the list shows each event, the pane its datagram or why it is dropped."""
+
+    help_title = "Next run"
+    BINDINGS = [BACK, Binding("r", "reload", "Read again")]
+
+    def __init__(self, context: DoctorContext, block: Block, wodle: Wodle | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.block = block
+        self.wodle = wodle
+        self.events: tuple[CloudWatchEvent, ...] = ()
+
+    @property
+    def is_pushed_screen(self) -> bool:
+        return True
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        yield Static(data_text(f"{self.block.label}: the next run, read-only"), id="next-run-header",
+                     classes="status-line")
+        with Horizontal(id="next-run-body"):
+            yield OptionList(id="next-run-list")
+            with VerticalScroll(id="next-run-pane"):
+                yield Static("Reading the log groups…", id="next-run-event")
+        with VerticalScroll(id="next-run-findings"):
+            yield Static("", id="next-run-totals")
+            yield FindingDetail(id="next-run-problems", empty_text="")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = visible(f"Next run {self.block.value('aws_log_groups') or ''}")
+        self.query_one("#next-run-list", OptionList).focus()
+        self.read_next_run()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="next-run", description="Reading the next run")
+    def read_next_run(self) -> None:
+        from diagnostics.input_session import next_cloudwatch_run
+
+        session, preview = next_cloudwatch_run(self.context, self.block, self.wodle, limit=NEXT_RUN_LIMIT,
+                                               cancel=get_current_worker().cancelled_event)
+        self.post_message(NextRunRead(session, preview))
+
+    def action_reload(self) -> None:
+        self.query_one("#next-run-event", Static).update("Reading the log groups…")
+        self.read_next_run()
+
+    @on(NextRunRead)
+    def next_run_read(self, message: NextRunRead) -> None:
+        preview = message.preview
+        self.events = preview.events
+        listing = self.query_one("#next-run-list", OptionList)
+        listing.clear_options()
+        listing.add_options([Option(event_line(event)) for event in preview.events])
+        sent = sum(1 for event in preview.events if event.dropped_by is None)
+        totals = f"{sent} event(s) sent, {len(preview.events) - sent} dropped"
+        if preview.truncated:
+            totals += f" (the first {len(preview.events)} shown)"
+        for failure in preview.failures:
+            stop = f"the run stops here with exit {failure.exit_code}" if failure.exit_code else "the run goes on"
+            totals += f"\n{failure.operation} for {failure.group} under {failure.loop_region} failed ({stop}): " \
+                      f"{failure.error}"
+        self.query_one("#next-run-totals", Static).update(data_lines(totals))
+        self.query_one("#next-run-problems", FindingDetail).show(list(message.session.findings))
+        if preview.events:
+            listing.highlighted = 0
+            self._show(0)
+        else:
+            self.query_one("#next-run-event", Static).update(data_text("No event would be sent."))
+
+    @on(OptionList.OptionHighlighted, "#next-run-list")
+    def event_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show(event.option_index)
+
+    def _show(self, index: int) -> None:
+        if not 0 <= index < len(self.events):
+            return
+        event = self.events[index]
+        where = f"{event.group}/{event.stream}, {event.loop_region}" + (
+            f" read from {event.region_read}" if event.region_read != event.loop_region else "")
+        if event.dropped_by:
+            text = f"Dropped ({where}): {event.dropped_by}.\n\n{event.message}"
+        else:
+            text = f"Sent ({where}) as:\n\n{event.datagram}"
+        self.query_one("#next-run-event", Static).update(data_lines(text))
