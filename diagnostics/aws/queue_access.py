@@ -37,7 +37,7 @@ NOT_FOUND_CODES = frozenset({"AWS.SimpleQueueService.NonExistentQueue", "QueueDo
 DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
 AWS_MANAGED_SQS_KEY = "alias/aws/sqs"
 STEP_OF: Mapping[str, str] = {
-    **dict.fromkeys(("queue.attributes", "queue.empty", "queue.in_flight", "queue.dead_letter",
+    **dict.fromkeys(("queue.attributes", "queue.no_state", "queue.empty", "queue.in_flight", "queue.dead_letter",
                      "queue.kms_encrypted", "queue.attributes_unreadable"), "queue.state"),
     **dict.fromkeys(("queue.permission_ok", "queue.receive_denied", "queue.delete_denied",
                      "queue.permission_unknown"), "queue.permission"),
@@ -192,6 +192,7 @@ def _attribute_steps(chain: _QueueChain, sqs: Any, url: str) -> dict[str, str]:
                 "not a queue attribute: it is not read here")
     chain.add("queue.attributes", evidence=evidence, waiting=waiting, in_flight=in_flight,
               dead_letter=dead_letter, visibility=visibility)
+    chain.add("queue.no_state")
     if waiting == 0:
         chain.add("queue.empty", in_flight=in_flight)
     if in_flight:

@@ -107,6 +107,15 @@ ENTRIES: tuple[Explanation, ...] = (
         status=Status.WARNING,
     ),
     Explanation(
+        failure_id="queue.no_state",
+        title="Subscribers keep no state: the queue is their state",
+        explanation="The module writes no database for a subscriber. A message it deletes is done; a message "
+                    "still in the queue (waiting or in flight) is read again by a later run. So what the next run "
+                    "reads is exactly what the queue holds, and nothing on this host can be reset or rewound.",
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
         failure_id="queue.attributes_unreadable",
         title="The queue's attributes cannot be read",
         explanation="GetQueueAttributes answered {code}: {message}. Without them the doctor cannot count "
