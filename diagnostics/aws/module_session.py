@@ -79,10 +79,17 @@ WEB_IDENTITY_VARIABLES: Mapping[str, str] = {
 
 
 def _client_creator(botocore_session: Any) -> Any:
-    """A client factory like botocore's own for the assume-role providers (no region unless asked)."""
+    """botocore's own client factory for the assume-role providers: no region unless asked, and through
+    ``create_nested_client`` where this botocore has it (a client made inside credential resolution)."""
+    from botocore import utils as botocore_utils
+
+    nested = getattr(botocore_utils, "create_nested_client", None)
 
     def create(service_name: str, **kwargs: Any) -> Any:
-        return botocore_session.create_client(service_name, **{"region_name": None, **kwargs})
+        arguments = {"region_name": None, **kwargs}
+        if nested is not None:
+            return nested(botocore_session, service_name, **arguments)
+        return botocore_session.create_client(service_name, **arguments)
 
     return create
 
