@@ -62,6 +62,15 @@ def string_parts(mib: int) -> Iterator[bytes]:
     yield b'"}},{"eventVersion":"1.08","eventName":"After"}]}'
 
 
+def many_parts(records: int, mib: int) -> Iterator[bytes]:
+    """``records`` records whose strings hold ``mib`` MiB each: under the 4 MiB cut, so each is kept whole."""
+    yield b'{"Records":['
+    for index in range(records):
+        yield (b"," if index else b"") + b'{"eventVersion":"1.08","eventName":"Big","blob":"'
+        yield b"A" * (mib * MIB) + b'"}'
+    yield b"]}"
+
+
 def space_parts(mib: int) -> Iterator[bytes]:
     """``{"Records":[`` + ``mib`` MiB of spaces + ``]}``, the reported shape."""
     yield b'{"Records":['
@@ -208,6 +217,8 @@ def main() -> None:
         string_file = folder / "string.json.gz"
         objects["hostile-string"] = (object_key("string"), string_file,
                                      _gzip_file(string_file, string_parts(args.string_mib)))
+        many_file = folder / "many.json.gz"
+        objects["hostile-many"] = (object_key("many"), many_file, _gzip_file(many_file, many_parts(100, 3)))
         small_file = folder / "small.json.gz"
         objects["hostile-small"] = (object_key("small"), small_file, _gzip_file(small_file, iter(
             [b'{"Records":[{"eventVersion":"1.08","eventName":"Small"}]}'])))
@@ -221,8 +232,7 @@ def main() -> None:
             common = ["--wazuh-home", str(home), "--endpoint-url", server.endpoint]
             parts = args.parts.split(",")
             if "string" in parts:
-                report_string(args.string_mib, objects["hostile-string"], objects["hostile-small"][0], common,
-                              environ, folder)
+                report_string(args.string_mib, objects, common, environ, folder)
             if "spaces" in parts:
                 report_spaces(sizes, objects, common, environ, folder)
             if "interrupts" in parts:
@@ -230,9 +240,10 @@ def main() -> None:
     print(f"\nload average after: {_common.load_average()}")
 
 
-def report_string(mib: int, entry: tuple[str, Path, int], small_key: str, common: list[str],
+def report_string(mib: int, objects: dict[str, tuple[str, Path, int]], common: list[str],
                   environ: dict[str, str], folder: Path) -> None:
-    key, path, compressed = entry
+    key, path, compressed = objects["hostile-string"]
+    small_key, many_key = objects["hostile-small"][0], objects["hostile-many"][0]
     print(f"\n### One record with a {mib} MiB string ({compressed / 1e3:.0f} kB gzip)\n")
     rows = []
     preview = run_cli(["preview", *common, "--bucket", "hostile-string", "--key", key], environ)
@@ -246,6 +257,15 @@ def report_string(mib: int, entry: tuple[str, Path, int], small_key: str, common
         decoded = _common.run_child(Path(__file__), [str(path), limit], timeout=900)
         rows.append([label, f"{decoded['first_s']:.2f}", f"{decoded['decode_s']:.2f}",
                      f"{decoded['peak_rss_mb']:.0f}", "-", "-"])
+    for label, arguments in (
+            ("preview (CLI), 100 records of 3 MiB", ["preview", *common, "--bucket", "hostile-many", "--key",
+                                                     many_key]),
+            ("ingest (CLI), 100 records of 3 MiB", ["ingest", *common, "--bucket", "hostile-many", "--events-out",
+                                                    str(folder / "many.jsonl"), "--state-dir",
+                                                    str(folder / "state-many")])):
+        run = run_cli(arguments, environ)
+        rows.append([label, f"{run.first_output_s:.2f}", f"{run.wall_s:.2f}", f"{run.peak_rss_mb:.0f}",
+                     f"{run.stdout_bytes:,}", str(run.exit_code)])
     small = run_cli(["preview", *common, "--bucket", "hostile-small", "--key", small_key], environ)
     rows.append(["preview (CLI) of a one-record object", f"{small.first_output_s:.2f}", f"{small.wall_s:.2f}",
                  f"{small.peak_rss_mb:.0f}", f"{small.stdout_bytes:,}", str(small.exit_code)])
