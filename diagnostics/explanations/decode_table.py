@@ -179,8 +179,8 @@ _SILENT: tuple[Explanation, ...] = (
 _OURS: tuple[Explanation, ...] = (
     Explanation("decode.long_string_preview", "{key}: a string longer than {long} characters; the preview "
                 "stopped there",
-                "The record at char {position} holds a string too long to show: a preview stops at it rather "
-                "than inflate and scan hundreds of MiB (the evidence shows the record's first {kept} "
+                "The string starting at char {position} is too long to show: a preview stops at it rather "
+                "than inflate and scan hundreds of MiB (the evidence shows its record's first {kept} "
                 "characters). The module would build a datagram far larger than its queue socket accepts "
                 "and skip it with 'ERROR: Message too long to send to Wazuh.  Skipping message...'; "
                 "'ingest' reads the object to its end and shows what happens to the records after it.",
