@@ -1,9 +1,10 @@
 """``check`` over many blocks: wall time, CPU and peak RSS for 50 and 200 CloudTrail blocks, and the RSS
 each block adds; plus the ossec.conf reader on a tag with 40,000 attributes (the duplicate scan).
 
-Usage: ``.venv/bin/python bench/bench_check_scale.py [--blocks 50,200] [--runs 1]``. moto runs in its own
-process (seeded over HTTP: one bucket and one today's CloudTrail object per block); each ``check`` runs in
-a fresh child process calling ``run_checks`` as ``wazuh-aws-doctor check`` does, so its peak RSS is its own.
+Usage: ``.venv/bin/python bench/bench_check_scale.py [--blocks 50,200] [--workers 1,4] [--runs 1]``.
+moto runs in its own process (seeded over HTTP: one bucket and one today's CloudTrail object per block);
+each ``check`` runs in a fresh child process calling ``run_checks`` as ``wazuh-aws-doctor check`` does, so
+its peak RSS is its own; ``--workers`` sets how many blocks it checks at once.
 Targets: 200 blocks in at most 20 s and 300 MB.
 """
 
@@ -68,8 +69,8 @@ def _rss_mb() -> float:
     return 0.0
 
 
-def child(endpoint: str, blocks: int) -> None:
-    """One ``check`` over ``blocks`` blocks in this fresh process."""
+def child(endpoint: str, blocks: int, workers: int | None = None) -> None:
+    """One ``check`` over ``blocks`` blocks in this fresh process (``workers`` blocks at once when given)."""
     root = Path(tempfile.mkdtemp(prefix="check-scale-"))
     home, module_home = root / "ossec", root / "root"
     (home / "etc").mkdir(parents=True)
@@ -82,8 +83,12 @@ def child(endpoint: str, blocks: int) -> None:
     os.environ.update({"AWS_SHARED_CREDENTIALS_FILE": str(module_home / ".aws" / "credentials"),
                        "AWS_CONFIG_FILE": str(module_home / ".aws" / "config"), "HOME": str(module_home),
                        "WAZUH_AWS_DOCTOR_MODULE_HOME": str(module_home), "AWS_EC2_METADATA_DISABLED": "true"})
+    from diagnostics import checks
     from diagnostics.checks import prepare_context, run_checks
     from diagnostics.context import context_from_environment
+
+    if workers is not None:
+        checks.CHECK_WORKERS = workers
 
     started, cpu = time.perf_counter(), _common.cpu_seconds()
     context = prepare_context(context_from_environment(wazuh_home=str(home), endpoint_url=endpoint))
@@ -116,26 +121,32 @@ def main() -> None:
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     parser.add_argument("--blocks", default="50,200", help="comma-separated block counts (default 50,200)")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--workers", default="4", help="comma-separated blocks checked at once (default 4)")
     args = parser.parse_args()
     if args.child:
-        child(args.endpoint, int(args.blocks))
+        child(args.endpoint, int(args.blocks), int(args.workers))
         return
     print(_common.facts_line())
     counts = [int(value) for value in args.blocks.split(",")]
     rows: list[list[str]] = []
     with _common.moto_server() as server:
         _seed(server.endpoint, max(counts))
-        for blocks in counts:
-            results = [_common.run_child(Path(__file__), ["--endpoint", server.endpoint, "--blocks", str(blocks)],
-                                         timeout=1800) for _ in range(args.runs)]
+        cpu_before = server.server_cpu_s()
+        for blocks, workers in [(blocks, workers) for blocks in counts for workers in args.workers.split(",")]:
+            results = [_common.run_child(Path(__file__), ["--endpoint", server.endpoint, "--blocks", str(blocks),
+                                                          "--workers", workers], timeout=1800)
+                       for _ in range(args.runs)]
+            server_cpu = server.server_cpu_s()
             wall = _common.spread(results, "wall_s")
             rss = _common.spread(results, "peak_rss_mb")
             meets = "yes" if blocks != 200 or (wall.median <= TARGET_S and rss.median <= TARGET_MB) else "NO"
-            rows.append([str(blocks), wall.show(1), _common.spread(results, "cpu_s").show(1),
+            rows.append([str(blocks), workers, wall.show(1), _common.spread(results, "cpu_s").show(1),
                          f"{wall.median / blocks * 1000:.0f}", rss.show(0),
                          f"{statistics_mean(results, 'per_block_mb'):.2f}",
-                         str(results[0]["errors"]), meets if blocks == 200 else "-"])
-    print(_common.table(["blocks", "wall s", "CPU s", "ms/block", "peak RSS MB", "MB per block", "errors",
+                         f"{server_cpu - cpu_before:.1f}", str(results[0]["errors"]), meets if blocks == 200 else "-"])
+            cpu_before = server_cpu
+    print(_common.table(["blocks", "workers", "wall s", "CPU s", "ms/block", "peak RSS MB", "MB per block",
+                         "moto CPU s", "errors",
                          f"200: <= {TARGET_S:.0f} s, <= {TARGET_MB:.0f} MB"], rows))
     scan = xml_attributes()
     print(f"\nossec.conf reader, one tag with {scan['attributes']:,} attributes and a duplicate: "
