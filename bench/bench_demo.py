@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if os.environ.get("BENCH_DEMO_TREE"):  # a child measuring another checkout imports the project from there
+    sys.path.insert(0, os.environ["BENCH_DEMO_TREE"])
 
 from bench import _common
 
@@ -33,7 +35,7 @@ TARGETS = {"first_screen_s": 1.0, "all_checked_s": 3.0, "check_wall_s": 3.0, "ch
 
 def _child_env(tree: Path) -> dict[str, str]:
     """Our environment with ``tree`` first on the import path (the measured checkout)."""
-    return {**os.environ, "PYTHONPATH": str(tree)}
+    return {**os.environ, "PYTHONPATH": str(tree), "BENCH_DEMO_TREE": str(tree)}
 
 
 def demo_check_rss(tree: Path) -> tuple[float, dict[str, Any]]:
@@ -124,7 +126,8 @@ def app_child(t0: float) -> None:
 
 def run_child(tree: Path, *arguments: str) -> dict[str, Any]:
     """This script as a child over ``tree``; its result."""
-    completed = subprocess.run([sys.executable, __file__, "--child", *arguments], capture_output=True, text=True,
+    completed = subprocess.run([sys.executable, __file__, "--child", *arguments, "--tree", str(tree)],
+                               capture_output=True, text=True,
                                timeout=300, env=_child_env(tree), cwd="/")
     line = next((line for line in completed.stdout.splitlines() if line.startswith(_common.RESULT_PREFIX)), "")
     if not line:
@@ -144,6 +147,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tree", type=Path, default=_common.ROOT, help="the checkout to measure")
     args = parser.parse_args()
+    if args.child is not None:
+        import tui
+
+        assert Path(tui.__file__ or "").is_relative_to(args.tree.resolve()), "measuring the wrong checkout"
     if args.child == "phases":
         phases_child()
         return
