@@ -24,10 +24,10 @@ from diagnostics.decode.model import AWSLOGS_TYPES, DecodedEvent, FileProblem, d
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding
 from diagnostics.ingest.fetch import Entry, FetchedFile, events_withheld, fetch_and_decode, problem_script_lines
+from diagnostics.ingest.late_files import late_files
 from diagnostics.ingest.log_format import ModuleLog
 from diagnostics.ingest.model import IngestProgress, IngestRequest, IngestSummary
 from diagnostics.ingest.ordered_commit import PassCancelled, commit_in_order
-from diagnostics.ingest.scan import Tally, late_files
 from diagnostics.ingest.sinks import (
     MESSAGE_HEADER,
     EmittedEvent,
@@ -37,6 +37,7 @@ from diagnostics.ingest.sinks import (
     queue_socket_path,
 )
 from diagnostics.ingest.state import IngestState, StateError, created_date_for, default_state_dir
+from diagnostics.ingest.tally import Tally
 from diagnostics.layout.classify import ClassifiedKey, Verdict
 from diagnostics.layout.marker import db_scope, processed_scope
 from diagnostics.layout.module_walk import ScopeFinished, ScopeStarted, WalkNote, WalkStopped, walk_module

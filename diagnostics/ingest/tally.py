@@ -1,0 +1,61 @@
+"""The running counters of one ingestion pass, filled by the commit loop in key order and read by its summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from diagnostics.layout.classify import ClassifiedKey, SkipReason, Verdict
+
+MAX_LISTED_KEYS = 1000
+"""Keys kept in summary lists (never read, would delete); the counts stay exact."""
+
+
+@dataclass
+class Tally:
+    """Running counters of one pass (mutated only by the commit loop, in key order)."""
+
+    found: int = 0
+    read: int = 0
+    processed_before: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    failed: int = 0
+    events: int = 0
+    discarded: int = 0
+    oversized: int = 0
+    error_events: int = 0
+    bytes_read: int = 0
+    never_read: list[str] = field(default_factory=list)
+    never_read_count: int = 0
+    would_delete: list[str] = field(default_factory=list)
+    would_delete_count: int = 0
+
+    @property
+    def skipped_total(self) -> int:
+        """Keys the walk listed but the module never reads."""
+        return sum(self.skipped.values())
+
+    def count_key(self, classified: ClassifiedKey) -> None:
+        """One key of the walk, by verdict."""
+        self.found += 1
+        if classified.verdict is Verdict.PROCESSED:
+            self.processed_before += 1
+        elif classified.verdict is Verdict.SKIPPED:
+            reason = classified.reason.value if classified.reason else "skipped"
+            self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    def add_never_read(self, keys: list[str]) -> None:
+        self.never_read_count += len(keys)
+        self.never_read.extend(keys[:max(0, MAX_LISTED_KEYS - len(self.never_read))])
+
+    def skipped_with_never_read(self) -> dict[str, int]:
+        """Skipped keys by reason, the late files counted as before the marker (the module never lists them)."""
+        skipped = dict(self.skipped)
+        if self.never_read_count:
+            reason = SkipReason.BEFORE_MARKER.value
+            skipped[reason] = skipped.get(reason, 0) + self.never_read_count
+        return skipped
+
+    def add_would_delete(self, key: str) -> None:
+        self.would_delete_count += 1
+        if len(self.would_delete) < MAX_LISTED_KEYS:
+            self.would_delete.append(key)
