@@ -15,7 +15,7 @@ from diagnostics.checks import (
     BlockReport,
     access_step,
     assign_to_blocks,
-    check_block,
+    check_configured_block,
     identity_step,
     layout_step,
     load_configuration,
@@ -89,8 +89,7 @@ def _whole_block(context: DoctorContext, block: Block, cancel: threading.Event |
     loaded, findings = load_configuration(context)
     _, per_block = assign_to_blocks(findings, loaded.blocks)
     current = next((candidate for candidate in loaded.blocks if candidate.key == block.key), block)
-    return check_block(current, context, per_block.get(current.key, ()), wodle=wodle_of(loaded, current),
-                       cancel=cancel)
+    return check_configured_block(current, loaded, per_block, context, cancel)
 
 
 def _replaced(report: BlockReport, group: str, findings: tuple[Finding, ...]) -> BlockRun:

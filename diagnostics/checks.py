@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import grp
 import os
 import stat
-import concurrent.futures
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -187,6 +187,13 @@ def wodle_of(config: LoadedConfig, block: Block) -> Wodle | None:
     return None
 
 
+def check_configured_block(block: Block, loaded: LoadedConfig, per_block: dict[str, tuple[Finding, ...]],
+                           context: DoctorContext, cancel: threading.Event | None = None) -> BlockReport:
+    """One block as ``loaded`` holds it: its configuration findings, then its checks with its wodle's
+    options; ``check`` (every block) and the check runner (one block, for Troubleshoot) both go through it."""
+    return check_block(block, context, per_block.get(block.key, ()), wodle=wodle_of(loaded, block), cancel=cancel)
+
+
 def check_block(block: Block, context: DoctorContext, config_findings: tuple[Finding, ...] = (),
                 *, wodle: Wodle | None = None, cancel: threading.Event | None = None) -> BlockReport:
     """credentials → identity → access → layout for one block, after its configuration findings."""
@@ -284,8 +291,7 @@ def run_checks(context: DoctorContext, *, bucket: str | None = None, cancel: thr
     def checked(block: Block) -> BlockReport | None:
         if cancel is not None and cancel.is_set():
             return None
-        return check_block(block, context, per_block.get(block.key, ()), wodle=wodle_of(loaded, block),
-                           cancel=cancel)
+        return check_configured_block(block, loaded, per_block, context, cancel)
 
     reports: list[BlockReport] = []
     # blocks are independent (own session, clients, state reader): a few at once keep the wall time of
