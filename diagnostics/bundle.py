@@ -32,6 +32,7 @@ from diagnostics.configuration.loader import load_config
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding
 from diagnostics.ingest.state import default_state_dir
+from diagnostics.input_paths import InputRefused, check_input_file
 from diagnostics.output_paths import (
     Existing,
     check_output_directory,
@@ -186,7 +187,12 @@ def build_bundle(
     else:
         listed = {label: list(names)[:max(keys_per_bucket, 0)] for label, names in keys.items()}
     log_path = ossec_log or context.ossec_log_path
-    log_lines, log_note = read_module_log(log_path, max_log_lines)
+    try:
+        check_input_file(log_path, "ossec.log")  # a FIFO or link loop there would hang or fail the read
+    except InputRefused as refused:
+        log_lines, log_note = [], str(refused)
+    else:
+        log_lines, log_note = read_module_log(log_path, max_log_lines)
     if log_note:
         notes.append(log_note)
     texts: dict[str, str] = {

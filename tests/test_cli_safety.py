@@ -130,6 +130,20 @@ def test_a_fifo_never_blocks_a_command(tmp_path: Path, wazuh_home: Path, capsys:
     assert list(tmp_path.glob("*.tar.gz")) == []
 
 
+def test_a_fifo_at_the_default_ossec_log_never_blocks(wazuh_home: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    log = wazuh_home / "logs" / "ossec.log"
+    log.unlink()
+    os.mkfifo(log)
+    home = ["--wazuh-home", str(wazuh_home)]
+    assert exit_status(run_guarded(lambda: main(["explain-log", *home]))) == USAGE
+    assert "FIFO" in capsys.readouterr().err
+    code = run_guarded(lambda: main(["bundle", *home, "--no-checks", "--output", str(tmp_path), "--format", "json"]))
+    assert code == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert any("FIFO" in note for note in notes), notes
+
+
 def test_a_fifo_in_place_of_ossec_conf_is_a_finding_not_a_hang(tmp_path: Path) -> None:
     fifo = tmp_path / "ossec.conf"
     os.mkfifo(fifo)

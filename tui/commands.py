@@ -76,7 +76,10 @@ def run_explain_log(args: argparse.Namespace) -> int:
         if args.file == "-":
             report = explain_log(sys.stdin, context.profile, source="<stdin>", secrets=secrets)
         else:
+            from diagnostics.input_paths import check_input_file
+
             path = Path(args.file) if args.file else context.ossec_log_path
+            check_input_file(path, "log file")  # the default ossec.log too: a FIFO there would hang the read
             report = explain_log_file(path, context.profile, secrets=secrets)
     findings = list(report.file_findings) + [annotation.finding for annotation in report.annotations]
     if args.format == "json":
