@@ -187,6 +187,8 @@ def build_bundle(
     else:
         listed = {label: list(names)[:max(keys_per_bucket, 0)] for label, names in keys.items()}
     log_path = ossec_log or context.ossec_log_path
+    log_lines: list[str]
+    log_note: str | None
     try:
         check_input_file(log_path, "ossec.log")  # a FIFO or link loop there would hang or fail the read
     except InputRefused as refused:
