@@ -49,7 +49,7 @@ def check_notified_objects(add: AddFinding, s3: Any, bucket: str, block: Block) 
             bucket=bucket, count=len(renamed), keys=shown, decoding=decoding)
     if not contents:
         return
-    newest = max(contents, key=lambda item: item.get("LastModified") or 0)
+    newest = max(contents, key=lambda item: (item.get("LastModified") or 0, str(item.get("Key", ""))))
     key = str(newest["Key"])
     if int(newest.get("Size", 0)) > MAX_SAMPLE_BYTES:
         add("queue.object_sample", reached=False, key=key, format="(not read: over 8 MiB)", sent="?", dropped="?",
