@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tui.render_text import render_finding, to_json, use_colour
 
@@ -40,8 +40,8 @@ def _attach_logs(debug_level: int, state_dir: Path) -> tuple[logging.Logger, lis
         state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         copy = logging.FileHandler(state_dir / LAST_LOG_NAME, mode="w", encoding="utf-8", delay=True)
         # our own file, opened without following a link planted in its place; the handler closes it
-        copy.stream = open_output_text(state_dir / LAST_LOG_NAME, Protected(()), existing=Existing.TRUNCATE,
-                                       what="the log copy")
+        copy.stream = cast(Any, open_output_text(state_dir / LAST_LOG_NAME, Protected(), what="the log copy",
+                                                 existing=Existing.TRUNCATE))
         handlers.append(copy)
     except (OSError, OutputRefused) as error:
         print(f"note: not keeping a copy of the log in {state_dir}: {error}", file=sys.stderr)
