@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -149,12 +151,31 @@ class _Handler(BaseHTTPRequestHandler):
     server: InspectorServer
 
     def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path != "/findings/list":
-            self._reply(404, {"message": f"unknown path {self.path}"})
+            self._forward(raw)
             return
+        body = json.loads(raw or b"{}")
         self.server.requests.append(body)
         self._reply(200, self.server.page(body))
+
+    def _forward(self, raw: bytes) -> None:
+        """Any other call (STS for the identity) goes to the upstream server, or gets a 404."""
+        if self.server.upstream is None:
+            self._reply(404, {"message": f"unknown path {self.path}"})
+            return
+        headers = {name: value for name, value in self.headers.items() if name.lower() != "host"}
+        request = urllib.request.Request(self.server.upstream + self.path, data=raw, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                status, data, kind = answer.status, answer.read(), answer.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as error:
+            status, data, kind = error.code, error.read(), error.headers.get("Content-Type", "")
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def _reply(self, status: int, document: dict[str, Any]) -> None:
         data = json.dumps(document).encode()
@@ -171,8 +192,9 @@ class _Handler(BaseHTTPRequestHandler):
 class InspectorServer(ThreadingHTTPServer):
     """The endpoint's state: the findings it holds, its page size and the request bodies it received."""
 
-    def __init__(self, findings: list[dict[str, Any]], page_size: int = 2) -> None:
+    def __init__(self, findings: list[dict[str, Any]], page_size: int = 2, upstream: str | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        self.upstream = upstream
         self.findings = findings
         self.page_size = page_size
         self.requests: list[dict[str, Any]] = []
@@ -197,9 +219,11 @@ class InspectorServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def inspector_server(findings: list[dict[str, Any]], page_size: int = 2) -> Iterator[InspectorServer]:
-    """Serve the findings on 127.0.0.1 (port 0) in a thread for the duration of the block."""
-    server = InspectorServer(findings, page_size)
+def inspector_server(findings: list[dict[str, Any]], page_size: int = 2,
+                     upstream: str | None = None) -> Iterator[InspectorServer]:
+    """Serve the findings on 127.0.0.1 (port 0) in a thread for the duration of the block; other calls go to
+    ``upstream`` (moto), so one endpoint answers both the identity and ListFindings."""
+    server = InspectorServer(findings, page_size, upstream)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

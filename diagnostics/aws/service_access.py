@@ -220,7 +220,7 @@ def _inspector_steps(chain: _ServiceChain, session: boto3.session.Session, setti
     now = context.clock().astimezone(timezone.utc).replace(tzinfo=None)
     for loop_region in _probed_regions(regions):
         last_scan = inspector_last_scan(state, account_id, loop_region) if account_id else None
-        start, origin = _inspector_window_start(block, context, last_scan)
+        start, origin = inspector_window_start(block, context, last_scan)
         region = regions.region_read(loop_region)
         client = make_client(session, "inspector2", dataclasses.replace(settings, region=region))
         window = {"updatedAt": [{"startInclusive": start, "endInclusive": now}]}
@@ -249,7 +249,7 @@ def _first_run_start(block: Block, context: DoctorContext) -> datetime:
     return _only_logs_after(block) or datetime(today.year, today.month, today.day)
 
 
-def _inspector_window_start(block: Block, context: DoctorContext, last_scan: str | None) -> tuple[datetime, str]:
+def inspector_window_start(block: Block, context: DoctorContext, last_scan: str | None) -> tuple[datetime, str]:
     """The module's window start: the last scan saved for the region, moved up to only_logs_after if later."""
     if last_scan is None:
         return _first_run_start(block, context), "no scan saved yet: only_logs_after, else today"
