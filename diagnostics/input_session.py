@@ -1,7 +1,7 @@
 """A `<service>` or `<subscriber>` block opened as the module would, for the faces' preview and pass.
 
-Both faces call these functions, so the CLI and the app read the same events: the next CloudWatch run's
-datagrams, or one notified object decoded the way the block's subscriber decodes it. Nothing here
+Both faces call these functions, so the CLI and the app read the same events: the next CloudWatch or
+Inspector run's datagrams, or one notified object decoded the way the block's subscriber decodes it. Nothing here
 receives from a queue or writes anywhere.
 """
 
@@ -25,6 +25,13 @@ from diagnostics.decode.subscriber_objects import (
 )
 from diagnostics.findings import Finding, Status
 from diagnostics.ingest.cloudwatch_events import StreamFailure, next_cloudwatch_events
+from diagnostics.ingest.inspector_events import (
+    InspectorEvent,
+    InspectorFailure,
+    InspectorWindow,
+    inspector_windows,
+    next_inspector_events,
+)
 
 if TYPE_CHECKING:
     import boto3
@@ -46,6 +53,8 @@ class InputSession:
     findings: tuple[Finding, ...]
     aws_session: boto3.session.Session | None = field(default=None, repr=False, compare=False)
     settings: ClientSettings | None = None
+    account_id: str | None = None
+    """The caller's account from GetCallerIdentity: the module keys Inspector's saved scans by it."""
 
     @property
     def usable(self) -> bool:
@@ -68,6 +77,21 @@ class CloudWatchPreview:
 
 
 @dataclass(frozen=True)
+class InspectorPreview:
+    """The next Inspector run: the window per region, its findings (sent and dropped), where it stops."""
+
+    windows: tuple[InspectorWindow, ...]
+    events: tuple[InspectorEvent, ...]
+    failures: tuple[InspectorFailure, ...]
+    truncated: bool
+
+    @property
+    def exit_code(self) -> int:
+        """The module's exit for the run: 22 for an unsupported region, 1 when ListFindings fails, else 0."""
+        return self.failures[0].exit_code if self.failures else 0
+
+
+@dataclass(frozen=True)
 class ObjectPreview:
     """One notified object as the block's subscriber decodes it, or why it stops the run."""
 
@@ -86,7 +110,7 @@ def open_input(context: DoctorContext, block: Block, wodle: Wodle | None = None)
     identity = check_identity(credentials, block, context, settings)
     problems = tuple(finding for finding in credentials.findings + identity.findings
                      if finding.status in (Status.ERROR, Status.WARNING))
-    return InputSession(block, wodle, context, problems, identity.session, settings)
+    return InputSession(block, wodle, context, problems, identity.session, settings, identity.account_id)
 
 
 def preview_cloudwatch(session: InputSession, *, limit: int | None = None,
@@ -104,6 +128,24 @@ def preview_cloudwatch(session: InputSession, *, limit: int | None = None,
             break
         events.append(event)
     return CloudWatchPreview(tuple(events), tuple(failures), truncated)
+
+
+def preview_inspector(session: InputSession, *, limit: int | None = None,
+                      cancel: threading.Event | None = None) -> InspectorPreview:
+    """The next Inspector run, up to ``limit`` findings (sent or dropped)."""
+    if session.aws_session is None or session.settings is None:
+        return InspectorPreview((), (), (), False)
+    windows = tuple(inspector_windows(session.block, session.context, session.account_id))
+    failures: list[InspectorFailure] = []
+    events: list[InspectorEvent] = []
+    truncated = False
+    for event in next_inspector_events(session.aws_session, session.block, session.context, session.settings,
+                                       session.account_id, cancel=cancel, failures=failures):
+        if limit is not None and len(events) >= limit:
+            truncated = True
+            break
+        events.append(event)
+    return InspectorPreview(windows, tuple(events), tuple(failures), truncated)
 
 
 def preview_notified_object(session: InputSession, bucket: str, key: str) -> ObjectPreview:
@@ -137,3 +179,11 @@ def next_cloudwatch_run(context: DoctorContext, block: Block, wodle: Wodle | Non
     """Open a CloudWatch block and read its next run, in one call for a face's worker."""
     session = open_input(context, block, wodle)
     return session, preview_cloudwatch(session, limit=limit, cancel=cancel)
+
+
+def next_inspector_run(context: DoctorContext, block: Block, wodle: Wodle | None = None, *,
+                       limit: int | None = None, cancel: threading.Event | None = None
+                       ) -> tuple[InputSession, InspectorPreview]:
+    """Open an Inspector block and read its next run, in one call for a face's worker."""
+    session = open_input(context, block, wodle)
+    return session, preview_inspector(session, limit=limit, cancel=cancel)

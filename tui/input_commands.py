@@ -1,9 +1,7 @@
 """``preview`` and ``ingest`` for `<service>` and `<subscriber>` blocks, chosen with ``--block LINE``.
 
-A CloudWatch Logs block previews (and passes over) the next run's events; a subscriber previews one object
-its notifications name (``--bucket B --key K``), since the queue's messages are never received. Inspector
-findings cannot be previewed: the doctor has no recorded run of the module's Inspector messages to match,
-and it says so rather than guess.
+A CloudWatch Logs or Inspector block previews (and passes over) the next run's events; a subscriber previews
+one object its notifications name (``--bucket B --key K``), since the queue's messages are never received.
 """
 
 from __future__ import annotations
@@ -25,11 +23,7 @@ from tui.command_helpers import UsageProblem, print_findings
 if TYPE_CHECKING:
     from diagnostics.configuration.block_selection import SelectedBlock
     from diagnostics.context import DoctorContext
-    from diagnostics.input_session import CloudWatchPreview, InputSession
-
-INSPECTOR_NOT_PREVIEWED = ("Inspector findings are not previewed: the module's Inspector messages have not been "
-                           "recorded from a real run here, so the doctor cannot promise their exact form. "
-                           "`check --block LINE` still checks the regions, the window and ListFindings.")
+    from diagnostics.input_session import CloudWatchPreview, InputSession, InspectorPreview
 
 
 def chosen_input(args: argparse.Namespace, context: DoctorContext) -> SelectedBlock | None:
@@ -56,14 +50,18 @@ def _opened(context: DoctorContext, chosen: SelectedBlock) -> InputSession:
 def run_input_preview(args: argparse.Namespace, context: DoctorContext, chosen: SelectedBlock) -> int:
     """The next CloudWatch run's events, or one notified object as the subscriber decodes it."""
     block = chosen.block
-    if block.block_type == "inspector":
-        raise UsageProblem(INSPECTOR_NOT_PREVIEWED)
     if block.kind == "subscriber" and (not args.bucket or not args.key):
         raise UsageProblem(f"a subscriber's preview needs --bucket B --key K: the object a notification names "
                            f"(line {block.location.line}: {block.label}); the queue itself is never received from")
     session = _opened(context, chosen)
     if not session.usable:
         return int(CommandExit.ERRORS)
+    if block.block_type == "inspector":
+        from diagnostics.input_session import preview_inspector
+
+        shown_findings = preview_inspector(session, limit=args.limit)
+        _print_inspector(shown_findings, json_lines=args.format == "json")
+        return int(CommandExit.ERRORS) if shown_findings.exit_code else int(CommandExit.OK)
     if block.kind == "service":
         from diagnostics.input_session import preview_cloudwatch
 
@@ -115,19 +113,43 @@ def _print_cloudwatch(preview: CloudWatchPreview, *, json_lines: bool) -> None:
           file=sys.stderr if json_lines else sys.stdout)
 
 
+def _print_inspector(preview: InspectorPreview, *, json_lines: bool) -> None:
+    summary = sys.stderr if json_lines else sys.stdout
+    for window in preview.windows:
+        reads = f" (reads {window.region_read})" if window.region_read != window.loop_region else ""
+        print(f"{window.loop_region}{reads}: findings updated from {window.start.isoformat(sep=' ')} to "
+              f"{window.end.isoformat(sep=' ')} ({window.origin})", file=summary)
+    for event in preview.events:
+        if json_lines:
+            if event.dropped_by is None:
+                print(event.message)
+            continue
+        fate = f"  [dropped: {event.dropped_by}]" if event.dropped_by else ""
+        print(f"{event.loop_region} {visible(event.finding_arn)}: {visible(event.message)}{fate}")
+    for failure in preview.failures:
+        print(f"{failure.operation} for {failure.loop_region} failed, the run stops here (exit "
+              f"{failure.exit_code}): {visible(failure.error)}", file=sys.stderr)
+    sent = sum(1 for event in preview.events if event.dropped_by is None)
+    more = " (limit reached; more follow)" if preview.truncated else ""
+    print(f"\n{sent} finding(s) the next run sends, {len(preview.events) - sent} dropped{more}", file=summary)
+
+
 def run_input_ingest(args: argparse.Namespace, context: DoctorContext, chosen: SelectedBlock) -> int:
-    """A read-only pass over the next CloudWatch run: its datagrams to --events-out, its exit as ours."""
+    """A read-only pass over the next CloudWatch or Inspector run: its datagrams to --events-out, its exit as
+    ours."""
     block = chosen.block
-    if block.kind != "service" or block.block_type != "cloudwatchlogs":
-        raise UsageProblem("ingest --block works for buckets and CloudWatch Logs blocks; a subscriber's queue is "
-                           "never received from (use preview --block LINE --bucket B --key K for an object), "
-                           "and " + INSPECTOR_NOT_PREVIEWED[0].lower() + INSPECTOR_NOT_PREVIEWED[1:])
+    if block.kind != "service" or block.block_type not in ("cloudwatchlogs", "inspector"):
+        raise UsageProblem("ingest --block works for buckets, CloudWatch Logs and Inspector blocks; a subscriber's "
+                           "queue is never received from (use preview --block LINE --bucket B --key K for an "
+                           "object)")
     session = _opened(context, chosen)
     if not session.usable:
         return int(CommandExit.ERRORS)
-    from diagnostics.input_session import preview_cloudwatch
+    from diagnostics.input_session import preview_cloudwatch, preview_inspector
 
-    preview = preview_cloudwatch(session, limit=None)
+    preview: CloudWatchPreview | InspectorPreview = (
+        preview_inspector(session, limit=None) if block.block_type == "inspector"
+        else preview_cloudwatch(session, limit=None))
     sent = [event for event in preview.events if event.dropped_by is None]
     if args.events_out == "-":
         for event in sent:
@@ -143,7 +165,8 @@ def run_input_ingest(args: argparse.Namespace, context: DoctorContext, chosen: S
         if event.dropped_by is not None and args.debug >= 2:
             print(f"skipped: {visible(event.message)} ({event.dropped_by})", file=sys.stderr)
     for failure in preview.failures:
-        print(f"{failure.operation} for {visible(failure.group)} failed: {visible(failure.error)}", file=sys.stderr)
+        where = str(getattr(failure, "group", failure.loop_region))  # a log group, or Inspector's region
+        print(f"{failure.operation} for {visible(where)} failed: {visible(failure.error)}", file=sys.stderr)
     print(f"{len(sent)} event(s) sent, {len(preview.events) - len(sent)} skipped; the module's exit: "
           f"{preview.exit_code}", file=sys.stderr)
     return preview.exit_code
