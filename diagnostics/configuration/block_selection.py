@@ -32,10 +32,39 @@ def _blocks(config: LoadedConfig) -> list[tuple[Block, Wodle]]:
     return [(block, wodle) for wodle in config.wodles for block in wodle.blocks]
 
 
+def block_details(block: Block) -> tuple[tuple[str, str], ...]:
+    """The distinguishing options a block sets, in DISTINGUISHING_OPTIONS order (a subscriber's queue is its name)."""
+    own_name = "sqs_name" if block.kind == "subscriber" else None
+    return tuple((name, value) for name in DISTINGUISHING_OPTIONS
+                 if name != own_name and (value := block.value(name)) is not None)
+
+
+def same_named(block: Block, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """The other blocks of the same kind and name (a service's name is its type), which a name alone confuses."""
+    return tuple(other for other in blocks if other is not block and other.kind == block.kind
+                 and (other.name or other.block_type) == (block.name or block.block_type))
+
+
+def differing_details(block: Block, blocks: tuple[Block, ...]) -> tuple[str, ...]:
+    """Which of ``type`` and the distinguishing options tell ``block`` apart from blocks of the same name.
+
+    Empty when no other block shares its kind and name, so a face can show those options first and
+    keep them visible when it has to shorten the rest.
+    """
+    twins = same_named(block, blocks)
+    if not twins:
+        return ()
+    names = ("type", *DISTINGUISHING_OPTIONS)
+
+    def of(candidate: Block, name: str) -> str | None:
+        return candidate.block_type if name == "type" else candidate.value(name)
+
+    return tuple(name for name in names if any(of(other, name) != of(block, name) for other in twins))
+
+
 def describe_block(block: Block) -> str:
     """``line 12: bucket doctor-trail (cloudtrail) path=/firehose/ aws_profile=default``: one choice, one line."""
-    extras = [f"{name}={block.value(name)}" for name in DISTINGUISHING_OPTIONS
-              if block.value(name) is not None and not (name == "sqs_name" and block.kind == "subscriber")]
+    extras = [f"{name}={value}" for name, value in block_details(block)]
     line = block.location.line if block.location.line is not None else "?"
     return " ".join([f"line {line}: {block.label}", *extras])
 

@@ -1,0 +1,77 @@
+"""At 80x24 the app still tells blocks, log lines, keys and options apart, as an admin reads the screen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from textual.message import Message
+
+from tests.screen_text import screen_lines
+from tests.snapshot_apps.harness import wait_until
+from tui.app import DoctorApp
+from tui.demo import DemoEnvironment, start_demo
+from tui.messages import ConfigLoaded
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+
+TWIN_BLOCKS = """<ossec_config>
+  <wodle name="aws-s3">
+    <disabled>no</disabled>
+    <interval>10m</interval>
+    <bucket type="cloudtrail">
+      <name>demo-cloudtrail-organisation-archive</name>
+      <path>AWSLogs/firehose-eu-west/</path>
+      <aws_profile>wazuh-demo</aws_profile>
+    </bucket>
+    <bucket type="cloudtrail">
+      <name>demo-cloudtrail-organisation-archive</name>
+      <path>AWSLogs/firehose-us-east/</path>
+      <aws_profile>wazuh-demo</aws_profile>
+    </bucket>
+    <service type="cloudwatchlogs">
+      <aws_log_groups>app</aws_log_groups>
+      <regions>eu-west-1</regions>
+      <aws_profile>wazuh-demo-production-readers</aws_profile>
+    </service>
+    <service type="cloudwatchlogs">
+      <aws_log_groups>app</aws_log_groups>
+      <regions>us-east-1</regions>
+      <aws_profile>wazuh-demo-production-readers</aws_profile>
+    </service>
+  </wodle>
+</ossec_config>
+"""
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoEnvironment]:
+    environment = start_demo(now=NOW, root=tmp_path_factory.mktemp("demo-80"))
+    try:
+        yield environment
+    finally:
+        environment.stop()
+
+
+def of_type(messages: list[Message], kind: type[Message]) -> list[Message]:
+    return [message for message in messages if isinstance(message, kind)]
+
+
+async def test_overview_tells_same_named_blocks_apart_at_80x24(demo: DemoEnvironment, tmp_path: Path) -> None:
+    config = tmp_path / "ossec.conf"
+    config.write_text(TWIN_BLOCKS)
+    messages: list[Message] = []
+    app = DoctorApp(demo.context.with_changes(config_path=config))
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await wait_until(pilot, lambda: bool(of_type(messages, ConfigLoaded)))
+        await pilot.pause()
+        lines = screen_lines(app)
+        twins = [line for line in lines if "-west/ :" in line or "-east/ :" in line]
+        assert len(twins) == 2 and twins[0] != twins[1], lines
+        assert "path …eu-west/ :5" in twins[0] and "path …us-east/ :10" in twins[1], twins
+        assert all("demo-clo…" in line and "archive path" in line for line in twins), twins  # name cut, visibly
+        services = [line for line in lines if "regions " in line]
+        assert len(services) == 2 and all("cloudw" in line and "chlogs" in line for line in services), lines
+        assert "regions eu-west-1 :15" in services[0] and "regions us-east-1 :20" in services[1], services

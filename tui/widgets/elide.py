@@ -1,0 +1,45 @@
+"""Shortening text to a number of terminal cells with an ellipsis, keeping the end that tells items apart."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+ELLIPSIS = "…"
+
+
+def _head(text: str, cells: int) -> str:
+    """The longest start of ``text`` that fits in ``cells`` (wide characters count twice)."""
+    out = ""
+    for char in text:
+        if cell_len(out + char) > cells:
+            break
+        out += char
+    return out
+
+
+def _tail(text: str, cells: int) -> str:
+    """The longest end of ``text`` that fits in ``cells``."""
+    out = ""
+    for char in reversed(text):
+        if cell_len(char + out) > cells:
+            break
+        out = char + out
+    return out
+
+
+def middle_ellipsis(text: str, cells: int) -> str:
+    """``demo-clou…trail``: the start and the end kept, because keys, paths and names differ at their ends."""
+    if cell_len(text) <= cells:
+        return text
+    if cells <= 1:
+        return ELLIPSIS[:cells]
+    room = cells - 1
+    head = _head(text, (room + 1) // 2)
+    return head + ELLIPSIS + _tail(text, room - cell_len(head))
+
+
+def end_ellipsis(text: str, cells: int) -> str:
+    """``demo-cloudtr…``: for text whose start matters most."""
+    if cell_len(text) <= cells:
+        return text
+    return _head(text, cells - 1) + ELLIPSIS if cells >= 1 else ""
