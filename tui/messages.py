@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from diagnostics.host.logtest_model import LogtestReport
     from diagnostics.ingest.model import IngestProgress, IngestSummary
     from diagnostics.ingest.real_module import RealRunPlan, RealRunResult
-    from diagnostics.input_session import CloudWatchPreview, InputSession
+    from diagnostics.input_session import CloudWatchPreview, InputSession, InspectorPreview
     from diagnostics.log_explainer.explainer import LogReport
     from diagnostics.marker_location import MarkerLocation
     from diagnostics.wazuh.wodle import LoadedConfig
@@ -189,7 +189,8 @@ class LogtestMatched(Message, bubble=False):
 
 @dataclass
 class NextRunRead(Message, bubble=False):
-    """A CloudWatch block's next run was read (its events, sent or dropped, and where it would stop)."""
+    """A CloudWatch or Inspector block's next run was read (its events, sent or dropped, and where it would
+    stop)."""
 
     session: InputSession
-    preview: CloudWatchPreview
+    preview: CloudWatchPreview | InspectorPreview

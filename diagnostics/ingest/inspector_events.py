@@ -64,6 +64,8 @@ class InspectorEvent:
     message: str
     """The JSON after the datagram header: ``{"integration": "aws", "aws": {...}}``."""
     dropped_by: str | None = None
+    summary: str = ""
+    """Severity and title, to tell findings apart in a list (every message starts alike)."""
 
     @property
     def datagram(self) -> str:
@@ -134,8 +136,9 @@ def next_inspector_events(session: boto3.session.Session, block: Block, context:
                 return
             for finding in outcome.response.get("findings", []):
                 dropped = rule.describe() if rule.matches(finding) else None
+                summary = f"{finding.get('severity', '')} {finding.get('title', '')}".strip()
                 yield InspectorEvent(window.loop_region, window.region_read, str(finding.get("findingArn", "")),
-                                     inspector_message(finding), dropped)
+                                     inspector_message(finding), dropped, summary)
             if "nextToken" not in outcome.response:
                 break
             arguments["nextToken"] = outcome.response["nextToken"]

@@ -1,4 +1,4 @@
-"""Next run: what a CloudWatch Logs block's next run sends, event by event, and what it drops and why."""
+"""Next run: what a CloudWatch Logs or Inspector block's next run sends, event by event, and what it drops and why."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from textual.worker import get_current_worker
 
 from diagnostics.context import DoctorContext
 from diagnostics.ingest.cloudwatch_events import CloudWatchEvent
+from diagnostics.ingest.inspector_events import InspectorEvent
 from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, Wodle
 from tui.messages import NextRunRead
@@ -24,10 +25,12 @@ NEXT_RUN_LIMIT = 500
 """Events read for the screen: enough to see what the run sends, bounded for a busy log group."""
 
 
-def event_line(event: CloudWatchEvent) -> Text:
-    """``✓ hello`` or ``⊘ None of ...`` on one line: the message first, where it came from in the pane."""
+def event_line(event: CloudWatchEvent | InspectorEvent) -> Text:
+    """``✓ hello`` or ``⊘ None of ...`` on one line: the message (a finding's severity and title) first, where
+    it came from in the pane."""
     text = Text("⊘ " if event.dropped_by else "✓ ", no_wrap=True, overflow="ellipsis")
-    text.append(visible(event.message), style="italic" if event.dropped_by else "")
+    shown = event.summary if isinstance(event, InspectorEvent) and event.summary else event.message
+    text.append(visible(shown), style="italic" if event.dropped_by else "")
     return text
 
 
@@ -42,7 +45,7 @@ class NextRunScreen(DoctorScreen):
         self.context = context
         self.block = block
         self.wodle = wodle
-        self.events: tuple[CloudWatchEvent, ...] = ()
+        self.events: tuple[CloudWatchEvent | InspectorEvent, ...] = ()
 
     @property
     def is_pushed_screen(self) -> bool:
@@ -55,27 +58,37 @@ class NextRunScreen(DoctorScreen):
         with Horizontal(id="next-run-body"):
             yield OptionList(id="next-run-list")
             with VerticalScroll(id="next-run-pane"):
-                yield Static("Reading the log groups…", id="next-run-event")
+                yield Static(self._reading, id="next-run-event")
         with VerticalScroll(id="next-run-findings"):
             yield Static("", id="next-run-totals")
             yield FindingDetail(id="next-run-problems", empty_text="")
         yield Footer(compact=True)
 
+    @property
+    def _inspector(self) -> bool:
+        return self.block.block_type == "inspector"
+
+    @property
+    def _reading(self) -> str:
+        return "Listing the findings…" if self._inspector else "Reading the log groups…"
+
     def on_mount(self) -> None:
-        self.sub_title = visible(f"Next run {self.block.value('aws_log_groups') or ''}")
+        shown = self.block.value("regions" if self._inspector else "aws_log_groups") or ""
+        self.sub_title = visible(f"Next run {shown}")
         self.query_one("#next-run-list", OptionList).focus()
         self.read_next_run()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="next-run", description="Reading the next run")
     def read_next_run(self) -> None:
-        from diagnostics.input_session import next_cloudwatch_run
+        from diagnostics.input_session import next_cloudwatch_run, next_inspector_run
 
-        session, preview = next_cloudwatch_run(self.context, self.block, self.wodle, limit=NEXT_RUN_LIMIT,
-                                               cancel=get_current_worker().cancelled_event)
+        read = next_inspector_run if self._inspector else next_cloudwatch_run
+        session, preview = read(self.context, self.block, self.wodle, limit=NEXT_RUN_LIMIT,
+                                cancel=get_current_worker().cancelled_event)
         self.post_message(NextRunRead(session, preview))
 
     def action_reload(self) -> None:
-        self.query_one("#next-run-event", Static).update("Reading the log groups…")
+        self.query_one("#next-run-event", Static).update(self._reading)
         self.read_next_run()
 
     @on(NextRunRead)
@@ -89,10 +102,14 @@ class NextRunScreen(DoctorScreen):
         totals = f"{sent} event(s) sent, {len(preview.events) - sent} dropped"
         if preview.truncated:
             totals += f" (the first {len(preview.events)} shown)"
+        for window in getattr(preview, "windows", ()):
+            totals += (f"\n{window.loop_region}: findings updated from {window.start.isoformat(sep=' ')} "
+                       f"({window.origin})")
         for failure in preview.failures:
             stop = f"the run stops here with exit {failure.exit_code}" if failure.exit_code else "the run goes on"
-            totals += f"\n{failure.operation} for {failure.group} under {failure.loop_region} failed ({stop}): " \
-                      f"{failure.error}"
+            group = getattr(failure, "group", None)
+            totals += f"\n{failure.operation}{f' for {group}' if group else ''} under {failure.loop_region} " \
+                      f"failed ({stop}): {failure.error}"
         self.query_one("#next-run-totals", Static).update(data_lines(totals))
         self.query_one("#next-run-problems", FindingDetail).show(list(message.session.findings))
         if preview.events:
@@ -109,7 +126,8 @@ class NextRunScreen(DoctorScreen):
         if not 0 <= index < len(self.events):
             return
         event = self.events[index]
-        where = f"{event.group}/{event.stream}, {event.loop_region}" + (
+        source = event.finding_arn if isinstance(event, InspectorEvent) else f"{event.group}/{event.stream}"
+        where = f"{source}, {event.loop_region}" + (
             f" read from {event.region_read}" if event.region_read != event.loop_region else "")
         if event.dropped_by:
             text = f"Dropped ({where}): {event.dropped_by}.\n\n{event.message}"

@@ -198,13 +198,13 @@ class OverviewScreen(DoctorScreen):
 
     def action_browse(self) -> None:
         block = self._selected_block()
-        if block is not None and block.kind == "service" and block.block_type == "cloudwatchlogs":
+        if block is not None and block.kind == "service" and block.block_type in ("cloudwatchlogs", "inspector"):
             from tui.screens.next_run import NextRunScreen
 
             self.app.push_screen(NextRunScreen(self.context, block))
             return
         if block is None or block.kind != "bucket":
-            self.notify("Browse works on a bucket or a CloudWatch Logs block: select one first.",
+            self.notify("Browse works on a bucket, a CloudWatch Logs or an Inspector block: select one first.",
                         severity="warning", timeout=3)
             return
         from tui.screens.browse import BrowseScreen

@@ -221,13 +221,13 @@ class TroubleshootScreen(DoctorScreen):
         target.scroll_visible()
 
     def action_browse(self) -> None:
-        if self.block.kind == "service" and self.block.block_type == "cloudwatchlogs":
+        if self.block.kind == "service" and self.block.block_type in ("cloudwatchlogs", "inspector"):
             from tui.screens.next_run import NextRunScreen
 
             self.app.push_screen(NextRunScreen(self.context, self.block))
             return
         if self.block.kind != "bucket":
-            self.notify("Browse works on buckets and CloudWatch Logs blocks (a subscriber's queue is never "
+            self.notify("Browse works on buckets, CloudWatch Logs and Inspector blocks (a subscriber's queue is never "
                         "received from: `preview --block LINE --bucket B --key K` decodes one of its objects).",
                         severity="warning", timeout=5)
             return
