@@ -10,10 +10,10 @@ import pytest
 from textual.message import Message
 
 from tests.screen_text import screen_lines
-from tests.snapshot_apps.harness import wait_until
-from tui.app import DoctorApp
+from tests.snapshot_apps.harness import ScreenHarness, wait_until
 from tui.demo import DemoEnvironment, start_demo
 from tui.messages import ConfigLoaded
+from tui.screens.overview import OverviewScreen
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
@@ -63,7 +63,7 @@ async def test_overview_tells_same_named_blocks_apart_at_80x24(demo: DemoEnviron
     config = tmp_path / "ossec.conf"
     config.write_text(TWIN_BLOCKS)
     messages: list[Message] = []
-    app = DoctorApp(demo.context.with_changes(config_path=config))
+    app = ScreenHarness(lambda: OverviewScreen(demo.context.with_changes(config_path=config)))
     async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
         await wait_until(pilot, lambda: bool(of_type(messages, ConfigLoaded)))
         await pilot.pause()
