@@ -275,9 +275,10 @@ def test_corrupt_file_stops_the_run_like_the_module(s3: Any, home: Path, trail: 
     assert summary.files_read == 3 and summary.files_failed == 1
     assert [event.key for event in sink.events][::3] == trail[:2]
     assert any(finding.failure_id == "host.ingest_stopped_on_file" for finding in summary.findings)
-    # The failed file is not marked: the next pass stops at it again.
+    # A stopped run records nothing (the module commits at the end): the next pass reads all three again.
     again, _ = run(s3, home, trail_block())
-    assert again.exit_code == 8 and again.files_read == 1
+    assert again.exit_code == 8 and again.files_read == 3
+    assert again.details["resend_next_run"] == 6
 
 
 def test_skip_on_error_sends_an_error_event_and_goes_on(s3: Any, home: Path, trail: list[str],

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from diagnostics.aws.object_download import ObjectDownloads
+from diagnostics.aws.prediction import client_config_lines
 from diagnostics.decode.envelope import build_message, payload_for
 from diagnostics.decode.errors import classify_load_error, module_repr
 from diagnostics.decode.model import AWSLOGS_TYPES, DecodedEvent, FileProblem, decode_context_for
@@ -37,6 +38,7 @@ from diagnostics.ingest.sinks import (
     queue_socket_path,
 )
 from diagnostics.ingest.state import IngestState, StateError, created_date_for, default_state_dir
+from diagnostics.ingest.stop_effects import RunLedger, delete_refused, discard_note
 from diagnostics.ingest.tally import Tally
 from diagnostics.layout.classify import ClassifiedKey, Verdict
 from diagnostics.layout.marker import db_scope, processed_scope
@@ -81,6 +83,7 @@ class _Pass:
         self.last_progress = 0.0
         self.findings: list[Finding] = []
         self.first_stop: _Stop | None = None
+        self.ledger = RunLedger()  # what to take back when the run stops: the module commits only at its end
         self.scope: ScopeStarted | None = None
         self.remove_from_bucket = block.value("remove_from_bucket") == "yes"
         self.downloads = ObjectDownloads(request.client, self.bucket)
@@ -211,16 +214,21 @@ class _Pass:
         tally.bytes_read += fetched.bytes_read
         tally.failed += failed
         self.sink.file_done(key)
+        if stop is None and self.remove_from_bucket:  # the module deletes after sending, before marking
+            self.log.remove_file(key)
+            tally.add_would_delete(key)
+            if self.request.may_delete == "denied":
+                line, finding = delete_refused(self.finding, self.bucket, key, self.request.delete_resource)
+                self.log.module_line(line)
+                stop = _Stop(1, finding, key)
         if stop is not None:
+            self.ledger.stopped(tally.events + tally.error_events, tally.read)
             if not self.request.continue_after_failure:
                 raise stop
             self.first_stop = self.first_stop or stop
             self.findings.append(stop.finding)
             self.progress("file", key)
             return
-        if self.remove_from_bucket:
-            self.log.remove_file(key)
-            tally.add_would_delete(key)
         self.mark(classified, state)
         self.progress("file", key)
 
@@ -258,6 +266,7 @@ class _Pass:
             self.log.error_marking_complete(classified.key, str(error))
             return
         state.mark_complete(scope, classified.key, created)
+        self.ledger.marked(scope, classified.key)
 
     def emit_event(self, event: DecodedEvent, key: str) -> None:
         self.log_lines(event.debug_lines)
@@ -266,6 +275,10 @@ class _Pass:
         if not event.sent:
             self.tally.discarded += 1
             return
+        noted = discard_note(self.ledger, self.finding, event, self.decode)
+        if noted is not None:
+            self.log.doctor_note(noted[0])
+            self.findings.append(noted[1])
         self.tally.oversized += event.oversized
         json_text = event.payload[len(MESSAGE_HEADER):]
         self.log.event_json(json_text)
@@ -330,6 +343,7 @@ class _Pass:
             findings.append(self.finding("host.ingest_stopped_on_file", "ingest.exit",
                                          {"key": stop.key, "exit_code": exit_code,
                                           "read_before": max(tally.read - 1, 0)}))
+        findings.extend(self.ledger.stop_findings(self.finding, exit_code) if stop is not None else ())
         if tally.would_delete_count:
             findings.append(self.finding("host.remove_from_bucket_not_done", "ingest.remove",
                                          {"bucket": self.bucket, "count": tally.would_delete_count}))
@@ -348,7 +362,8 @@ class _Pass:
             state_path=state.path if state is not None else None, findings=tuple(findings),
             details={"debug_level": self.request.debug_level, "workers": self.request.workers,
                      "never_read_count": tally.never_read_count,
-                     "would_delete_count": tally.would_delete_count})
+                     "would_delete_count": tally.would_delete_count,
+                     "resend_next_run": self.ledger.resend_next_run if stop is not None else 0})
 
 
 def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.Event,
@@ -371,6 +386,9 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
     try:
         if request.debug_level > 0:
             run.log.debug_mode_on(request.debug_level)
+        for level, text in client_config_lines(run.context.module_home / ".aws" / "config",
+                                               run.block.value("aws_profile")):
+            run.log.module_debug(level, text)
         if state.ensure_table(run.layout.table):
             run.log.table_created()
         run.progress("started")
@@ -387,6 +405,8 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
         except _Stop as stopped:
             stop = stopped
         stop = stop or run.first_stop
+        if stop is not None:  # a stopped run records nothing: take back this pass's marks, count the re-sends
+            run.log.doctor_note(run.ledger.take_back(state, run.tally.events + run.tally.error_events, run.tally.read))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         state.close()
