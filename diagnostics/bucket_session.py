@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from diagnostics.aws.access_delete import remove_verdict
 from diagnostics.aws.clients import make_client, settings_for
 from diagnostics.aws.credentials import resolve_credentials
 from diagnostics.aws.identity import check_identity
@@ -30,6 +31,7 @@ from diagnostics.layout.listing import ListedLevel, ListingError, list_level
 from diagnostics.layout.marker import parse_only_logs_after
 from diagnostics.layout.module_walk import ScopeStarted, WalkStopped, walk_module
 from diagnostics.layout.prefixes import BucketLayout
+from diagnostics.layout.stop_point import keys_with_stop
 from diagnostics.layout.walk_findings import listing_failure, walk_stop
 from diagnostics.wazuh.state_db import StateReader
 from diagnostics.wazuh.wodle import Block, Wodle
@@ -126,10 +128,16 @@ def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None
 def ingest_request(session: BucketSession, **options: Any) -> IngestRequest:
     """The ingestion request for an opened bucket (client, wodle, caller account, flow-log lookup), so the
     CLI and the app start the same pass; ``options`` are IngestRequest's own (debug level, state...)."""
+    verdict = None
+    if session.block.value("remove_from_bucket") == "yes" and session.client is not None:
+        iam = make_client(session.aws_session, "iam", session.settings) \
+            if session.aws_session is not None and session.settings is not None else None
+        verdict = remove_verdict(session.block, session.client, iam, session.principal)
     return IngestRequest(context=session.context, block=session.block, client=session.client,
                          wodle=session.wodle, caller_account=session.caller_account,
                          flow_logs=flow_log_lookup(session.block, session.aws_session, session.settings),
-                         **options)
+                         may_delete=verdict.answer.verdict if verdict else None,
+                         delete_resource=verdict.resource if verdict else "", **options)
 
 
 @dataclass(frozen=True)
@@ -163,6 +171,10 @@ def retries_tried(session: BucketSession) -> str:
     return session.settings.describe_retries() if session.settings is not None else "botocore's defaults"
 
 
+PASSED_OVER_KEYS = 50
+"""Keys at or before the marker shown per scope by the walk view (the module passes over them)."""
+
+
 @dataclass(frozen=True)
 class WalkedKeys:
     """The first keys of the module's walk in its order, and the finding when the walk stops early."""
@@ -184,7 +196,8 @@ def walk_keys(session: BucketSession, *, limit: int, cancel: threading.Event | N
     context = session.context
     for event in walk_module(session.client, session.block, context, session.state, cancel=cancel,
                              caller_account=session.caller_account,
-                             flow_logs=flow_log_lookup(session.block, session.aws_session, session.settings)):
+                             flow_logs=flow_log_lookup(session.block, session.aws_session, session.settings),
+                             passed_over_keys=max(1, min(PASSED_OVER_KEYS, limit // 2))):
         if isinstance(event, ScopeStarted):
             markers.append(event.marker.value)
         elif isinstance(event, ClassifiedKey):
@@ -200,6 +213,10 @@ def walk_keys(session: BucketSession, *, limit: int, cancel: threading.Event | N
         findings.append(state_unusable(session, health))
     elif session.state is not None and session.state.problem is not None:
         findings.append(state_unusable(session, session.state.problem))
+    if session.client is not None:  # where a broken file stops the run, and what it never reaches
+        marked, stops = keys_with_stop(session.client, session.block, session.wodle, context, keys,
+                                       check_id="keys.walk", cancel=cancel)
+        return WalkedKeys(marked, (*findings, *stops), tuple(markers))
     return WalkedKeys(tuple(keys), tuple(findings), tuple(markers))
 
 
