@@ -17,9 +17,11 @@ from diagnostics.decode.registry import module_would_send
 from diagnostics.decode.streams import open_s3_object
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding, Status
-from diagnostics.layout.classify import Verdict
-from diagnostics.layout.module_walk import module_view
+from diagnostics.layout.classify import ClassifiedKey, Verdict
+from diagnostics.layout.module_walk import WalkStopped, walk_module
 from diagnostics.layout.prefixes import BucketLayout
+from diagnostics.layout.stop_point import keys_with_stop
+from diagnostics.layout.walk_findings import walk_stop
 from diagnostics.wazuh.wodle import Block, Wodle
 
 SAMPLE_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
@@ -36,9 +38,19 @@ def check_sample_object(client: Any, block: Block, wodle: Wodle | None, context:
     profile = context.profile
     location = block.line_of("name")
     try:
-        walk = module_view(client, block, context, state, cancel=cancel, caller_account=caller_account,
-                           flow_logs=flow_logs)
-        first = next((key for key in islice(walk, SAMPLE_SCAN_KEYS) if key.verdict is Verdict.READ), None)
+        listed: list[ClassifiedKey] = []
+        for event in islice(walk_module(client, block, context, state, cancel=cancel,
+                                        caller_account=caller_account, flow_logs=flow_logs), SAMPLE_SCAN_KEYS):
+            if isinstance(event, ClassifiedKey):
+                listed.append(event)
+            elif isinstance(event, WalkStopped) and event.exit_code is not None:
+                return (walk_stop(event, target=target, profile=profile, debug_level=context.debug_level,
+                                  check_id="sample.decode").finding,)
+        marked, stops = keys_with_stop(client, block, wodle, context, listed, check_id="sample.decode",
+                                       cancel=cancel)
+        if stops:  # the run stops at a broken file: that, not the first file, is what the admin must see
+            return stops
+        first = next((key for key in marked if key.verdict is Verdict.READ), None)
     except Exception as error:
         return (build_finding("sample.not_listed", check_id="sample.decode", target=target, profile=profile,
                               location=location, values={"error": str(error)}),)
@@ -64,6 +76,7 @@ def check_sample_object(client: Any, block: Block, wodle: Wodle | None, context:
     values["sentence"] = totals.sentence()
     evidence = (f"GetObject s3://{target}/{key}", totals.sentence())
     findings = [problem.finding for problem in verdict.problems]
+    findings.extend(_discard_findings(block, verdict.first_events, target, profile))
     if totals.events_sent > 0:
         findings.insert(0, build_finding("sample.events_sent", check_id="sample.decode", target=target,
                                          profile=profile, location=location, values=values, evidence=evidence))
@@ -79,3 +92,22 @@ def check_sample_object(client: Any, block: Block, wodle: Wodle | None, context:
                                          profile=profile, location=location, values=values, evidence=evidence,
                                          status=Status.WARNING))
     return tuple(findings)
+
+
+def _discard_findings(block: Block, events: Any, target: str, profile: Any) -> list[Finding]:
+    """A discard_regex whose field holds numbers, booleans or objects in the sampled events never matches."""
+    from diagnostics.decode.discard import non_string_kinds
+
+    rule = block.discard_regex
+    field = rule.attributes.get("field") if rule is not None else None
+    if not field:
+        return []
+    for event in events:
+        record = event.raw_record if event.raw_record is not None else event.message.get("aws", event.message)
+        kinds = non_string_kinds(record, field)
+        if kinds:
+            return [build_finding("decode.discard_never_matches", check_id="sample.decode", target=target,
+                                  profile=profile, location=block.line_of("discard_regex"),
+                                  values={"field": field, "kinds": " or ".join(kinds),
+                                          "regex": rule.value if rule is not None else ""})]
+    return []
