@@ -149,20 +149,18 @@ def run_keys(args: argparse.Namespace) -> int:
             document["markers"] = list(markers)
         print(to_json(document))
         return int(exit_for(problems))
-    print_findings(problems)
-    if problems:
-        return int(exit_for(problems))
+    print_findings(problems)  # then the rows: the keys before a stop are still the module's
     for folder in folders:
         print(f"{'':>10}  {'':>14}  {'folder':<10} {visible(folder)}")
     for row in rows:
         age = humanize.naturaltime(now - row["_modified"]) if row["_modified"] else "-"
-        reason = f" ({row['reason']})" if row["reason"] else ""
+        reason = f" ({row['explanation']})" if row["reason"] else ""  # the reason in words, not its code
         print(f"{humanize.naturalsize(row['size'], binary=True):>10}  {age:>14}  {row['status']:<10} "
               f"{visible(row['key'])}{visible(reason)}")
-    if not rows and not folders:
+    if not rows and not folders and not problems:
         print("(nothing listed at this level)" if not markers else
               f"(no key after the module's marker: every key sorts at or before {visible(' and '.join(markers))})")
-    return 0
+    return int(exit_for(problems)) if problems else 0
 
 
 def _key_row(classified: Any) -> dict[str, Any]:
@@ -265,10 +263,13 @@ def run_ingest(args: argparse.Namespace) -> int:
         chosen = chosen_input(args, context)
         if chosen is not None:
             return run_input_ingest(args, context, chosen)
+        # The script runs with --debug N: a catch-all preflight error is exit 12 at 0 but 1 above.
+        context = context.with_changes(debug_level=args.debug)
         session = _open_session(args, context)
-        if not session.usable:
+        if not session.usable:  # the status is the module's exit for the same preflight failure
             print_findings(session.findings)
-            return int(CommandExit.ERRORS)
+            module_exits = [f.wazuh_exit_code for f in session.findings if f.wazuh_exit_code is not None]
+            return module_exits[0] if module_exits else int(CommandExit.ERRORS)
         return run_ingest_command(args, context, session, threading.Event())
 
 
