@@ -43,6 +43,11 @@ class GoldenRun:
         return cls(facts["exit_code"], datagrams, tuple(facts["keys_read"]), facts["state"],
                    (folder / "stdout.txt").read_text())
 
+    def error_line(self) -> str:
+        """The script's last ``ERROR: `` line, without the prefix our log format adds back."""
+        errors = [line for line in self.stdout.splitlines() if line.startswith("ERROR: ")]
+        return errors[-1][len("ERROR: "):]
+
     def state_keys(self) -> list[str]:
         """The log_key column of every row the module committed."""
         keys: list[str] = []
@@ -151,6 +156,19 @@ def test_a_run_stopped_mid_walk_commits_nothing_and_resends(name: str, moto: str
         assert golden.state_keys() == []
         assert summary["details"]["resend_next_run"] == len(golden.datagrams)
         assert f"{len(golden.datagrams)} event(s)" in err
+        assert golden.error_line() in err, "the module's own error line, word for word"
+
+
+def test_check_says_where_the_run_stops_and_what_it_costs(moto: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    built = build("stop_mid_walk_gzip", moto, tmp_path, monkeypatch)
+    golden = GoldenRun.load("stop_mid_walk_gzip", 1)
+    _code, findings = built.check(capsys)
+    (stop,) = [f for f in findings if f["failure_id"] == "walk.stops_at_file"]
+    assert golden.keys_read[-1] in stop["title"] and f"exit {golden.exit_code}" in stop["title"]
+    assert "1 listed file(s) after it are not read" in stop["title"]
+    assert golden.exit_code in [f["wazuh_exit_code"] for f in findings], "the predicted exit is the module's"
 
 
 # -- remove_from_bucket without delete permission ------------------------------------------------------------
@@ -164,7 +182,7 @@ def test_remove_from_bucket_denied_exits_1_and_resends_every_run(moto: str, tmp_
         code, datagrams, summary, err = built.ingest(capsys, run)
         assert (code, datagrams) == (golden.exit_code, list(golden.datagrams))
         assert summary["details"]["resend_next_run"] == len(golden.datagrams)
-        assert 'The "iter_files_in_bucket" request failed' in err and "DeleteObject" in err
+        assert f"ERROR: {golden.error_line()}" in err, "the module's doubled ERROR line, word for word"
     moto_post(moto, "/moto-api/reset-auth", b"inf")  # moto's root keys list what is left
     assert sorted(o["Key"] for o in built.s3.list_objects_v2(Bucket=built.scenario.bucket)["Contents"]) == \
         sorted(key for key, _ in built.scenario.objects), "nothing was deleted"
@@ -223,8 +241,9 @@ def test_skip_on_error_off_stops_at_the_broken_object(moto: str, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     built = build("skip_off_broken_custom", moto, tmp_path, monkeypatch)
     golden = GoldenRun.load("skip_off_broken_custom", 1)
-    code, datagrams, _summary, _err = built.ingest(capsys, 1)
+    code, datagrams, _summary, err = built.ingest(capsys, 1)
     assert (code, datagrams) == (golden.exit_code, list(golden.datagrams))
+    assert golden.error_line() in err
     _code, view = built.keys(capsys)
     rows = by_key(view["keys"])
     broken, after = golden.keys_read[-1], [key for key, _ in built.scenario.objects][-1]
@@ -232,6 +251,12 @@ def test_skip_on_error_off_stops_at_the_broken_object(moto: str, tmp_path: Path,
     assert rows[after]["status"] == "skipped" and rows[after]["reason"] == "after_stop"
     assert read_keys(view["keys"]) == list(golden.keys_read)
     assert any(f["failure_id"] == "walk.stops_at_file" for f in view.get("findings", []))
+    _code, out, _err = run_cli(capsys, "keys", *built.home.common(built.endpoint, built.scenario.bucket),
+                               "--wodle-view")
+    (line,) = [row for row in out.splitlines() if row.rstrip().endswith(")") and after in row]
+    assert "not read this run" in line and "after_stop" not in line, "the reason in words, not its code"
+    _code, findings = built.check(capsys)
+    assert any(f["failure_id"] == "walk.stops_at_file" and broken in f["title"] for f in findings)
 
 
 # -- Config: a key without a date folder ---------------------------------------------------------------------
@@ -246,6 +271,7 @@ def test_config_key_without_a_date_folder_exits_7(moto: str, tmp_path: Path, mon
     assert module_error[len("ERROR: "):] in err
     assert "DEBUG: +++ Unexpected error: '<' not supported" in err
     _code, findings = built.check(capsys)
+    assert golden.exit_code in [f["wazuh_exit_code"] for f in findings], "check predicts the module's exit 7"
     text = json.dumps(findings)
     assert "InvalidRange" not in text and "416" not in text
     assert f"AWSLogs/{ACCOUNT}/Config/ConfigWritabilityCheckFile" not in text, \
@@ -306,14 +332,34 @@ def test_discard_regex_on_a_number_never_matches(moto: str, tmp_path: Path, monk
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     built = build("discard_regex_non_string", moto, tmp_path, monkeypatch)
     golden = GoldenRun.load("discard_regex_non_string", 1)
-    code, datagrams, _summary, _err = built.ingest(capsys, 1)
+    code, datagrams, summary, err = built.ingest(capsys, 1)
     assert (code, datagrams) == (golden.exit_code, list(golden.datagrams))
+    assert "holds a number" in err, "the pass's log says why nothing is discarded"
+    assert any(f["failure_id"] == "decode.discard_never_matches" for f in summary["findings"])
+    _code, findings = built.check(capsys)
+    (never,) = [f for f in findings if f["failure_id"] == "decode.discard_never_matches"]
+    assert "additionalEventData.bytesTransferredIn" in never["title"] and "number" in never["title"]
+
+
+# -- the script's debug preamble -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["debug_preamble_with_config", "debug_preamble_with_retries", "stop_mid_walk_gzip"])
+def test_the_debug_preamble_is_logged_where_the_module_prints_it(name: str, moto: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    built = build(name, moto, tmp_path, monkeypatch)
+    golden = GoldenRun.load(name, 1)
+    _code, _datagrams, _summary, err = built.ingest(capsys, 1)
+    ours = [line.split(": DEBUG: ", 1)[1] for line in err.splitlines() if ": DEBUG: " in line]
+    theirs = [line[len("DEBUG: "):] for line in golden.stdout.splitlines() if line.startswith("DEBUG: ")]
+    assert ours[:4] == theirs[:4], "debug mode, the client configuration lines, then the table"
 
 
 # -- preflight exits -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("name", "run"), [("preflight_bad_bucket_name", 1), ("preflight_role_denied", 1),
-                                           ("preflight_profile_config_only", 1)])
+                                           ("preflight_profile_config_only", 1),
+                                           ("preflight_profile_config_only", 2), ("preflight_role_denied", 2)])
 def test_preflight_failures_give_the_module_exit(name: str, run: int, moto: str, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
