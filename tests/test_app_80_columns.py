@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from textual.message import Message
+from textual.widgets import Select
 
-from tests.screen_text import screen_lines
+from diagnostics.wazuh.ossec_log import TAG
+from tests.screen_text import region_lines, screen_lines
 from tests.snapshot_apps.harness import ScreenHarness, wait_until
 from tui.demo import DemoEnvironment, start_demo
-from tui.messages import ConfigLoaded
+from tui.messages import ConfigLoaded, IngestFinished, IngestLogged
+from tui.screens.ingest import IngestScreen
 from tui.screens.overview import OverviewScreen
+from tui.widgets.live_log import LiveLog
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
@@ -75,3 +80,28 @@ async def test_overview_tells_same_named_blocks_apart_at_80x24(demo: DemoEnviron
         services = [line for line in lines if "regions " in line]
         assert len(services) == 2 and all("cloudw" in line and "chlogs" in line for line in services), lines
         assert "regions eu-west-1 :15" in services[0] and "regions us-east-1 :20" in services[1], services
+
+
+async def test_ingest_live_log_shows_time_level_and_key_at_80x24(demo: DemoEnvironment, tmp_path: Path) -> None:
+    messages: list[Message] = []
+    app = ScreenHarness(lambda: IngestScreen(demo.context, state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: bool(screen.blocks))
+        select = screen.query_one("#ingest-bucket", Select)
+        select.value = next(key for key, (block, _) in screen.blocks.items()
+                            if block.name == "demo-cloudtrail" and block.value("aws_profile") == "wazuh-demo")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: bool(of_type(messages, IngestFinished)))
+        await pilot.pause(0.3)
+        log = screen.query_one(LiveLog)
+        log.scroll_home(animate=False)
+        await pilot.pause()
+        shown = region_lines(app, log.content_region)
+        found = [line for line in shown if "Found new log: AWSLogs/" in line]
+        assert found and all(re.match(r"\d\d:\d\d:\d\d DEBUG: \+\+ Found new log: AWSLogs/1234", line)
+                             for line in found), shown
+        assert not any("wazuh-modulesd" in line for line in shown), shown
+        logged = [line for message in of_type(messages, IngestLogged) for line in message.lines]  # type: ignore[attr-defined]
+        assert any(re.match(rf"\d{{4}}/\d\d/\d\d \d\d:\d\d:\d\d {TAG}: DEBUG: \+\+ Found new log", line)
+                   for line in logged), logged[:5]  # what the pass produced keeps the module's format

@@ -13,12 +13,33 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Log
 
+from diagnostics.ingest.log_format import DOCTOR_TAG
 from diagnostics.text_safety import visible
+from diagnostics.wazuh.ossec_log import TAG
 from tui.widgets.status_badge import theme_style
 
 _LEVEL = re.compile(r"\b(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL)\b")
+_OSSEC_PREFIX = re.compile(r"^\d{4}/\d{2}/\d{2} (?P<time>\d{2}:\d{2}:\d{2}) "
+                           rf"(?P<tag>{re.escape(TAG)}|{re.escape(DOCTOR_TAG)})(?:\[[^\]]*\])?: "
+                           r"(?P<level>[A-Z]+): ")
 _THEME_FOR_LEVEL = {"DEBUG": "foreground-darken-2", "INFO": "text-primary", "WARNING": "text-warning",
                     "ERROR": "text-error", "CRITICAL": "text-error"}
+
+
+def screen_line(line: str) -> str:
+    """``12:00:01 DEBUG: +++ Found new log: …``: the ossec.log date and tag (44 cells) shortened for the screen.
+
+    The time and the level are what an admin scans for; the module's full prefix would push the key out of
+    an 80-column log. Only the shown line changes: files and --events-out keep the module's exact format,
+    and the doctor's own remarks stay marked as ours (``doctor:``).
+    """
+    match = _OSSEC_PREFIX.match(line)
+    if match is None:
+        return line
+    rest = line[match.end():]
+    if match["tag"] == DOCTOR_TAG:
+        return f"{match['time']} doctor: {rest}"
+    return f"{match['time']} {match['level']}: {rest}"
 
 
 class LevelHighlighter(Highlighter):
@@ -62,9 +83,12 @@ class LiveLog(Log):
         self.set_interval(self.FLUSH_INTERVAL, self.flush)
 
     def append(self, lines: Iterable[str]) -> None:
-        """Queue lines for the next tick, control characters made visible (the real module echoes keys)."""
+        """Queue lines for the next tick, control characters made visible (the real module echoes keys).
+
+        Lines in ossec.log format are shown with a short time-and-level prefix (``screen_line``).
+        """
         before = len(self._queued_lines)
-        self._queued_lines.extend(visible(line) for line in lines)
+        self._queued_lines.extend(screen_line(visible(line)) for line in lines)
         self.lines_received += len(self._queued_lines) - before
 
     def flush(self) -> None:
