@@ -30,6 +30,9 @@ MAX_FIRES = 50
 UPSTREAM_TIMEOUT_S = 10.0
 READ_ONLY_FORM_ACTIONS = ("GetCallerIdentity", "AssumeRole")
 """Query-protocol actions that read (STS); EC2 ``Describe*`` actions are read-only too."""
+READ_ONLY_JSON_OPERATIONS = ("ListFindings", "DescribeLogGroups", "DescribeLogStreams", "GetLogEvents")
+"""JSON-protocol calls that read: Inspector's ListFindings (a POST by its API's design) and CloudWatch Logs'."""
+REST_JSON_OPERATIONS = {("inspector2", "/findings/list"): "ListFindings"}
 
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
                          "proxy-authorization", "proxy-authenticate"})
@@ -55,7 +58,7 @@ class RecordedRequest:
     @property
     def is_write(self) -> bool:
         """True for anything that could change state on the server (the tool must never send one)."""
-        if self.method in ("GET", "HEAD"):
+        if self.method in ("GET", "HEAD") or self.operation in READ_ONLY_JSON_OPERATIONS:
             return False
         if self.method == "POST" and self.path in ("", "/"):
             return not (self.operation in READ_ONLY_FORM_ACTIONS or self.operation.startswith("Describe"))
@@ -263,7 +266,12 @@ class _Handler(BaseHTTPRequestHandler):
         query = parse_qs(split.query, keep_blank_values=True)
         scope = _CREDENTIAL_SCOPE.search(self.headers.get("Authorization", ""))
         region, service = (scope.group(1), scope.group(2)) if scope else ("", "")
-        if self.command == "POST" and split.path in ("", "/") and body:
+        target = self.headers.get("X-Amz-Target", "")
+        if target:  # JSON 1.1 protocol (CloudWatch Logs): the operation is named in a header
+            operation = target.rsplit(".", 1)[-1]
+        elif (service, path) in REST_JSON_OPERATIONS:
+            operation = REST_JSON_OPERATIONS[(service, path)]
+        elif self.command == "POST" and split.path in ("", "/") and body:
             form = parse_qs(body.decode("utf-8", "replace"))
             operation = form.get("Action", ["PostUnknown"])[0]
         elif service in ("", "s3"):

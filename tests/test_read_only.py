@@ -39,9 +39,10 @@ READ_OPERATIONS = frozenset({"ListObjectsV2", "GetObject", "HeadObject", "HeadBu
                              "ListBuckets", "GetCallerIdentity", "AssumeRole", "DescribeFlowLogs",
                              "GetBucket?policy", "SimulatePrincipalPolicy", "ListUserPolicies", "GetUserPolicy",
                              "ListAttachedUserPolicies", "GetPolicy", "GetPolicyVersion", "ListRolePolicies",
-                             "GetRolePolicy", "ListAttachedRolePolicies"})
+                             "GetRolePolicy", "ListAttachedRolePolicies", "ListFindings"})
 """Everything the doctor may send: S3 reads and listings, the bucket policy, STS identity and AssumeRole, EC2
-Describe*, and IAM's read-only policy calls (whether remove_from_bucket may delete, found without deleting)."""
+Describe*, IAM's read-only policy calls (whether remove_from_bucket may delete, found without deleting) and
+Inspector's ListFindings."""
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/wazuh-reader"
 MARKER = "module-ran.txt"
 
@@ -58,7 +59,9 @@ CONF = ossec_conf(
     block("vpcflow", "ro-flow", "      <regions>us-east-1</regions>\n"),
     block("cloudtrail", "ro-role", f"      <iam_role_arn>{ROLE}</iam_role_arn>\n"),
     '    <service type="cloudwatchlogs">\n      <regions>us-east-1</regions>\n    </service>\n',
+    '    <service type="inspector">\n      <regions>us-east-1</regions>\n    </service>\n',
 )
+INSPECTOR_LINE = CONF.splitlines().index('    <service type="inspector">') + 1
 
 
 def seed(endpoint: str, *, everything: bool = True) -> dict[str, list[str]]:
@@ -168,6 +171,9 @@ def test_a_whole_session_sends_only_reads_and_changes_no_wazuh_file(
         for command in commands:
             argv = options[command]
             run(f"{command} {bucket}", argv[0], *common, "--bucket", bucket, *argv[1:])
+    run("preview inspector", "preview", *common, "--block", str(INSPECTOR_LINE))
+    run("ingest inspector", "ingest", *common, "--block", str(INSPECTOR_LINE), "--events-out",
+        str(tmp_path / "inspector.jsonl"))
     run("ingest from wazuh", "ingest", *common, "--bucket", "ro-trail", "--from-wazuh-state", "--state-dir",
         str(tmp_path / "copy"))
     run("ingest real", "ingest", *common, "--bucket", "ro-trail", "--real", "--yes", "--snapshot-state")
@@ -180,9 +186,10 @@ def test_a_whole_session_sends_only_reads_and_changes_no_wazuh_file(
     assert not writes, f"write requests: {writes}"
     assert operations <= READ_OPERATIONS, f"unexpected operations: {operations - READ_OPERATIONS}"
     assert {"GetObject", "ListObjectsV2", "GetCallerIdentity", "AssumeRole", "DescribeFlowLogs",
-            "GetBucket?policy"} <= operations, \
+            "GetBucket?policy", "ListFindings"} <= operations, \
         "the session really exercised every kind of call"
     assert codes["ingest ro-trail"] == 0 and (tmp_path / "ro-trail.jsonl").stat().st_size > 0
+    assert codes["ingest inspector"] == 0 and codes["preview inspector"] == 0
     assert marker.exists(), "the stand-in module ran (its own effects are the module's, not ours)"
     assert remaining_objects(moto, keys) == {bucket: sorted(found) for bucket, found in keys.items()}, \
         "remove_from_bucket is set, yet nothing was deleted"
