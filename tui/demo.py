@@ -2,8 +2,9 @@
 
 Everything lives in one temporary directory and on 127.0.0.1, so ``--demo`` never touches the user's
 ``~/.aws`` or a real Wazuh installation; IAM auth is switched on after seeding so a forbidden bucket
-answers a real 403. ``start_demo`` returns once the files and users exist and fills the buckets in a
-thread while the first screen paints; the server holds other requests until that is done.
+answers a real 403. ``start_demo`` returns once the files and users exist; a thread fills the buckets
+when the first request needs them (the first screen paints meanwhile), and the server holds other
+requests until that is done.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ class DemoEnvironment:
 
     def wait_seeded(self, timeout: float | None = None) -> None:
         """Block until the buckets are filled; raises what stopped the seeding (tests and the bench use it)."""
+        if self._server is not None:
+            self._server.want_seeding()
         if self._seeder is not None:
             self._seeder.join(timeout)
             if self._seeder.is_alive():
@@ -80,6 +83,7 @@ class DemoEnvironment:
         server, self._server = self._server, None
         if server is not None:
             seeder, self._seeder = self._seeder, None
+            server.want_seeding(cancel=True)
             if seeder is not None:
                 seeder.join(timeout=30)  # moto's state is per process: let the seeder finish before resetting
             try:
@@ -162,8 +166,8 @@ def _write_wazuh_home(home: Path) -> None:
 
 def start_demo(*, now: datetime | None = None, root: Path | None = None,
                on_step: Callable[[str], None] | None = None) -> DemoEnvironment:
-    """Start the endpoint, write the homes and users, and fill the buckets in a thread; ``now`` fixes the clock
-    (tests), ``root`` the temp directory, ``on_step`` hears each step before this returns.
+    """Start the endpoint, write the homes and users, and leave the buckets to a seeder thread; ``now`` fixes
+    the clock (tests), ``root`` the temp directory, ``on_step`` hears each step before this returns.
 
     The endpoint holds every other client's request until the buckets are filled, so a caller may use the
     environment at once and sees exactly what a fully seeded demo shows.
@@ -204,7 +208,7 @@ def start_demo(*, now: datetime | None = None, root: Path | None = None,
         ))
         environment._seeder = threading.Thread(target=_seed_then_open, args=(server, session, endpoint, today),
                                                name="demo-seeder", daemon=True)
-        environment._seeder.start()  # last, so the seeder does not slow what the first screen waits for
+        environment._seeder.start()
     except BaseException:
         environment.stop()
         raise
@@ -270,8 +274,12 @@ log, so the module's DescribeFlowLogs filter reads them."""
 
 
 def _seed_then_open(server: DemoServer, session: Any, endpoint: str, today: date) -> None:
-    """The seeder thread: buckets, flow logs and objects, then IAM auth on, then the gate opens (always)."""
+    """The seeder thread: once a request needs it, buckets, flow logs and objects, then IAM auth on, then the
+    gate opens (always)."""
     failure: BaseException | None = None
+    if not server.wait_until_wanted():
+        server.open_gate()
+        return
     try:
         preload_ec2()
         seed_objects(_client(session, "s3", server, endpoint), _client(session, "ec2", server, endpoint), today)

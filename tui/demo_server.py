@@ -33,12 +33,18 @@ class SeedGate:
     def __init__(self, app: Callable[..., Iterable[bytes]], token: str) -> None:
         self.app = app
         self.token = token
+        self.wanted = threading.Event()
+        """Set by the first request that needs the seeded endpoint: the seeder waits for it, so the first
+        screen paints without the seeder competing for the interpreter."""
+        self.cancelled = False
+        """Set when the demo stops before anyone wanted the seeding: the seeder then leaves at once."""
         self.opened = threading.Event()
         self.failure: BaseException | None = None
         """What stopped the seeding, if it failed (the gate opens anyway and moto answers as it stands)."""
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("HTTP_" + SEED_HEADER.upper().replace("-", "_")) != self.token:
+            self.wanted.set()
             self.opened.wait(GATE_TIMEOUT_SECONDS)
         return self.app(environ, start_response)
 
@@ -151,6 +157,19 @@ class DemoServer:
         self._thread.start()
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+    def wait_until_wanted(self) -> bool:
+        """Block the seeder until a request needs the seeded endpoint; False when the demo stopped first."""
+        if self.gate is None:
+            return False
+        self.gate.wanted.wait()
+        return not self.gate.cancelled
+
+    def want_seeding(self, *, cancel: bool = False) -> None:
+        """Start the seeding now (``wait_seeded``), or tell a seeder that has not begun to leave (``stop``)."""
+        if self.gate is not None:
+            self.gate.cancelled = cancel and not self.gate.wanted.is_set()
+            self.gate.wanted.set()
 
     def open_gate(self, failure: BaseException | None = None) -> None:
         """Let every request through, recording why the seeding failed if it did."""
