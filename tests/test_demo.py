@@ -19,7 +19,8 @@ from tui.demo import DEMO_BUCKETS, DemoEnvironment, start_demo
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
 
-def test_stopping_while_seeding_leaves_nothing_behind(tmp_path: Path) -> None:
+@pytest.mark.parametrize("asked", [False, True], ids=["before-any-request", "while-seeding"])
+def test_stopping_early_leaves_nothing_behind(tmp_path: Path, asked: bool) -> None:
     import threading
 
     # First in this file, so no other demo shares moto's in-process state while this one is reset.
@@ -27,7 +28,21 @@ def test_stopping_while_seeding_leaves_nothing_behind(tmp_path: Path) -> None:
     root.mkdir()
     before = set(threading.enumerate())
     environment = start_demo(now=NOW, root=root)
-    environment.stop()
+    answers: list[int] = []
+    if asked:  # a request held at the gate starts the seeding; stop() comes while it runs
+        def ask() -> None:
+            with urllib.request.urlopen(f"{environment.endpoint_url}/moto-api/data.json", timeout=30) as reply:
+                answers.append(reply.status)
+
+        asker = threading.Thread(target=ask)
+        asker.start()
+        gate = environment._server.gate if environment._server is not None else None
+        assert gate is not None and gate.wanted.wait(10), "the request reached the gate"
+        environment.stop()
+        asker.join(timeout=30)
+        assert answers == [200], "the held request is answered, not dropped"
+    else:
+        environment.stop()
     assert not root.exists()
     assert not {thread for thread in set(threading.enumerate()) - before if thread.name.startswith("demo-")}
     with pytest.raises(urllib.error.URLError):
