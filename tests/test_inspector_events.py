@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from diagnostics.aws.clients import settings_for
 from diagnostics.ingest.inspector_events import InspectorFailure, inspector_message, next_inspector_events
 from diagnostics.wazuh.wodle import Block, Option
 from tests.inspector_server import ACCOUNT, inspector_server, sample_findings
@@ -112,3 +113,13 @@ def test_created_and_updated_get_a_z_while_other_timestamps_keep_their_zone() ->
     assert message == ('{"integration": "aws", "aws": {"findingArn": "a", "createdAt": "2026-12-01T18:00:00Z", '
                        '"updatedAt": "2026-12-01T18:00:00Z", "firstObservedAt": "2026-12-01 18:00:00.500000+00:00", '
                        '"source": "inspector2"}}')
+
+
+def test_the_blocks_service_endpoint_reaches_the_inspector_client_as_in_the_module(tmp_path: Path) -> None:
+    (tmp_path / "root").mkdir()
+    with inspector_server(sample_findings()) as server:
+        block = service_block("inspector", regions="us-east-1", only_logs_after="2026-NOV-25",
+                              service_endpoint=server.endpoint)
+        ctx = context(tmp_path / "root")
+        events = list(next_inspector_events(session(), block, ctx, settings_for(block, ctx), ACCOUNT))
+    assert len(events) == 3 and len(server.requests) == 2

@@ -31,7 +31,7 @@ class ClientSettings:
     endpoint_url: str | None = None
     """``--endpoint-url`` / ``AWS_ENDPOINT_URL_S3``: every client (S3, STS, EC2, IAM) goes there."""
     service_endpoint: str | None = None
-    """The block's ``service_endpoint``: S3 and EC2 clients, as the module uses it."""
+    """The block's ``service_endpoint``: S3, EC2, CloudWatch Logs and Inspector clients, as the module uses it."""
     sts_endpoint: str | None = None
     """The block's ``sts_endpoint``: the STS client."""
     region: str | None = None
@@ -47,7 +47,7 @@ class ClientSettings:
             return self.endpoint_url
         if service == "sts":
             return self.sts_endpoint
-        if service in ("s3", "ec2"):
+        if service in ("s3", "ec2", "logs", "inspector2"):  # the module's service clients take it too
             return self.service_endpoint
         return None
 
