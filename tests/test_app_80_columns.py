@@ -18,9 +18,11 @@ from tui.demo import DemoEnvironment, start_demo
 from tui.messages import ConfigLoaded, IngestFinished, IngestLogged
 from tui.screens.ingest import IngestScreen
 from tui.screens.overview import OverviewScreen
+from tui.screens.preview import PreviewScreen
 from tui.widgets.live_log import LiveLog
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+TODAY_PREFIX = "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/29/"
 
 TWIN_BLOCKS = """<ossec_config>
   <wodle name="aws-s3">
@@ -105,3 +107,28 @@ async def test_ingest_live_log_shows_time_level_and_key_at_80x24(demo: DemoEnvir
         logged = [line for message in of_type(messages, IngestLogged) for line in message.lines]  # type: ignore[attr-defined]
         assert any(re.match(rf"\d{{4}}/\d\d/\d\d \d\d:\d\d:\d\d {TAG}: DEBUG: \+\+ Found new log", line)
                    for line in logged), logged[:5]  # what the pass produced keeps the module's format
+
+
+async def test_preview_header_keeps_the_key_on_one_line_with_its_file_name_at_80x24(demo: DemoEnvironment) -> None:
+    from diagnostics.bucket_session import browse_level, open_bucket
+    from diagnostics.checks import load_configuration
+
+    loaded, _ = load_configuration(demo.context)
+    block = next(b for b in loaded.blocks if b.name == "demo-cloudtrail" and b.value("aws_profile") == "wazuh-demo")
+    session = open_bucket(demo.context, block)
+    classified = browse_level(session, TODAY_PREFIX).keys[0]
+    name = classified.key.rsplit("/", 1)[-1]
+    app = ScreenHarness(lambda: PreviewScreen(session, classified))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one("#preview-header")
+        assert header.region.height == 1
+        shown = region_lines(app, header.region)[0].strip()
+        assert len(f"s3://demo-cloudtrail/{classified.key}") > 80  # the key alone would not fit
+        assert shown.startswith("s3://demo-clo") and "…" in shown, shown
+        assert "_20261129T0005Z_Ab3dE5fG7hJ9kL1m.json.gz  " in shown and name.endswith("_Ab3dE5fG7hJ9kL1m.json.gz")
+        assert shown.endswith(classified.verdict.value), shown
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        shown = region_lines(app, header.region)[0].strip()
+        assert shown.startswith("s3://demo-cloudtrail/") and "…/" + name + "  " in shown, shown

@@ -23,6 +23,7 @@ from tui.messages import EventsDecoded, LogtestMatched
 from tui.screens.base import BACK, DoctorScreen
 from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
+from tui.widgets.fitted_line import FittedLine
 from tui.widgets.json_view import JsonView, pretty_json
 from tui.widgets.status_badge import theme_style
 
@@ -90,7 +91,7 @@ class PreviewScreen(DoctorScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        yield Static(self._header_text(), id="preview-header", classes="status-line")
+        yield FittedLine(*self._header_parts(), id="preview-header", classes="status-line")
         with Horizontal(id="preview-body"):
             yield OptionList(id="event-list")
             yield JsonView(id="event-json")
@@ -105,14 +106,15 @@ class PreviewScreen(DoctorScreen):
         self.query_one("#event-list", OptionList).focus()
         self.decode()
 
-    def _header_text(self) -> Text:
+    def _header_parts(self) -> tuple[Text, str, Text]:
+        """``s3://`` + bucket/key + size and verdict: the key is cut in the middle at narrow widths, never wrapped."""
         classified = self.classified
         obj = classified.object
-        text = Text.assemble(("s3://", "dim"), visible(f"{self.session.layout.bucket}/{classified.key}"))
+        suffix = Text()
         if obj is not None:
-            text.append(f"  {humanize.naturalsize(obj.size, binary=True)}", style="dim")
-        text.append(f"  {classified.verdict.value}", style="bold")
-        return text
+            suffix.append(f"  {humanize.naturalsize(obj.size, binary=True)}", style="dim")
+        suffix.append(f"  {classified.verdict.value}", style="bold")
+        return Text("s3://", style="dim"), f"{self.session.layout.bucket}/{classified.key}", suffix
 
     # -- worker ---------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="decode", description="Decoding the object")

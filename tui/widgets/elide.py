@@ -43,3 +43,19 @@ def end_ellipsis(text: str, cells: int) -> str:
     if cell_len(text) <= cells:
         return text
     return _head(text, cells - 1) + ELLIPSIS if cells >= 1 else ""
+
+
+def path_ellipsis(path: str, cells: int, *, min_head: int = 8) -> str:
+    """``bucket/AWSLogs/12…/2026/11/29/name.json.gz``: the middle cut so the file name stays whole when it fits.
+
+    A file name too long for the room keeps its end (timestamps and ids differ there) after a short head.
+    """
+    if cell_len(path) <= cells:
+        return path
+    directory, slash, name = path.rpartition("/")
+    tail = slash + name
+    room = cells - 1 - cell_len(tail)
+    if directory and room >= min(min_head, cell_len(directory)):
+        return _head(directory, room) + ELLIPSIS + tail
+    head = _head(path, max(min_head, cells // 4)) if cells > 2 * min_head else ""
+    return head + ELLIPSIS + _tail(path, cells - 1 - cell_len(head))
