@@ -132,3 +132,18 @@ async def test_preview_header_keeps_the_key_on_one_line_with_its_file_name_at_80
         await pilot.pause()
         shown = region_lines(app, header.region)[0].strip()
         assert shown.startswith("s3://demo-cloudtrail/") and "…/" + name + "  " in shown, shown
+
+
+async def test_ingest_checkboxes_read_on_or_off_without_colour(demo: DemoEnvironment, tmp_path: Path) -> None:
+    app = ScreenHarness(lambda: IngestScreen(demo.context, state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+
+        def options_line() -> str:
+            return next(line for line in screen_lines(app) if "reset our state" in line)
+
+        assert "▐✔▌ from the module's state" in options_line() and "▐ ▌ reset our state" in options_line()
+        await pilot.click("#ingest-reset")
+        await pilot.click("#ingest-from-wazuh")
+        await pilot.pause()
+        assert "▐ ▌ from the module's state" in options_line() and "▐✔▌ reset our state" in options_line()

@@ -33,6 +33,7 @@ from tui.screens.base import DoctorScreen, mode_keys
 from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.live_log import BatchingHandler, LiveLog
+from tui.widgets.on_off_checkbox import OnOffCheckbox
 
 # The faces import diagnostics and other screens inside the functions that use them: importing
 # them all up front made start-up ~0.9 s slower on this machine (best of 5: import tui.commands
@@ -112,8 +113,8 @@ class IngestScreen(DoctorScreen):
             yield Button("Start", id="ingest-start", variant="success", compact=True)
             yield Button("Stop", id="ingest-stop", variant="error", disabled=True, compact=True)
         with Horizontal(id="ingest-options"):
-            yield Checkbox("from the module's state", value=True, id="ingest-from-wazuh", compact=True)
-            yield Checkbox("reset our state", value=False, id="ingest-reset", compact=True)
+            yield OnOffCheckbox("from the module's state", value=True, id="ingest-from-wazuh", compact=True)
+            yield OnOffCheckbox("reset our state", value=False, id="ingest-reset", compact=True)
         with Horizontal(id="ingest-progress"):
             yield Static(IDLE_STATUS, id="ingest-counters")
             yield ProgressBar(total=None, show_eta=False, id="ingest-bar")
