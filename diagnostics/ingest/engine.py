@@ -220,7 +220,7 @@ class _Pass:
             if self.request.may_delete == "denied":
                 line, finding = delete_refused(self.finding, self.bucket, key, self.request.delete_resource)
                 self.log.module_line(line)
-                stop = _Stop(1, finding, key)
+                stop = _Stop(1, finding)  # not a broken file: skip_on_error would not help
         if stop is not None:
             self.ledger.stopped(tally.events + tally.error_events, tally.read)
             if not self.request.continue_after_failure:
