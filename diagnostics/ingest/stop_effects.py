@@ -69,7 +69,7 @@ def delete_refused(build: BuildFinding, bucket: str, key: str, resource: str) ->
     line = f'ERROR: ERROR: The "iter_files_in_bucket" request failed: {DELETE_DENIED}'
     finding = build("access.remove_denied", "ingest.remove",
                     {"bucket": bucket, "resource": resource, "principal": "the module's credentials",
-                     "source": "the check before the pass", "detail": "DeleteObject would be refused",
+                     "source": "the policies read before the pass", "detail": "s3:DeleteObject is not allowed",
                      "error": DELETE_DENIED},
                     evidence=(f"DeleteObject s3://{bucket}/{key} (not sent: the doctor never deletes)",))
     return line, finding
