@@ -46,6 +46,8 @@ OPTION_WORDS = {"path": "path", "path_suffix": "suffix", "aws_profile": "profile
 
 MIN_NAME_CELLS = 10
 MIN_VALUE_CELLS = 6
+SHORT_VALUE_CELLS = 16
+"""Values up to this long (profiles, regions) are kept whole before the name is cut: ``…h-demo`` read badly."""
 
 
 @dataclass
@@ -62,7 +64,7 @@ class _Detail:
 
     def trim_shared_head(self, excess: int) -> int:
         """Cut up to ``excess`` cells of the start the value shares with its twins (``…eu-west/``); returns the gain."""
-        if self.shared_head < 2 or excess <= 0:
+        if self.shared_head < 2 or excess <= 0 or cell_len(self.value) <= SHORT_VALUE_CELLS:
             return 0
         cut = min(excess + 1, self.shared_head)
         before = cell_len(self.value)
