@@ -32,6 +32,7 @@ from diagnostics.ingest.inspector_events import (
     inspector_windows,
     next_inspector_events,
 )
+from diagnostics.ingest.inspector_log import inspector_run_lines
 
 if TYPE_CHECKING:
     import boto3
@@ -84,6 +85,8 @@ class InspectorPreview:
     events: tuple[InspectorEvent, ...]
     failures: tuple[InspectorFailure, ...]
     truncated: bool
+    pages: tuple[tuple[str, int], ...] = ()
+    """Each ListFindings page read: (loop region, findings in it)."""
 
     @property
     def exit_code(self) -> int:
@@ -137,15 +140,22 @@ def preview_inspector(session: InputSession, *, limit: int | None = None,
         return InspectorPreview((), (), (), False)
     windows = tuple(inspector_windows(session.block, session.context, session.account_id))
     failures: list[InspectorFailure] = []
+    pages: list[tuple[str, int]] = []
     events: list[InspectorEvent] = []
     truncated = False
     for event in next_inspector_events(session.aws_session, session.block, session.context, session.settings,
-                                       session.account_id, cancel=cancel, failures=failures):
+                                       session.account_id, cancel=cancel, failures=failures, pages=pages):
         if limit is not None and len(events) >= limit:
             truncated = True
             break
         events.append(event)
-    return InspectorPreview(windows, tuple(events), tuple(failures), truncated)
+    return InspectorPreview(windows, tuple(events), tuple(failures), truncated, tuple(pages))
+
+
+def inspector_log(session: InputSession, preview: InspectorPreview, debug_level: int) -> list[str]:
+    """The lines the module would print for the run the preview read (complete only when not truncated)."""
+    return inspector_run_lines(session.block, session.context, debug_level, preview.windows, preview.events,
+                               preview.pages, preview.failures)
 
 
 def preview_notified_object(session: InputSession, bucket: str, key: str) -> ObjectPreview:

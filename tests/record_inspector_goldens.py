@@ -107,6 +107,13 @@ def main() -> None:
                                          "--discard-field", "packageVulnerabilityDetails.vulnerablePackages.name",
                                          "--discard-regex", "lod"], findings,
         "discard_regex on a field inside a list of objects: the lodash finding is skipped, re.match anchored.")
+    run("inspector_discard_debug3", [*base, "--debug", "3", "--only_logs_after", "2026-NOV-25",
+                                    "--discard-field", "severity", "--discard-regex", "MEDIUM"], findings,
+        "Debug 3: a 'Processing N events' line per page and each sent message printed; the MEDIUM one skipped.")
+    run("inspector_two_regions_no_findings", ["--service", "inspector", "--regions", "us-east-1,eu-west-1", "--debug",
+                                              "2", "--only_logs_after", "2026-DEC-04"], findings,
+        "Two regions, nothing updated since only_logs_after: the 'no findings' lines per region; the table is "
+        "created once.")
     first = run("inspector_window_moves", [*base, "--debug", "1", "--only_logs_after", "2026-NOV-25"], findings,
                 "first run (overwritten below)")
     before = first["state"]["aws_services"]

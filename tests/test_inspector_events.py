@@ -16,7 +16,13 @@ from typing import Any
 import pytest
 
 from diagnostics.aws.clients import settings_for
-from diagnostics.ingest.inspector_events import InspectorFailure, inspector_message, next_inspector_events
+from diagnostics.ingest.inspector_events import (
+    InspectorFailure,
+    inspector_message,
+    inspector_windows,
+    next_inspector_events,
+)
+from diagnostics.ingest.inspector_log import inspector_run_lines
 from diagnostics.wazuh.wodle import Block, Option
 from tests.inspector_server import ACCOUNT, inspector_server, sample_findings
 from tests.test_service_access import GOLDENS, context, load_golden, service_block, session, settings
@@ -38,6 +44,8 @@ def block_of(arguments: list[str]) -> Block:
 
 def write_state(wazuh_home: Path, rows: list[list[Any]]) -> None:
     """aws_services.db with the module's Inspector table and the rows it held before the run."""
+    if not rows:
+        return  # a first run: the module found no database (it creates the table and says so)
     path = wazuh_home / "wodles" / "aws" / "aws_services.db"
     path.parent.mkdir(parents=True)
     with sqlite3.connect(path) as connection:
@@ -74,12 +82,27 @@ def test_next_run_sends_exactly_what_the_module_sent(tmp_path: Path, name: str, 
     (tmp_path / "root").mkdir()
     ctx = context(tmp_path / "root", wazuh_home=wazuh_home).with_changes(now=module_clock(golden))
     failures: list[InspectorFailure] = []
+    pages: list[tuple[str, int]] = []
+    block = block_of(golden["arguments"])
     with inspector_server(golden["seed"]["findings"], golden["seed"]["page_size"]) as server:
-        events = list(next_inspector_events(session(), block_of(golden["arguments"]), ctx,
-                                            settings(server.endpoint), ACCOUNT, failures=failures))
+        windows = inspector_windows(block, ctx, ACCOUNT)
+        events = list(next_inspector_events(session(), block, ctx, settings(server.endpoint), ACCOUNT,
+                                            failures=failures, pages=pages))
     assert [event.datagram for event in events if event.dropped_by is None] == golden["datagrams"]
-    assert server.requests == golden["requests"], "the same window and pages as the module asked for"
+    assert [without_end(request) for request in server.requests] == [without_end(request) for request in
+                                                                       golden["requests"]], "same windows and pages"
+    assert server.requests[-1] == golden["requests"][-1], "the last region's window ends at the module's clock"
     assert (failures[0].exit_code if failures else 0) == golden["exit_code"]
+    debug = int(golden["arguments"][golden["arguments"].index("--debug") + 1])
+    lines = inspector_run_lines(block, ctx, debug, windows, events, pages, failures)
+    assert lines == golden["output"], "the module's ossec.log lines for the run"
+
+
+def without_end(request: dict[str, Any]) -> dict[str, Any]:
+    """A ListFindings body without the window's end: each region's run ends at its own "now"."""
+    window = dict(request["filterCriteria"]["updatedAt"][0])
+    window.pop("endInclusive")
+    return {**request, "filterCriteria": {"updatedAt": [window]}}
 
 
 def test_the_discarded_finding_is_named_with_the_reason(tmp_path: Path) -> None:

@@ -147,9 +147,8 @@ def run_input_ingest(args: argparse.Namespace, context: DoctorContext, chosen: S
         return int(CommandExit.ERRORS)
     from diagnostics.input_session import preview_cloudwatch, preview_inspector
 
-    preview: CloudWatchPreview | InspectorPreview = (
-        preview_inspector(session, limit=None) if block.block_type == "inspector"
-        else preview_cloudwatch(session, limit=None))
+    findings = preview_inspector(session, limit=None) if block.block_type == "inspector" else None
+    preview: CloudWatchPreview | InspectorPreview = findings or preview_cloudwatch(session, limit=None)
     sent = [event for event in preview.events if event.dropped_by is None]
     if args.events_out == "-":
         for event in sent:
@@ -161,7 +160,12 @@ def run_input_ingest(args: argparse.Namespace, context: DoctorContext, chosen: S
                               existing=Existing.APPEND if args.force else Existing.REFUSE) as out:
             for event in sent:
                 out.write((event.message if args.envelopes else event.datagram) + "\n")
-    for event in preview.events:
+    if findings is not None:
+        from diagnostics.input_session import inspector_log
+
+        for line in inspector_log(session, findings, args.debug):  # the module's own lines, at its level
+            print(visible(line), file=sys.stderr)
+    for event in () if findings is not None else preview.events:  # Inspector's skips are in its own lines
         if event.dropped_by is not None and args.debug >= 2:
             print(f"skipped: {visible(event.message)} ({event.dropped_by})", file=sys.stderr)
     for failure in preview.failures:

@@ -23,7 +23,7 @@ from diagnostics.aws.access_probes import call
 from diagnostics.aws.clients import ClientSettings, make_client
 from diagnostics.aws.service_access import inspector_window_start
 from diagnostics.aws.service_regions import service_regions
-from diagnostics.decode.discard import compile_rule
+from diagnostics.decode.discard import DiscardRule, compile_rule
 from diagnostics.wazuh.regions import INSPECTOR_REGIONS
 from diagnostics.wazuh.services_state import inspector_last_scan
 from diagnostics.wazuh.state_db import StateReader
@@ -96,6 +96,13 @@ def inspector_message(finding: dict[str, Any]) -> str:
     return json.dumps({"integration": "aws", "aws": record}, default=str)
 
 
+def discard_rule(block: Block) -> DiscardRule:
+    """The block's ``discard_regex`` and its field, compiled the module's way."""
+    regex = (block.discard_regex.value or None) if block.discard_regex else None
+    field = block.discard_regex.attributes.get("field") if block.discard_regex and regex else None
+    return compile_rule(field, regex)
+
+
 def inspector_windows(block: Block, context: DoctorContext, account_id: str | None) -> list[InspectorWindow]:
     """The window of every loop region, in the module's order, from aws_services.db (read-only)."""
     regions = service_regions(block, context.module_home)
@@ -112,13 +119,13 @@ def inspector_windows(block: Block, context: DoctorContext, account_id: str | No
 def next_inspector_events(session: boto3.session.Session, block: Block, context: DoctorContext,
                           settings: ClientSettings, account_id: str | None, *,
                           cancel: threading.Event | None = None,
-                          failures: list[InspectorFailure] | None = None) -> Iterator[InspectorEvent]:
+                          failures: list[InspectorFailure] | None = None,
+                          pages: list[tuple[str, int]] | None = None) -> Iterator[InspectorEvent]:
     """Every finding the next run meets, in the module's order; a failure that stops the run is appended to
-    ``failures`` and ends the walk."""
+    ``failures`` and ends the walk, and each page read to ``pages`` as (loop region, findings in it)."""
     failures = failures if failures is not None else []
-    regex = (block.discard_regex.value or None) if block.discard_regex else None
-    field = block.discard_regex.attributes.get("field") if block.discard_regex and regex else None
-    rule = compile_rule(field, regex)
+    pages = pages if pages is not None else []
+    rule = discard_rule(block)
     for window in inspector_windows(block, context, account_id):
         if window.loop_region not in INSPECTOR_REGIONS:
             failures.append(InspectorFailure(window.loop_region, "region check",
@@ -134,6 +141,7 @@ def next_inspector_events(session: boto3.session.Session, block: Block, context:
             if not outcome.ok or outcome.response is None:
                 failures.append(InspectorFailure(window.loop_region, "ListFindings", outcome.error_text, 1))
                 return
+            pages.append((window.loop_region, len(outcome.response.get("findings", []))))
             for finding in outcome.response.get("findings", []):
                 dropped = rule.describe() if rule.matches(finding) else None
                 summary = f"{finding.get('severity', '')} {finding.get('title', '')}".strip()
