@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from diagnostics.aws.access_delete import remove_verdict
+from diagnostics.aws.access_delete import DeleteVerdict, remove_denied_finding, remove_verdict
 from diagnostics.aws.clients import make_client, settings_for
 from diagnostics.aws.credentials import resolve_credentials
 from diagnostics.aws.identity import check_identity
@@ -125,14 +125,19 @@ def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None
                          identity.assumed_role_arn or identity.arn)
 
 
+def delete_verdict(session: BucketSession) -> DeleteVerdict | None:
+    """remove_from_bucket: may the session's credentials delete? (None without the option; never deletes)."""
+    if session.block.value("remove_from_bucket") != "yes" or session.client is None:
+        return None
+    iam = make_client(session.aws_session, "iam", session.settings) \
+        if session.aws_session is not None and session.settings is not None else None
+    return remove_verdict(session.block, session.client, iam, session.principal)
+
+
 def ingest_request(session: BucketSession, **options: Any) -> IngestRequest:
     """The ingestion request for an opened bucket (client, wodle, caller account, flow-log lookup), so the
     CLI and the app start the same pass; ``options`` are IngestRequest's own (debug level, state...)."""
-    verdict = None
-    if session.block.value("remove_from_bucket") == "yes" and session.client is not None:
-        iam = make_client(session.aws_session, "iam", session.settings) \
-            if session.aws_session is not None and session.settings is not None else None
-        verdict = remove_verdict(session.block, session.client, iam, session.principal)
+    verdict = delete_verdict(session)
     return IngestRequest(context=session.context, block=session.block, client=session.client,
                          wodle=session.wodle, caller_account=session.caller_account,
                          flow_logs=flow_log_lookup(session.block, session.aws_session, session.settings),
@@ -214,8 +219,12 @@ def walk_keys(session: BucketSession, *, limit: int, cancel: threading.Event | N
     elif session.state is not None and session.state.problem is not None:
         findings.append(state_unusable(session, session.state.problem))
     if session.client is not None:  # where a broken file stops the run, and what it never reaches
+        verdict = delete_verdict(session)
+        refused = remove_denied_finding(verdict, session.block, context.profile, principal=session.principal,
+                                        check_id="keys.walk") \
+            if verdict is not None and verdict.answer.verdict == "denied" else None
         marked, stops = keys_with_stop(session.client, session.block, session.wodle, context, keys,
-                                       check_id="keys.walk", cancel=cancel)
+                                       check_id="keys.walk", delete_refused=refused, cancel=cancel)
         return WalkedKeys(marked, (*findings, *stops), tuple(markers))
     return WalkedKeys(tuple(keys), tuple(findings), tuple(markers))
 

@@ -183,6 +183,10 @@ def test_remove_from_bucket_denied_exits_1_and_resends_every_run(moto: str, tmp_
         assert (code, datagrams) == (golden.exit_code, list(golden.datagrams))
         assert summary["details"]["resend_next_run"] == len(golden.datagrams)
         assert f"ERROR: {golden.error_line()}" in err, "the module's doubled ERROR line, word for word"
+    _code, view = built.keys(capsys)
+    assert read_keys(view["keys"]) == list(GoldenRun.load("remove_denied", 1).keys_read), \
+        "keys: the run stops after the first file, so the second is not read"
+    assert [f["failure_id"] for f in view["findings"]] == ["access.remove_denied"]
     moto_post(moto, "/moto-api/reset-auth", b"inf")  # moto's root keys list what is left
     assert sorted(o["Key"] for o in built.s3.list_objects_v2(Bucket=built.scenario.bucket)["Contents"]) == \
         sorted(key for key, _ in built.scenario.objects), "nothing was deleted"

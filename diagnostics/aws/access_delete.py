@@ -25,6 +25,9 @@ from diagnostics.aws.permission_probe import (
     may_perform,
     policy_source_arn,
 )
+from diagnostics.explanations import build_finding
+from diagnostics.findings import Finding
+from diagnostics.wazuh.versions import WazuhProfile
 from diagnostics.wazuh.wodle import Block
 
 DELETE_ACTION = "s3:DeleteObject"
@@ -173,3 +176,16 @@ def remove_verdict(block: Block, s3: Any, iam: Any | None, caller_arn: str | Non
     prefix = path if not path or path.endswith("/") else f"{path}/"
     account = re.match(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):", caller_arn or "")
     return delete_permission(s3, iam, block.name, prefix, caller_arn, account.group(1) if account else None)
+
+
+def remove_denied_finding(verdict: DeleteVerdict, block: Block, profile: WazuhProfile, *, principal: str | None,
+                          check_id: str) -> Finding:
+    """The refused delete as the walk views show it: exit 1 after the first file, every run."""
+    return build_finding("access.remove_denied", check_id=check_id, target=block.name or block.label,
+                         profile=profile, location=block.line_of("remove_from_bucket"),
+                         evidence=(f"{verdict.answer.source}: {verdict.answer.detail}",),
+                         values={"bucket": block.name or "", "resource": verdict.resource,
+                                 "principal": principal or "the module's credentials",
+                                 "source": verdict.answer.source, "detail": verdict.answer.detail,
+                                 "error": "An error occurred (AccessDenied) when calling the DeleteObject "
+                                          "operation: Access Denied"})

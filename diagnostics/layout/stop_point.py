@@ -117,14 +117,19 @@ def stop_finding(stop: StopPoint, *, target: str, context: DoctorContext, not_re
 
 
 def keys_with_stop(client: Any, block: Block, wodle: Wodle | None, context: DoctorContext,
-                   keys: Sequence[ClassifiedKey], *, check_id: str,
+                   keys: Sequence[ClassifiedKey], *, check_id: str, delete_refused: Finding | None = None,
                    cancel: threading.Event | None = None) -> tuple[tuple[ClassifiedKey, ...], tuple[Finding, ...]]:
     """The walk's keys as the run really meets them: where it stops on a broken file, and what it never reaches.
 
     Returns the keys (those after the stop marked ``after_stop``) and the findings: the stop with its exit
-    code and the cause, or nothing when the decoded files are fine.
+    code and the cause, or nothing when the decoded files are fine. ``delete_refused`` (remove_from_bucket
+    with credentials that may not delete) stops the run with exit 1 right after the first file it reads.
     """
-    search = find_stop(client, block, wodle, context, keys, cancel=cancel)
+    first_read = next((item for item in keys if item.verdict is Verdict.READ), None)
+    search = find_stop(client, block, wodle, context, keys, cancel=cancel,
+                       max_files=1 if delete_refused is not None else MAX_FILES_DECODED)
+    if search.stop is None and delete_refused is not None and first_read is not None:
+        return after_stop(keys, StopPoint(first_read.key, 1, delete_refused, 1)), (delete_refused,)
     if search.stop is None:
         return tuple(keys), ()
     marked = after_stop(keys, search.stop)
