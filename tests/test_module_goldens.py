@@ -401,3 +401,15 @@ def test_five_x_rewinds_one_day_and_reads_the_late_file(moto: str, tmp_path: Pat
     built.module_state_after(GoldenRun.load("keys_before_marker", 1, GOLDENS_5))
     _code, view = built.keys(capsys)
     assert read_keys(view["keys"]) == list(GoldenRun.load("keys_before_marker", 2, GOLDENS_5).keys_read)
+
+
+@pytest.mark.parametrize(("name", "run"), [("preflight_bad_bucket_name", 1), ("preflight_role_denied", 2),
+                                           ("preflight_profile_config_only", 2)])
+def test_check_predicts_the_preflight_exit_at_debug_0(name: str, run: int, moto: str, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    built = build(name, moto, tmp_path, monkeypatch)
+    golden = GoldenRun.load(name, run)
+    _code, findings = built.check(capsys)
+    predicted = [f["wazuh_exit_code"] for f in findings if f["wazuh_exit_code"] is not None]
+    assert predicted[:1] == [golden.exit_code], "no internal_options: debug 0, the module's first exit"
