@@ -114,6 +114,9 @@ def main() -> None:
                                               "2", "--only_logs_after", "2026-DEC-04"], findings,
         "Two regions, nothing updated since only_logs_after: the 'no findings' lines per region; the table is "
         "created once.")
+    run("inspector_unsupported_region_exit_22", ["--service", "inspector", "--regions", "us-east-1,us-gov-west-1",
+                                                 "--debug", "1", "--only_logs_after", "2026-NOV-25"], findings,
+        "us-gov-west-1 is not in the module's Inspector list: us-east-1 (first in order) is read, then exit 22.")
     first = run("inspector_window_moves", [*base, "--debug", "1", "--only_logs_after", "2026-NOV-25"], findings,
                 "first run (overwritten below)")
     before = first["state"]["aws_services"]
