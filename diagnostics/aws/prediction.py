@@ -10,9 +10,11 @@ from __future__ import annotations
 import configparser
 import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from diagnostics.aws.access_probes import CallOutcome
 from diagnostics.context import DoctorContext
 from diagnostics.explanations import build_finding
 from diagnostics.findings import Finding, SourceLocation, Status
@@ -122,3 +124,26 @@ class Predictor:
         note = (f"the module stops earlier (exit {self.stopped_with}) and never reaches this step"
                 if reached else "the module itself does not make this call")
         return dataclasses.replace(finding, wazuh_exit_code=None, evidence=(*finding.evidence, note))
+
+
+@dataclass
+class FindingChain:
+    """The findings of one block's chain of calls, each with the call's evidence and the chain's values."""
+
+    predictor: Predictor
+    values: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+
+    def record(self, failure_id: str, check_id: str, outcome: CallOutcome | None = None,
+               evidence: tuple[str, ...] = (), reached: bool = True, **values: Any) -> Finding:
+        """Append a table finding: the outcome's code, message and error text fill the explanation."""
+        merged = {**self.values, **values}
+        if outcome is not None:
+            merged.setdefault("code", outcome.code or outcome.kind)
+            merged.setdefault("message", outcome.message or outcome.error_text)
+            merged.setdefault("error", outcome.error_text)
+        facts = ((outcome.evidence(),) if outcome is not None else ()) + evidence
+        finding = self.predictor.finding(failure_id, check_id=check_id, evidence=facts, values=merged,
+                                         reached=reached, location=merged.get("location"))
+        self.findings.append(finding)
+        return finding

@@ -13,14 +13,13 @@ import dataclasses
 import difflib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from diagnostics.aws.access_probes import CallOutcome, call
 from diagnostics.aws.clients import ClientSettings, make_client
 from diagnostics.aws.notified_objects import check_notified_objects
 from diagnostics.aws.permission_probe import ALLOWED, DENIED, PermissionAnswer, may_perform
-from diagnostics.aws.prediction import Predictor
+from diagnostics.aws.prediction import FindingChain, Predictor
 from diagnostics.configuration.rules_argparse import ArgumentRejected, valid_queue
 from diagnostics.findings import Finding
 
@@ -52,27 +51,13 @@ NOTIFIED_TYPES = frozenset({"buckets", "security_hub"})
 """Subscribers fed by an S3 event notification the admin configures (Security Lake feeds its own queue)."""
 
 
-@dataclass
-class _QueueChain:
-    """What the steps of one queue's chain share."""
-
-    predictor: Predictor
-    values: dict[str, Any]
-    findings: list[Finding] = field(default_factory=list)
+class _QueueChain(FindingChain):
+    """What the steps of one queue's chain share; each finding's check is its step of the chain."""
 
     def add(self, failure_id: str, outcome: CallOutcome | None = None, evidence: tuple[str, ...] = (),
             reached: bool = True, **values: Any) -> None:
-        """Append a table finding with the call's evidence."""
-        merged = {**self.values, **values}
-        if outcome is not None:
-            merged.setdefault("code", outcome.code or outcome.kind)
-            merged.setdefault("message", outcome.message or outcome.error_text)
-            merged.setdefault("error", outcome.error_text)
-        facts = ((outcome.evidence(),) if outcome is not None else ()) + evidence
-        check_id = STEP_OF.get(failure_id, "queue.lookup")
-        self.findings.append(self.predictor.finding(failure_id, check_id=check_id, evidence=facts,
-                                                    values=merged, reached=reached,
-                                                    location=self.values.get("location")))
+        """Append a table finding with the call's evidence, under the check of its step."""
+        self.record(failure_id, STEP_OF.get(failure_id, "queue.lookup"), outcome, evidence, reached, **values)
 
 
 def looks_like_url_or_arn(name: str) -> bool:

@@ -11,13 +11,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from diagnostics.aws.access_probes import CallOutcome, call
 from diagnostics.aws.clients import ClientSettings, make_client
-from diagnostics.aws.prediction import Predictor
+from diagnostics.aws.prediction import FindingChain, Predictor
 from diagnostics.aws.service_regions import ServiceRegions, service_regions
 from diagnostics.decode.discard import compile_rule
 from diagnostics.findings import Finding
@@ -37,29 +36,6 @@ MAX_STREAM_PAGES = 20
 NOT_FOUND = "ResourceNotFoundException"
 
 
-@dataclass
-class _ServiceChain:
-    """What the steps of one service block share."""
-
-    predictor: Predictor
-    values: dict[str, Any]
-    findings: list[Finding] = field(default_factory=list)
-
-    def add(self, failure_id: str, check_id: str, outcome: CallOutcome | None = None,
-            evidence: tuple[str, ...] = (), reached: bool = True, **values: Any) -> Finding:
-        """Append a table finding with the call's evidence."""
-        merged = {**self.values, **values}
-        if outcome is not None:
-            merged.setdefault("code", outcome.code or outcome.kind)
-            merged.setdefault("message", outcome.message or outcome.error_text)
-            merged.setdefault("error", outcome.error_text)
-        facts = ((outcome.evidence(),) if outcome is not None else ()) + evidence
-        finding = self.predictor.finding(failure_id, check_id=check_id, evidence=facts, values=merged,
-                                         reached=reached, location=merged.get("location"))
-        self.findings.append(finding)
-        return finding
-
-
 def check_service_access(session: boto3.session.Session | None, block: Block, context: DoctorContext,
                          settings: ClientSettings, *, principal: str | None = None, account_id: str | None = None,
                          stopped_with: int | None = None) -> tuple[Finding, ...]:
@@ -71,7 +47,7 @@ def check_service_access(session: boto3.session.Session | None, block: Block, co
                   else "no working session (the credentials or AssumeRole failed)")
         return (predictor.finding(f"{prefix}.skipped", check_id=f"{prefix}.access", values={"reason": reason}),)
     regions = service_regions(block, context.module_home)
-    chain = _ServiceChain(predictor, {"principal": principal or "the module's credentials",
+    chain = FindingChain(predictor, {"principal": principal or "the module's credentials",
                                       "location": block.line_of("regions"),
                                       "discard_regex_set": bool(block.discard_regex and block.discard_regex.value)})
     _region_findings(chain, block, regions, prefix)
@@ -91,30 +67,30 @@ def _probed_regions(regions: ServiceRegions) -> tuple[str, ...]:
     return regions.loop_regions
 
 
-def _region_findings(chain: _ServiceChain, block: Block, regions: ServiceRegions, prefix: str) -> None:
+def _region_findings(chain: FindingChain, block: Block, regions: ServiceRegions, prefix: str) -> None:
     """Say how the loop's regions were chosen, and when the clients read another region."""
     evidence = (f"regions walked: {', '.join(regions.loop_regions)} (from {regions.origin})",
                 f"client region from the module's ~/.aws/config: {regions.client_region or 'none'}")
     if regions.origin == "every region in the module's list" and block.block_type == "cloudwatchlogs":
-        chain.add("logs.regions_all", "logs.regions", evidence=evidence, count=len(regions.loop_regions),
-                  first=regions.loop_regions[0], profile_section=regions.profile_section)
+        chain.record("logs.regions_all", "logs.regions", evidence=evidence, count=len(regions.loop_regions),
+                     first=regions.loop_regions[0], profile_section=regions.profile_section)
     overridden = regions.overridden
     if overridden:
-        chain.add("service.region_overridden", f"{prefix}.regions", evidence=evidence,
-                  client_region=regions.client_region, loop=", ".join(regions.loop_regions),
-                  overridden=", ".join(overridden), count=len(regions.loop_regions),
-                  section=regions.profile_section)
+        chain.record("service.region_overridden", f"{prefix}.regions", evidence=evidence,
+                     client_region=regions.client_region, loop=", ".join(regions.loop_regions),
+                     overridden=", ".join(overridden), count=len(regions.loop_regions),
+                     section=regions.profile_section)
 
 
-def _cloudwatch_steps(chain: _ServiceChain, session: boto3.session.Session, settings: ClientSettings,
+def _cloudwatch_steps(chain: FindingChain, session: boto3.session.Session, settings: ClientSettings,
                       block: Block, regions: ServiceRegions) -> None:
     """DescribeLogStreams per group and region, then one GetLogEvents; stops at the module's first failure."""
     groups = [part for part in (block.value("aws_log_groups") or "").split(",") if part]
     if not groups:
-        chain.add("logs.skipped", "logs.access", reason="the block has no <aws_log_groups>")
+        chain.record("logs.skipped", "logs.access", reason="the block has no <aws_log_groups>")
         return
     if (block.value("remove_log_streams") or "").strip().lower() == "yes":
-        chain.add("logs.remove_streams", "logs.access", group=", ".join(groups))
+        chain.record("logs.remove_streams", "logs.access", group=", ".join(groups))
     for loop_region in _probed_regions(regions):
         region = regions.region_read(loop_region)
         logs = make_client(session, "logs", dataclasses.replace(settings, region=region))
@@ -123,7 +99,7 @@ def _cloudwatch_steps(chain: _ServiceChain, session: boto3.session.Session, sett
                 return
 
 
-def _one_group(chain: _ServiceChain, logs: Any, group: str, region: str) -> bool:
+def _one_group(chain: FindingChain, logs: Any, group: str, region: str) -> bool:
     """One log group's streams and first events; False when the module's run would stop here."""
     pages, outcome = 0, call(logs, "describe_log_streams", logGroupName=group)
     streams: list[str] = []
@@ -136,12 +112,12 @@ def _one_group(chain: _ServiceChain, logs: Any, group: str, region: str) -> bool
         outcome = call(logs, "describe_log_streams", logGroupName=group, nextToken=token)
     call_text = f"DescribeLogStreams logGroupName='{group}' in {region}"
     if outcome.kind in ("unreachable", "transport"):
-        chain.add("logs.group_unreachable", "logs.access", outcome, evidence=(call_text,), region=region,
-                  group=group)
+        chain.record("logs.group_unreachable", "logs.access", outcome, evidence=(call_text,), region=region,
+                     group=group)
         return False
     if not outcome.ok:
-        chain.add("logs.group_failed", "logs.access", outcome, evidence=(call_text,), region=region,
-                  group=group, fix_hint=_group_fix(logs, group, region, outcome))
+        chain.record("logs.group_failed", "logs.access", outcome, evidence=(call_text,), region=region,
+                     group=group, fix_hint=_group_fix(logs, group, region, outcome))
         return False
     more = " or more" if pages >= MAX_STREAM_PAGES else ""
     read_note = ""
@@ -149,19 +125,19 @@ def _one_group(chain: _ServiceChain, logs: Any, group: str, region: str) -> bool
         events = call(logs, "get_log_events", logGroupName=group, logStreamName=streams[0], limit=SAMPLED_EVENTS,
                       startFromHead=True)
         if not events.ok or events.response is None:
-            chain.add("logs.events_denied", "logs.access", events, region=region, group=group,
-                      stream=streams[0])
+            chain.record("logs.events_denied", "logs.access", events, region=region, group=group,
+                         stream=streams[0])
             return False
         read_note = f" GetLogEvents on {streams[0]} answered too."
         _none_bug(chain, events.response.get("events", []), streams[0])
     else:
         read_note = " The group has no stream yet, so the module will send nothing from it."
-    chain.add("logs.group_ok", "logs.access", outcome, evidence=(call_text, f"pages read: {pages}"),
-              region=region, group=group, streams=f"{len(streams)}{more}", read_note=read_note)
+    chain.record("logs.group_ok", "logs.access", outcome, evidence=(call_text, f"pages read: {pages}"),
+                 region=region, group=group, streams=f"{len(streams)}{more}", read_note=read_note)
     return True
 
 
-def _none_bug(chain: _ServiceChain, events: list[dict[str, Any]], stream: str) -> None:
+def _none_bug(chain: FindingChain, events: list[dict[str, Any]], stream: str) -> None:
     """Say so when sampled plain-text messages start with 'None', which the module drops with no discard_regex."""
     if chain.values.get("discard_regex_set"):
         return
@@ -175,8 +151,9 @@ def _none_bug(chain: _ServiceChain, events: list[dict[str, Any]], stream: str) -
             if rule.pattern.match(message):
                 dropped.append(message)
     if dropped:
-        chain.add("logs.none_dropped", "logs.access", evidence=tuple(f"dropped: {text[:120]}" for text in dropped[:5]),
-                  count=len(dropped), sampled=len(events), stream=stream, example=repr(dropped[0][:60]))
+        chain.record("logs.none_dropped", "logs.access",
+                     evidence=tuple(f"dropped: {text[:120]}" for text in dropped[:5]),
+                     count=len(dropped), sampled=len(events), stream=stream, example=repr(dropped[0][:60]))
 
 
 def _group_fix(logs: Any, group: str, region: str, outcome: CallOutcome) -> str:
@@ -192,7 +169,7 @@ def _group_fix(logs: Any, group: str, region: str, outcome: CallOutcome) -> str:
     return f"Create the group in {region} or fix its name or the region.{nearby}"
 
 
-def _cloudwatch_state(chain: _ServiceChain, block: Block, regions: ServiceRegions, context: DoctorContext,
+def _cloudwatch_state(chain: FindingChain, block: Block, regions: ServiceRegions, context: DoctorContext,
                       state: StateReader) -> None:
     """Where the next run starts for each group, from aws_services.db (keyed by the loop's region)."""
     groups = [part for part in (block.value("aws_log_groups") or "").split(",") if part]
@@ -202,18 +179,18 @@ def _cloudwatch_state(chain: _ServiceChain, block: Block, regions: ServiceRegion
             rows = cloudwatch_progress(state, loop_region, group)
             values: dict[str, Any] = {"group": group, "loop_region": loop_region}
             if not rows:
-                chain.add("logs.state_first_run", "logs.state", evidence=(str(context.services_db_path),),
-                          start=first.strftime("%Y-%m-%d %H:%M:%S UTC"), **values)
+                chain.record("logs.state_first_run", "logs.state", evidence=(str(context.services_db_path),),
+                             start=first.strftime("%Y-%m-%d %H:%M:%S UTC"), **values)
                 continue
             latest = max((row.end_time for row in rows if row.end_time is not None), default=None)
             streams = "; ".join(f"{row.stream}: sent {milliseconds_text(row.start_time)} to "
                                 f"{milliseconds_text(row.end_time)}, next from {milliseconds_text(row.next_start)}"
                                 for row in rows[:10]) + (f"; and {len(rows) - 10} more" if len(rows) > 10 else "")
-            chain.add("logs.state", "logs.state", evidence=(str(context.services_db_path),), count=len(rows),
-                      latest=milliseconds_text(latest), streams=streams, **values)
+            chain.record("logs.state", "logs.state", evidence=(str(context.services_db_path),), count=len(rows),
+                         latest=milliseconds_text(latest), streams=streams, **values)
 
 
-def _inspector_steps(chain: _ServiceChain, session: boto3.session.Session, settings: ClientSettings,
+def _inspector_steps(chain: FindingChain, session: boto3.session.Session, settings: ClientSettings,
                      block: Block, regions: ServiceRegions, context: DoctorContext, state: StateReader,
                      account_id: str | None) -> None:
     """One ListFindings per probed region over the window the next run will ask for."""
@@ -226,11 +203,11 @@ def _inspector_steps(chain: _ServiceChain, session: boto3.session.Session, setti
         window = {"updatedAt": [{"startInclusive": start, "endInclusive": now}]}
         outcome = call(client, "list_findings", maxResults=1, filterCriteria=window)
         if not outcome.ok or outcome.response is None:
-            chain.add("inspector.findings_failed", "inspector.access", outcome, region=region)
+            chain.record("inspector.findings_failed", "inspector.access", outcome, region=region)
             return
-        chain.add("inspector.findings_ok", "inspector.access", outcome, region=region,
-                  count=len(outcome.response.get("findings", [])), start=start.isoformat(sep=" "),
-                  window_origin=origin)
+        chain.record("inspector.findings_ok", "inspector.access", outcome, region=region,
+                     count=len(outcome.response.get("findings", [])), start=start.isoformat(sep=" "),
+                     window_origin=origin)
 
 
 def _only_logs_after(block: Block) -> datetime | None:
