@@ -194,3 +194,21 @@ def test_keys_with_spaces_and_mangled_plain_text_in_the_source_bucket_are_report
     assert "'2026/12/04/app+log.txt'" in " ".join(spaced.evidence)
     assert by_id["queue.object_sample"].title.endswith("read as csv, 1 event(s) sent, 0 dropped")
     assert by_id["queue.object_mangled"].status is Status.WARNING
+
+
+def test_identity_policy_rules_deny_wins_and_unevaluated_statements_stay_unknown() -> None:
+    from diagnostics.aws.identity_policies import evaluate
+
+    arn = "arn:aws:sqs:us-east-1:123456789012:q"
+
+    def verdict(*statements: dict[str, Any]) -> str:
+        return evaluate([("p", {"Statement": list(statements)})], ("sqs:DeleteMessage",), arn)[0].verdict
+
+    allow = {"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}
+    deny = {"Effect": "Deny", "Action": "sqs:DeleteMessage", "Resource": arn}
+    assert verdict(allow) == "allowed"
+    assert verdict(allow, deny) == "denied"
+    assert verdict({"Effect": "Allow", "Action": "sqs:ReceiveMessage", "Resource": "*"}) == "denied"
+    assert verdict(allow, dict(deny, Condition={"Bool": {"aws:SecureTransport": "false"}})) == "unknown"
+    assert verdict(allow, {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}) == "unknown"
+    assert verdict(allow, dict(allow, Condition={"IpAddress": {}})) == "allowed"

@@ -117,34 +117,43 @@ def read_identity_policies(iam: Any, source_arn: str) -> list[tuple[str, Mapping
 
 def evaluate(policies: Sequence[tuple[str, Mapping[str, Any]]], actions: Sequence[str],
              resource_arn: str) -> tuple[PolicyVerdict, ...]:
-    """Each action's verdict under the plain rules: explicit Deny, else Allow, else no statement allows it."""
+    """Each action's verdict under the plain rules: explicit Deny, else Allow, else no statement allows it; a
+    statement we cannot evaluate (conditions, NotAction) leaves the answer unknown wherever it could decide."""
     verdicts = []
     for action in actions:
-        allowed_by, denied_by, unsure = "", "", ""
+        allowed_by, denied_by, unsure_deny, unsure_allow = "", "", "", ""
         for policy_name, document in policies:
             for statement in _as_list(document.get("Statement", [])):
                 if not isinstance(statement, Mapping):
                     continue
+                deny = statement.get("Effect") == "Deny"
                 if "NotAction" in statement or "NotResource" in statement:
-                    unsure = unsure or f"{policy_name} uses NotAction/NotResource"
+                    reason = f"{policy_name} has a {'Deny' if deny else 'statement'} with NotAction/NotResource"
+                elif not (_matches(_as_list(statement.get("Action", [])), action)
+                          and _matches(_as_list(statement.get("Resource", [])), resource_arn)):
                     continue
-                if not (_matches(_as_list(statement.get("Action", [])), action)
-                        and _matches(_as_list(statement.get("Resource", [])), resource_arn)):
-                    continue
-                if statement.get("Condition"):
-                    unsure = unsure or f"{policy_name} has a condition on {action}"
-                elif statement.get("Effect") == "Deny":
+                elif statement.get("Condition"):
+                    reason = f"{policy_name} has a condition on {action}"
+                elif deny:
                     denied_by = denied_by or policy_name
-                elif statement.get("Effect") == "Allow":
+                    continue
+                else:
                     allowed_by = allowed_by or policy_name
+                    continue
+                if deny:
+                    unsure_deny = unsure_deny or reason
+                else:
+                    unsure_allow = unsure_allow or reason
         if denied_by:
             verdicts.append(PolicyVerdict(action, "denied", f"the identity policy {denied_by} denies it",
                                           explicit=True))
+        elif unsure_deny:
+            verdicts.append(PolicyVerdict(action, "unknown", unsure_deny + " (it could deny)"))
         elif allowed_by:
             verdicts.append(PolicyVerdict(action, "allowed",
                                           f"the identity policy {allowed_by} allows it ({UNREAD_LIMITS})"))
-        elif unsure:
-            verdicts.append(PolicyVerdict(action, "unknown", unsure))
+        elif unsure_allow:
+            verdicts.append(PolicyVerdict(action, "unknown", unsure_allow))
         else:
             verdicts.append(PolicyVerdict(action, "denied",
                                           f"no identity policy of the caller allows it ({UNREAD_LIMITS})"))
