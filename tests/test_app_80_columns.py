@@ -100,10 +100,13 @@ async def test_ingest_live_log_shows_time_level_and_key_at_80x24(demo: DemoEnvir
         log.scroll_home(animate=False)
         await pilot.pause()
         shown = region_lines(app, log.content_region)
-        found = [line for line in shown if "Found new log: AWSLogs/" in line]
-        assert found and all(re.match(r"\d\d:\d\d:\d\d DEBUG: \+\+ Found new log: AWSLogs/1234", line)
+        found = [line for line in shown if "Found new log: AWS" in line]
+        assert found and all(re.match(r"\d\d:\d\d:\d\d DEBUG: \+\+ Found new log: AWS", line)
                              for line in found), shown
         assert not any("wazuh-modulesd" in line for line in shown), shown
+        names = {line.rsplit("_", 1)[-1] for line in found}
+        assert len(names) == len(found) == 3, found  # three keys, told apart by the ends of their names
+        assert all(re.search(r"…\d*T\d{4}Z_\w+\.json\.gz$", line) for line in found), found
         logged = [line for message in of_type(messages, IngestLogged) for line in message.lines]  # type: ignore[attr-defined]
         assert any(re.match(rf"\d{{4}}/\d\d/\d\d \d\d:\d\d:\d\d {TAG}: DEBUG: \+\+ Found new log", line)
                    for line in logged), logged[:5]  # what the pass produced keeps the module's format

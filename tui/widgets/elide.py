@@ -38,6 +38,14 @@ def middle_ellipsis(text: str, cells: int) -> str:
     return head + ELLIPSIS + _tail(text, room - cell_len(head))
 
 
+def split_ellipsis(text: str, cells: int, *, head_cells: int) -> str:
+    """``text`` in ``cells`` with ``head_cells`` kept from its start and the rest from its end."""
+    if cell_len(text) <= cells:
+        return text
+    head = _head(text, max(0, min(head_cells, cells - 1)))
+    return head + ELLIPSIS + _tail(text, cells - 1 - cell_len(head))
+
+
 def end_ellipsis(text: str, cells: int) -> str:
     """``demo-cloudtr…``: for text whose start matters most."""
     if cell_len(text) <= cells:

@@ -16,6 +16,7 @@ from textual.widgets import Log
 from diagnostics.ingest.log_format import DOCTOR_TAG
 from diagnostics.text_safety import visible
 from diagnostics.wazuh.ossec_log import TAG
+from tui.widgets.elide import split_ellipsis
 from tui.widgets.status_badge import theme_style
 
 _LEVEL = re.compile(r"\b(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL)\b")
@@ -40,6 +41,12 @@ def screen_line(line: str) -> str:
     if match["tag"] == DOCTOR_TAG:
         return f"{match['time']} doctor: {rest}"
     return f"{match['time']} {match['level']}: {rest}"
+
+
+def fit_line(line: str, cells: int) -> str:
+    """A line cut in its middle to ``cells``, half kept from each end: a key's file name and
+    timestamp sit at its end, and the time, level and start of the message at the line's start."""
+    return split_ellipsis(line, cells, head_cells=(cells - 1) // 2) if cells >= 8 else line
 
 
 class LevelHighlighter(Highlighter):
@@ -69,13 +76,26 @@ class LiveLog(Log):
     a second cost one ``write_lines`` call per tick.
     """
 
+    DEFAULT_CSS = "LiveLog { overflow-x: hidden; }"
+    """Lines are fitted to the width (``fit_line``), so there is nothing to scroll sideways to."""
+
     FLUSH_INTERVAL = 0.1
 
     def __init__(self, *, max_lines: int = 5000, id: str | None = None) -> None:
         super().__init__(highlight=True, max_lines=max_lines, id=id, auto_scroll=True)
         self._queued_lines: list[str] = []
+        self._fit_width = 0
         self.lines_received = 0
         """Every line appended since the last clear, including those pruned by ``max_lines``."""
+
+    def _process_line(self, line: str) -> str:  # type: ignore[override]  # Log's is a classmethod; this needs the width
+        """The shown line fitted to the log's width (the stored line stays whole, for copying and tests)."""
+        return fit_line(super()._process_line(line), self._fit_width)
+
+    def on_resize(self) -> None:
+        """Refit the shown lines to the new width (read here: Log also calls ``_process_line`` from a thread)."""
+        self._fit_width = self.scrollable_content_region.width
+        self.refresh()
 
     def on_mount(self) -> None:
         styles = {level: theme_style(self.app, name) for level, name in _THEME_FOR_LEVEL.items()}
