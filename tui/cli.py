@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", parents=[common], help="a debug-level ingestion pass with live log")
     ingest.add_argument("--bucket", metavar="NAME", help="the bucket (when only one block reads it)")
     _block_option(ingest)
-    ingest.add_argument("--debug", type=int, choices=(1, 2, 3), default=2, help="module debug level")
+    ingest.add_argument("--debug", type=int, choices=(0, 1, 2, 3), default=2, help="module debug level")
     ingest.add_argument("--events-out", metavar="FILE",
                         help="write events as JSON lines to a new file ('-' for stdout)")
     ingest.add_argument("--force", action="store_true", help="append to an existing --events-out file")
