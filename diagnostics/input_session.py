@@ -32,7 +32,7 @@ from diagnostics.ingest.inspector_events import (
     inspector_windows,
     next_inspector_events,
 )
-from diagnostics.ingest.inspector_log import inspector_run_lines
+from diagnostics.ingest.inspector_log import inspector_run_lines, module_exit
 
 if TYPE_CHECKING:
     import boto3
@@ -90,8 +90,12 @@ class InspectorPreview:
 
     @property
     def exit_code(self) -> int:
-        """The module's exit for the run: 22 for an unsupported region, 1 when ListFindings fails, else 0."""
+        """The module's exit for the run at debug 0: 22 for an unsupported region, 12 when ListFindings fails."""
         return self.failures[0].exit_code if self.failures else 0
+
+    def exit_at(self, debug_level: int) -> int:
+        """The exit at the module's debug level: a failed ListFindings is re-raised above debug 0 (exit 1)."""
+        return module_exit(self.failures, debug_level)
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = json.loads(raw or b"{}")
         self.server.requests.append(body)
+        if self.server.deny is not None:
+            self._reply(403, {"message": self.server.deny}, error="AccessDeniedException")
+            return
         self._reply(200, self.server.page(body))
 
     def _forward(self, raw: bytes) -> None:
@@ -177,9 +180,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _reply(self, status: int, document: dict[str, Any]) -> None:
+    def _reply(self, status: int, document: dict[str, Any], error: str | None = None) -> None:
         data = json.dumps(document).encode()
         self.send_response(status)
+        if error is not None:
+            self.send_header("x-amzn-ErrorType", error)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -192,9 +197,12 @@ class _Handler(BaseHTTPRequestHandler):
 class InspectorServer(ThreadingHTTPServer):
     """The endpoint's state: the findings it holds, its page size and the request bodies it received."""
 
-    def __init__(self, findings: list[dict[str, Any]], page_size: int = 2, upstream: str | None = None) -> None:
+    def __init__(self, findings: list[dict[str, Any]], page_size: int = 2, upstream: str | None = None,
+                 deny: str | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.upstream = upstream
+        self.deny = deny
+        """When set, ListFindings answers 403 AccessDeniedException with this message."""
         self.findings = findings
         self.page_size = page_size
         self.requests: list[dict[str, Any]] = []
@@ -219,11 +227,11 @@ class InspectorServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def inspector_server(findings: list[dict[str, Any]], page_size: int = 2,
-                     upstream: str | None = None) -> Iterator[InspectorServer]:
+def inspector_server(findings: list[dict[str, Any]], page_size: int = 2, upstream: str | None = None,
+                     deny: str | None = None) -> Iterator[InspectorServer]:
     """Serve the findings on 127.0.0.1 (port 0) in a thread for the duration of the block; other calls go to
     ``upstream`` (moto), so one endpoint answers both the identity and ListFindings."""
-    server = InspectorServer(findings, page_size, upstream)
+    server = InspectorServer(findings, page_size, upstream, deny)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

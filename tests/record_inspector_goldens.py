@@ -55,14 +55,14 @@ def main() -> None:
 
     def run(name: str, arguments: list[str], findings: list[dict[str, Any]], note: str, *, fresh: bool = True,
             env: dict[str, str] | None = None, before: list[list[Any]] | None = None,
-            extra_seed: dict[str, Any] | None = None) -> dict[str, Any]:
+            extra_seed: dict[str, Any] | None = None, deny: str | None = None) -> dict[str, Any]:
         oracle.prepare_home(args.wazuh_src, str(home))
         oracle.write_aws_home(str(home / "fakehome"), {"default": (oracle.ACCESS_KEY, oracle.SECRET_KEY)})
         db = home / "wodles" / "aws" / "aws_services.db"
         if fresh and db.exists():
             db.unlink()
         out = Path(args.work) / name
-        with inspector_server(findings) as server:
+        with inspector_server(findings, deny=deny) as server:
             environment = oracle.module_env(str(home), state["endpoint"],
                                             {"AWS_ENDPOINT_URL_INSPECTOR2": server.endpoint, **(env or {})})
             argv = [state.get("python", sys.executable), str(home / "wodles" / "aws" / "aws_s3.py"), *arguments]
@@ -79,7 +79,7 @@ def main() -> None:
                 "rerecord": RERECORD + (f" --only {name}"),
             },
             "note": note,
-            "seed": {"findings": findings, "page_size": 2, **(extra_seed or {})},
+            "seed": {"findings": findings, "page_size": 2, "deny": deny, **(extra_seed or {})},
             "state_before": before or [],
             "arguments": arguments,
             "environment": env or {},
@@ -117,6 +117,12 @@ def main() -> None:
     run("inspector_unsupported_region_exit_22", ["--service", "inspector", "--regions", "us-east-1,us-gov-west-1",
                                                  "--debug", "1", "--only_logs_after", "2026-NOV-25"], findings,
         "us-gov-west-1 is not in the module's Inspector list: us-east-1 (first in order) is read, then exit 22.")
+    denied = ("User: arn:aws:iam::123456789012:user/wazuh is not authorized to perform: inspector2:ListFindings "
+              "on resource: arn:aws:inspector2:us-east-1:123456789012:/findings/list")
+    run("inspector_list_findings_denied_debug0", [*base, "--only_logs_after", "2026-NOV-25"], findings,
+        "ListFindings answers 403 AccessDeniedException: the module's generic handler, exit 1.", deny=denied)
+    run("inspector_list_findings_denied_debug1", [*base, "--debug", "1", "--only_logs_after", "2026-NOV-25"],
+        findings, "The same at debug 1: the handler re-raises, so a traceback follows on stderr.", deny=denied)
     first = run("inspector_window_moves", [*base, "--debug", "1", "--only_logs_after", "2026-NOV-25"], findings,
                 "first run (overwritten below)")
     before = first["state"]["aws_services"]

@@ -103,3 +103,15 @@ def test_an_unsupported_region_stops_with_exit_22(inspector_home: Path, moto: st
                      "--block", str(UNSUPPORTED_LINE), "--events-out", "-"])
     assert code == 22
     assert "Unsupported region 'us-gov-west-1'" in capsys.readouterr().err
+
+
+def test_a_denied_list_findings_is_exit_12_at_debug_0_and_1_above_it(
+        inspector_home: Path, moto: str, capsys: pytest.CaptureFixture[str]) -> None:
+    for debug, name in ((0, "inspector_list_findings_denied_debug0"), (1, "inspector_list_findings_denied_debug1")):
+        golden = load_golden(name)
+        with inspector_server([], upstream=moto, deny=golden["seed"]["deny"]) as server:
+            code = main(["ingest", "--wazuh-home", str(inspector_home), "--endpoint-url", server.endpoint,
+                         "--block", str(DISCARD_LINE), "--events-out", "-", "--debug", str(debug)])
+        err = capsys.readouterr().err
+        assert code == golden["exit_code"]
+        assert golden["output"][-1] in err.splitlines(), "the module's error line, as it prints it"

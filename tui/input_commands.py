@@ -171,6 +171,7 @@ def run_input_ingest(args: argparse.Namespace, context: DoctorContext, chosen: S
     for failure in preview.failures:
         where = str(getattr(failure, "group", failure.loop_region))  # a log group, or Inspector's region
         print(f"{failure.operation} for {visible(where)} failed: {visible(failure.error)}", file=sys.stderr)
+    exit_code = findings.exit_at(args.debug) if findings is not None else preview.exit_code
     print(f"{len(sent)} event(s) sent, {len(preview.events) - len(sent)} skipped; the module's exit: "
-          f"{preview.exit_code}", file=sys.stderr)
-    return preview.exit_code
+          f"{exit_code}", file=sys.stderr)
+    return exit_code

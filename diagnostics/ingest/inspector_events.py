@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ PAGE_SIZE = 100
 """``maxResults`` of each ListFindings call, as the module asks."""
 MAX_PAGES_PER_REGION = 10_000
 """A bound on ListFindings pages per region, so an endless ``nextToken`` chain cannot hold the pass."""
+RETRIES_NOTE = re.compile(r" \(reached max retries: \d+\)")
+"""botocore's note of our own retry count in an error's text; the module's client retries differently."""
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 """How the module prints a finding's ``createdAt`` and ``updatedAt`` (no zone conversion before the Z)."""
 
@@ -75,7 +78,8 @@ class InspectorEvent:
 
 @dataclass(frozen=True)
 class InspectorFailure:
-    """What ends the module's run: an unsupported region (exit 22) or a failed ListFindings (exit 1)."""
+    """What ends the module's run: an unsupported region (exit 22) or a failed ListFindings (exit 12 at debug 0,
+    1 above it: see ``inspector_log.module_exit``)."""
 
     loop_region: str
     operation: str
@@ -139,7 +143,8 @@ def next_inspector_events(session: boto3.session.Session, block: Block, context:
                 return
             outcome = call(client, "list_findings", **arguments)
             if not outcome.ok or outcome.response is None:
-                failures.append(InspectorFailure(window.loop_region, "ListFindings", outcome.error_text, 1))
+                error = RETRIES_NOTE.sub("", outcome.error_text, count=1)
+                failures.append(InspectorFailure(window.loop_region, "ListFindings", error, 12))
                 return
             pages.append((window.loop_region, len(outcome.response.get("findings", []))))
             for finding in outcome.response.get("findings", []):

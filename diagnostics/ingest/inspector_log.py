@@ -3,7 +3,8 @@
 Per region, in the module's order: the region it gets alerts from, its client configuration lines, the
 table creation on the first run, the window's start, a ``Processing N events`` line per page (debug 3),
 each message sent (debug 3) or skipped (debug 2), then the region's totals. An unsupported region ends the
-run with its error line; a failed ListFindings reaches the module's generic handler.
+run with its error line; a failed ListFindings reaches the module's catch-all, which exits 12 at debug 0 and
+re-raises above it (the outer handler prints ``Unknown error`` and exits 1, a traceback on stderr).
 """
 
 from __future__ import annotations
@@ -67,10 +68,19 @@ def inspector_run_lines(block: Block, context: DoctorContext, debug_level: int,
                     sent += 1
             del remaining[:count]
         if stop is not None:
-            lines.append(f"ERROR: Unknown error: {stop.error}")
+            emit(2, f"+++ Error: {stop.error}")
+            lines.append(f"ERROR: Unknown error: {stop.error}" if debug_level > 0 else f"ERROR: {stop.error}")
             return lines
         emit(1, f"+++ [InspectorV2] {sent} events collected and processed" if sent
              else "+++ [InspectorV2] No findings with recent updates in the specified time range")
         emit(1, f"+++ Total: {sent} events collected and processed in {window.loop_region}" if sent
              else f'+++ There are no new events in the "{window.loop_region}" region')
     return lines
+
+
+def module_exit(failures: Sequence[InspectorFailure], debug_level: int) -> int:
+    """The run's exit code at ``debug_level``: a failed call exits 12 at debug 0 but 1 above it (re-raised)."""
+    if not failures:
+        return 0
+    first = failures[0]
+    return 1 if first.exit_code == 12 and debug_level > 0 else first.exit_code
