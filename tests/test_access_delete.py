@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from diagnostics.aws.access_delete import DELETE_ACTION, evaluate_identity_policies
+from diagnostics.aws.access_delete import DELETE_ACTION
+from diagnostics.aws.identity_policies import evaluate
 from diagnostics.aws.permission_probe import ALLOWED, DENIED, UNKNOWN
 
 OBJECT = "arn:aws:s3:::logs-bucket/AWSLogs/example.json.gz"
@@ -30,4 +31,5 @@ def doc(*statements: dict[str, Any]) -> dict[str, Any]:
     ([], DENIED),
 ])
 def test_identity_policies_verdict(documents: list[dict[str, Any]], verdict: str) -> None:
-    assert evaluate_identity_policies(documents, DELETE_ACTION, OBJECT).verdict == verdict
+    named = [(f"policy{index}", document) for index, document in enumerate(documents)]
+    assert evaluate(named, (DELETE_ACTION,), OBJECT)[0].verdict == verdict

@@ -18,7 +18,10 @@ from typing import Any
 
 from diagnostics.aws.access_probes import call
 
-UNREAD_LIMITS = "permission boundaries, session policies and SCPs are not readable here"
+UNREAD_LIMITS = ("permission boundaries, session policies, SCPs and, without iam:ListGroupsForUser, a user's "
+                 "groups are not readable here")
+MAX_ATTACHED = 20
+"""Managed policies read per user, group or role: enough for real principals, bounded for a hostile account."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def _attached(iam: Any, operation: str, **name: str) -> list[tuple[str, Mapping[
     if not listed.ok or listed.response is None:
         return None
     documents: list[tuple[str, Mapping[str, Any]]] = []
-    for policy in listed.response.get("AttachedPolicies", []):
+    for policy in listed.response.get("AttachedPolicies", [])[:MAX_ATTACHED]:
         arn = str(policy.get("PolicyArn", ""))
         described = call(iam, "get_policy", PolicyArn=arn)
         if not described.ok or described.response is None:
@@ -92,7 +95,11 @@ def _inline(iam: Any, list_operation: str, get_operation: str, **name: str
 
 
 def read_identity_policies(iam: Any, source_arn: str) -> list[tuple[str, Mapping[str, Any]]] | None:
-    """Every readable policy of an IAM user (with its groups) or role; None when any part is unreadable."""
+    """Every readable policy of an IAM user (with its groups) or role; None when any part is unreadable.
+
+    A user's groups are read when iam:ListGroupsForUser is allowed; when it is refused the verdict rests on
+    the user's own policies, which ``UNREAD_LIMITS`` says.
+    """
     kind, _, name = source_arn.split(":", 5)[-1].partition("/")
     name = name.rsplit("/", 1)[-1]
     if kind == "role":
@@ -102,9 +109,7 @@ def read_identity_policies(iam: Any, source_arn: str) -> list[tuple[str, Mapping
         parts = [_inline(iam, "list_user_policies", "get_user_policy", UserName=name),
                  _attached(iam, "list_attached_user_policies", UserName=name)]
         groups = call(iam, "list_groups_for_user", UserName=name)
-        if not groups.ok or groups.response is None:
-            return None
-        for group in groups.response.get("Groups", []):
+        for group in (groups.response or {}).get("Groups", []) if groups.ok else ():
             group_name = str(group.get("GroupName", ""))
             parts += [_inline(iam, "list_group_policies", "get_group_policy", GroupName=group_name),
                       _attached(iam, "list_attached_group_policies", GroupName=group_name)]
@@ -133,7 +138,7 @@ def evaluate(policies: Sequence[tuple[str, Mapping[str, Any]]], actions: Sequenc
                           and _matches(_as_list(statement.get("Resource", [])), resource_arn)):
                     continue
                 elif statement.get("Condition"):
-                    reason = f"{policy_name} has a condition on {action}"
+                    reason = f"{policy_name} has a Condition on {action} that is not evaluated here"
                 elif deny:
                     denied_by = denied_by or policy_name
                     continue
