@@ -150,3 +150,20 @@ async def test_ingest_checkboxes_read_on_or_off_without_colour(demo: DemoEnviron
         await pilot.click("#ingest-from-wazuh")
         await pilot.pause()
         assert "▐ ▌ from the module's state" in options_line() and "▐✔▌ reset our state" in options_line()
+
+
+async def test_ingest_bucket_choice_tells_same_named_blocks_apart_at_80x24(demo: DemoEnvironment,
+                                                                         tmp_path: Path) -> None:
+    app = ScreenHarness(lambda: IngestScreen(demo.context, state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: bool(screen.blocks))
+        select = screen.query_one("#ingest-bucket", Select)
+        shown = []
+        for key, (block, _) in screen.blocks.items():
+            if block.name == "demo-cloudtrail":
+                select.value = key
+                await pilot.pause()
+                shown.append(next(line for line in screen_lines(app) if "Start" in line))
+        assert len(shown) == 2 and shown[0] != shown[1], shown
+        assert " demo-…trail wazuh-demo :18 " in shown[0] and " demo-…rail wazuh-ghost :45 " in shown[1], shown

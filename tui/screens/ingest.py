@@ -30,10 +30,12 @@ from tui.messages import (
     RealModulePlanned,
 )
 from tui.screens.base import DoctorScreen, mode_keys
+from tui.widgets.config_tree import block_label, block_label_text, fit_block_label
 from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
 from tui.widgets.live_log import BatchingHandler, LiveLog
 from tui.widgets.on_off_checkbox import OnOffCheckbox
+from tui.widgets.status_badge import theme_style
 
 # The faces import diagnostics and other screens inside the functions that use them: importing
 # them all up front made start-up ~0.9 s slower on this machine (best of 5: import tui.commands
@@ -200,16 +202,18 @@ class IngestScreen(DoctorScreen):
         self.loaded = message.loaded
         self.blocks.clear()
         options: list[tuple[Text, str]] = []
+        select = self.query_one("#ingest-bucket", Select)
+        # Labelled as in the Overview: same-named blocks differ by their distinguishing option and line.
+        # The other controls keep their width, so the bucket's label gets the screen's width less 54 cells.
+        cells = max(20, self.size.width - 54)
+        muted = theme_style(self.app, "foreground-darken-2")
         for wodle in message.loaded.wodles:
             for block in wodle.blocks:
                 if block.kind != "bucket":
                     continue
                 self.blocks[block.key] = (block, wodle)
-                profile = block.value("aws_profile")
-                label = f"{block.name} ({block.block_type or 'cloudtrail'})" + (f" {profile}" if profile else "")
-                label += f" :{block.location.line}"
-                options.append((data_text(label), block.key))
-        select = self.query_one("#ingest-bucket", Select)
+                label = fit_block_label(block_label(block, message.loaded.blocks), cells)
+                options.append((block_label_text(label, muted), block.key))
         select.set_options(options)
         if options:
             select.value = options[0][1]

@@ -121,7 +121,8 @@ def fit_block_label(label: BlockLabel, cells: int) -> BlockLabel:
     """The label in ``cells``, so two same-named blocks stay told apart at 80 columns.
 
     Other details go first, then what the distinguishing values share with their twins, then the kind word,
-    the middle of the name, and the middle of the distinguishing values (their ends differ most).
+    the middle of the name, the distinguishing options' words (``profile``), and the middle of their
+    values (their ends differ most).
     """
     fitted = BlockLabel(label.kind, label.name, [replace(detail) for detail in label.details], label.line)
     while fitted.cells() > cells and any(not d.distinguishing for d in fitted.details):
@@ -134,6 +135,9 @@ def fit_block_label(label: BlockLabel, cells: int) -> BlockLabel:
         fitted.kind = ""
     if (excess := fitted.cells() - cells) > 0:
         fitted.name = middle_ellipsis(fitted.name, max(MIN_NAME_CELLS, cell_len(fitted.name) - excess))
+    for detail in fitted.details:
+        if fitted.cells() > cells:
+            detail.word = ""
     for detail in fitted.details:
         if (excess := fitted.cells() - cells) > 0:
             detail.value = middle_ellipsis(detail.value, max(MIN_VALUE_CELLS, cell_len(detail.value) - excess))
