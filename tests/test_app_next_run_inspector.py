@@ -38,14 +38,15 @@ async def test_next_run_lists_the_findings_and_the_discarded_one_at_80x24(
         app = ScreenHarness(lambda: NextRunScreen(context, block))
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_until(pilot, lambda: "2 event(s) sent, 1 dropped" in "\n".join(screen_lines(app))
-                             and " Sent " in "\n".join(screen_lines(app)))
+                             and " Sent " in "\n".join(screen_lines(app))
+                             and "0a1b2c3d4e5f" in "\n".join(screen_lines(app)))
             text = "\n".join(screen_lines(app))
             assert "✓ HIGH CVE-2024-4741" in text
             assert "✓ MEDIUM Port 22 is" in text
             assert "⊘ CRITICAL CVE-2020-8203" in text
             assert "findings updated from 2026-11-25 00:00:00" in text
-            assert ":finding/0a1b2c3d4e5f60718293a4b5c6d7e8f9" in text, "the first finding's datagram in the pane"
             await pilot.press("down", "down")
-            await wait_until(pilot, lambda: " Dropped " in "\n".join(screen_lines(app)))
-            assert "33001122" in "\n".join(screen_lines(app)) and "discard_regex 'lod'" in "\n".join(screen_lines(app))
+            await wait_until(pilot, lambda: " Dropped " in "\n".join(screen_lines(app))
+                             and "discard_regex 'lod'" in "\n".join(screen_lines(app)))
+            assert "99aa88bb77cc" in "\n".join(screen_lines(app)), "the dropped finding's ARN in the pane"
             assert "doctor-secret" not in "\n".join(screen_lines(app))
