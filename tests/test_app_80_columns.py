@@ -48,6 +48,14 @@ TWIN_BLOCKS = """<ossec_config>
       <regions>us-east-1</regions>
       <aws_profile>wazuh-demo-production-readers</aws_profile>
     </service>
+    <subscriber type="security_lake">
+      <sqs_name>demo-security-lake-main-queue</sqs_name>
+      <iam_role_arn>arn:aws:iam::123456789012:role/LakeReaderEU</iam_role_arn>
+    </subscriber>
+    <subscriber type="security_lake">
+      <sqs_name>demo-security-lake-main-queue</sqs_name>
+      <iam_role_arn>arn:aws:iam::123456789012:role/LakeReaderUS</iam_role_arn>
+    </subscriber>
   </wodle>
 </ossec_config>
 """
@@ -82,6 +90,9 @@ async def test_overview_tells_same_named_blocks_apart_at_80x24(demo: DemoEnviron
         services = [line for line in lines if "regions " in line]
         assert len(services) == 2 and all("cloudw" in line and "chlogs" in line for line in services), lines
         assert "regions eu-west-1 :15" in services[0] and "regions us-east-1 :20" in services[1], services
+        subscribers = [line for line in lines if "main-queue role" in line]
+        assert len(subscribers) == 2 and all("demo-securi…" in line for line in subscribers), lines
+        assert "role …EU :25" in subscribers[0] and "role …US :29" in subscribers[1], subscribers
 
 
 async def test_ingest_live_log_shows_time_level_and_key_at_80x24(demo: DemoEnvironment, tmp_path: Path) -> None:
@@ -167,3 +178,25 @@ async def test_ingest_bucket_choice_tells_same_named_blocks_apart_at_80x24(demo:
                 shown.append(next(line for line in screen_lines(app) if "Start" in line))
         assert len(shown) == 2 and shown[0] != shown[1], shown
         assert " demo-…trail wazuh-demo :18 " in shown[0] and " demo-…rail wazuh-ghost :45 " in shown[1], shown
+
+
+def test_fitting_keeps_the_distinguishing_end_and_the_line_at_every_width(tmp_path: Path) -> None:
+    from diagnostics.checks import load_configuration
+    from diagnostics.context import DoctorContext
+    from tui.widgets.config_tree import block_label, fit_block_label
+    from tui.widgets.elide import middle_ellipsis, path_ellipsis, split_ellipsis
+
+    config = tmp_path / "ossec.conf"
+    config.write_text(TWIN_BLOCKS)
+    loaded, _ = load_configuration(DoctorContext(config_path=config, wazuh_home=tmp_path, module_home=tmp_path))
+    for block in loaded.blocks:
+        full = block_label(block, loaded.blocks)
+        for cells in range(26, 90):
+            fitted = fit_block_label(full, cells)
+            assert fitted.cells() <= cells and fitted.line == f" :{block.location.line}", (cells, fitted)
+            assert any(detail.distinguishing and detail.value for detail in fitted.details), (cells, fitted)
+    assert middle_ellipsis("abcdefghij", 5) == "ab…ij" and middle_ellipsis("abc", 5) == "abc"
+    assert path_ellipsis("bucket/a/b/c/name.gz", 17) == "bucket/a…/name.gz"  # the file name whole
+    assert path_ellipsis("bucket/a/b/c/name.gz", 16) == "…t/a/b/c/name.gz"  # too little room for a head
+    assert path_ellipsis("bucket/a/very-long-file-name.json.gz", 20) == "bucket/a…ame.json.gz"  # the name's end
+    assert split_ellipsis("0123456789", 7, head_cells=3) == "012…789"
