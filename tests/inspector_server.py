@@ -9,6 +9,7 @@ is kept, so a test can compare the window asked for with the module's.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -157,6 +158,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = json.loads(raw or b"{}")
         self.server.requests.append(body)
+        scope = re.search(r"Credential=[^/]+/\d{8}/([^/]+)/", self.headers.get("Authorization", ""))
+        self.server.signing_regions.append(scope.group(1) if scope else "")
         if self.server.deny is not None:
             self._reply(403, {"message": self.server.deny}, error="AccessDeniedException")
             return
@@ -206,6 +209,8 @@ class InspectorServer(ThreadingHTTPServer):
         self.findings = findings
         self.page_size = page_size
         self.requests: list[dict[str, Any]] = []
+        self.signing_regions: list[str] = []
+        """The region each ListFindings was signed for: the region the client really talks to."""
 
     @property
     def endpoint(self) -> str:

@@ -55,9 +55,12 @@ def main() -> None:
 
     def run(name: str, arguments: list[str], findings: list[dict[str, Any]], note: str, *, fresh: bool = True,
             env: dict[str, str] | None = None, before: list[list[Any]] | None = None,
-            extra_seed: dict[str, Any] | None = None, deny: str | None = None) -> dict[str, Any]:
+            extra_seed: dict[str, Any] | None = None, deny: str | None = None,
+            aws_config: str | None = None) -> dict[str, Any]:
         oracle.prepare_home(args.wazuh_src, str(home))
         oracle.write_aws_home(str(home / "fakehome"), {"default": (oracle.ACCESS_KEY, oracle.SECRET_KEY)})
+        if aws_config is not None:
+            (home / "fakehome" / ".aws" / "config").write_text(aws_config)
         db = home / "wodles" / "aws" / "aws_services.db"
         if fresh and db.exists():
             db.unlink()
@@ -68,6 +71,7 @@ def main() -> None:
             argv = [state.get("python", sys.executable), str(home / "wodles" / "aws" / "aws_s3.py"), *arguments]
             result = oracle.run_measured(argv, environment, str(out), str(home / "queue" / "sockets" / "queue"))
             requests = list(server.requests)
+            signing_regions = list(server.signing_regions)
         datagrams = [json.loads(line)["msg"] for line in (out / "messages.jsonl").read_text().splitlines()]
         golden: dict[str, Any] = {
             "recorded_with": {
@@ -88,6 +92,8 @@ def main() -> None:
             "output": (out / "stdout.log").read_text().splitlines(),
             "stderr": (out / "stderr.log").read_text().splitlines(),
             "requests": requests,
+            "signing_regions": signing_regions,
+            "aws_config": aws_config,
             "state": {"aws_services": services_rows(home)},
         }
         if args.only in (None, name):
@@ -123,6 +129,9 @@ def main() -> None:
         "ListFindings answers 403 AccessDeniedException: the module's generic handler, exit 1.", deny=denied)
     run("inspector_list_findings_denied_debug1", [*base, "--debug", "1", "--only_logs_after", "2026-NOV-25"],
         findings, "The same at debug 1: the handler re-raises, so a traceback follows on stderr.", deny=denied)
+    run("inspector_profile_region_overrides", [*base, "--debug", "2", "--only_logs_after", "2026-NOV-25"], findings,
+        "~/.aws/config [default] region = eu-west-1 with <regions>us-east-1: the client signs for eu-west-1 while "
+        "the scan is saved under us-east-1.", aws_config="[default]\nregion = eu-west-1\n")
     first = run("inspector_window_moves", [*base, "--debug", "1", "--only_logs_after", "2026-NOV-25"], findings,
                 "first run (overwritten below)")
     before = first["state"]["aws_services"]

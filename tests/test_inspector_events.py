@@ -83,7 +83,9 @@ def test_next_run_sends_exactly_what_the_module_sent(tmp_path: Path, name: str, 
     time.tzset()
     wazuh_home = tmp_path / "ossec"
     write_state(wazuh_home, golden["state_before"])
-    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / ".aws").mkdir(parents=True)
+    if golden.get("aws_config") is not None:
+        (tmp_path / "root" / ".aws" / "config").write_text(golden["aws_config"])
     ctx = context(tmp_path / "root", wazuh_home=wazuh_home).with_changes(now=module_clock(golden))
     failures: list[InspectorFailure] = []
     pages: list[tuple[str, int]] = []
@@ -97,6 +99,7 @@ def test_next_run_sends_exactly_what_the_module_sent(tmp_path: Path, name: str, 
     assert [without_end(request) for request in server.requests] == [without_end(request) for request in
                                                                        golden["requests"]], "same windows and pages"
     assert server.requests[-1] == golden["requests"][-1], "the last region's window ends at the module's clock"
+    assert server.signing_regions == golden.get("signing_regions", server.signing_regions), "the region read"
     arguments = golden["arguments"]
     debug = int(arguments[arguments.index("--debug") + 1]) if "--debug" in arguments else 0
     assert module_exit(failures, debug) == golden["exit_code"]
