@@ -129,6 +129,8 @@ def main() -> None:
         "ListFindings answers 403 AccessDeniedException: the module's generic handler, exit 1.", deny=denied)
     run("inspector_list_findings_denied_debug1", [*base, "--debug", "1", "--only_logs_after", "2026-NOV-25"],
         findings, "The same at debug 1: the handler re-raises, so a traceback follows on stderr.", deny=denied)
+    run("inspector_list_findings_denied_debug2", [*base, "--debug", "2", "--only_logs_after", "2026-NOV-25"],
+        findings, "At debug 2 the catch-all also prints its '+++ Error:' line before re-raising.", deny=denied)
     run("inspector_profile_region_overrides", [*base, "--debug", "2", "--only_logs_after", "2026-NOV-25"], findings,
         "~/.aws/config [default] region = eu-west-1 with <regions>us-east-1: the client signs for eu-west-1 while "
         "the scan is saved under us-east-1.", aws_config="[default]\nregion = eu-west-1\n")

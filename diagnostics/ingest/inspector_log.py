@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from diagnostics.aws.prediction import client_config_lines
 from diagnostics.aws.service_regions import service_regions
 from diagnostics.ingest.inspector_events import InspectorEvent, InspectorFailure, InspectorWindow, discard_rule
+from diagnostics.wazuh.ossec_log import script_failure
 from diagnostics.wazuh.state_db import StateReader
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from diagnostics.wazuh.wodle import Block
 
 EVERY_REGION_ORIGIN = "every region in the module's list"
+TRACEBACK = "Traceback (most recent call last):"
 
 
 def inspector_run_lines(block: Block, context: DoctorContext, debug_level: int,
@@ -67,9 +69,9 @@ def inspector_run_lines(block: Block, context: DoctorContext, debug_level: int,
                     emit(3, event.message)
                     sent += 1
             del remaining[:count]
-        if stop is not None:
-            emit(2, f"+++ Error: {stop.error}")
-            lines.append(f"ERROR: Unknown error: {stop.error}" if debug_level > 0 else f"ERROR: {stop.error}")
+        if stop is not None:  # stdout only: the traceback above debug 0 goes to stderr
+            printed = script_failure(stop.exit_code, stop.error, debug_level, catch_all=True).output.splitlines()
+            lines.extend(printed[:printed.index(TRACEBACK)] if TRACEBACK in printed else printed)
             return lines
         emit(1, f"+++ [InspectorV2] {sent} events collected and processed" if sent
              else "+++ [InspectorV2] No findings with recent updates in the specified time range")
@@ -83,4 +85,4 @@ def module_exit(failures: Sequence[InspectorFailure], debug_level: int) -> int:
     if not failures:
         return 0
     first = failures[0]
-    return 1 if first.exit_code == 12 and debug_level > 0 else first.exit_code
+    return script_failure(first.exit_code, first.error, debug_level, catch_all=first.exit_code == 12).exit_code
