@@ -50,3 +50,17 @@ async def test_next_run_lists_the_findings_and_the_discarded_one_at_80x24(
                              and "discard_regex 'lod'" in "\n".join(screen_lines(app)))
             assert "99aa88bb77cc" in "\n".join(screen_lines(app)), "the dropped finding's ARN in the pane"
             assert "doctor-secret" not in "\n".join(screen_lines(app))
+
+
+@pytest.mark.parametrize(("debug_level", "code"), [(0, 12), (2, 1)])
+async def test_a_denied_list_findings_shows_the_modules_exit_at_its_debug_level(
+        root_profile: Path, moto: str, tmp_path: Path, debug_level: int, code: int) -> None:
+    block = Block("service", "inspector", SourceLocation(str(tmp_path / "ossec.conf"), 12),
+                  {"regions": Option("regions", "us-east-1", 13)})
+    with inspector_server([], upstream=moto, deny="not authorized to perform: inspector2:ListFindings") as server:
+        context = context_from_environment(None, str(tmp_path / "ossec"), server.endpoint)
+        app = ScreenHarness(lambda: NextRunScreen(context.with_changes(debug_level=debug_level), block))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: "ListFindings under us-east-1" in "\n".join(screen_lines(app)))
+            assert f"exit {code})" in "\n".join(screen_lines(app))
+            assert "No event would be sent." in "\n".join(screen_lines(app))

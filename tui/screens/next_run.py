@@ -14,6 +14,7 @@ from textual.worker import get_current_worker
 from diagnostics.context import DoctorContext
 from diagnostics.ingest.cloudwatch_events import CloudWatchEvent
 from diagnostics.ingest.inspector_events import InspectorEvent
+from diagnostics.input_session import InspectorPreview
 from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, Wodle
 from tui.messages import NextRunRead
@@ -106,7 +107,9 @@ class NextRunScreen(DoctorScreen):
             totals += (f"\n{window.loop_region}: findings updated from {window.start.isoformat(sep=' ')} "
                        f"({window.origin})")
         for failure in preview.failures:
-            stop = f"the run stops here with exit {failure.exit_code}" if failure.exit_code else "the run goes on"
+            code = (failure.exit_code if not isinstance(preview, InspectorPreview)
+                    else preview.exit_at(self.context.debug_level))  # a re-raised error exits 1 above debug 0
+            stop = f"the run stops here with exit {code}" if code else "the run goes on"
             group = getattr(failure, "group", None)
             totals += f"\n{failure.operation}{f' for {group}' if group else ''} under {failure.loop_region} " \
                       f"failed ({stop}): {failure.error}"
