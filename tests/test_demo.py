@@ -234,3 +234,112 @@ def test_a_request_sent_while_seeding_sees_the_seeded_buckets(demo: DemoEnvironm
     assert len(FIRST_ANSWERS["demo-vpcflow"]) == 2
     assert all("/vpcflowlogs/us-east-1/2026/11/29/" in key for key in FIRST_ANSWERS["demo-vpcflow"])
 
+
+
+def input_report(report: CheckReport, kind: str, value: str, profile: str = "wazuh-demo") -> BlockReport:
+    """The subscriber (by queue) or service (by log group, or by type for Inspector) block with ``profile``."""
+    for candidate in report.blocks:
+        block = candidate.block
+        if block.kind == kind and block.value("aws_profile") == profile and value in (
+                block.value("sqs_name"), block.value("aws_log_groups"), block.block_type):
+            return candidate
+    raise AssertionError(f"no {kind} {value} {profile}")
+
+
+def predicted_exit(result: BlockReport) -> int:
+    return next((finding.wazuh_exit_code for finding in result.findings if finding.wazuh_exit_code is not None), 0)
+
+
+def by_failure(result: BlockReport) -> dict[str, Any]:
+    return {finding.failure_id or finding.check_id: finding for finding in result.findings}
+
+
+def test_config_holds_subscribers_and_services(demo: DemoEnvironment) -> None:
+    text = (demo.context.wazuh_home / "etc" / "ossec.conf").read_text()
+    assert text.count("<subscriber") == 5 and text.count("<service") == 3
+    assert "[wazuh-noreceive]" in (demo.context.module_home / ".aws" / "credentials").read_text()
+
+
+def test_notified_queue_is_healthy_with_messages_waiting(report: CheckReport) -> None:
+    result = input_report(report, "subscriber", "demo-notifications")
+    found = by_failure(result)
+    assert result.status is Status.OK and predicted_exit(result) == 0, failure_ids(result)
+    assert found["queue.notification_ok"].title == \
+        "Bucket demo-notified notifies demo-notifications (s3:ObjectCreated:*)"
+    assert found["queue.permission_ok"].status is Status.OK
+    waiting = int(found["queue.attributes"].title.split(" ", 1)[0])
+    assert waiting >= 2, found["queue.attributes"].title
+    assert found["queue.object_sample"].title.endswith("read as json, 1 event(s) sent, 0 dropped")
+
+
+def test_missing_queue_is_exit_20(report: CheckReport) -> None:
+    result = input_report(report, "subscriber", "demo-no-such-queue")
+    assert predicted_exit(result) == 20 and "queue.not_found" in failure_ids(result)
+
+
+def test_queue_without_receive_permission_is_exit_21(report: CheckReport) -> None:
+    result = input_report(report, "subscriber", "demo-notifications", profile="wazuh-noreceive")
+    assert predicted_exit(result) == 21
+    denied = by_failure(result)["queue.receive_denied"]
+    assert denied.status is Status.ERROR and "wazuh-noreceive" in denied.title
+
+
+def test_source_bucket_with_a_spaced_key_and_plain_text(report: CheckReport) -> None:
+    result = input_report(report, "subscriber", "demo-spaces-notifications")
+    found = by_failure(result)
+    assert {"queue.key_with_space", "queue.object_mangled"} <= failure_ids(result)
+    assert "'app/2026/app+log.json'" in " ".join(found["queue.key_with_space"].evidence)
+    assert found["queue.object_sample"].title == \
+        "Newest object app/2026/z-plain.log: read as csv, 1 event(s) sent, 0 dropped"
+
+
+def test_security_lake_reads_its_queue_through_the_role_and_decodes_parquet(demo: DemoEnvironment,
+                                                                              report: CheckReport) -> None:
+    from diagnostics.checks import load_configuration
+    from diagnostics.input_session import open_input, preview_notified_object
+    from tui.demo_inputs import LAKE_BUCKET, LAKE_KEY
+
+    result = input_report(report, "subscriber", "demo-security-lake-queue")
+    found = by_failure(result)
+    assert result.status is Status.OK and predicted_exit(result) == 0, failure_ids(result)
+    assert found["identity.assumed"].title.endswith("role/wazuh-security-lake")
+    assert "assumed-role/wazuh-security-lake" in found["queue.permission_ok"].title
+    assert found["queue.attributes"].title.startswith("1 message(s) waiting")
+    loaded, _ = load_configuration(demo.context)
+    block = next(b for b in loaded.blocks if b.block_type == "security_lake")
+    session = open_input(demo.context, block)
+    s3 = session.aws_session.client("s3", endpoint_url=demo.endpoint_url)  # type: ignore[union-attr]
+    listed = s3.list_objects_v2(Bucket=LAKE_BUCKET)["Contents"]
+    assert [item["Key"] for item in listed] == [LAKE_KEY], "the role may list the lake (Browse)"
+    preview = preview_notified_object(session, LAKE_BUCKET, LAKE_KEY)
+    assert preview.stop is None and len(preview.datagrams) == 2
+    assert '"operation": "ConsoleLogin"' in preview.datagrams[0]
+
+
+def test_cloudwatch_group_drops_the_none_message(demo: DemoEnvironment, report: CheckReport) -> None:
+    from diagnostics.checks import load_configuration
+    from diagnostics.input_session import next_cloudwatch_run
+
+    result = input_report(report, "service", "demo-app-logs")
+    found = by_failure(result)
+    assert found["logs.none_dropped"].title.startswith("1 of the first 3 events of plain-text")
+    assert found["logs.group_ok"].title == "Log group demo-app-logs in us-east-1: 2 stream(s)"
+    assert predicted_exit(result) == 0
+    loaded, _ = load_configuration(demo.context)
+    block = next(b for b in loaded.blocks if b.value("aws_log_groups") == "demo-app-logs")
+    _, preview = next_cloudwatch_run(demo.context, block)
+    dropped = [event.message for event in preview.events if event.dropped_by is not None]
+    assert preview.exit_code == 0 and len(preview.events) == 5
+    assert dropped == ["None of the health checks answered"]
+    assert {event.stream for event in preview.events} == {"plain-text", "structured-json"}
+
+
+def test_missing_log_group_is_exit_16(report: CheckReport) -> None:
+    result = input_report(report, "service", "demo-no-such-group")
+    assert predicted_exit(result) == 16 and "logs.group_failed" in failure_ids(result)
+
+
+def test_inspector_region_is_readable(report: CheckReport) -> None:
+    result = input_report(report, "service", "inspector")
+    assert result.status is Status.OK and predicted_exit(result) == 0, failure_ids(result)
+    assert by_failure(result)["inspector.findings_ok"].title.startswith("Inspector findings readable in us-east-1")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnostics.context import DoctorContext
+from tui.demo_inputs import INPUT_ACTIONS, NORECEIVE_POLICY, NORECEIVE_PROFILE, NORECEIVE_USER, seed_inputs
 from tui.demo_server import DemoServer, preload_ec2
 from tui.sample_objects import SAMPLES, manifest_by_name, render_key, sample_bytes
 
@@ -42,18 +43,20 @@ READER_POLICY = {
     "Statement": [{
         "Effect": "Allow",
         "Action": ["s3:ListBucket", "s3:HeadBucket", "s3:GetObject", "s3:GetBucketLocation",
-                   "sts:GetCallerIdentity", "ec2:DescribeFlowLogs"],
+                   "sts:GetCallerIdentity", "ec2:DescribeFlowLogs", *INPUT_ACTIONS],
         "Resource": "*",
     }],
 }
-"""What the module needs to read buckets (s3:HeadBucket is moto's stand-in for ListBucket on HEAD)."""
+"""What the module needs to read buckets (s3:HeadBucket is moto's stand-in for ListBucket on HEAD), queues,
+log groups and Inspector findings."""
 LIMITED_POLICY = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "sts:GetCallerIdentity"], "Resource": "*"}],
 }
 """A user that may read objects but not list: listing answers 403 AccessDenied."""
-USERS = ((READER_PROFILE, "wazuh-reader", READER_POLICY), (LIMITED_PROFILE, "wazuh-limited", LIMITED_POLICY))
-"""(profile, IAM user, inline policy) of the two demo users."""
+USERS = ((READER_PROFILE, "wazuh-reader", READER_POLICY), (LIMITED_PROFILE, "wazuh-limited", LIMITED_POLICY),
+         (NORECEIVE_PROFILE, NORECEIVE_USER, NORECEIVE_POLICY))
+"""(profile, IAM user, inline policy) of the three demo users."""
 
 
 @dataclass
@@ -155,7 +158,7 @@ def _create_users(iam: Any) -> dict[str, tuple[str, str]]:
 
 
 def _write_aws_files(module_home: Path, keys: dict[str, tuple[str, str]]) -> None:
-    """root's ~/.aws as the module reads it: both demo profiles, and no ``wazuh-ghost``."""
+    """root's ~/.aws as the module reads it: the demo profiles, and no ``wazuh-ghost``."""
     aws_dir = module_home / ".aws"
     aws_dir.mkdir(parents=True)
     credentials = []
@@ -203,7 +206,7 @@ def start_demo(*, now: datetime | None = None, root: Path | None = None,
         server.control(endpoint, "/moto-api/reset")
         server.control(endpoint, "/moto-api/reset-auth", b"inf")
         session = _admin_session(root)
-        step("Creating the IAM users wazuh-reader and wazuh-limited…")
+        step("Creating the IAM users wazuh-reader, wazuh-limited and wazuh-noreceive…")
         keys = _create_users_in_moto()
         if keys is None:
             server.control(endpoint, "/moto-api/reset")
@@ -306,6 +309,7 @@ def _seed_then_open(server: DemoServer, session: Any, endpoint: str, today: date
     try:
         preload_ec2()
         seed_objects(_client(session, "s3", server, endpoint), _client(session, "ec2", server, endpoint), today)
+        seed_inputs(lambda service: _client(session, service, server, endpoint), today)
         server.control(endpoint, "/moto-api/reset-auth", b"0")
     except BaseException as error:  # reported by wait_seeded; the gate must open whatever happens
         failure = error
