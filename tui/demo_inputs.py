@@ -42,7 +42,9 @@ LAKE_BUCKET = "demo-security-lake"
 LAKE_QUEUE = "demo-security-lake-queue"
 LAKE_ROLE = "wazuh-security-lake"
 LAKE_EXTERNAL_ID = "wazuh-demo-lake"
-LAKE_OBJECT = SAMPLES / "objects" / "security_lake" / "cloudtrail_api_activity.parquet"
+LAKE_OBJECT = SAMPLES / "subscribers" / "security_lake" / "cloudtrail_api_activity.parquet"
+"""A Parquet object as Security Lake writes it (OCSF rows); kept apart from objects/, whose manifest lists
+the bucket types' samples."""
 LAKE_KEY = (f"ext/CLOUD_TRAIL_MGMT/2.0/region={REGION}/accountId={ACCOUNT_ID}/eventDay=20261129/"
             "demo-api-activity.gz.parquet")
 """Where Security Lake would write the object; the one queued message names it."""
