@@ -157,9 +157,10 @@ def run_keys(args: argparse.Namespace) -> int:
         reason = f" ({row['explanation']})" if row["reason"] else ""  # the reason in words, not its code
         print(f"{humanize.naturalsize(row['size'], binary=True):>10}  {age:>14}  {row['status']:<10} "
               f"{visible(row['key'])}{visible(reason)}")
-    if not rows and not folders and not problems:
-        print("(nothing listed at this level)" if not markers else
-              f"(no key after the module's marker: every key sorts at or before {visible(' and '.join(markers))})")
+    if markers and not any(row["status"] == "read" for row in rows):
+        print(f"(no key after the module's marker: every key sorts at or before {visible(' and '.join(markers))})")
+    elif not rows and not folders and not problems:
+        print("(nothing listed at this level)")
     return int(exit_for(problems)) if problems else 0
 
 
