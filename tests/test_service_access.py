@@ -145,8 +145,8 @@ def test_remove_log_streams_is_explained_and_nothing_is_deleted(moto: str, tmp_p
     block = service_block("cloudwatchlogs", aws_log_groups="app-logs", regions="us-east-1",
                           remove_log_streams="yes")
     findings = check_service_access(session(), block, context(home), settings(moto))
-    assert [finding.failure_id for finding in findings] == ["logs.remove_streams", "logs.group_ok",
-                                                           "logs.state_first_run"]
+    assert [finding.failure_id for finding in findings] == ["service.regions_ok", "logs.remove_streams",
+                                                           "logs.group_ok", "logs.state_first_run"]
     assert logs.describe_log_streams(logGroupName="app-logs")["logStreams"][0]["logStreamName"] == "s1"
 
 

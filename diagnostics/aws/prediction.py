@@ -140,7 +140,7 @@ class FindingChain:
         merged = {**self.values, **values}
         if outcome is not None:
             merged.setdefault("code", outcome.code or outcome.kind)
-            merged.setdefault("message", outcome.message or outcome.error_text)
+            merged.setdefault("message", (outcome.message or outcome.error_text).rstrip("."))
             merged.setdefault("error", outcome.error_text)
         facts = ((outcome.evidence(),) if outcome is not None else ()) + evidence
         finding = self.predictor.finding(failure_id, check_id=check_id, evidence=facts, values=merged,

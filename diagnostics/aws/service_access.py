@@ -75,6 +75,9 @@ def _region_findings(chain: FindingChain, block: Block, regions: ServiceRegions,
         chain.record("logs.regions_all", "logs.regions", evidence=evidence, count=len(regions.loop_regions),
                      first=regions.loop_regions[0], profile_section=regions.profile_section)
     overridden = regions.overridden
+    if not overridden and regions.origin != "every region in the module's list":
+        chain.record("service.regions_ok", f"{prefix}.regions", evidence=evidence,
+                     loop=", ".join(regions.loop_regions), origin=regions.origin)
     if overridden:
         chain.record("service.region_overridden", f"{prefix}.regions", evidence=evidence,
                      client_region=regions.client_region, loop=", ".join(regions.loop_regions),

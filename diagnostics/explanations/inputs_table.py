@@ -284,6 +284,13 @@ ENTRIES: tuple[Explanation, ...] = (
         status=Status.WARNING,
     ),
     Explanation(
+        failure_id="service.regions_ok",
+        title="The run walks {loop}, and each region's client reads that region",
+        explanation="The regions come from {origin}; no region in the module's ~/.aws/config overrides them.",
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
         failure_id="service.region_overridden",
         title="Every region of the run reads {client_region}: {overridden} are never read",
         explanation="The module builds each region's client with the region of [{section}] from its "

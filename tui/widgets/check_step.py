@@ -55,7 +55,7 @@ STEPS: tuple[StepDefinition, ...] = (
                    _check_id_in("queue.objects"), "access", frozenset({"subscriber"})),
     StepDefinition("service_regions", "Regions the run walks and reads", _check_id_in("logs.regions",
                    "inspector.regions"), "access", frozenset({"service"})),
-    StepDefinition("service_access", "Log groups, streams and findings", _check_id_in("logs.access",
+    StepDefinition("service_access", "What it reads (log groups and streams, or findings)", _check_id_in("logs.access",
                    "inspector.access"), "access", frozenset({"service"})),
     StepDefinition("service_state", "Saved progress (aws_services.db)", _check_id_in("logs.state"), "access",
                    frozenset({"service"})),
