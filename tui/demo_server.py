@@ -70,7 +70,7 @@ def lighten_moto() -> None:
         return
     from diagnostics.aws.module_session import shared_loader
 
-    moto_settings.ec2_load_default_amis = lambda: False
+    _patch(moto_settings, "ec2_load_default_amis", lambda: False)
     if not getattr(moto_backends.list_of_moto_modules, "demo_light", False):
         modules = tuple(moto_backends.list_of_moto_modules())  # the installed package does not change
 
@@ -78,20 +78,37 @@ def lighten_moto() -> None:
             return modules
 
         listed_once.demo_light = True  # type: ignore[attr-defined]
-        moto_backends.list_of_moto_modules = listed_once
+        _patch(moto_backends, "list_of_moto_modules", listed_once)
     if hasattr(moto_core_utils, "_load_service_model"):
-        moto_core_utils._load_service_model = (  # the request parser's models: the same dicts our clients use
-            lambda service_name, model_name: shared_loader(None).load_service_model(service_name, model_name))
+        _patch(moto_core_utils, "_load_service_model",  # the request parser's models: the dicts our clients use
+               lambda service_name, model_name: shared_loader(None).load_service_model(service_name, model_name))
     load_resource = moto_utils.load_resource
     if not getattr(load_resource, "demo_light", False):
         def light_load_resource(resource: str) -> Any:
             return [] if "instance_type_offerings" in resource else load_resource(resource)
 
         light_load_resource.demo_light = True  # type: ignore[attr-defined]
-        moto_utils.load_resource = light_load_resource
+        _patch(moto_utils, "load_resource", light_load_resource)
     if hasattr(AccountSpecificBackend, "get_session"):
-        AccountSpecificBackend.get_session = classmethod(  # type: ignore[method-assign,assignment]
-            lambda cls: _session_sharing_models())
+        _patch(AccountSpecificBackend, "get_session", classmethod(lambda cls: _session_sharing_models()))
+
+
+_ORIGINALS: dict[tuple[int, str], tuple[Any, Any]] = {}
+"""(owner id, attribute) -> (owner, the value before the demo lightened moto), to put back on stop."""
+
+
+def _patch(owner: Any, name: str, value: Any) -> None:
+    """Set one of moto's attributes for the demo, remembering the first original so ``restore_moto`` can undo it."""
+    _ORIGINALS.setdefault((id(owner), name), (owner, owner.__dict__.get(name, getattr(owner, name))))
+    setattr(owner, name, value)
+
+
+def restore_moto() -> None:
+    """Put moto back as it was: the demo shares the process (and moto's globals) with any other moto server,
+    such as a test's, which must answer exactly as stock moto does."""
+    for (_, name), (owner, original) in list(_ORIGINALS.items()):
+        setattr(owner, name, original)
+    _ORIGINALS.clear()
 
 
 def preload_ec2() -> None:
@@ -191,6 +208,7 @@ class DemoServer:
             server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        restore_moto()
 
     def control(self, endpoint: str, path: str, body: bytes = b"") -> None:
         """POST to moto's control API as the seeder; text/plain keeps Flask from swallowing the body."""
