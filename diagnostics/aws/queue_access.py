@@ -212,10 +212,12 @@ def _permission_step(chain: _QueueChain, answers: tuple[PermissionAnswer, ...]) 
     receive, delete = by_action[RECEIVE], by_action[DELETE]
     if receive.verdict == DENIED:
         chain.add("queue.receive_denied", evidence=evidence, how=how,
-                  error=f"An error occurred (AccessDenied) when calling the ReceiveMessage operation: {how}")
+                  error="An error occurred (AccessDenied) when calling the ReceiveMessage operation: "
+                        "<AWS's message>")
     elif delete.verdict == DENIED:
         chain.add("queue.delete_denied", evidence=evidence, how=how,
-                  error=f"An error occurred (AccessDenied) when calling the DeleteMessage operation: {how}")
+                  error="An error occurred (AccessDenied) when calling the DeleteMessage operation: "
+                        "<AWS's message>")
     elif receive.verdict == ALLOWED and delete.verdict == ALLOWED:
         chain.add("queue.permission_ok", evidence=evidence, how=how)
     else:
