@@ -58,18 +58,16 @@ def lighten_moto() -> None:
     ``MOTO_EC2_LOAD_DEFAULT_AMIS=false``, applied here without touching our environment), and each backend
     builds botocore sessions that parse the same service models again (EC2's 12 times) beside the copy our
     own clients hold; its dispatcher also lists moto's package folder, under a lock, on every request. If a
-    moto release moves these, the demo only gets slower, never wrong.
+    moto release moves these, the demo only gets slower, never wrong. moto's request parser keeps its own
+    models: handing it ours changed the HTTP status of its error answers (an S3 403 became 400).
     """
     try:
         import moto.backends as moto_backends
-        import moto.core.utils as moto_core_utils
         import moto.settings as moto_settings
         import moto.utilities.utils as moto_utils
         from moto.core.base_backend import AccountSpecificBackend
     except ImportError:
         return
-    from diagnostics.aws.module_session import shared_loader
-
     _patch(moto_settings, "ec2_load_default_amis", lambda: False)
     if not getattr(moto_backends.list_of_moto_modules, "demo_light", False):
         modules = tuple(moto_backends.list_of_moto_modules())  # the installed package does not change
@@ -79,9 +77,6 @@ def lighten_moto() -> None:
 
         listed_once.demo_light = True  # type: ignore[attr-defined]
         _patch(moto_backends, "list_of_moto_modules", listed_once)
-    if hasattr(moto_core_utils, "_load_service_model"):
-        _patch(moto_core_utils, "_load_service_model",  # the request parser's models: the dicts our clients use
-               lambda service_name, model_name: shared_loader(None).load_service_model(service_name, model_name))
     load_resource = moto_utils.load_resource
     if not getattr(load_resource, "demo_light", False):
         def light_load_resource(resource: str) -> Any:
