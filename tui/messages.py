@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from diagnostics.host.logtest_model import LogtestReport
     from diagnostics.ingest.model import IngestProgress, IngestSummary
     from diagnostics.ingest.real_module import RealRunPlan, RealRunResult
-    from diagnostics.input_session import CloudWatchPreview, InputSession, InspectorPreview
+    from diagnostics.input_session import CloudWatchPreview, InputSession, InspectorPreview, ObjectPreview
     from diagnostics.log_explainer.explainer import LogReport
     from diagnostics.marker_location import MarkerLocation
+    from diagnostics.subscriber_preview import NotifiedObjects
     from diagnostics.wazuh.wodle import LoadedConfig
     from tui.demo import DemoEnvironment
 
@@ -194,3 +195,17 @@ class NextRunRead(Message, bubble=False):
 
     session: InputSession
     preview: CloudWatchPreview | InspectorPreview
+
+
+@dataclass
+class NotifiedObjectsListed(Message, bubble=False):
+    """A subscriber's source bucket was found and its newest objects listed (or why they cannot be)."""
+
+    listed: NotifiedObjects
+
+
+@dataclass
+class NotifiedObjectDecoded(Message, bubble=False):
+    """One notified object was decoded as the subscriber would (its datagrams, or where the run stops)."""
+
+    preview: ObjectPreview

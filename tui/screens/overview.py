@@ -203,9 +203,13 @@ class OverviewScreen(DoctorScreen):
 
             self.app.push_screen(NextRunScreen(self.context, block))
             return
+        if block is not None and block.kind == "subscriber":
+            from tui.screens.notified_objects import NotifiedObjectsScreen
+
+            self.app.push_screen(NotifiedObjectsScreen(self.context, block))
+            return
         if block is None or block.kind != "bucket":
-            self.notify("Browse works on a bucket, a CloudWatch Logs or an Inspector block: select one first.",
-                        severity="warning", timeout=3)
+            self.notify("Browse works on a block: select one first.", severity="warning", timeout=3)
             return
         from tui.screens.browse import BrowseScreen
 

@@ -226,10 +226,10 @@ class TroubleshootScreen(DoctorScreen):
 
             self.app.push_screen(NextRunScreen(self.context, self.block))
             return
-        if self.block.kind != "bucket":
-            self.notify("Browse works on buckets, CloudWatch Logs and Inspector blocks (a subscriber's queue is never "
-                        "received from: `preview --block LINE --bucket B --key K` decodes one of its objects).",
-                        severity="warning", timeout=5)
+        if self.block.kind == "subscriber":
+            from tui.screens.notified_objects import NotifiedObjectsScreen
+
+            self.app.push_screen(NotifiedObjectsScreen(self.context, self.block))
             return
         from tui.screens.browse import BrowseScreen
 

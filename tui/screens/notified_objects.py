@@ -1,0 +1,124 @@
+"""Notified objects: a subscriber's source bucket, newest first, each decoded as the subscriber would send it."""
+
+from __future__ import annotations
+
+import humanize
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from diagnostics.context import DoctorContext
+from diagnostics.input_session import ObjectPreview
+from diagnostics.subscriber_preview import NotifiedObjects
+from diagnostics.text_safety import visible
+from diagnostics.wazuh.wodle import Block, Wodle
+from tui.messages import NotifiedObjectDecoded, NotifiedObjectsListed
+from tui.screens.base import BACK, DoctorScreen
+from tui.widgets.data_text import data_lines, data_text
+from tui.widgets.finding_detail import FindingDetail
+
+
+class NotifiedObjectsScreen(DoctorScreen):
+    """Lists the source bucket in a worker; highlighting an object decodes it in another (the queue is never read)."""
+
+    help_title = "Notified objects"
+    BINDINGS = [BACK]
+
+    def __init__(self, context: DoctorContext, block: Block, wodle: Wodle | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.block = block
+        self.wodle = wodle
+        self.listed: NotifiedObjects | None = None
+
+    @property
+    def is_pushed_screen(self) -> bool:
+        return True
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        yield Static(data_text(f"{self.block.label}: objects its notifications point to (the queue is never "
+                               "received from)"), id="notified-header", classes="status-line")
+        with Horizontal(id="next-run-body"):
+            yield OptionList(id="notified-list")
+            with VerticalScroll(id="next-run-pane"):
+                yield Static("Finding the queue's source bucket…", id="notified-object")
+        with VerticalScroll(id="next-run-findings"):
+            yield Static("", id="notified-totals")
+            yield FindingDetail(id="notified-problems", empty_text="")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = visible(f"Notified objects {self.block.value('sqs_name') or ''}")
+        self.query_one("#notified-list", OptionList).focus()
+        self.list_objects()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="notified-list",
+          description="Listing the source bucket")
+    def list_objects(self) -> None:
+        from diagnostics.subscriber_preview import list_notified_objects
+
+        self.post_message(NotifiedObjectsListed(list_notified_objects(self.context, self.block, self.wodle)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="notified-decode",
+          description="Decoding the object")
+    def decode(self, bucket: str, key: str) -> None:
+        from diagnostics.input_session import preview_notified_object
+
+        if self.listed is not None:
+            self.post_message(NotifiedObjectDecoded(preview_notified_object(self.listed.session, bucket, key)))
+
+    @on(NotifiedObjectsListed)
+    def objects_listed(self, message: NotifiedObjectsListed) -> None:
+        self.listed = listed = message.listed
+        listing = self.query_one("#notified-list", OptionList)
+        listing.clear_options()
+        for item in listed.objects:
+            line = Text(f"{humanize.naturalsize(item.size, binary=True):>9} ", no_wrap=True, overflow="ellipsis")
+            line.append(visible(item.key))
+            listing.add_option(Option(line))
+        totals = (f"s3://{listed.bucket}: {len(listed.objects)} newest object(s)" if listed.problem is None
+                  else listed.problem)
+        self.query_one("#notified-totals", Static).update(data_text(totals))
+        self.query_one("#notified-problems", FindingDetail).show(list(listed.session.findings))
+        if listed.objects:
+            listing.highlighted = 0
+        else:
+            self.query_one("#notified-object", Static).update(data_text(listed.problem or "The bucket is empty."))
+
+    @on(OptionList.OptionHighlighted, "#notified-list")
+    def object_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        listed = self.listed
+        if listed is None or listed.bucket is None or not 0 <= event.option_index < len(listed.objects):
+            return
+        self.query_one("#notified-object", Static).update("Decoding…")
+        self.decode(listed.bucket, listed.objects[event.option_index].key)
+
+    @on(NotifiedObjectDecoded)
+    def object_decoded(self, message: NotifiedObjectDecoded) -> None:
+        self.query_one("#notified-object", Static).update(data_lines(describe(message.preview)))
+
+
+def describe(preview: ObjectPreview) -> str:
+    """The pane's text: the key the module asks for, then the datagrams or where the run stops."""
+    lines = [f"The module asks S3 for: {preview.asked_key}"]
+    if preview.asked_key != preview.key:
+        lines.append("(not the object's key: the notification's encoding is decoded that way)")
+    if preview.stop is not None:
+        lines += ["", f"The run stops here (exit {preview.exit_code}): {preview.stop}"]
+        return "\n".join(lines)
+    decoded = preview.decoded
+    if decoded is not None:
+        dropped = [event for event in decoded.events if event.datagram is None]
+        lost = sum(event.lost_findings for event in decoded.events)
+        lines.append(f"Read as {decoded.format}: {len(preview.datagrams)} event(s) sent, {len(dropped)} dropped"
+                     + (f", {lost} finding(s) never sent" if lost else ""))
+        if decoded.note:
+            lines.append(decoded.note)
+        lines += [f"dropped: {event.dropped_by}" for event in dropped[:20]]
+    lines.append("")
+    lines += list(preview.datagrams[:50])
+    return "\n".join(lines)
