@@ -145,6 +145,8 @@ def run_input_ingest(args: argparse.Namespace, context: DoctorContext, chosen: S
     session = _opened(context, chosen)
     if not session.usable:
         return int(CommandExit.ERRORS)
+    if block.block_type == "cloudwatchlogs":
+        return _cloudwatch_pass(args, context, session)
     from diagnostics.input_session import preview_cloudwatch, preview_inspector
 
     findings = preview_inspector(session, limit=None) if block.block_type == "inspector" else None
@@ -175,3 +177,44 @@ def run_input_ingest(args: argparse.Namespace, context: DoctorContext, chosen: S
     print(f"{len(sent)} event(s) sent, {len(preview.events) - len(sent)} skipped; the module's exit: "
           f"{exit_code}", file=sys.stderr)
     return exit_code
+
+
+def _cloudwatch_pass(args: argparse.Namespace, context: DoctorContext, session: InputSession) -> int:
+    """The CloudWatch pass over our own state: datagrams to --events-out, the module's lines to stderr as
+    they come, the module's exit as ours."""
+    from diagnostics.ingest.cloudwatch_pass import run_cloudwatch_pass
+    from diagnostics.ingest.cloudwatch_state import CloudWatchState
+    from diagnostics.ingest.state import StateError, default_state_dir
+    from diagnostics.output_paths import Existing, check_output_directory, open_output_text, protection_for
+
+    state_dir = Path(args.state_dir) if args.state_dir else default_state_dir(context.environ or None)
+    check_output_directory(state_dir, protection_for(context), what="--state-dir")  # before creating anything
+    try:
+        state = CloudWatchState.open(state_dir, wazuh_db=context.services_db_path, reset=args.reset,
+                                     from_wazuh_state=args.from_wazuh_state)
+    except StateError as error:
+        raise UsageProblem(str(error)) from error
+    out = None
+    if args.events_out and args.events_out != "-":
+        out = open_output_text(Path(args.events_out), protection_for(context), what="--events-out",
+                               existing=Existing.APPEND if args.force else Existing.REFUSE)
+
+    def send(message: str) -> None:
+        text = message if args.envelopes else "1:Wazuh-AWS:" + message
+        if args.events_out == "-":
+            print(text, flush=True)
+        elif out is not None:
+            out.write(text + "\n")
+
+    assert session.aws_session is not None and session.settings is not None
+    try:
+        result = run_cloudwatch_pass(session.aws_session, session.block, context, session.settings, state,
+                                     args.debug, lambda line: print(visible(line), file=sys.stderr, flush=True),
+                                     send)
+    finally:
+        state.close()
+        if out is not None:
+            out.close()
+    print(f"{len(result.sent)} event(s) sent, {result.skipped} skipped; our state: {state.path}; the module's "
+          f"exit: {result.exit_code}", file=sys.stderr)
+    return result.exit_code

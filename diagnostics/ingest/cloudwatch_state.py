@@ -1,0 +1,108 @@
+"""Our own copy of the module's ``cloudwatch_logs`` table, so a repeated CloudWatch pass resumes like the module.
+
+The module keeps, per (loop region, log group, stream), the last token and the first and last event times it
+sent, in ``aws_services.db``; the doctor never writes that file, so it keeps the same table in the user's cache
+directory. ``--from-wazuh-state`` seeds it from a read-only copy of the module's file, to walk from exactly where
+the module stands; ``--reset`` starts over (the module's first run).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from diagnostics.ingest.state import StateError, _remove_database, _same_file, copy_database_read_only
+from diagnostics.wazuh.services_state import StreamProgress
+
+SERVICES_FILE_NAME = "aws_services.db"
+"""The module's file name, so the copy is recognisable; it only ever lives in our state directory."""
+
+_CREATE = ("CREATE TABLE cloudwatch_logs (aws_region 'text' NOT NULL, aws_log_group 'text' NOT NULL, "
+           "aws_log_stream 'text' NOT NULL, next_token 'text', start_time 'integer', end_time 'integer', "
+           "PRIMARY KEY (aws_region, aws_log_group, aws_log_stream));")
+
+
+def _text_or_none(value: object) -> str | None:
+    """The module reads the text "None" back as None (its own writes can store it that way)."""
+    return None if value is None or value == "None" else str(value)
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if value is None or value == "None" else int(str(value))
+
+
+class CloudWatchState:
+    """The ``cloudwatch_logs`` table in our state directory, written after each stream as the module writes it."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, table_existed: bool) -> None:
+        self.path = path
+        self._connection = connection
+        self.table_existed = table_existed
+        """Whether the table was there before this pass: the module announces its creation otherwise."""
+
+    @classmethod
+    def open(cls, state_dir: Path, *, wazuh_db: Path, reset: bool = False,
+             from_wazuh_state: bool = False) -> CloudWatchState:
+        """Open (creating) ``<state_dir>/aws_services.db``; never the module's own file, which is only copied."""
+        path = state_dir / SERVICES_FILE_NAME
+        if _same_file(path, wazuh_db):
+            raise StateError(f"{path} is the module's own state database; choose another --state-dir")
+        try:
+            state_dir.mkdir(parents=True, exist_ok=True)
+            if reset or from_wazuh_state:
+                _remove_database(path)
+            if from_wazuh_state:
+                if not wazuh_db.is_file():
+                    raise StateError(f"the module's state database {wazuh_db} does not exist (no run yet?)")
+                copy_database_read_only(wazuh_db, path)
+            connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
+            existed = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='cloudwatch_logs'").fetchone() is not None
+            if not existed:
+                connection.execute(_CREATE)
+        except (OSError, sqlite3.Error) as error:
+            raise StateError(f"cannot open the doctor's state database {path}: {error}") from error
+        return cls(path, connection, existed)
+
+    def progress(self, region: str, group: str, stream: str) -> StreamProgress | None:
+        """The stream's saved row under a loop region, or None (the module's first read of it)."""
+        row = self._connection.execute(
+            "SELECT next_token, start_time, end_time FROM cloudwatch_logs WHERE aws_region=? AND "
+            "aws_log_group=? AND aws_log_stream=?", (region, group, stream)).fetchone()
+        if row is None:
+            return None
+        return StreamProgress(stream, _text_or_none(row[0]), _int_or_none(row[1]), _int_or_none(row[2]))
+
+    def save(self, region: str, group: str, progress: StreamProgress) -> bool:
+        """Insert or update the stream's row and commit it; True when a row was already there (an update)."""
+        values = (progress.token, progress.start_time, progress.end_time, region, group, progress.stream)
+        existed = self.progress(region, group, progress.stream) is not None
+        if existed:
+            self._connection.execute("UPDATE cloudwatch_logs SET next_token=?, start_time=?, end_time=? WHERE "
+                                     "aws_region=? AND aws_log_group=? AND aws_log_stream=?", values)
+        else:
+            self._connection.execute("INSERT INTO cloudwatch_logs (next_token, start_time, end_time, aws_region, "
+                                     "aws_log_group, aws_log_stream) VALUES (?, ?, ?, ?, ?, ?)", values)
+        return existed
+
+    def purge(self, region: str, group: str, existing: set[str]) -> set[str]:
+        """Drop the rows of streams AWS no longer lists, as the module does after each group; the removed names."""
+        rows = self._connection.execute("SELECT aws_log_stream FROM cloudwatch_logs WHERE aws_region=? AND "
+                                        "aws_log_group=?", (region, group)).fetchall()
+        gone = {str(row[0]) for row in rows} - existing
+        for stream in gone:
+            self._connection.execute("DELETE FROM cloudwatch_logs WHERE aws_region=? AND aws_log_group=? AND "
+                                     "aws_log_stream=?", (region, group, stream))
+        return gone
+
+    def rows(self) -> list[tuple[str, str, str, str | None, int | None, int | None]]:
+        """Every row, ordered like a dump of the module's table, for tests and the summary."""
+        found = self._connection.execute("SELECT aws_region, aws_log_group, aws_log_stream, next_token, start_time, "
+                                         "end_time FROM cloudwatch_logs ORDER BY aws_region, aws_log_group, "
+                                         "aws_log_stream").fetchall()
+        return [(str(r[0]), str(r[1]), str(r[2]), _text_or_none(r[3]), _int_or_none(r[4]), _int_or_none(r[5]))
+                for r in found]
+
+    def close(self) -> None:
+        """Close the connection; every save was committed as it was made (autocommit)."""
+        self._connection.close()
