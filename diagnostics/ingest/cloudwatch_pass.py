@@ -23,6 +23,7 @@ from diagnostics.aws.service_regions import service_regions
 from diagnostics.decode.discard import compile_rule
 from diagnostics.ingest.cloudwatch_events import DATAGRAM_HEADER, MAX_PAGES_PER_STREAM, first_run_start_millis
 from diagnostics.ingest.cloudwatch_state import CloudWatchState
+from diagnostics.ingest.inspector_events import RETRIES_NOTE
 from diagnostics.wazuh.services_state import StreamProgress
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def _log_streams(walk: _Walk, logs: Any, group: str) -> list[str]:
             walk.error(outcome.error_text)
             return []
         if not outcome.ok or outcome.response is None:
-            walk.error(f'The "get_log_streams" request failed: {outcome.error_text}')
+            walk.error(f'The "get_log_streams" request failed: {RETRIES_NOTE.sub("", outcome.error_text, count=1)}')
             raise _Stop
         names.extend(str(item.get("logStreamName", "")) for item in outcome.response.get("logStreams", []))
         token = outcome.response.get("nextToken")
@@ -187,7 +188,7 @@ def _range(walk: _Walk, logs: Any, group: str, stream: str, token: str | None, s
                           'available. Attempting again.')
             continue
         if not outcome.ok or outcome.response is None:
-            walk.error(f'The "get_log_events" request failed: {outcome.error_text}')
+            walk.error(f'The "get_log_events" request failed: {RETRIES_NOTE.sub("", outcome.error_text, count=1)}')
             raise _Stop
         token = outcome.response.get("nextForwardToken")
         events = outcome.response.get("events", [])
