@@ -39,10 +39,11 @@ READ_OPERATIONS = frozenset({"ListObjectsV2", "GetObject", "HeadObject", "HeadBu
                              "ListBuckets", "GetCallerIdentity", "AssumeRole", "DescribeFlowLogs",
                              "GetBucket?policy", "SimulatePrincipalPolicy", "ListUserPolicies", "GetUserPolicy",
                              "ListAttachedUserPolicies", "GetPolicy", "GetPolicyVersion", "ListRolePolicies",
-                             "GetRolePolicy", "ListAttachedRolePolicies", "ListFindings"})
+                             "GetRolePolicy", "ListAttachedRolePolicies", "ListFindings", "DescribeLogGroups",
+                             "DescribeLogStreams", "GetLogEvents"})
 """Everything the doctor may send: S3 reads and listings, the bucket policy, STS identity and AssumeRole, EC2
 Describe*, IAM's read-only policy calls (whether remove_from_bucket may delete, found without deleting) and
-Inspector's ListFindings."""
+Inspector's ListFindings, CloudWatch Logs' listings and GetLogEvents."""
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/wazuh-reader"
 MARKER = "module-ran.txt"
 
@@ -58,10 +59,12 @@ CONF = ossec_conf(
     block("custom", "ro-custom", "      <path>firehose</path>\n      <remove_from_bucket>yes</remove_from_bucket>\n"),
     block("vpcflow", "ro-flow", "      <regions>us-east-1</regions>\n"),
     block("cloudtrail", "ro-role", f"      <iam_role_arn>{ROLE}</iam_role_arn>\n"),
-    '    <service type="cloudwatchlogs">\n      <regions>us-east-1</regions>\n    </service>\n',
+    '    <service type="cloudwatchlogs">\n      <aws_log_groups>ro-logs</aws_log_groups>\n'
+    '      <regions>us-east-1</regions>\n      <remove_log_streams>yes</remove_log_streams>\n    </service>\n',
     '    <service type="inspector">\n      <regions>us-east-1</regions>\n    </service>\n',
 )
 INSPECTOR_LINE = CONF.splitlines().index('    <service type="inspector">') + 1
+CLOUDWATCH_LINE = CONF.splitlines().index('    <service type="cloudwatchlogs">') + 1
 
 
 def seed(endpoint: str, *, everything: bool = True) -> dict[str, list[str]]:
@@ -91,6 +94,11 @@ def seed(endpoint: str, *, everything: bool = True) -> dict[str, list[str]]:
         b"action log-status\n2 123456789012 eni-1 10.0.0.1 10.0.0.2 443 50000 6 10 840 1700000000 1700000060 "
         b"ACCEPT OK\n"))
     keys["ro-flow"] = [flow]
+    logs = admin_client(endpoint, "logs")
+    logs.create_log_group(logGroupName="ro-logs")
+    logs.create_log_stream(logGroupName="ro-logs", logStreamName="s1")
+    logs.put_log_events(logGroupName="ro-logs", logStreamName="s1",
+                        logEvents=[{"timestamp": int(time.time() * 1000), "message": '{"ro": 1}'}])
     return keys
 
 
@@ -174,6 +182,9 @@ def test_a_whole_session_sends_only_reads_and_changes_no_wazuh_file(
     run("preview inspector", "preview", *common, "--block", str(INSPECTOR_LINE))
     run("ingest inspector", "ingest", *common, "--block", str(INSPECTOR_LINE), "--events-out",
         str(tmp_path / "inspector.jsonl"))
+    for name, extra in (("", ()), (" again", ()), (" from wazuh", ("--from-wazuh-state", "--state-dir",
+                                                                   str(tmp_path / "cw-copy")))):
+        run(f"ingest cloudwatch{name}", "ingest", *common, "--block", str(CLOUDWATCH_LINE), *extra)
     run("ingest from wazuh", "ingest", *common, "--bucket", "ro-trail", "--from-wazuh-state", "--state-dir",
         str(tmp_path / "copy"))
     run("ingest real", "ingest", *common, "--bucket", "ro-trail", "--real", "--yes", "--snapshot-state")
@@ -190,6 +201,9 @@ def test_a_whole_session_sends_only_reads_and_changes_no_wazuh_file(
         "the session really exercised every kind of call"
     assert codes["ingest ro-trail"] == 0 and (tmp_path / "ro-trail.jsonl").stat().st_size > 0
     assert codes["ingest inspector"] == 0 and codes["preview inspector"] == 0
+    assert {"DescribeLogStreams", "GetLogEvents"} <= operations and codes["ingest cloudwatch again"] == 0, \
+        "the CloudWatch pass read its stream, with remove_log_streams set, and deleted nothing"
+    assert admin_client(moto, "logs").describe_log_streams(logGroupName="ro-logs")["logStreams"]
     assert marker.exists(), "the stand-in module ran (its own effects are the module's, not ours)"
     assert remaining_objects(moto, keys) == {bucket: sorted(found) for bucket, found in keys.items()}, \
         "remove_from_bucket is set, yet nothing was deleted"
