@@ -21,6 +21,7 @@ from diagnostics.ingest.cloudwatch_state import SERVICES_FILE_NAME, CloudWatchSt
 from diagnostics.wazuh.services_state import StreamProgress
 from tests.conftest import admin_client
 from tests.test_cloudwatch_events import with_discard
+from tests.test_inputs_cli import PLAIN_LOGS_LINE, inputs_home, seed_plain_logs
 from tests.test_service_access import (
     GOLDENS,
     block_from_arguments,
@@ -30,6 +31,9 @@ from tests.test_service_access import (
     session,
     settings,
 )
+from tui.cli import main
+
+__all__ = ["inputs_home"]  # the CLI test's fixture, shared
 
 GOLDEN_NAMES = sorted(path.name for path in GOLDENS.glob("cloudwatch_*"))
 ONLY_LOGS_AFTER_MILLIS = "1796083200000"
@@ -146,3 +150,21 @@ def test_the_saved_row_merges_like_the_module() -> None:
     assert merged(saved, None, StreamProgress("s1", "t3", 201, 201)) == StreamProgress("s1", "t3", 100, 201)
     assert merged(StreamProgress("s1", None, None, None), None, StreamProgress("s1", "t", 10, 20)) \
         == StreamProgress("s1", "t", 20, 20), "an empty saved start takes the largest end, as the module does"
+
+
+def test_the_cli_pass_streams_the_modules_lines_and_resumes_from_our_state(
+        inputs_home: Path, moto: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    expected = seed_plain_logs(moto)
+    argv = ["ingest", "--wazuh-home", str(inputs_home), "--endpoint-url", moto, "--block", str(PLAIN_LOGS_LINE),
+            "--debug", "2", "--state-dir", str(tmp_path / "state")]
+    assert main([*argv, "--events-out", str(tmp_path / "first.txt")]) == 0
+    first = capsys.readouterr().err.splitlines()
+    assert (tmp_path / "first.txt").read_text().splitlines() == expected
+    assert 'DEBUG: The message is "hello world"' in first
+    assert first.count('DEBUG: +++ The "None" regex found a match. The event will be skipped.') == 2
+    assert main([*argv, "--events-out", str(tmp_path / "second.txt")]) == 0
+    second = capsys.readouterr().err
+    assert (tmp_path / "second.txt").read_text() == ""
+    assert 'DEBUG: +++ There are no new events in the "plain-logs" group' in second
+    assert "0 event(s) sent, 0 skipped" in second
+    assert (tmp_path / "state" / SERVICES_FILE_NAME).is_file()
