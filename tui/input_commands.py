@@ -187,6 +187,8 @@ def _cloudwatch_pass(args: argparse.Namespace, context: DoctorContext, session: 
     from diagnostics.ingest.state import StateError, default_state_dir
     from diagnostics.output_paths import Existing, check_output_directory, open_output_text, protection_for
 
+    if session.aws_session is None or session.settings is None:  # the caller printed why
+        return int(CommandExit.ERRORS)
     state_dir = Path(args.state_dir) if args.state_dir else default_state_dir(context.environ or None)
     check_output_directory(state_dir, protection_for(context), what="--state-dir")  # before creating anything
     try:
@@ -206,7 +208,6 @@ def _cloudwatch_pass(args: argparse.Namespace, context: DoctorContext, session: 
         elif out is not None:
             out.write(text + "\n")
 
-    assert session.aws_session is not None and session.settings is not None
     try:
         result = run_cloudwatch_pass(session.aws_session, session.block, context, session.settings, state,
                                      args.debug, lambda line: print(visible(line), file=sys.stderr, flush=True),

@@ -24,6 +24,7 @@ from diagnostics.decode.discard import compile_rule
 from diagnostics.ingest.cloudwatch_events import DATAGRAM_HEADER, MAX_PAGES_PER_STREAM, first_run_start_millis
 from diagnostics.ingest.cloudwatch_state import CloudWatchState
 from diagnostics.ingest.inspector_events import RETRIES_NOTE
+from diagnostics.ingest.inspector_log import EVERY_REGION_ORIGIN
 from diagnostics.wazuh.services_state import StreamProgress
 
 if TYPE_CHECKING:
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
 
     from diagnostics.context import DoctorContext
     from diagnostics.wazuh.wodle import Block
-
-EVERY_REGION_ORIGIN = "every region in the module's list"
-
 
 @dataclass(frozen=True)
 class CloudWatchPassResult:
