@@ -330,6 +330,34 @@ def test_keys_before_the_marker_are_listed_as_skipped_in_words(moto: str, tmp_pa
     assert {rows[key]["status"] for key in first.keys_read} == {"processed"}
 
 
+def skipped_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """``keys --wodle-view``'s skipped rows counted by reason."""
+    return dict(Counter(str(row["reason"]) for row in rows if row["status"] == "skipped"))
+
+
+def test_ingest_counts_the_passed_over_keys_as_keys_lists_them(moto: str, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """For the same walk, the pass's skipped counts are keys' skipped rows: a key older than only_logs_after
+    on the first run, the late upload behind the marker on the second (from the marker's state on, both
+    look back only to only_logs_after)."""
+    built = build("keys_before_marker", moto, tmp_path, monkeypatch)
+    old = trail_key("2026/10/30", 9)
+    seed(built.s3, built.scenario, ((old, b"never read"),))
+    first, second = GoldenRun.load("keys_before_marker", 1), GoldenRun.load("keys_before_marker", 2)
+    _code, view = built.keys(capsys)
+    assert by_key(view["keys"])[old]["reason"] == "before_only_logs_after"
+    code, datagrams, summary, _err = built.ingest(capsys, 1)
+    assert (code, payload_multiset(datagrams)) == (first.exit_code, payload_multiset(first.datagrams))
+    assert summary["files_skipped"] == skipped_counts(view["keys"]) == {"before_only_logs_after": 1}
+    put_objects(built, 2)
+    built.module_state_after(first)
+    _code, view = built.keys(capsys)
+    code, datagrams, summary, _err = built.ingest(capsys, 2, 2, "--from-wazuh-state")
+    assert (code, datagrams) == (second.exit_code, list(second.datagrams)) == (0, [])
+    assert summary["files_skipped"] == skipped_counts(view["keys"]) == {"before_marker": 1}
+
+
 # -- discard_regex on a number -------------------------------------------------------------------------------
 
 def test_discard_regex_on_a_number_never_matches(moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

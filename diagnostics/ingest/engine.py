@@ -39,7 +39,7 @@ from diagnostics.ingest.sinks import (
 )
 from diagnostics.ingest.state import IngestState, StateError, created_date_for, default_state_dir
 from diagnostics.ingest.stop_effects import RunLedger, delete_refused, discard_note
-from diagnostics.ingest.tally import Tally
+from diagnostics.ingest.tally import PASSED_OVER_COUNTED, Tally
 from diagnostics.layout.classify import ClassifiedKey, Verdict
 from diagnostics.layout.marker import db_scope, processed_scope
 from diagnostics.layout.module_walk import ScopeFinished, ScopeStarted, WalkNote, WalkStopped, walk_module
@@ -354,7 +354,7 @@ class _Pass:
             findings.append(self.finding("host.ingest_cancelled", "ingest.cancel", {"files_read": tally.read}))
         return IngestSummary(
             bucket=self.bucket, bucket_type=self.bucket_type, files_found=tally.found, files_read=tally.read,
-            files_processed_before=tally.processed_before, files_skipped=tally.skipped_with_never_read(),
+            files_processed_before=tally.processed_before, files_skipped=dict(tally.skipped),
             files_failed=tally.failed, events=tally.events, events_discarded=tally.discarded,
             events_oversized=tally.oversized, error_events=tally.error_events, bytes_read=tally.bytes_read,
             duration_s=time.monotonic() - self.started, exit_code=exit_code, cancelled=cancelled,
@@ -393,7 +393,8 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
             run.log.table_created()
         run.progress("started")
         walk = walk_module(request.client, run.block, run.context, state, cancel=cancel,
-                           caller_account=request.caller_account, flow_logs=request.flow_logs)
+                           caller_account=request.caller_account, flow_logs=request.flow_logs,
+                           passed_over_keys=PASSED_OVER_COUNTED)
         try:
             limited = commit_in_order(
                 walk, pool=pool, workers=workers, limit=request.limit, cancel=cancel,

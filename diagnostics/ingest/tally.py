@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from diagnostics.layout.classify import ClassifiedKey, SkipReason, Verdict
+from diagnostics.layout.classify import ClassifiedKey, Verdict
 
 MAX_LISTED_KEYS = 1000
 """Keys kept in summary lists (never read, would delete); the counts stay exact."""
+
+PASSED_OVER_COUNTED = 100_000
+"""Keys per scope the pass lists at or before the module's marker to count them as skipped (a bound on the
+extra listing; the walk logs a note when a scope has more)."""
 
 
 @dataclass
@@ -35,25 +39,25 @@ class Tally:
         return sum(self.skipped.values())
 
     def count_key(self, classified: ClassifiedKey) -> None:
-        """One key of the walk, by verdict."""
+        """One key of the walk, by verdict; a key the module passes over (never listed) counts only as skipped,
+        by the same reason ``keys --wodle-view`` shows for it, so both give the same numbers for one walk."""
+        if classified.passed_over:
+            if classified.verdict is Verdict.SKIPPED:
+                self.count_skipped(classified)
+            return
         self.found += 1
         if classified.verdict is Verdict.PROCESSED:
             self.processed_before += 1
         elif classified.verdict is Verdict.SKIPPED:
-            reason = classified.reason.value if classified.reason else "skipped"
-            self.skipped[reason] = self.skipped.get(reason, 0) + 1
+            self.count_skipped(classified)
+
+    def count_skipped(self, classified: ClassifiedKey) -> None:
+        reason = classified.reason.value if classified.reason else "skipped"
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
     def add_never_read(self, keys: list[str]) -> None:
         self.never_read_count += len(keys)
         self.never_read.extend(keys[:max(0, MAX_LISTED_KEYS - len(self.never_read))])
-
-    def skipped_with_never_read(self) -> dict[str, int]:
-        """Skipped keys by reason, the late files counted as before the marker (the module never lists them)."""
-        skipped = dict(self.skipped)
-        if self.never_read_count:
-            reason = SkipReason.BEFORE_MARKER.value
-            skipped[reason] = skipped.get(reason, 0) + self.never_read_count
-        return skipped
 
     def add_would_delete(self, key: str) -> None:
         self.would_delete_count += 1

@@ -79,6 +79,8 @@ class ClassifiedKey:
     """The StartAfter of the key's scope."""
     object: ListedObject | None = None
     """Size, LastModified, ETag and storage class when the key came from a listing."""
+    passed_over: bool = False
+    """True for a key the module never lists (at or before its StartAfter), shown so its skip is counted."""
 
     @property
     def would_read(self) -> bool:

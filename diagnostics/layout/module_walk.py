@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timezone
 from typing import Any
 
@@ -192,7 +192,7 @@ class _Walker:
                                    f"(first {shown} listed)")
                     return
                 shown += 1
-                yield self.classifier.classify(listed, scope=scope)
+                yield replace(self.classifier.classify(listed, scope=scope), passed_over=True)
         except ListingError as error:
             yield WalkNote(f"the keys before the marker could not be listed: {error}")
 
