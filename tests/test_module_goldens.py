@@ -330,6 +330,26 @@ def test_keys_before_the_marker_are_listed_as_skipped_in_words(moto: str, tmp_pa
     assert {rows[key]["status"] for key in first.keys_read} == {"processed"}
 
 
+def test_error_events_carry_the_whole_repr_the_module_sends(moto: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """skip_on_error and objects that are not UTF-8: each error_msg is the module's repr of the decoded
+    chunk (23,641 characters for the binary one), byte for byte; only the text face folds it."""
+    built = build("skip_on_error_long_reprs", moto, tmp_path, monkeypatch)
+    golden = GoldenRun.load("skip_on_error_long_reprs", 1)
+    code, datagrams, summary, err = built.ingest(capsys, 1)
+    assert (code, datagrams) == (golden.exit_code, list(golden.datagrams))
+    messages = [json.loads(line.split(":", 2)[2]).get("error_msg", "") for line in datagrams]
+    assert max(len(message) for message in messages) > 20_000 and summary["error_events"] == 2
+    skipping = [line.split("DEBUG: ", 1)[1] for line in err.splitlines() if line.endswith("; skipping...")]
+    assert skipping == [line.split("DEBUG: ", 1)[1] for line in golden.stdout.splitlines()
+                        if line.endswith("; skipping...")]
+    _code, text, _err = run_cli(capsys, "ingest", *built.home.common(built.endpoint, built.scenario.bucket),
+                                "--state-dir", str(built.home.root / "state-text"), "--events-out",
+                                str(built.home.root / "events-text.txt"))
+    assert "more characters not shown" in text and max(len(line) for line in text.splitlines()) < 3000
+
+
 def skipped_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
     """``keys --wodle-view``'s skipped rows counted by reason."""
     return dict(Counter(str(row["reason"]) for row in rows if row["status"] == "skipped"))

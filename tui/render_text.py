@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, TextIO
 
+from diagnostics.decode.envelope import FOLDED_CHARS, shown_text
 from diagnostics.findings import Finding, Status
 from diagnostics.masking import scrub_forms, secret_forms
 from diagnostics.text_safety import visible, visible_lines
@@ -45,22 +46,22 @@ def render_finding(finding: Finding, *, colour: bool, verbose: bool) -> list[str
     visible; the explanation and the fix keep their own line breaks, indented under their label.
     """
     where = f"  ({visible(str(finding.location))})" if finding.location else ""
-    lines = [f"{badge(finding.status, colour)} {visible(finding.title)}{where}"]
+    lines = [f"{badge(finding.status, colour)} {visible(shown_text(finding.title, FOLDED_CHARS))}{where}"]
     detailed = verbose or finding.status in (Status.WARNING, Status.ERROR)
     if not detailed:
         return lines
     indent = "       "
-    for item in finding.evidence:
-        lines.append(f"{indent}evidence: {visible(item)}")
+    for item in finding.evidence:  # an error repr may quote kilobytes of bytes: folded here, sent whole
+        lines.append(f"{indent}evidence: {visible(shown_text(item, FOLDED_CHARS))}")
     if finding.explanation:
-        lines.append(f"{indent}why:      {_hanging(finding.explanation, indent)}")
+        lines.append(f"{indent}why:      {_hanging(shown_text(finding.explanation, FOLDED_CHARS), indent)}")
     if finding.fix:
         lines.append(f"{indent}fix:      {_hanging(finding.fix, indent)}")
     if finding.wazuh_exit_code is not None:
         lines.append(f"{indent}module exit code: {finding.wazuh_exit_code}")
     if finding.ossec_log:
         lines.append(f"{indent}ossec.log would show:")
-        lines.extend(f"{indent}  {visible(log_line)}" for log_line in finding.ossec_log)
+        lines.extend(f"{indent}  {visible(shown_text(log_line, FOLDED_CHARS))}" for log_line in finding.ossec_log)
     return lines
 
 

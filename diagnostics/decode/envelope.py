@@ -163,6 +163,11 @@ SHOWN_CHARS = 64 * 1024
 """How much of one event's text a face shows: a multi-MiB event would flood a terminal or freeze a widget."""
 
 
+FOLDED_CHARS = 2000
+"""How much of one finding text (evidence, log line) a face shows: an error repr quoting a whole 8 KiB chunk
+of bytes runs to 30,000 characters, and the datagram keeps it whole anyway."""
+
+
 def shown_text(text: str, limit: int = SHOWN_CHARS) -> str:
     """``text`` cut to ``limit`` characters with a note saying how much was left out (unchanged if short)."""
     if len(text) <= limit:

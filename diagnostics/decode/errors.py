@@ -78,21 +78,10 @@ def classify_load_error(error: BaseException, key: str) -> ClassifiedError:
                            values)
 
 
-REPR_LIMIT = 2000
-"""Longest exception text quoted; UnicodeDecodeError's repr repeats the undecodable bytes (up to the file)."""
-
-
 def module_repr(error: BaseException) -> str:
-    """``repr(e)`` as the module prints it, with huge byte strings elided (and said so)."""
-    if isinstance(error, UnicodeDecodeError):
-        shown = error.object[:48]
-        elided = len(error.object) - len(shown)
-        data = repr(shown) if not elided else f"{shown!r}…<{elided} more bytes>"
-        return f"UnicodeDecodeError({error.encoding!r}, {data}, {error.start}, {error.end}, {error.reason!r})"
-    text = repr(error)
-    if len(text) > REPR_LIMIT:
-        return text[:REPR_LIMIT] + f"…<{len(text) - REPR_LIMIT} more characters>"
-    return text
+    """``repr(e)`` exactly as the module prints and sends it, however long (a UnicodeDecodeError quotes the
+    whole 8 KiB chunk being decoded): the error_msg event carries it whole, so only the faces fold it."""
+    return repr(error)
 
 
 def none_context_error(profile: WazuhProfile) -> BaseException:

@@ -296,8 +296,20 @@ PATH_SUFFIX_BESIDE = Scenario(
              ("AWSLogs/sfx/" + trail_key(DAY2, 5)[len("AWSLogs/"):], trail_body(DAY2, 5))),
     runs=(Run(),))
 
+SKIP_ON_ERROR_LONG_REPRS = Scenario(
+    name="skip_on_error_long_reprs",
+    behaviour="skip_on_error on and two Firehose objects that are not UTF-8 (a binary blob, and a long JSON line "
+              "with one bad byte at its end): the module sends one error_msg event per object, whole",
+    bucket="golden-long-reprs", bucket_type="custom", skip_on_error=True,
+    options=(("path", "firehose"), ("only_logs_after", ONLY_LOGS_AFTER)),
+    objects=((firehose_key(DAY1, 1, "a"), firehose_body(DAY1, 1)),
+             (firehose_key(DAY2, 1, "b"), b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40),
+             (firehose_key(DAY2, 2, "c"), b'{"note": "' + b"x" * 5000 + b'\xff"}'),
+             (firehose_key(DAY3, 1, "d"), firehose_body(DAY3, 1))),
+    runs=(Run(),))
+
 SCENARIOS = (STOP_MID_WALK, STOP_MID_WALK_PARSE, REMOVE_DENIED, SKIP_OFF_BROKEN, CONFIG_NO_DATE,
              GUARDDUTY_REGIONS, DISCARD_NON_STRING, KEYS_BEFORE_MARKER, BAD_BUCKET_NAME,
              ROLE_NOT_ASSUMABLE, PROFILE_CONFIG_ONLY, DEBUG_PREAMBLE, DEBUG_PREAMBLE_RETRIES,
-             PATH_SUFFIX_BESIDE)
+             PATH_SUFFIX_BESIDE, SKIP_ON_ERROR_LONG_REPRS)
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

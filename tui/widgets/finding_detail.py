@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import App
 from textual.widgets import Static
 
+from diagnostics.decode.envelope import FOLDED_CHARS, shown_text
 from diagnostics.findings import Finding
 from diagnostics.text_safety import visible
 from tui.widgets.data_text import data_lines, data_text
@@ -30,22 +31,23 @@ def finding_renderable(app: App[object], finding: Finding, *, with_title: bool =
         rows.add_row("where", data_text(str(finding.location)))
     if finding.target and (finding.location is None or finding.target not in str(finding.location)):
         rows.add_row("target", data_text(finding.target))
-    for item in finding.evidence:
-        rows.add_row("seen", data_text(item))
+    for item in finding.evidence:  # an error repr may quote kilobytes of bytes: folded here, sent whole
+        rows.add_row("seen", data_text(shown_text(item, FOLDED_CHARS)))
     if finding.explanation:
-        rows.add_row("why", data_lines(finding.explanation))
+        rows.add_row("why", data_lines(shown_text(finding.explanation, FOLDED_CHARS)))
     if finding.fix:
         rows.add_row("fix", data_lines(finding.fix, style=theme_style(app, "text-accent")))
     if finding.wazuh_exit_code is not None:
         rows.add_row("module", Text(f"exits with code {finding.wazuh_exit_code}"))
     if finding.ossec_log:
         log_style = theme_style(app, "text-secondary")
-        log_text = Text("\n".join(visible(line) for line in finding.ossec_log), style=log_style, overflow="fold")
+        log_text = Text("\n".join(visible(shown_text(line, FOLDED_CHARS)) for line in finding.ossec_log),
+                        style=log_style, overflow="fold")
         rows.add_row("log", log_text)
     parts: list[RenderableType] = []
     if with_title:
         parts.append(Text.assemble(badge_text(app, finding.status, word=True), " ",
-                                   (visible(finding.title), "bold")))
+                                   (visible(shown_text(finding.title, FOLDED_CHARS)), "bold")))
     parts.append(rows)
     return Group(*parts)
 
