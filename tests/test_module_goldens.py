@@ -348,6 +348,12 @@ def test_error_events_carry_the_whole_repr_the_module_sends(moto: str, tmp_path:
                                 "--state-dir", str(built.home.root / "state-text"), "--events-out",
                                 str(built.home.root / "events-text.txt"))
     assert "more characters not shown" in text and max(len(line) for line in text.splitlines()) < 3000
+    binary = built.scenario.objects[1][0]
+    _code, shown, _err = run_cli(capsys, "preview", *built.home.common(built.endpoint, built.scenario.bucket),
+                                 "--key", binary)
+    assert "more characters not shown" in shown and max(len(line) for line in shown.splitlines()) < 3000
+    sent = [json.loads(line.split(":", 2)[2]) for line in golden.datagrams if binary in line]
+    assert sent and all(sent[0]["error_msg"] not in line for line in shown.splitlines())
 
 
 def skipped_counts(rows: list[dict[str, Any]]) -> dict[str, int]:

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from diagnostics.bucket_session import BucketSession, PreviewResult
-from diagnostics.decode.envelope import shown_text
+from diagnostics.decode.envelope import FOLDED_CHARS, shown_text
 from diagnostics.decode.model import DecodedEvent, DroppedRecord
 from diagnostics.layout.classify import ClassifiedKey
 from diagnostics.text_safety import visible
@@ -170,7 +170,8 @@ class PreviewScreen(DoctorScreen):
             event_list.highlighted = 0
             self._show_event(0)
         else:
-            reason = "; ".join(problem.title for problem in problems) or "the object holds no event"
+            reason = "; ".join(shown_text(problem.title, FOLDED_CHARS) for problem in problems) \
+                or "the object holds no event"
             self.query_one(JsonView).show_text(f"No event would be sent: {reason}")
 
     @on(OptionList.OptionHighlighted, "#event-list")

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Collapsible, Static
 
 from diagnostics.checks import step_of
+from diagnostics.decode.envelope import FOLDED_CHARS, shown_text
 from diagnostics.findings import Finding, Status
 from diagnostics.text_safety import visible
 from tui.widgets.finding_detail import FindingDetail
@@ -143,7 +144,7 @@ class CheckStep(Collapsible):
         headline = ""
         if self.findings:
             worst = max(self.findings, key=lambda finding: STEP_RANK[finding.status])
-            headline = f" — {visible(worst.title)}"
+            headline = f" — {visible(shown_text(worst.title, FOLDED_CHARS))}"
         elif self.pending:
             headline = " — running…"
         else:
