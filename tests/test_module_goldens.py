@@ -382,6 +382,10 @@ def test_ingest_counts_the_passed_over_keys_as_keys_lists_them(moto: str, tmp_pa
     code, datagrams, summary, _err = built.ingest(capsys, 2, 2, "--from-wazuh-state")
     assert (code, datagrams) == (second.exit_code, list(second.datagrams)) == (0, [])
     assert summary["files_skipped"] == skipped_counts(view["keys"]) == {"before_marker": 1}
+    _code, text, _err = run_cli(capsys, "ingest", *built.home.common(built.endpoint, built.scenario.bucket),
+                                "--state-dir", str(built.home.root / "state-text"), "--from-wazuh-state",
+                                "--events-out", str(built.home.root / "events-text.txt"))
+    assert "1 skipped (1 behind the marker with no state row)" in text  # in words, not the code
 
 
 # -- discard_regex on a number -------------------------------------------------------------------------------

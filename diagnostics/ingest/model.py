@@ -10,6 +10,7 @@ from typing import Any
 
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding
+from diagnostics.layout.classify import skip_words
 from diagnostics.wazuh.wodle import Block, Wodle
 
 DEFAULT_WORKERS = 8
@@ -128,7 +129,8 @@ class IngestSummary:
     def closing_lines(self) -> tuple[str, ...]:
         """The pass's closing summary in words, the same in the CLI and the app: files, events, the module's
         exit code for this walk (the third line), and what the module never reads or would delete."""
-        skipped = ", ".join(f"{count} {reason}" for reason, count in self.files_skipped.items()) or "none"
+        skipped = ", ".join(f"{count} {skip_words(reason)}" for reason, count in self.files_skipped.items()) \
+            or "none"
         outcome = f"The module would exit with code {self.exit_code} for this walk"
         if self.cancelled:
             outcome += " (cancelled; the next pass resumes where this one stopped)"

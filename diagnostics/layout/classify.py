@@ -53,6 +53,27 @@ class SkipReason(str, enum.Enum):
     """Config file dated before only_logs_after (dropped silently after the year relist)."""
 
 
+SKIP_WORDS = {
+    SkipReason.EMPTY_KEY: "empty key",
+    SkipReason.FOLDER: "folder placeholder",
+    SkipReason.OUTSIDE_LISTING: "outside the module's listing",
+    SkipReason.UNKNOWN_FLOW_LOG: "flow-log id not described",
+    SkipReason.OTHER_PREFIX: "date not right after the prefix",
+    SkipReason.BEFORE_MARKER: "behind the marker with no state row",
+    SkipReason.BEFORE_ONLY_LOGS_AFTER: "older than only_logs_after",
+    SkipReason.AFTER_STOP: "after the file the run stops at",
+    SkipReason.CONFIG_BEFORE_ONLY_LOGS_AFTER: "Config file older than only_logs_after",
+}
+
+
+def skip_words(reason: str) -> str:
+    """A skip reason's code in words, for summaries people read (the JSON keeps the code)."""
+    try:
+        return SKIP_WORDS[SkipReason(reason)]
+    except ValueError:
+        return reason
+
+
 @dataclass(frozen=True)
 class KeyScope:
     """The listing scope a key belongs to: the module lists ``prefix`` once per scope."""
