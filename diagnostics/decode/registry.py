@@ -24,7 +24,6 @@ from diagnostics.decode.cuts import (
     LONG_STRING_CHARS,
     CutLedger,
     LongStringStop,
-    ValueTooLarge,
 )
 from diagnostics.decode.discard import DiscardRule, compile_rule
 from diagnostics.decode.envelope import (
@@ -35,14 +34,7 @@ from diagnostics.decode.envelope import (
     payload_size,
 )
 from diagnostics.decode.errors import (
-    CompressionFault,
     DecodeCancelled,
-    DecompressedSizeExceeded,
-    ModuleExit,
-    StreamReadError,
-    classify_load_error,
-    module_repr,
-    none_context_error,
 )
 from diagnostics.decode.guardduty import GuardDutyDecoder, is_native_key
 from diagnostics.decode.load_balancers import ALBDecoder, CLBDecoder, NLBDecoder
@@ -56,12 +48,11 @@ from diagnostics.decode.model import (
     FileProblem,
     SendVerdict,
 )
+from diagnostics.decode.object_failures import failure_position, failure_problems, first_read_error
 from diagnostics.decode.server_access import ServerAccessDecoder
 from diagnostics.decode.streams import (
     DEFAULT_MAX_DECOMPRESSED_BYTES,
-    Compression,
     OpenedObject,
-    is_gzip_validation_failure,
     open_text,
 )
 from diagnostics.decode.umbrella import UmbrellaDecoder
@@ -79,7 +70,6 @@ _REFORMAT_DEBUG = (3, "++ Reformat message")
 PREVIEW_PAYLOAD_CHARS = 8 * 1024 * 1024
 """A preview (a ``limit``) also stops once its events hold this much text, so records of a few MiB each
 cannot add up to gigabytes before the event limit is reached (200 ordinary events hold well under 1 MiB)."""
-_FIRST_READ_ERRORS = (CompressionFault, UnicodeDecodeError, DecompressedSizeExceeded, StreamReadError)
 
 
 def decode_object(stream: BinaryIO, key: str, context: DecodeContext, *, limit: int | None = None,
@@ -195,7 +185,7 @@ class _ObjectRun:
                 return
             except Exception as error:
                 try:
-                    first = self._with_precedence(error, decoder, opened)
+                    first = first_read_error(error, decoder, opened)
                 except DecodeCancelled:
                     return
                 yield from self._failure(first, opened)
@@ -333,80 +323,8 @@ class _ObjectRun:
 
     def _failure(self, error: BaseException, opened: OpenedObject | None) -> Iterator[FileProblem]:
         """One failure that ends this object, in the module's words."""
-        lost = self.counters.events_sent
-        self.counters.aborted = True
-        self.counters.events_sent = 0
-        line, offset = self._where(error)
-        if isinstance(error, DecompressedSizeExceeded):
-            self.counters.events_sent = lost
-            yield self._count(problems.problem(self.ref, "decode.too_large", {"limit": error.limit},
-                                               recoverable=False))
-            return
-        if isinstance(error, ValueTooLarge):
-            self.counters.events_sent = lost
-            yield self._count(problems.problem(self.ref, "decode.value_too_large",
-                                               {"limit": error.chars, "position": error.where},
-                                               recoverable=False))
-            return
-        if isinstance(error, StreamReadError):
-            self.counters.events_sent = lost
-            yield self._count(problems.problem(self.ref, "decode.read_failed", {"error": str(error)},
-                                               recoverable=False))
-            return
-        if isinstance(error, CompressionFault) and is_gzip_validation_failure(error):
-            error = ModuleExit("decode.invalid_gzip", 8, "Invalid gzip file received.",
-                               {"error": module_repr(error.original)}, skippable=True)
-            line, offset = None, None
-        elif isinstance(error, CompressionFault):
-            original = error.original
-            error = original if isinstance(original, Exception) else error
-        if isinstance(error, ModuleExit):
-            yield from self._module_exit(error, line, offset, lost)
-            return
-        classified = classify_load_error(error, self.key)
-        skip = self.context.skip_on_error
-        if skip:
-            self.counters.error_events += 1
-        yield self._count(problems.failure_problem(
-            self.ref, classified.failure_id, classified.exit_code, classified.message, classified.values,
-            line=line, offset=offset, lost_events=lost, skip=skip))
-
-    def _module_exit(self, error: ModuleExit, line: int | None, offset: int | None,
-                     lost: int) -> Iterator[FileProblem]:
-        """An explicit ``sys.exit`` in the module; decompression refusals fall through with skip_on_error."""
-        values = {"key": self.key, **error.values}
-        skip = error.skippable and self.context.skip_on_error
-        follow = classify_load_error(none_context_error(self.context.profile), self.key) if skip else None
-        if skip:
-            self.counters.error_events += 1
-        yield self._count(problems.failure_problem(
-            self.ref, error.failure_id, error.exit_code, error.message, values, line=line, offset=offset,
-            lost_events=lost, skip=skip, printed_first=f"ERROR: {error.message}" if skip else None,
-            skip_message=follow.message if follow else None))
-
-    def _with_precedence(self, error: Exception, decoder: TypeDecoder, opened: OpenedObject) -> BaseException:
-        """The module inflates (gzip) or reads (whole-text types) everything first: those errors win."""
-        if isinstance(error, _FIRST_READ_ERRORS):
-            return error
-        if opened.compression is Compression.GZIP or decoder.reads_whole_text:
-            try:
-                opened.drain()
-            except _FIRST_READ_ERRORS as earlier:
-                return earlier
-            except DecodeCancelled:
-                raise
-            except Exception:  # a second, unrelated read error: keep the first one
-                return error
-        return error
-
-    def _where(self, error: BaseException) -> tuple[int | None, int | None]:
-        if isinstance(error, json.JSONDecodeError):
-            return error.lineno, error.pos
-        if isinstance(error, CompressionFault):
-            return None, error.compressed_offset
-        if self.last_line is not None:
-            return self.last_line + 1, None
-        return None, None
+        line, offset = failure_position(error, self.last_line)
+        yield from failure_problems(self.ref, self.context, self.counters, error, line, offset)
 
     def _count(self, found: FileProblem) -> FileProblem:
         self.counters.problems += 1
