@@ -339,19 +339,9 @@ class _Pass:
         findings = [*extra, *self.findings]
         if stop is not None and stop.finding not in findings:
             findings.append(stop.finding)
-        if stop is not None and stop.key is not None:
-            findings.append(self.finding("host.ingest_stopped_on_file", "ingest.exit",
-                                         {"key": stop.key, "exit_code": exit_code,
-                                          "read_before": max(tally.read - 1, 0)}))
         findings.extend(self.ledger.stop_findings(self.finding, exit_code) if stop is not None else ())
-        if tally.would_delete_count:
-            findings.append(self.finding("host.remove_from_bucket_not_done", "ingest.remove",
-                                         {"bucket": self.bucket, "count": tally.would_delete_count}))
-        if tally.never_read_count:
-            findings.append(self.finding("host.ingest_never_read", "ingest.never_read",
-                                         {"count": tally.never_read_count}, evidence=tuple(tally.never_read[:5])))
-        if cancelled:
-            findings.append(self.finding("host.ingest_cancelled", "ingest.cancel", {"files_read": tally.read}))
+        findings.extend(tally.closing_findings(self.finding, self.bucket, stopped_on=stop.key if stop else None,
+                                               exit_code=exit_code, cancelled=cancelled))
         return IngestSummary(
             bucket=self.bucket, bucket_type=self.bucket_type, files_found=tally.found, files_read=tally.read,
             files_processed_before=tally.processed_before, files_skipped=dict(tally.skipped),

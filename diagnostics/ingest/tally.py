@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from diagnostics.findings import Finding
 from diagnostics.layout.classify import ClassifiedKey, Verdict
 
 MAX_LISTED_KEYS = 1000
@@ -63,3 +65,21 @@ class Tally:
         self.would_delete_count += 1
         if len(self.would_delete) < MAX_LISTED_KEYS:
             self.would_delete.append(key)
+
+    def closing_findings(self, build: Callable[..., Finding], bucket: str, *, stopped_on: str | None,
+                         exit_code: int, cancelled: bool) -> list[Finding]:
+        """What the counts say at the end: the file the run stopped on, deletes not done, files never read,
+        a cancelled pass (``build`` is the pass's finding builder)."""
+        findings = []
+        if stopped_on is not None:
+            findings.append(build("host.ingest_stopped_on_file", "ingest.exit",
+                                  {"key": stopped_on, "exit_code": exit_code, "read_before": max(self.read - 1, 0)}))
+        if self.would_delete_count:
+            findings.append(build("host.remove_from_bucket_not_done", "ingest.remove",
+                                  {"bucket": bucket, "count": self.would_delete_count}))
+        if self.never_read_count:
+            findings.append(build("host.ingest_never_read", "ingest.never_read", {"count": self.never_read_count},
+                                  evidence=tuple(self.never_read[:5])))
+        if cancelled:
+            findings.append(build("host.ingest_cancelled", "ingest.cancel", {"files_read": self.read}))
+        return findings
