@@ -19,8 +19,8 @@ from diagnostics.decode.base import LoadContext, LoadedRecord, LoadItem, LoadNot
 from diagnostics.decode.cuts import LONG_VALUE_CHARS, ValueTooLarge
 from diagnostics.decode.envelope import Warn, custom_reformat
 from diagnostics.decode.errors import csv_rejects_nul
-from diagnostics.decode.json_stream import TextWindow
 from diagnostics.decode.model import EventSummary
+from diagnostics.decode.text_window import TextWindow
 from diagnostics.decode.vpcflow import FIELDNAMES, nul_guard, summarize_flow
 
 MACIE_LOCATION = re.compile(r'"lat":(-?0+\d+\.\d+),"lon":(-?0+\d+\.\d+)')
