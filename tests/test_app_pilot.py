@@ -475,7 +475,7 @@ async def test_a_skipped_step_shows_no_green_tick(demo: DemoEnvironment) -> None
         await pilot.pause()
         step = next(step for step in app.screen.query(CheckStep) if step.step.step_id == "identity")
         step.query_one("CollapsibleTitle").focus()
-        await pilot.pause()
+        await wait_until(pilot, lambda: any("Identity (sts" in line for line in screen_lines(app)))
         identity = next(line for line in screen_lines(app) if "Identity (sts" in line)
         assert "✔" not in identity and "– Identity" in identity, identity
         assert "— Identity not chec" in identity
