@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from diagnostics.findings import CommandExit
 from diagnostics.text_safety import visible
@@ -142,11 +142,11 @@ def run_input_ingest(args: argparse.Namespace, context: DoctorContext, chosen: S
         raise UsageProblem("ingest --block works for buckets, CloudWatch Logs and Inspector blocks; a subscriber's "
                            "queue is never received from (use preview --block LINE --bucket B --key K for an "
                            "object)")
+    if block.block_type == "cloudwatchlogs":
+        return _service_pass(args, context, chosen)
     session = _opened(context, chosen)
     if not session.usable:
         return int(CommandExit.ERRORS)
-    if block.block_type == "cloudwatchlogs":
-        return _cloudwatch_pass(args, context, session)
     from diagnostics.input_session import preview_cloudwatch, preview_inspector
 
     findings = preview_inspector(session, limit=None) if block.block_type == "inspector" else None
@@ -179,43 +179,54 @@ def run_input_ingest(args: argparse.Namespace, context: DoctorContext, chosen: S
     return exit_code
 
 
-def _cloudwatch_pass(args: argparse.Namespace, context: DoctorContext, session: InputSession) -> int:
-    """The CloudWatch pass over our own state: datagrams to --events-out, the module's lines to stderr as
-    they come, the module's exit as ours."""
-    from diagnostics.ingest.cloudwatch_pass import run_cloudwatch_pass
-    from diagnostics.ingest.cloudwatch_state import CloudWatchState
-    from diagnostics.ingest.state import StateError, default_state_dir
-    from diagnostics.output_paths import Existing, check_output_directory, open_output_text, protection_for
+def _service_pass(args: argparse.Namespace, context: DoctorContext, chosen: SelectedBlock) -> int:
+    """The pass over our own state (``run_service_pass``, as the app runs it): datagrams to --events-out, the
+    module's lines to stderr as they come, the module's exit as ours."""
+    from diagnostics.ingest.state import default_state_dir
+    from diagnostics.output_paths import (
+        Existing,
+        check_output_directory,
+        check_output_file,
+        open_output_text,
+        protection_for,
+    )
+    from diagnostics.service_pass import STATE_CHECK_ID, ServicePassOptions, run_service_pass
 
-    if session.aws_session is None or session.settings is None:  # the caller printed why
-        return int(CommandExit.ERRORS)
+    protected = protection_for(context)
     state_dir = Path(args.state_dir) if args.state_dir else default_state_dir(context.environ or None)
-    check_output_directory(state_dir, protection_for(context), what="--state-dir")  # before creating anything
-    try:
-        state = CloudWatchState.open(state_dir, wazuh_db=context.services_db_path, reset=args.reset,
-                                     from_wazuh_state=args.from_wazuh_state)
-    except StateError as error:
-        raise UsageProblem(str(error)) from error
-    out = None
-    if args.events_out and args.events_out != "-":
-        out = open_output_text(Path(args.events_out), protection_for(context), what="--events-out",
-                               existing=Existing.APPEND if args.force else Existing.REFUSE)
+    check_output_directory(state_dir, protected, what="--state-dir")  # refused before anything is created
+    to_file = Path(args.events_out) if args.events_out and args.events_out != "-" else None
+    existing = Existing.APPEND if args.force else Existing.REFUSE
+    if to_file is not None:
+        check_output_file(to_file, protected, what="--events-out", existing=existing)
+    out: list[TextIO] = []
 
-    def send(message: str) -> None:
-        text = message if args.envelopes else "1:Wazuh-AWS:" + message
+    def send(datagram: str) -> None:
+        text = datagram.split(":", 2)[2] if args.envelopes else datagram
         if args.events_out == "-":
             print(text, flush=True)
-        elif out is not None:
-            out.write(text + "\n")
+        elif to_file is not None:
+            if not out:  # opened on the first event, so an unusable session creates nothing
+                out.append(open_output_text(to_file, protected, what="--events-out", existing=existing))
+            out[0].write(text + "\n")
 
+    options = ServicePassOptions(state_dir, args.reset, args.from_wazuh_state, args.debug)
     try:
-        result = run_cloudwatch_pass(session.aws_session, session.block, context, session.settings, state,
-                                     args.debug, lambda line: print(visible(line), file=sys.stderr, flush=True),
-                                     send)
+        result = run_service_pass(context, chosen.block, chosen.wodle, options,
+                                  emit_line=lambda line: print(visible(line), file=sys.stderr, flush=True),
+                                  send=send)
+        if to_file is not None and not out and result.state_path is not None:
+            out.append(open_output_text(to_file, protected, what="--events-out", existing=existing))
     finally:
-        state.close()
-        if out is not None:
-            out.close()
-    print(f"{len(result.sent)} event(s) sent, {result.skipped} skipped; our state: {state.path}; the module's "
-          f"exit: {result.exit_code}", file=sys.stderr)
+        for handle in out:
+            handle.close()
+    refused = [finding for finding in result.findings if finding.check_id == STATE_CHECK_ID]
+    if refused:
+        raise UsageProblem(refused[0].explanation)
+    print_findings(result.findings)
+    if result.state_path is None:
+        return int(CommandExit.ERRORS)  # nothing ran: the credential or identity findings above say why
+    where = f"; our state: {result.state_path}" if result.state_path is not None else ""
+    print(f"{result.sent} event(s) sent, {result.skipped} skipped{where}; the module's exit: {result.exit_code}",
+          file=sys.stderr)
     return result.exit_code

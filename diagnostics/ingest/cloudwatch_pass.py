@@ -40,6 +40,13 @@ class CloudWatchPassResult:
     sent: tuple[str, ...]
     skipped: int
     exit_code: int
+    cancelled: bool = False
+    unsaved: int = 0
+    """Events sent from the stream the run stopped in: its row is never saved, so the next run sends them again."""
+    stopped_in: str | None = None
+    """``group/stream`` the run stopped in (exit 16), or None."""
+    streams_saved: int = 0
+    """Streams read to their end, whose rows this pass saved."""
 
     @property
     def datagrams(self) -> tuple[str, ...]:
@@ -62,6 +69,16 @@ class _Walk:
     field: str | None
     sent: list[str] = dataclasses.field(default_factory=list)
     skipped: int = 0
+    unsaved: int = 0
+    current: str | None = None
+    streams_saved: int = 0
+
+    def result(self, exit_code: int, *, cancelled: bool = False) -> CloudWatchPassResult:
+        """The pass's result so far; a stop (exit 16) names the stream whose events are not saved."""
+        stopped = exit_code != 0
+        return CloudWatchPassResult(tuple(self.sent), self.skipped, exit_code, cancelled,
+                                    self.unsaved if stopped else 0, self.current if stopped else None,
+                                    self.streams_saved)
 
     def debug(self, level: int, text: str) -> None:
         if self.debug_level >= level:
@@ -104,7 +121,7 @@ def run_cloudwatch_pass(session: boto3.session.Session, block: Block, context: D
                 for group in groups:
                     for stream in _log_streams(walk, logs, group):
                         if cancel is not None and cancel.is_set():
-                            return CloudWatchPassResult(tuple(walk.sent), walk.skipped, 0)
+                            return walk.result(0, cancelled=True)
                         _stream(walk, logs, state, loop_region, group, stream, start_default, only_after_millis)
                     walk.debug(1, "Purging the BD")
                     gone = state.purge(loop_region, group, set(_log_streams(walk, logs, group)))
@@ -114,13 +131,14 @@ def run_cloudwatch_pass(session: boto3.session.Session, block: Block, context: D
             finally:
                 walk.debug(1, "committing changes and closing the DB")
     except _Stop:
-        return CloudWatchPassResult(tuple(walk.sent), walk.skipped, 16)
-    return CloudWatchPassResult(tuple(walk.sent), walk.skipped, 0)
+        return walk.result(16)
+    return walk.result(0)
 
 
 def _log_streams(walk: _Walk, logs: Any, group: str) -> list[str]:
     """DescribeLogStreams paged like the module, with its lines; a refused call stops the run."""
     walk.debug(1, f'Getting log streams for "{group}" log group')
+    walk.current = group
     names: list[str] = []
     arguments: dict[str, Any] = {"logGroupName": group}
     while True:
@@ -147,6 +165,7 @@ def _stream(walk: _Walk, logs: Any, state: CloudWatchState, loop_region: str, gr
             start_default: int, only_after: int | None) -> None:
     """One stream as the module reads it: the gap before its saved start, everything after, then its row."""
     walk.debug(1, f'Getting data from DB for log stream "{stream}" in log group "{group}"')
+    walk.current, walk.unsaved = f"{group}/{stream}", 0
     saved = state.progress(loop_region, group, stream)
     walk.debug(2, f'Token: "{saved.token if saved else None}", start_time: "{saved.start_time if saved else None}", '
                   f'end_time: "{saved.end_time if saved else None}"')
@@ -164,6 +183,8 @@ def _stream(walk: _Walk, logs: Any, state: CloudWatchState, loop_region: str, gr
     walk.debug(2, f'The saved values are "{shown}"')
     if state.save(loop_region, group, values):
         walk.debug(2, "Some data already exists on DB for that key. Updating their values...")
+    walk.unsaved = 0
+    walk.streams_saved += 1
 
 
 def _range(walk: _Walk, logs: Any, group: str, stream: str, token: str | None, start: int,
@@ -203,6 +224,7 @@ def _range(walk: _Walk, logs: Any, group: str, stream: str, token: str | None, s
             walk.debug(3, json.dumps(message))
             walk.send(message)
             walk.sent.append(message)
+            walk.unsaved += 1
             count += 1
             low, high = min(low, int(event["timestamp"])), max(high, int(event["timestamp"]))
         if count:

@@ -1,0 +1,142 @@
+"""One read-only pass over a CloudWatch Logs or Inspector block, from opening it to closing its state.
+
+Both faces call ``run_service_pass`` (the CLI's ``ingest --block`` and the app's Ingest screen), so they tell
+the same story: why nothing ran (credentials, identity, a state directory refused), or what ran, with the
+module's exit code and what the next pass will read again. The pass keeps its own copy of the module's
+``aws_services.db`` tables in the doctor's state directory; Wazuh's file is only ever copied, read-only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from diagnostics.explanations import build_finding
+from diagnostics.explanations.log_table import EXIT_MEANINGS
+from diagnostics.findings import Finding
+from diagnostics.ingest.cloudwatch_events import DATAGRAM_HEADER
+from diagnostics.ingest.state import StateError, default_state_dir
+from diagnostics.input_session import InputSession, open_input
+from diagnostics.output_paths import OutputRefused, check_output_directory, protection_for
+
+if TYPE_CHECKING:
+    from diagnostics.context import DoctorContext
+    from diagnostics.wazuh.wodle import Block, Wodle
+
+STATE_CHECK_ID = "ingest.state"
+"""The check id of a finding saying our state directory or database cannot be used (nothing ran)."""
+
+
+@dataclass(frozen=True)
+class ServicePassOptions:
+    """Where our state lives and how it starts, and the module's debug level to print lines at."""
+
+    state_dir: Path | None = None
+    """None: the doctor's default state directory, as the CLI uses."""
+    reset: bool = False
+    from_wazuh_state: bool = False
+    debug_level: int | None = None
+    """None: the context's debug level."""
+
+
+@dataclass(frozen=True)
+class ServicePassResult:
+    """What one pass did: its findings (why nothing ran, or what its end means), counts, exit and state file."""
+
+    block_label: str
+    findings: tuple[Finding, ...]
+    sent: int
+    skipped: int
+    exit_code: int
+    """The module's exit for this run."""
+    state_path: Path | None
+    """Our state database, or None when the pass never opened it."""
+    cancelled: bool
+
+
+def run_service_pass(context: DoctorContext, block: Block, wodle: Wodle | None, options: ServicePassOptions, *,
+                     emit_line: Callable[[str], None], send: Callable[[str], None],
+                     cancel: threading.Event | None = None) -> ServicePassResult:
+    """Open the block, open our state, run its pass (datagrams to ``send``, log lines to ``emit_line``), close."""
+    session = open_input(context, block, wodle)
+    if session.aws_session is None or session.settings is None:
+        exit_code = next((finding.wazuh_exit_code for finding in session.findings if finding.wazuh_exit_code), 1)
+        return ServicePassResult(block.label, session.findings, 0, 0, exit_code, None, False)
+    debug_level = context.debug_level if options.debug_level is None else options.debug_level
+    state_dir = options.state_dir or default_state_dir(context.environ or None)
+    if block.block_type == "inspector":
+        return _inspector(session, state_dir, options, debug_level, emit_line, send, cancel)
+    return _cloudwatch(session, state_dir, options, debug_level, emit_line, send, cancel)
+
+
+def _finding(session: InputSession, failure_id: str, check_id: str, values: dict[str, Any]) -> Finding:
+    return build_finding(failure_id, check_id=check_id, target=session.block.label,
+                         profile=session.context.profile, values=values)
+
+
+def _state_refused(session: InputSession, error: Exception) -> ServicePassResult:
+    finding = _finding(session, "service_pass.state_unusable", STATE_CHECK_ID, {"error": str(error)})
+    return ServicePassResult(session.block.label, (finding,), 0, 0, 1, None, False)
+
+
+def _exit_finding(session: InputSession, exit_code: int, error: str) -> Finding:
+    line = session.block.location.line if session.block.location else "LINE"
+    return _finding(session, "service_pass.exit", "ingest.exit",
+                    {"exit_code": exit_code, "meaning": EXIT_MEANINGS.get(exit_code, "an error the module does "
+                                                                          "not name"),
+                     "error": error, "line": line})
+
+
+def _cloudwatch(session: InputSession, state_dir: Path, options: ServicePassOptions, debug_level: int,
+                emit_line: Callable[[str], None], send: Callable[[str], None],
+                cancel: threading.Event | None) -> ServicePassResult:
+    from diagnostics.ingest.cloudwatch_pass import run_cloudwatch_pass
+    from diagnostics.ingest.cloudwatch_state import CloudWatchState
+
+    assert session.aws_session is not None and session.settings is not None
+    context = session.context
+    try:
+        check_output_directory(state_dir, protection_for(context), what="--state-dir")  # before creating anything
+        state = CloudWatchState.open(state_dir, wazuh_db=context.services_db_path, reset=options.reset,
+                                     from_wazuh_state=options.from_wazuh_state)
+    except (OutputRefused, StateError) as error:
+        return _state_refused(session, error)
+    try:
+        result = run_cloudwatch_pass(session.aws_session, session.block, context, session.settings, state,
+                                     debug_level, emit_line,
+                                     lambda message: send(DATAGRAM_HEADER + message), cancel=cancel)
+    finally:
+        state.close()
+    findings: list[Finding] = []
+    if result.exit_code:
+        findings.append(_exit_finding(session, result.exit_code, f"It stopped in {result.stopped_in}."))
+        if result.unsaved:
+            findings.append(_finding(session, "service_pass.resend_next_run", "ingest.resend",
+                                     {"count": result.unsaved, "where": result.stopped_in}))
+    if result.cancelled:
+        findings.append(_finding(session, "service_pass.cancelled_cloudwatch", "ingest.cancel",
+                                 {"streams": result.streams_saved,
+                                  "state_path": state.path}))
+    return ServicePassResult(session.block.label, tuple(findings), len(result.sent), result.skipped,
+                             result.exit_code, state.path, result.cancelled)
+
+
+def _inspector(session: InputSession, state_dir: Path, options: ServicePassOptions, debug_level: int,
+               emit_line: Callable[[str], None], send: Callable[[str], None],
+               cancel: threading.Event | None) -> ServicePassResult:
+    from diagnostics.input_session import inspector_log, preview_inspector
+
+    preview = preview_inspector(session, limit=None, cancel=cancel)
+    sent = [event for event in preview.events if event.dropped_by is None]
+    for event in sent:
+        send(event.datagram)
+    for line in inspector_log(session, preview, debug_level):
+        emit_line(line)
+    exit_code = preview.exit_at(debug_level)
+    findings = [_exit_finding(session, exit_code, preview.failures[0].error)] if exit_code else []
+    cancelled = cancel is not None and cancel.is_set()
+    return ServicePassResult(session.block.label, tuple(findings), len(sent), len(preview.events) - len(sent),
+                             exit_code, None, cancelled)
