@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from diagnostics.input_session import CloudWatchPreview, InputSession, InspectorPreview, ObjectPreview
     from diagnostics.log_explainer.explainer import LogReport
     from diagnostics.marker_location import MarkerLocation
+    from diagnostics.service_pass import ServicePassResult
     from diagnostics.subscriber_preview import NotifiedObjects
     from diagnostics.wazuh.wodle import LoadedConfig
     from tui.demo import DemoEnvironment
@@ -195,6 +196,24 @@ class NextRunRead(Message, bubble=False):
 
     session: InputSession
     preview: CloudWatchPreview | InspectorPreview
+
+
+@dataclass
+class ServicePassSent(Message, bubble=False):
+    """The service pass sent another datagram; only the newest count matters, so queued ones are dropped."""
+
+    sent: int
+    """Datagrams sent so far in this pass."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ServicePassSent)
+
+
+@dataclass
+class ServicePassFinished(Message, bubble=False):
+    """A CloudWatch Logs or Inspector pass ended (completed, stopped where the module stops, or cancelled)."""
+
+    result: ServicePassResult
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,13 +41,15 @@ class NextRunScreen(DoctorScreen):
     """Reads the next run in a worker; the list shows each event, the pane its datagram or why it is dropped."""
 
     help_title = "Next run"
-    BINDINGS = [BACK, Binding("r", "reload", "Read again")]
+    BINDINGS = [BACK, Binding("r", "reload", "Read again"), Binding("p", "run_pass", "Run pass")]
 
-    def __init__(self, context: DoctorContext, block: Block, wodle: Wodle | None = None) -> None:
+    def __init__(self, context: DoctorContext, block: Block, wodle: Wodle | None = None, *,
+                 state_dir: Path | None = None) -> None:
         super().__init__()
         self.context = context
         self.block = block
         self.wodle = wodle
+        self.state_dir = state_dir
         self.events: tuple[CloudWatchEvent | InspectorEvent, ...] = ()
 
     @property
@@ -54,7 +58,8 @@ class NextRunScreen(DoctorScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        yield Static(data_text(f"{self.block.label}: the next run, read-only"), id="next-run-header",
+        yield Static(data_text(f"{self.block.label}: preview of the next run, read-only (no state saved); "
+                               "p runs a pass with our own state"), id="next-run-header",
                      classes="status-line")
         with Horizontal(id="next-run-body"):
             yield OptionList(id="next-run-list")
@@ -91,6 +96,12 @@ class NextRunScreen(DoctorScreen):
     def action_reload(self) -> None:
         self.query_one("#next-run-event", Static).update(self._reading)
         self.read_next_run()
+
+    def action_run_pass(self) -> None:
+        """Open the pass screen for this block: the preview only reads, the pass also keeps our state."""
+        from tui.screens.service_pass import ServicePassScreen
+
+        self.app.push_screen(ServicePassScreen(self.context, self.block, self.wodle, state_dir=self.state_dir))
 
     @on(NextRunRead)
     def next_run_read(self, message: NextRunRead) -> None:

@@ -1,0 +1,148 @@
+"""The app's service pass, opened from Next run with p: options, the live log, the sent count, the exit code."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from diagnostics.context import DoctorContext, context_from_environment
+from diagnostics.findings import SourceLocation
+from diagnostics.wazuh.wodle import Block, Option
+from tests.conftest import admin_client
+from tests.fault_proxy import Fault, FaultProxy, fault_proxy
+from tests.screen_text import screen_lines
+from tests.snapshot_apps.harness import ScreenHarness, wait_until
+from tui.screens.next_run import NextRunScreen
+from tui.widgets.live_log import LiveLog
+
+
+@pytest.fixture
+def app_logs(moto: str, clean_aws_env: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """app-logs on moto, as the demo's group: a plain stream (one message the module drops) and a JSON stream."""
+    (clean_aws_env / ".aws" / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = doctor-secret\n")
+    (clean_aws_env / ".aws" / "credentials").chmod(0o600)
+    monkeypatch.setenv("WAZUH_AWS_DOCTOR_MODULE_HOME", str(clean_aws_env))
+    logs = admin_client(moto, "logs")
+    logs.create_log_group(logGroupName="app-logs")
+    now = int(time.time() * 1000)
+    streams = {"plain-text": ["service started on port 8443", "None of the health checks answered",
+                              "request [bold]served[/]"],
+               "structured-json": ['{"level": "info", "msg": "user alice logged in"}']}
+    for stream, messages in streams.items():
+        logs.create_log_stream(logGroupName="app-logs", logStreamName=stream)
+        logs.put_log_events(logGroupName="app-logs", logStreamName=stream, logEvents=[
+            {"timestamp": now - 10_000 + index * 1000, "message": message} for index, message in enumerate(messages)])
+    return moto
+
+
+@pytest.fixture
+def slow_proxy(app_logs: str) -> Iterator[FaultProxy]:
+    """The endpoint behind a fault proxy (the test slows one call once the preview has read the group)."""
+    with fault_proxy(app_logs) as proxy:
+        yield proxy
+
+
+def cloudwatch_block(tmp_path: Path, group: str) -> Block:
+    return Block("service", "cloudwatchlogs", SourceLocation(str(tmp_path / "ossec.conf"), 12),
+                 {"aws_log_groups": Option("aws_log_groups", group, 13),
+                  "regions": Option("regions", "us-east-1", 14)})
+
+
+def doctor(tmp_path: Path, endpoint: str) -> DoctorContext:
+    return context_from_environment(None, str(tmp_path / "ossec"), endpoint).with_changes(debug_level=2)
+
+
+def shown(app: ScreenHarness) -> str:
+    return "\n".join(screen_lines(app))
+
+
+async def open_pass(pilot: object, app: ScreenHarness) -> None:
+    """From Next run (once its preview is on screen) to the pass screen, as an admin gets there."""
+    await wait_until(pilot, lambda: "event(s) sent" in shown(app) or "failed (the run stops" in shown(app))
+    await pilot.press("p")  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: "s (or Start) runs the pass; Escape goes back." in shown(app))
+
+
+async def test_next_run_says_it_is_the_preview_and_names_the_pass_key(app_logs: str, tmp_path: Path) -> None:
+    app = ScreenHarness(lambda: NextRunScreen(doctor(tmp_path, app_logs), cloudwatch_block(tmp_path, "app-logs"),
+                                              state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: "event(s) sent" in shown(app))
+        text = shown(app)
+        assert "preview of the next run, read-only" in text
+        assert "p runs a pass with our own state" in text
+        assert "p Run pass" in text, "the footer names the key"
+
+
+async def test_a_first_pass_sends_and_a_second_sends_nothing_at_80x24(app_logs: str, tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    app = ScreenHarness(lambda: NextRunScreen(doctor(tmp_path, app_logs), cloudwatch_block(tmp_path, "app-logs"),
+                                              state_dir=state))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pass(pilot, app)
+        text = shown(app)
+        assert "our state: " in text and "aws_services.db" in text
+        assert "▐ ▌ reset our state" in text and "▐ ▌ from Wazuh's state" in text, "off reads without colour"
+        assert "Escape goes back" in text and "Escape cancels" not in text
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 3 sent · 1 skipped" in shown(app))
+        text = shown(app)
+        assert "The module's exit code: 0" in text
+        assert "Escape cancels" not in text
+        log = app.screen.query_one(LiveLog)
+        assert any('log stream "plain-text"' in line for line in log.lines), "the module's lines, live"
+        assert (state / "aws_services.db").is_file()
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 0 sent" in shown(app))
+        assert "0 event(s) sent" in shown(app)
+        assert "doctor-secret" not in shown(app)
+
+
+async def test_reset_sends_everything_again(app_logs: str, tmp_path: Path) -> None:
+    app = ScreenHarness(lambda: NextRunScreen(doctor(tmp_path, app_logs), cloudwatch_block(tmp_path, "app-logs"),
+                                              state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pass(pilot, app)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 3 sent" in shown(app))
+        await pilot.click("#pass-reset")
+        await wait_until(pilot, lambda: "▐✔▌ reset our state" in shown(app))
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 3 sent" in shown(app))
+
+
+async def test_escape_mid_pass_cancels_it_and_says_so(slow_proxy: FaultProxy, tmp_path: Path) -> None:
+    app = ScreenHarness(lambda: NextRunScreen(doctor(tmp_path, slow_proxy.url),
+                                              cloudwatch_block(tmp_path, "app-logs"), state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pass(pilot, app)
+        slow_proxy.add(Fault("slow", operation="DescribeLogStreams", delay=3.0, times=1))  # the pass's first call
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Escape cancels" in shown(app))
+        assert "esc Cancel" in shown(app), "the footer says what Escape does now"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: "Cancelled: exit 0" in shown(app))
+        text = shown(app)
+        assert "Cancelled (Escape) before the end" in text
+        assert "Escape cancels" not in text and "esc Back" in text
+        assert "s runs it again" in text
+
+
+async def test_a_missing_log_group_shows_exit_16_and_the_finding(app_logs: str, tmp_path: Path) -> None:
+    app = ScreenHarness(lambda: NextRunScreen(doctor(tmp_path, app_logs), cloudwatch_block(tmp_path, "no-such-group"),
+                                              state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pass(pilot, app)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Stopped: exit 16 · 0 sent" in shown(app))
+        text = shown(app)
+        assert "The module's exit code: 16" in text
+        assert "The module's run stops here with exit code 16" in text, "the finding's title"
+        assert 'ERROR: The "get_log_streams" request' in text, "the module's line in the live log"
+        app.screen.query_one("#pass-result").focus()
+        await pilot.press("end")
+        await wait_until(pilot, lambda: "wazuh-aws-doctor check --block 12" in shown(app))  # the finding's fix

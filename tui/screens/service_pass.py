@@ -1,0 +1,216 @@
+"""Service pass: a read-only pass over a CloudWatch Logs or Inspector block with our own state and a live log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Footer, Header, Select, Static
+from textual.worker import get_current_worker
+
+from diagnostics.context import DoctorContext
+from diagnostics.text_safety import visible
+from diagnostics.wazuh.wodle import Block, Wodle
+from tui.messages import IngestLogged, ServicePassFinished, ServicePassSent
+from tui.screens.base import DoctorScreen
+from tui.widgets.data_text import data_text
+from tui.widgets.finding_detail import FindingDetail
+from tui.widgets.fitted_line import FittedLine
+from tui.widgets.live_log import BatchingHandler, LiveLog
+from tui.widgets.on_off_checkbox import OnOffCheckbox
+
+if TYPE_CHECKING:
+    from diagnostics.service_pass import ServicePassOptions, ServicePassResult
+
+SERVICES_FILE = "aws_services.db"
+"""Our copy of the module's services table lives in this file of the state directory (as the CLI's)."""
+
+
+def result_text(result: ServicePassResult) -> Text:
+    """The pass's closing line as the CLI prints it, the module's exit code first and bold (the state file is on
+    its own line above)."""
+    text = Text(f"The module's exit code: {result.exit_code}", style="bold")
+    text.append(f" · {result.sent} event(s) sent, {result.skipped} skipped")
+    if result.state_path is None:
+        text.append(" · no state kept")
+    if result.cancelled:
+        text.append("\nCancelled (Escape) before the end: what was read is saved; the next pass goes on from it.")
+    return text
+
+
+class ServicePassScreen(DoctorScreen):
+    """Runs the pass in one worker (``run_service_pass``); lines arrive batched, the sent count coalesced."""
+
+    help_title = "Service pass"
+    BINDINGS = [
+        Binding("s", "start", "Start pass"),
+        Binding("escape", "cancel_pass", "Cancel"),
+        Binding("escape", "cancel_or_back", "Back"),
+    ]
+    """Escape shows (and does) Cancel while a pass runs and Back otherwise; check_action picks one."""
+
+    def __init__(self, context: DoctorContext, block: Block, wodle: Wodle | None = None, *,
+                 state_dir: Path | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.block = block
+        self.wodle = wodle
+        self.state_dir = state_dir
+        self.running = False
+        self.sent = 0
+
+    @property
+    def is_pushed_screen(self) -> bool:
+        return True
+
+    @property
+    def shown_state_dir(self) -> Path:
+        """The directory our state goes to: the one given, else the CLI's default for this context's user."""
+        from diagnostics.ingest.state import default_state_dir
+
+        return self.state_dir or default_state_dir(self.context.environ or None)
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        yield Static(data_text(f"{self._what}: a read-only pass with our own state; nothing reaches Wazuh"),
+                     id="pass-header", classes="status-line")
+        level = min(3, max(0, self.context.debug_level))
+        with Horizontal(id="pass-options"):
+            yield Select[int]([(f"debug {number}", number) for number in (0, 1, 2, 3)], value=level,
+                              allow_blank=False, id="pass-debug", compact=True)
+            yield OnOffCheckbox("reset our state", value=False, id="pass-reset", compact=True)
+            yield OnOffCheckbox("from Wazuh's state", value=False, id="pass-from-wazuh", compact=True)
+            yield Button("Start", id="pass-start", variant="success", compact=True)
+        yield FittedLine(Text("our state: "), str(self.shown_state_dir / SERVICES_FILE), Text(""), id="pass-state")
+        yield Static("", id="pass-status")
+        yield LiveLog(max_lines=5000, id="pass-log")
+        with VerticalScroll(id="pass-result"):
+            yield Static("", id="pass-summary")
+            yield FindingDetail(id="pass-findings", empty_text="")
+        yield Footer(compact=True)
+
+    @property
+    def _reads(self) -> str:
+        """What the block reads: its log groups (CloudWatch Logs) or its regions (Inspector)."""
+        return self.block.value("regions" if self.block.block_type == "inspector" else "aws_log_groups") or ""
+
+    @property
+    def _what(self) -> str:
+        """``cloudwatchlogs demo-app-logs, line 106``: the block as its ossec.conf names it."""
+        return f"{self.block.block_type} {self._reads}".strip() + f", line {self.block.location.line}"
+
+    def on_mount(self) -> None:
+        self.sub_title = visible(f"Pass {self._reads}".strip())
+        self.query_one("#pass-result").display = False
+        self._status("s (or Start) runs the pass; Escape goes back.")
+        self.query_one("#pass-start", Button).focus()
+
+    # -- the worker -----------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="service-pass", description="The service pass")
+    def run_pass(self, options: ServicePassOptions) -> None:
+        from diagnostics.service_pass import run_service_pass
+
+        handler = BatchingHandler(lambda lines: self.post_message(IngestLogged(lines)),
+                                  backlog=lambda: self.message_queue_size)
+        count = 0
+
+        def send(datagram: str) -> None:
+            nonlocal count
+            count += 1
+            self.post_message(ServicePassSent(count))
+
+        try:
+            result = run_service_pass(self.context, self.block, self.wodle, options, emit_line=handler.add_line,
+                                      send=send, cancel=get_current_worker().cancelled_event)
+        finally:
+            handler.flush()
+        self.post_message(ServicePassFinished(result))
+
+    # -- results --------------------------------------------------------------------------------------
+    @on(IngestLogged)
+    def lines_logged(self, message: IngestLogged) -> None:
+        self.query_one(LiveLog).append(message.lines)
+
+    @on(ServicePassSent)
+    def events_sent(self, message: ServicePassSent) -> None:
+        self.sent = message.sent
+        if self.running:
+            self._status(f"Running: {self.sent} event(s) sent so far · Escape cancels")
+
+    @on(ServicePassFinished)
+    def pass_finished(self, message: ServicePassFinished) -> None:
+        result = message.result
+        self._set_running(False)
+        log = self.query_one(LiveLog)
+        log.flush()
+        log.scroll_end(animate=False)
+        outcome = "Cancelled" if result.cancelled else "Stopped" if result.exit_code else "Done"
+        self._status(f"{outcome}: exit {result.exit_code} · {result.sent} sent · {result.skipped} skipped; "
+                     "s runs it again, Escape goes back.")
+        self.query_one("#pass-summary", Static).update(result_text(result))
+        if result.state_path is not None:
+            fitted = self.query_one("#pass-state", FittedLine)
+            fitted.path = visible(str(result.state_path))
+            fitted.refresh()
+        self.query_one("#pass-findings", FindingDetail).show(result.findings)
+        self.query_one("#pass-result").display = True
+
+    # -- actions --------------------------------------------------------------------------------------
+    @on(Button.Pressed, "#pass-start")
+    def action_start(self) -> None:
+        if self.running:
+            return
+        from diagnostics.service_pass import ServicePassOptions
+
+        debug = self.query_one("#pass-debug", Select).value
+        options = ServicePassOptions(state_dir=self.shown_state_dir,
+                                     reset=self.query_one("#pass-reset", Checkbox).value,
+                                     from_wazuh_state=self.query_one("#pass-from-wazuh", Checkbox).value,
+                                     debug_level=debug if isinstance(debug, int) else None)
+        self.query_one(LiveLog).reset()
+        self.query_one("#pass-result").display = False
+        self.query_one("#pass-findings", FindingDetail).show(())
+        self.sent = 0
+        self._set_running(True)
+        self._status("Running: 0 event(s) sent so far · Escape cancels")
+        self.run_pass(options)
+
+    def action_cancel_pass(self) -> None:
+        """Set the worker's cancelled event; the pass stops between streams and reports what it did."""
+        for worker in self.running_workers():
+            worker.cancel()
+        self._status(f"Cancelling after the current call ({self.sent} event(s) sent so far)…")
+
+    def _status(self, text: str) -> None:
+        self.query_one("#pass-status", Static).update(data_text(text))
+
+    def _set_running(self, running: bool) -> None:
+        self.running = running
+        self.query_one("#pass-start", Button).disabled = running
+        for control in ("#pass-debug", "#pass-reset", "#pass-from-wazuh"):
+            self.query_one(control).disabled = running
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer dims Start while a pass runs, and names what Escape does now."""
+        if action == "start" and self.running:
+            return None
+        if action == "cancel_pass":
+            return self.running
+        if action == "cancel_or_back":
+            return not self.running
+        return True
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """Entries this screen adds to the command palette."""
+        yield "Start the service pass", "A read-only pass over this block with our own state", self.action_start
+
+    def work_failed(self, worker: object, message: str) -> None:
+        self._set_running(False)
+        self._status(f"Failed: {message}; s runs the pass again, Escape goes back.")
