@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from diagnostics.bucket_session import BucketSession
     from diagnostics.context import DoctorContext
     from diagnostics.decode.model import DroppedRecord
+    from diagnostics.wazuh.wodle import Block
 
 
 def open_app(args: argparse.Namespace) -> int:
@@ -120,8 +121,12 @@ def run_keys(args: argparse.Namespace) -> int:
     import humanize
 
     from diagnostics.bucket_session import browse_level, walk_keys
+    from tui.input_commands import chosen_input
 
     with command_context(args) as context:
+        chosen = chosen_input(args, context)
+        if chosen is not None:
+            return _input_keys(args, context, chosen.block)
         session = _open_session(args, context)
         if not session.usable:
             print_findings(session.findings)
@@ -162,6 +167,32 @@ def run_keys(args: argparse.Namespace) -> int:
     elif not rows and not folders and not problems:
         print("(nothing listed at this level)")
     return int(exit_for(problems)) if problems else 0
+
+
+def _input_keys(args: argparse.Namespace, context: DoctorContext, block: Block) -> int:
+    """``keys --block`` on a service or subscriber: its saved state per scope and the next run's requests."""
+    from diagnostics.aws.input_state import input_state
+
+    state = input_state(context, block)
+    if args.format == "json":
+        print(to_json({"block": block.label, "line": block.location.line, "database": state.database or None,
+                       "database_health": state.database_health or None, "regions": state.regions or None,
+                       "scopes": [{"scope": scope.scope, "saved": scope.saved, "next_request": scope.next_request}
+                                  for scope in state.scopes],
+                       "findings": [finding.to_dict() for finding in state.findings]}))
+        return int(exit_for(state.findings))
+    colour = use_colour(sys.stdout)
+    for finding in state.findings:
+        print("\n".join(render_finding(finding, colour=colour, verbose=True)))
+    if block.kind == "subscriber":
+        return int(exit_for(state.findings))
+    print(f"{visible(block.label)}  line {block.location.line}: {visible(state.database)} ({state.database_health})")
+    print(f"regions walked: {visible(state.regions)}")
+    for scope in state.scopes:
+        print(f"{visible(scope.scope)}\n  saved: {visible(scope.saved)}\n  next run: {visible(scope.next_request)}")
+    if not state.scopes:
+        print("(no scope: the block names no log group)")
+    return int(exit_for(state.findings))
 
 
 def _key_row(classified: Any) -> dict[str, Any]:

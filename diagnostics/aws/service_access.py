@@ -176,7 +176,7 @@ def _cloudwatch_state(chain: FindingChain, block: Block, regions: ServiceRegions
                       state: StateReader) -> None:
     """Where the next run starts for each group, from aws_services.db (keyed by the loop's region)."""
     groups = [part for part in (block.value("aws_log_groups") or "").split(",") if part]
-    first = _first_run_start(block, context)
+    first = first_run_start(block, context)
     for loop_region in _probed_regions(regions):
         for group in groups:
             rows = cloudwatch_progress(state, loop_region, group)
@@ -213,7 +213,8 @@ def _inspector_steps(chain: FindingChain, session: boto3.session.Session, settin
                      window_origin=origin)
 
 
-def _only_logs_after(block: Block) -> datetime | None:
+def only_logs_after(block: Block) -> datetime | None:
+    """``<only_logs_after>`` as a naive UTC date, or None when unset or unreadable (the config step says why)."""
     text = (block.value("only_logs_after") or "").strip()
     for pattern in ("%Y-%b-%d", "%Y%m%d"):
         try:
@@ -223,21 +224,21 @@ def _only_logs_after(block: Block) -> datetime | None:
     return None
 
 
-def _first_run_start(block: Block, context: DoctorContext) -> datetime:
+def first_run_start(block: Block, context: DoctorContext) -> datetime:
     """``only_logs_after``, else today at 00:00 UTC: where a service's first run starts."""
     today = context.clock().astimezone(timezone.utc)
-    return _only_logs_after(block) or datetime(today.year, today.month, today.day)
+    return only_logs_after(block) or datetime(today.year, today.month, today.day)
 
 
 def inspector_window_start(block: Block, context: DoctorContext, last_scan: str | None) -> tuple[datetime, str]:
     """The module's window start: the last scan saved for the region, moved up to only_logs_after if later."""
     if last_scan is None:
-        return _first_run_start(block, context), "no scan saved yet: only_logs_after, else today"
+        return first_run_start(block, context), "no scan saved yet: only_logs_after, else today"
     try:
         scanned = datetime.strptime(last_scan, "%Y-%m-%d %H:%M:%S.%f")
     except ValueError:
-        return _first_run_start(block, context), f"the saved scan date '{last_scan}' is unreadable"
-    after = _only_logs_after(block)
+        return first_run_start(block, context), f"the saved scan date '{last_scan}' is unreadable"
+    after = only_logs_after(block)
     if after is not None and after > scanned:
         return after, "only_logs_after, later than the last scan"
     return scanned, "the last scan saved in aws_services.db"

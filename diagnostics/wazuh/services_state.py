@@ -57,3 +57,13 @@ def inspector_last_scan(reader: StateReader, account: str, region: str) -> str |
         "SELECT scan_date FROM aws_services WHERE service_name='inspector' AND aws_account_id=:account "
         "AND aws_region=:region ORDER BY scan_date DESC LIMIT 1", {"account": account, "region": region})
     return str(rows[0][0]) if rows else None
+
+
+def inspector_scans(reader: StateReader, region: str) -> tuple[tuple[str, str], ...]:
+    """Each account's newest Inspector ``scan_date`` in a region, as (account, scan_date), accounts sorted."""
+    if reader.columns("aws_services") is None:
+        return ()
+    rows = reader.select(
+        "SELECT aws_account_id, MAX(scan_date) FROM aws_services WHERE service_name='inspector' "
+        "AND aws_region=:region GROUP BY aws_account_id ORDER BY aws_account_id", {"region": region})
+    return tuple((str(row[0]), str(row[1])) for row in rows if row[1] is not None)
