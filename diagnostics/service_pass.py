@@ -127,16 +127,29 @@ def _cloudwatch(session: InputSession, state_dir: Path, options: ServicePassOpti
 def _inspector(session: InputSession, state_dir: Path, options: ServicePassOptions, debug_level: int,
                emit_line: Callable[[str], None], send: Callable[[str], None],
                cancel: threading.Event | None) -> ServicePassResult:
-    from diagnostics.input_session import inspector_log, preview_inspector
+    from diagnostics.ingest.inspector_pass import run_inspector_pass
+    from diagnostics.ingest.inspector_state import InspectorState
 
-    preview = preview_inspector(session, limit=None, cancel=cancel)
-    sent = [event for event in preview.events if event.dropped_by is None]
-    for event in sent:
-        send(event.datagram)
-    for line in inspector_log(session, preview, debug_level):
-        emit_line(line)
-    exit_code = preview.exit_at(debug_level)
-    findings = [_exit_finding(session, exit_code, preview.failures[0].error)] if exit_code else []
-    cancelled = cancel is not None and cancel.is_set()
-    return ServicePassResult(session.block.label, tuple(findings), len(sent), len(preview.events) - len(sent),
-                             exit_code, None, cancelled)
+    assert session.aws_session is not None and session.settings is not None
+    context = session.context
+    try:
+        check_output_directory(state_dir, protection_for(context), what="--state-dir")  # before creating anything
+        state = InspectorState.open(state_dir, wazuh_db=context.services_db_path, reset=options.reset,
+                                    from_wazuh_state=options.from_wazuh_state)
+    except (OutputRefused, StateError) as error:
+        return _state_refused(session, error)
+    try:
+        result = run_inspector_pass(session.aws_session, session.block, context, session.settings,
+                                    session.account_id or "", state, debug_level, emit_line, send, cancel=cancel)
+    finally:
+        state.close()
+    findings: list[Finding] = []
+    if result.failure is not None:
+        findings.append(_exit_finding(session, result.exit_code, f"{result.failure.operation} for "
+                                      f"{result.failure.loop_region} failed: {result.failure.error}"))
+    if result.cancelled:
+        findings.append(_finding(session, "service_pass.cancelled_inspector", "ingest.cancel",
+                                 {"region": result.stopped_in, "done": ", ".join(result.regions_saved) or "none",
+                                  "state_path": state.path, "count": result.unsaved}))
+    return ServicePassResult(session.block.label, tuple(findings), len(result.datagrams), result.skipped,
+                             result.exit_code, state.path, result.cancelled)

@@ -142,41 +142,7 @@ def run_input_ingest(args: argparse.Namespace, context: DoctorContext, chosen: S
         raise UsageProblem("ingest --block works for buckets, CloudWatch Logs and Inspector blocks; a subscriber's "
                            "queue is never received from (use preview --block LINE --bucket B --key K for an "
                            "object)")
-    if block.block_type == "cloudwatchlogs":
-        return _service_pass(args, context, chosen)
-    session = _opened(context, chosen)
-    if not session.usable:
-        return int(CommandExit.ERRORS)
-    from diagnostics.input_session import preview_cloudwatch, preview_inspector
-
-    findings = preview_inspector(session, limit=None) if block.block_type == "inspector" else None
-    preview: CloudWatchPreview | InspectorPreview = findings or preview_cloudwatch(session, limit=None)
-    sent = [event for event in preview.events if event.dropped_by is None]
-    if args.events_out == "-":
-        for event in sent:
-            print(event.message if args.envelopes else event.datagram)
-    elif args.events_out:
-        from diagnostics.output_paths import Existing, open_output_text, protection_for
-
-        with open_output_text(Path(args.events_out), protection_for(context), what="--events-out",
-                              existing=Existing.APPEND if args.force else Existing.REFUSE) as out:
-            for event in sent:
-                out.write((event.message if args.envelopes else event.datagram) + "\n")
-    if findings is not None:
-        from diagnostics.input_session import inspector_log
-
-        for line in inspector_log(session, findings, args.debug):  # the module's own lines, at its level
-            print(visible(line), file=sys.stderr)
-    for event in () if findings is not None else preview.events:  # Inspector's skips are in its own lines
-        if event.dropped_by is not None and args.debug >= 2:
-            print(f"skipped: {visible(event.message)} ({event.dropped_by})", file=sys.stderr)
-    for failure in preview.failures:
-        where = str(getattr(failure, "group", failure.loop_region))  # a log group, or Inspector's region
-        print(f"{failure.operation} for {visible(where)} failed: {visible(failure.error)}", file=sys.stderr)
-    exit_code = findings.exit_at(args.debug) if findings is not None else preview.exit_code
-    print(f"{len(sent)} event(s) sent, {len(preview.events) - len(sent)} skipped; the module's exit: "
-          f"{exit_code}", file=sys.stderr)
-    return exit_code
+    return _service_pass(args, context, chosen)
 
 
 def _service_pass(args: argparse.Namespace, context: DoctorContext, chosen: SelectedBlock) -> int:
@@ -226,7 +192,6 @@ def _service_pass(args: argparse.Namespace, context: DoctorContext, chosen: Sele
     print_findings(result.findings)
     if result.state_path is None:
         return int(CommandExit.ERRORS)  # nothing ran: the credential or identity findings above say why
-    where = f"; our state: {result.state_path}" if result.state_path is not None else ""
-    print(f"{result.sent} event(s) sent, {result.skipped} skipped{where}; the module's exit: {result.exit_code}",
-          file=sys.stderr)
+    print(f"{result.sent} event(s) sent, {result.skipped} skipped; the module's exit: {result.exit_code}; our "
+          f"state: {result.state_path}", file=sys.stderr)
     return result.exit_code

@@ -124,13 +124,15 @@ def next_inspector_events(session: boto3.session.Session, block: Block, context:
                           settings: ClientSettings, account_id: str | None, *,
                           cancel: threading.Event | None = None,
                           failures: list[InspectorFailure] | None = None,
-                          pages: list[tuple[str, int]] | None = None) -> Iterator[InspectorEvent]:
+                          pages: list[tuple[str, int]] | None = None,
+                          windows: list[InspectorWindow] | None = None) -> Iterator[InspectorEvent]:
     """Every finding the next run meets, in the module's order; a failure that stops the run is appended to
-    ``failures`` and ends the walk, and each page read to ``pages`` as (loop region, findings in it)."""
+    ``failures`` and ends the walk, and each page read to ``pages`` as (loop region, findings in it).
+    ``windows`` replaces the ones read from aws_services.db (a pass over the doctor's own state)."""
     failures = failures if failures is not None else []
     pages = pages if pages is not None else []
     rule = discard_rule(block)
-    for window in inspector_windows(block, context, account_id):
+    for window in windows if windows is not None else inspector_windows(block, context, account_id):
         if window.loop_region not in INSPECTOR_REGIONS:
             failures.append(InspectorFailure(window.loop_region, "region check",
                                              f"Unsupported region '{window.loop_region}'", 22))
