@@ -13,8 +13,10 @@ from diagnostics.findings import SourceLocation
 from diagnostics.wazuh.wodle import Block, Option
 from tests.conftest import admin_client
 from tests.fault_proxy import Fault, FaultProxy, fault_proxy
+from tests.inspector_server import inspector_server
 from tests.screen_text import screen_lines
 from tests.snapshot_apps.harness import ScreenHarness, wait_until
+from tests.test_service_access import load_golden
 from tui.screens.next_run import NextRunScreen
 from tui.widgets.live_log import LiveLog
 
@@ -143,6 +145,51 @@ async def test_a_missing_log_group_shows_exit_16_and_the_finding(app_logs: str, 
         assert "The module's exit code: 16" in text
         assert "The module's run stops here with exit code 16" in text, "the finding's title"
         assert 'ERROR: The "get_log_streams" request' in text, "the module's line in the live log"
+        assert "(ResourceNotFoundException) when calling the" in text, "the error line whole in the summary"
         app.screen.query_one("#pass-result").focus()
         await pilot.press("end")
         await wait_until(pilot, lambda: "wazuh-aws-doctor check --block 12" in shown(app))  # the finding's fix
+
+
+async def test_from_wazuhs_state_without_its_file_says_nothing_ran(app_logs: str, tmp_path: Path) -> None:
+    app = ScreenHarness(lambda: NextRunScreen(doctor(tmp_path, app_logs), cloudwatch_block(tmp_path, "app-logs"),
+                                              state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pass(pilot, app)
+        await pilot.click("#pass-from-wazuh")
+        await wait_until(pilot, lambda: "▐✔▌ from Wazuh's state" in shown(app))
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Not run: our state cannot be used" in shown(app))
+        text = shown(app)
+        assert "Nothing ran" in text and "The module's exit code" not in text, "exit 1 here is ours, not the module's"
+        assert "does not exist (no run yet?)" in text, "the finding says why"
+
+
+@pytest.fixture
+def root_profile(clean_aws_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Root's [default] profile in the module's home (Inspector's fixtures add no log group)."""
+    (clean_aws_env / ".aws" / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = doctor-secret\n")
+    (clean_aws_env / ".aws" / "credentials").chmod(0o600)
+    monkeypatch.setenv("WAZUH_AWS_DOCTOR_MODULE_HOME", str(clean_aws_env))
+    return clean_aws_env
+
+
+async def test_an_inspector_pass_sends_its_findings_then_nothing(root_profile: Path, moto: str,
+                                                                 tmp_path: Path) -> None:
+    golden = load_golden("inspector_discard_nested_list")
+    block = Block("service", "inspector", SourceLocation(str(tmp_path / "ossec.conf"), 12),
+                  {"regions": Option("regions", "us-east-1", 13),
+                   "only_logs_after": Option("only_logs_after", "2026-NOV-25", 14)}, 0,
+                  Option("discard_regex", "lod", 15, {"field": "packageVulnerabilityDetails.vulnerablePackages.name"}))
+    with inspector_server(golden["seed"]["findings"], upstream=moto) as server:
+        app = ScreenHarness(lambda: NextRunScreen(doctor(tmp_path, server.endpoint), block,
+                                                  state_dir=tmp_path / "state"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_pass(pilot, app)
+            await pilot.press("s")
+            await wait_until(pilot, lambda: "Done: exit 0 · 2 sent · 1 skipped" in shown(app))
+            assert "Attempting to fetch Inspector V2 findings from 2026-11-25" in "\n".join(
+                app.screen.query_one(LiveLog).lines)
+            await pilot.press("s")
+            await wait_until(pilot, lambda: "Done: exit 0 · 0 sent" in shown(app))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,20 +29,33 @@ from tui.widgets.on_off_checkbox import OnOffCheckbox
 if TYPE_CHECKING:
     from diagnostics.service_pass import ServicePassOptions, ServicePassResult
 
+_ERROR_LINE = re.compile(r"(?:^|\s)(?:ERROR|CRITICAL): ")
+"""A module line at error level, with or without ossec.log's date and tag before it."""
 SERVICES_FILE = "aws_services.db"
 """Our copy of the module's services table lives in this file of the state directory (as the CLI's)."""
 
 
-def result_text(result: ServicePassResult) -> Text:
-    """The pass's closing line as the CLI prints it, the module's exit code first and bold (the state file is on
-    its own line above)."""
+def result_text(result: ServicePassResult, last_error: str | None) -> Text:
+    """The pass's closing line as the CLI prints it, the module's exit code first and bold, then the module's
+    last ERROR line whole (the log cuts long lines to its width; this one says why the run stopped)."""
+    if not pass_ran(result):
+        return Text("Nothing ran: our state cannot be used (see below).", style="bold")
     text = Text(f"The module's exit code: {result.exit_code}", style="bold")
     text.append(f" · {result.sent} event(s) sent, {result.skipped} skipped")
     if result.state_path is None:
         text.append(" · no state kept")
     if result.cancelled:
-        text.append("\nCancelled (Escape) before the end: what was read is saved; the next pass goes on from it.")
+        text.append("\nCancelled (Escape) before the end.")
+    if last_error and result.exit_code:
+        text.append("\n" + visible(last_error))
     return text
+
+
+def pass_ran(result: ServicePassResult) -> bool:
+    """False when our state directory or database was refused: the exit code then is ours, not the module's."""
+    from diagnostics.service_pass import STATE_CHECK_ID
+
+    return not any(finding.check_id == STATE_CHECK_ID for finding in result.findings)
 
 
 class ServicePassScreen(DoctorScreen):
@@ -64,6 +78,7 @@ class ServicePassScreen(DoctorScreen):
         self.state_dir = state_dir
         self.running = False
         self.sent = 0
+        self.last_error: str | None = None
 
     @property
     def is_pushed_screen(self) -> bool:
@@ -136,6 +151,9 @@ class ServicePassScreen(DoctorScreen):
     @on(IngestLogged)
     def lines_logged(self, message: IngestLogged) -> None:
         self.query_one(LiveLog).append(message.lines)
+        errors = [line for line in message.lines if _ERROR_LINE.search(line)]
+        if errors:
+            self.last_error = errors[-1]
 
     @on(ServicePassSent)
     def events_sent(self, message: ServicePassSent) -> None:
@@ -150,10 +168,13 @@ class ServicePassScreen(DoctorScreen):
         log = self.query_one(LiveLog)
         log.flush()
         log.scroll_end(animate=False)
-        outcome = "Cancelled" if result.cancelled else "Stopped" if result.exit_code else "Done"
-        self._status(f"{outcome}: exit {result.exit_code} · {result.sent} sent · {result.skipped} skipped; "
-                     "s runs it again, Escape goes back.")
-        self.query_one("#pass-summary", Static).update(result_text(result))
+        if pass_ran(result):
+            outcome = "Cancelled" if result.cancelled else "Stopped" if result.exit_code else "Done"
+            self._status(f"{outcome}: exit {result.exit_code} · {result.sent} sent · {result.skipped} skipped; "
+                         "s runs it again, Escape goes back.")
+        else:
+            self._status("Not run: our state cannot be used (see below); s runs it again, Escape goes back.")
+        self.query_one("#pass-summary", Static).update(result_text(result, self.last_error))
         if result.state_path is not None:
             fitted = self.query_one("#pass-state", FittedLine)
             fitted.path = visible(str(result.state_path))
@@ -177,6 +198,7 @@ class ServicePassScreen(DoctorScreen):
         self.query_one("#pass-result").display = False
         self.query_one("#pass-findings", FindingDetail).show(())
         self.sent = 0
+        self.last_error = None
         self._set_running(True)
         self._status("Running: 0 event(s) sent so far · Escape cancels")
         self.run_pass(options)
