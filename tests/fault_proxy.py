@@ -54,6 +54,8 @@ class RecordedRequest:
     region: str
     fault: str | None = None
     """The fault applied to this request, if any."""
+    form: dict[str, list[str]] = field(default_factory=dict)
+    """The form parameters of an STS request (AssumeRole's RoleSessionName, ExternalId...); empty otherwise."""
 
     @property
     def is_write(self) -> bool:
@@ -333,8 +335,9 @@ class _Handler(BaseHTTPRequestHandler):
         path, operation, query, service, region = self._describe(body)
         fault = proxy.choose(operation, path)
         number = proxy.next_number()
+        form = parse_qs(body.decode("utf-8", "replace")) if operation in READ_ONLY_FORM_ACTIONS and body else {}
         proxy.record(RecordedRequest(number, self.command, path, query, operation, service, region,
-                                     fault.action if fault else None))
+                                     fault.action if fault else None, form))
         try:
             self._apply(fault, body, service, operation)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):

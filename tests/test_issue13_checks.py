@@ -124,3 +124,98 @@ def test_keys_on_a_subscriber_says_the_queue_is_the_state(inputs_home: Path,
     assert "works on a bucket" not in captured.out + captured.err
     code, document = keys_json(inputs_home, SUBSCRIBER_LINE, capsys)
     assert document["scopes"] == [] and document["findings"][0]["failure_id"] == "queue.no_state"
+
+
+BROKEN_CONF = """<ossec_config>
+  <wodle name="aws-s3">
+    <disabled>no</disabled>
+    <interval>10m</interval>
+    <subscriber type="security_lake">
+      <sqs_name>lake-queue</sqs_name>
+      <iam_role_arn>arn:aws-cn:iam::123456789012:role/lake-reader</iam_role_arn>
+      <external_id>lake-external-id</external_id>
+    </subscriber>
+    <service type="inspector">
+      <regions>us-east-1</regions>
+      <iam_role_arn>arn:aws-us-gov:iam::123456789012:role/lake-reader</iam_role_arn>
+    </service>
+    <subscriber type="security_lake">
+      <sqs_name>lake-queue</sqs_name>
+    </subscriber>
+    <subscriber type="security_lake">
+      <sqs_name>lake-queue</sqs_name>
+      <iam_role_arn>arn:aws:iam::123456789012:role/lake-reader</iam_role_arn>
+      <external_id>lake-external-id</external_id>
+    </subscriber>
+  </wodle>
+</ossec_config>
+"""
+CN_ROLE_LINE, GOV_ROLE_LINE, NO_ROLE_LINE, LAKE_LINE = 5, 10, 14, 17
+
+
+@pytest.fixture
+def broken_home(inputs_home: Path, moto: str) -> Path:
+    """The blocks above on moto: the queue and the role exist (moto assumes any role of any partition)."""
+    (inputs_home / "etc" / "ossec.conf").write_text(BROKEN_CONF)
+    from tests.conftest import admin_client
+
+    admin_client(moto, "sqs").create_queue(QueueName="lake-queue")
+    admin_client(moto, "iam").create_role(RoleName="lake-reader", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},
+                                                "Action": "sts:AssumeRole"}]}))
+    return inputs_home
+
+
+def check_json(home: Path, moto: str, line: int, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[Any]]:
+    code = main(["check", "--wazuh-home", str(home), "--endpoint-url", moto, "--block", str(line),
+                 "--format", "json"])
+    findings: list[Any] = json.loads(capsys.readouterr().out)["findings"]
+    return code, findings
+
+
+@pytest.mark.parametrize(("line", "partition", "role_line"), [(CN_ROLE_LINE, "aws-cn", 7),
+                                                              (GOV_ROLE_LINE, "aws-us-gov", 12)])
+def test_a_role_of_another_partition_is_named_with_its_block_and_line(
+        broken_home: Path, moto: str, capsys: pytest.CaptureFixture[str], line: int, partition: str,
+        role_line: int) -> None:
+    code, findings = check_json(broken_home, moto, line, capsys)
+    wrong = [finding for finding in findings if finding["failure_id"] == "config.role_partition"]
+    assert len(wrong) == 1, "moto assumes the role anyway: only the configuration step can tell"
+    assert wrong[0]["status"] == "warning" and code >= 1
+    assert wrong[0]["location"].endswith(f"ossec.conf:{role_line}")
+    assert f"a role of the {partition} partition" in wrong[0]["title"]
+    assert "arn:aws:iam::123456789012:role/lake-reader" in wrong[0]["fix"]
+
+
+def test_a_role_of_the_commercial_partition_is_not_flagged(broken_home: Path, moto: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    _, findings = check_json(broken_home, moto, LAKE_LINE, capsys)
+    assert "config.role_partition" not in {finding["failure_id"] for finding in findings}
+
+
+def test_security_lake_without_role_and_external_id_predicts_only_the_first_exit(
+        broken_home: Path, moto: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings = check_json(broken_home, moto, NO_ROLE_LINE, capsys)
+    missing = [finding for finding in findings if finding["failure_id"] == "config.security_lake_missing"]
+    assert [finding["title"] for finding in missing] == ["Security Lake subscriber without <iam_role_arn>",
+                                                         "Security Lake subscriber without <external_id>"]
+    assert [finding["wazuh_exit_code"] for finding in missing] == [21, None]
+    assert any("Used a subscriber but no --iam_role_arn provided." in line for line in missing[0]["ossec_log"])
+    assert not any("external_id" in line for line in missing[0]["ossec_log"])
+    assert missing[1]["ossec_log"] == [] and missing[1]["status"] == "error"
+    assert code == 2
+
+
+def test_assume_role_sends_the_external_id_and_session_name_the_module_sends(
+        broken_home: Path, moto: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.fault_proxy import fault_proxy
+
+    with fault_proxy(moto) as proxy:
+        check_json(broken_home, proxy.url, LAKE_LINE, capsys)
+        check_json(broken_home, proxy.url, GOV_ROLE_LINE, capsys)
+    assumed = [request.form for request in proxy.requests if request.operation == "AssumeRole"]
+    assert len(assumed) == 2
+    assert assumed[0]["RoleSessionName"] == ["WazuhLogParsing"]
+    assert assumed[0]["ExternalId"] == ["lake-external-id"], "a subscriber's <external_id> goes with AssumeRole"
+    assert assumed[1]["RoleSessionName"] == ["WazuhLogParsing"]
+    assert assumed[1]["RoleArn"] == ["arn:aws-us-gov:iam::123456789012:role/lake-reader"]

@@ -146,11 +146,17 @@ class _ScriptChecker:
         if self.ctx.profile.checks_region_list:
             self.regions()
         if self.block.kind == "subscriber" and self.block.block_type == "security_lake":
+            stopped = False  # the script checks role, queue, external id in turn and exits at the first missing
             for dest, flag in (("iam_role_arn", "iam_role_arn"), ("external_id", "external_id")):
                 if dest not in self.parsed.raw:
                     message = f"Used a subscriber but no --{flag} provided."
+                    if stopped:
+                        self.add("security_lake_missing", None, {"tag": dest, "flag": flag},
+                                 evidence=("the module stops earlier (exit 21) and never reaches this check",))
+                        continue
                     exit_code, lines = self.run.script_failure(message, 21)
                     self.add("security_lake_missing", None, {"tag": dest, "flag": flag}, exit_code, lines)
+                    stopped = True
         self.discard_regex()
         self.bucket_type_rules()
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from diagnostics.configuration.rule_context import ValidationContext, make_finding
 from diagnostics.findings import Finding
+from diagnostics.wazuh.regions import partition_of
 from diagnostics.wazuh.wodle import Block
 
 AWSLOGS_TYPES = frozenset({"cloudtrail", "config", "vpcflow", "alb", "clb", "nlb", "guardduty"})
@@ -72,6 +73,26 @@ def _discard_field(ctx: ValidationContext, block: Block, findings: list[Finding]
             return
 
 
+def _role_partition(ctx: ValidationContext, block: Block, findings: list[Finding]) -> None:
+    """A role ARN outside the commercial partition while the block's regions (or the fallback) are commercial."""
+    role = (block.value("iam_role_arn") or "").strip()
+    parts = role.split(":")
+    if len(parts) < 6 or parts[0] != "arn" or parts[1] == "aws":
+        return
+    # only a service's loop region reaches its STS client; buckets and subscribers never pass one
+    regions = [part.strip() for part in (block.value("regions") or "").split(",") if part.strip()] \
+        if block.kind == "service" else []
+    if any(partition_of(region) == parts[1] for region in regions):
+        return
+    commercial = [region for region in regions if partition_of(region) == "aws"]
+    fallback = ("each region of the loop" if block.kind == "service"
+                else "the global endpoint of the aws partition (sts.amazonaws.com)")
+    note = f"The block's <regions> ({', '.join(commercial)}) are in the aws partition. " if commercial else ""
+    _add(findings, ctx, block, "role_partition", "iam_role_arn",
+         {"value": role, "arn_partition": parts[1], "fallback": fallback, "regions_note": note,
+          "example": ":".join(["arn", "aws", *parts[2:]])})
+
+
 def check_block(ctx: ValidationContext, block: Block) -> list[Finding]:
     """Silent-failure findings of one block."""
     findings: list[Finding] = []
@@ -85,4 +106,5 @@ def check_block(ctx: ValidationContext, block: Block) -> list[Finding]:
             _add(findings, ctx, block, "guardduty_kinesis_note", "path", {"version": ctx.profile.label})
     _date_in_future(ctx, block, findings)
     _discard_field(ctx, block, findings)
+    _role_partition(ctx, block, findings)
     return findings

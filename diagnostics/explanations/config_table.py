@@ -309,6 +309,14 @@ _SILENT: tuple[Explanation, ...] = (
                 "4.x still reads a Firehose/Kinesis layout like a custom bucket, printing a deprecation "
                 "notice on every run; 5.0 refuses it (exit 12).",
                 "Export GuardDuty findings directly to S3 before upgrading.", status=Status.OK),
+    Explanation("config.role_partition", "<iam_role_arn> is a role of the {arn_partition} partition",
+                "A role can only be assumed through the STS of its own partition (aws, aws-cn or aws-us-gov). "
+                "The module's STS client takes the region of its profile in ~/.aws/config; without one it "
+                "uses {fallback}. {regions_note}Unless that region is in {arn_partition}, AssumeRole fails "
+                "and the run stops with exit 3 ('Access error: ...').",
+                "Use the ARN of a role in the partition of the module's region (in aws: {example}), or set "
+                "region = <a region of {arn_partition}> in the profile the module uses.",
+                status=Status.WARNING),
 )
 
 
