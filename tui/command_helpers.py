@@ -7,7 +7,9 @@ helpers), so the command modules form no import circle.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -51,3 +53,33 @@ def print_findings(findings: Iterable[Finding], stream: Any = None) -> None:
     target = stream if stream is not None else sys.stderr
     for finding in findings:
         print("\n".join(render_finding(finding, colour=use_colour(target), verbose=True)), file=target)
+
+
+BUCKET_CANCEL_NOTE = ("cancelling: stopping inside the current file, which is left unmarked so the next pass reads "
+                      "it again (Ctrl-C again to abort)")
+"""What the first Ctrl-C of a bucket pass says: what is kept and what the next pass reads again."""
+
+
+def wait_cancelling_on_interrupt(worker: threading.Thread, cancel: threading.Event,
+                                 note: str = BUCKET_CANCEL_NOTE) -> None:
+    """Wait for a pass; Ctrl-C sets the cancel event and prints ``note`` (what is saved, what the next pass
+    re-reads), a second Ctrl-C aborts.
+
+    The first Ctrl-C is taken by a signal handler rather than as a KeyboardInterrupt inside ``join``: on
+    Python before 3.13 an interrupted ``join`` marks the still-running thread as finished, and the command
+    then closed the sink under the pass and reported it as stopped without a summary.
+    """
+    def on_interrupt(signum: int, frame: Any) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        print(note, file=sys.stderr, flush=True)
+
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_interrupt) if in_main else None
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from tui.command_helpers import wait_cancelling_on_interrupt as _wait_cancelling_on_interrupt
 from tui.render_text import render_finding, to_json, use_colour
 
 if TYPE_CHECKING:
@@ -120,31 +120,6 @@ def run_ingest_command(args: argparse.Namespace, context: DoctorContext, session
         return int(CommandExit.ERRORS)
     _print_summary(args, summary)
     return summary.exit_code
-
-
-def _wait_cancelling_on_interrupt(worker: threading.Thread, cancel: threading.Event) -> None:
-    """Wait for the pass; Ctrl-C sets the cancel event (the pass stops inside its current file, which stays
-    unmarked), a second Ctrl-C aborts.
-
-    The first Ctrl-C is taken by a signal handler rather than as a KeyboardInterrupt inside ``join``: on
-    Python before 3.13 an interrupted ``join`` marks the still-running thread as finished, and the command
-    then closed the sink under the pass and reported it as stopped without a summary.
-    """
-    def on_interrupt(signum: int, frame: Any) -> None:
-        if cancel.is_set():
-            raise KeyboardInterrupt
-        cancel.set()
-        print("cancelling: stopping inside the current file, which is left unmarked so the next pass reads it "
-              "again (Ctrl-C again to abort)", file=sys.stderr)
-
-    in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, on_interrupt) if in_main else None
-    try:
-        while worker.is_alive():
-            worker.join(0.2)
-    finally:
-        if in_main:
-            signal.signal(signal.SIGINT, previous)
 
 
 def _print_summary(args: argparse.Namespace, summary: IngestSummary) -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from diagnostics.findings import CommandExit
 from diagnostics.text_safety import visible
-from tui.command_helpers import UsageProblem, print_findings
+from tui.command_helpers import UsageProblem, print_findings, wait_cancelling_on_interrupt
 
 # The faces import diagnostics and other screens inside the functions that use them: importing
 # them all up front made start-up ~0.9 s slower on this machine (best of 5: import tui.commands
@@ -24,6 +25,15 @@ if TYPE_CHECKING:
     from diagnostics.configuration.block_selection import SelectedBlock
     from diagnostics.context import DoctorContext
     from diagnostics.input_session import CloudWatchPreview, InputSession, InspectorPreview
+
+
+_CANCEL_NOTES = {
+    "cloudwatchlogs": "cancelling: the stream being read is read to its end and saved, then the pass stops; the "
+                      "next pass goes on from the next stream (Ctrl-C again to abort)",
+    "inspector": "cancelling: stopping after the current ListFindings page; this region's scan is not saved, so "
+                 "the next pass asks it for the same window and sends its findings again (Ctrl-C again to abort)",
+}
+"""What the first Ctrl-C of a service pass says: what is saved and what the next pass reads again."""
 
 
 def chosen_input(args: argparse.Namespace, context: DoctorContext) -> SelectedBlock | None:
@@ -156,7 +166,7 @@ def _service_pass(args: argparse.Namespace, context: DoctorContext, chosen: Sele
         open_output_text,
         protection_for,
     )
-    from diagnostics.service_pass import STATE_CHECK_ID, ServicePassOptions, run_service_pass
+    from diagnostics.service_pass import STATE_CHECK_ID, ServicePassOptions, ServicePassResult, run_service_pass
 
     protected = protection_for(context)
     state_dir = Path(args.state_dir) if args.state_dir else default_state_dir(context.environ or None)
@@ -177,10 +187,25 @@ def _service_pass(args: argparse.Namespace, context: DoctorContext, chosen: Sele
             out[0].write(text + "\n")
 
     options = ServicePassOptions(state_dir, args.reset, args.from_wazuh_state, args.debug)
+    cancel = threading.Event()
+    outcome: list[ServicePassResult] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(run_service_pass(context, chosen.block, chosen.wodle, options, send=send, cancel=cancel,
+                                            emit_line=lambda line: print(visible(line), file=sys.stderr,
+                                                                         flush=True)))
+        except BaseException as error:  # raised again below; after an abort nobody waits for it
+            failed.append(error)
+
+    worker = threading.Thread(target=work, name="service-pass", daemon=True)
     try:
-        result = run_service_pass(context, chosen.block, chosen.wodle, options,
-                                  emit_line=lambda line: print(visible(line), file=sys.stderr, flush=True),
-                                  send=send)
+        worker.start()
+        wait_cancelling_on_interrupt(worker, cancel, _CANCEL_NOTES[chosen.block.block_type or ""])
+        if failed:
+            raise failed[0]
+        result = outcome[0]
         if to_file is not None and not out and result.state_path is not None:
             out.append(open_output_text(to_file, protected, what="--events-out", existing=existing))
     finally:
