@@ -182,6 +182,9 @@ def test_a_whole_session_sends_only_reads_and_changes_no_wazuh_file(
     run("preview inspector", "preview", *common, "--block", str(INSPECTOR_LINE))
     run("ingest inspector", "ingest", *common, "--block", str(INSPECTOR_LINE), "--events-out",
         str(tmp_path / "inspector.jsonl"))
+    for name, extra in ((" again", ()), (" from wazuh", ("--from-wazuh-state", "--state-dir",
+                                                          str(tmp_path / "inspector-copy")))):
+        run(f"ingest inspector{name}", "ingest", *common, "--block", str(INSPECTOR_LINE), *extra)
     for name, extra in (("", ()), (" again", ()), (" from wazuh", ("--from-wazuh-state", "--state-dir",
                                                                    str(tmp_path / "cw-copy")))):
         run(f"ingest cloudwatch{name}", "ingest", *common, "--block", str(CLOUDWATCH_LINE), *extra)
@@ -201,6 +204,8 @@ def test_a_whole_session_sends_only_reads_and_changes_no_wazuh_file(
         "the session really exercised every kind of call"
     assert codes["ingest ro-trail"] == 0 and (tmp_path / "ro-trail.jsonl").stat().st_size > 0
     assert codes["ingest inspector"] == 0 and codes["preview inspector"] == 0
+    assert codes["ingest inspector again"] == 0 and codes["ingest inspector from wazuh"] == 0, \
+        "the Inspector pass kept its scans in our own aws_services.db, and copied the module's read-only"
     assert {"DescribeLogStreams", "GetLogEvents"} <= operations and codes["ingest cloudwatch again"] == 0, \
         "the CloudWatch pass read its stream, with remove_log_streams set, and deleted nothing"
     assert admin_client(moto, "logs").describe_log_streams(logGroupName="ro-logs")["logStreams"]
