@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from diagnostics.ingest.cloudwatch_state import SERVICES_FILE_NAME
+from diagnostics.ingest.cloudwatch_state import SERVICES_FILE_NAME, CloudWatchState
 from diagnostics.ingest.inspector_pass import InspectorPassResult, run_inspector_pass
 from diagnostics.ingest.inspector_state import InspectorState
+from diagnostics.wazuh.services_state import StreamProgress
 from diagnostics.wazuh.wodle import Block
 from tests.inspector_server import ACCOUNT, inspector_server, sample_findings
 from tests.test_inspector_cli import inspector_home as inspector_home
@@ -45,10 +46,12 @@ def debug_of(golden: dict[str, Any]) -> int:
 
 def run(tmp_path: Path, block: Block, endpoint: str, now: datetime, debug: int, *, wazuh_home: Path | None = None,
         from_wazuh_state: bool = False, cancel: threading.Event | None = None,
-        after_send: Any = None) -> tuple[InspectorPassResult, list[str], list[str], list[tuple[str, ...]]]:
+        after_send: Any = None, reset: bool = False
+        ) -> tuple[InspectorPassResult, list[str], list[str], list[tuple[str, ...]]]:
     """One pass with our state in tmp_path/state: its result, lines, datagrams sent and the rows left."""
     ctx = context(tmp_path / "root", wazuh_home=wazuh_home).with_changes(now=now)
-    state = InspectorState.open(tmp_path / "state", wazuh_db=ctx.services_db_path, from_wazuh_state=from_wazuh_state)
+    state = InspectorState.open(tmp_path / "state", wazuh_db=ctx.services_db_path, from_wazuh_state=from_wazuh_state,
+                                reset=reset)
     lines: list[str] = []
     sent: list[str] = []
 
@@ -199,3 +202,22 @@ def test_the_cli_pass_twice_sends_then_sends_only_the_finding_updated_since(
     assert server.requests[-1]["filterCriteria"]["updatedAt"][0]["startInclusive"] == first_end, \
         "the second window starts where the first ended"
     assert (state / SERVICES_FILE_NAME).is_file() and not (inspector_home / "wodles").exists()
+
+
+def test_reset_starts_inspector_over_and_keeps_the_cloudwatch_rows(tmp_path: Path) -> None:
+    block = block_of(["--regions", "us-east-1", "--only_logs_after", "2026-NOV-25"])
+    (tmp_path / "root").mkdir()
+    now = datetime(2026, 12, 4, 12, 0, tzinfo=timezone.utc)
+    with inspector_server(sample_findings()) as server:
+        run(tmp_path, block, server.endpoint, now, 1)
+        cloudwatch = CloudWatchState.open(tmp_path / "state", wazuh_db=tmp_path / "none.db")
+        cloudwatch.save("us-east-1", "g", StreamProgress("s", "t", 1, 2))
+        cloudwatch.close()
+        _again, _lines, resent, _rows = run(tmp_path, block, server.endpoint, now.replace(hour=13), 1)
+        _reset, lines, sent, rows = run(tmp_path, block, server.endpoint, now.replace(hour=14), 1, reset=True)
+    assert resent == [] and len(sent) == 3, "after --reset, the first run's window again"
+    assert "DEBUG: +++ Table does not exist; create" in lines
+    assert [row[3] for row in rows] == ["2026-11-25 00:00:00.0", "2026-12-04 14:00:00.000000"]
+    cloudwatch = CloudWatchState.open(tmp_path / "state", wazuh_db=tmp_path / "none.db")
+    assert cloudwatch.rows() == [("us-east-1", "g", "s", "t", 1, 2)], "--reset of Inspector leaves CloudWatch's rows"
+    cloudwatch.close()
