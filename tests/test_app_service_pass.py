@@ -115,6 +115,10 @@ async def test_reset_sends_everything_again(app_logs: str, tmp_path: Path) -> No
         await wait_until(pilot, lambda: "▐✔▌ reset our state" in shown(app))
         await pilot.press("s")
         await wait_until(pilot, lambda: "Done: exit 0 · 3 sent" in shown(app))
+        assert "started over (reset)" in shown(app)
+        assert "▐ ▌ reset our state" in shown(app), "a reset starts one pass over; the next goes on from ours"
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 0 sent" in shown(app))
 
 
 async def test_escape_mid_pass_cancels_it_and_says_so(slow_proxy: FaultProxy, tmp_path: Path) -> None:
@@ -127,10 +131,10 @@ async def test_escape_mid_pass_cancels_it_and_says_so(slow_proxy: FaultProxy, tm
         await wait_until(pilot, lambda: "Escape cancels" in shown(app))
         assert "esc Cancel" in shown(app), "the footer says what Escape does now"
         await pilot.press("escape")
-        await wait_until(pilot, lambda: "Cancelled: exit 0" in shown(app))
+        await wait_until(pilot, lambda: "Cancelled: exit 0" in shown(app) and "esc Back" in shown(app))
         text = shown(app)
         assert "Cancelled (Escape) before the end" in text
-        assert "Escape cancels" not in text and "esc Back" in text
+        assert "Escape cancels" not in text and "esc Cancel" not in text
         assert "s runs it again" in text
 
 

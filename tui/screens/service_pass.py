@@ -35,7 +35,14 @@ SERVICES_FILE = "aws_services.db"
 """Our copy of the module's services table lives in this file of the state directory (as the CLI's)."""
 
 
-def result_text(result: ServicePassResult, last_error: str | None) -> Text:
+def started_from(options: ServicePassOptions) -> str:
+    """Where the pass's state started: a copy of the module's file, nothing (reset), or our previous passes."""
+    if options.from_wazuh_state:
+        return "started from a copy of the module's state"
+    return "started over (reset)" if options.reset else "from our state"
+
+
+def result_text(result: ServicePassResult, last_error: str | None, started: str = "") -> Text:
     """The pass's closing line as the CLI prints it, the module's exit code first and bold, then the module's
     last ERROR line whole (the log cuts long lines to its width; this one says why the run stopped)."""
     if not pass_ran(result):
@@ -44,6 +51,8 @@ def result_text(result: ServicePassResult, last_error: str | None) -> Text:
     text.append(f" · {result.sent} event(s) sent, {result.skipped} skipped")
     if result.state_path is None:
         text.append(" · no state kept")
+    elif started:
+        text.append(f" · {started}")
     if result.cancelled:
         text.append("\nCancelled (Escape) before the end.")
     if last_error and result.exit_code:
@@ -79,6 +88,7 @@ class ServicePassScreen(DoctorScreen):
         self.running = False
         self.sent = 0
         self.last_error: str | None = None
+        self.started = ""
 
     @property
     def is_pushed_screen(self) -> bool:
@@ -174,7 +184,10 @@ class ServicePassScreen(DoctorScreen):
                          "s runs it again, Escape goes back.")
         else:
             self._status("Not run: our state cannot be used (see below); s runs it again, Escape goes back.")
-        self.query_one("#pass-summary", Static).update(result_text(result, self.last_error))
+        self.query_one("#pass-summary", Static).update(result_text(result, self.last_error, self.started))
+        if pass_ran(result):  # reset and the module's copy start one pass over; the next goes on from ours
+            self.query_one("#pass-reset", Checkbox).value = False
+            self.query_one("#pass-from-wazuh", Checkbox).value = False
         if result.state_path is not None:
             fitted = self.query_one("#pass-state", FittedLine)
             fitted.path = visible(str(result.state_path))
@@ -199,6 +212,7 @@ class ServicePassScreen(DoctorScreen):
         self.query_one("#pass-findings", FindingDetail).show(())
         self.sent = 0
         self.last_error = None
+        self.started = started_from(options)
         self._set_running(True)
         self._status("Running: 0 event(s) sent so far · Escape cancels")
         self.run_pass(options)
