@@ -3,7 +3,7 @@
 The module keeps, per (loop region, log group, stream), the last token and the first and last event times it
 sent, in ``aws_services.db``; the doctor never writes that file, so it keeps the same table in the user's cache
 directory. ``--from-wazuh-state`` seeds it from a read-only copy of the module's file, to walk from exactly where
-the module stands; ``--reset`` starts over (the module's first run).
+the module stands; ``--reset`` starts over (the module's first run), dropping only this table.
 """
 
 from __future__ import annotations
@@ -20,6 +20,23 @@ SERVICES_FILE_NAME = "aws_services.db"
 _CREATE = ("CREATE TABLE cloudwatch_logs (aws_region 'text' NOT NULL, aws_log_group 'text' NOT NULL, "
            "aws_log_stream 'text' NOT NULL, next_token 'text', start_time 'integer', end_time 'integer', "
            "PRIMARY KEY (aws_region, aws_log_group, aws_log_stream));")
+
+
+def connect_services(path: Path, table: str, *, reset: bool) -> sqlite3.Connection:
+    """Our ``aws_services.db`` in autocommit mode; ``reset`` drops only ``table`` (the other service's rows share
+    the file), or the whole file when it is no database at all, so --reset still repairs a damaged state."""
+    connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
+    if not reset:
+        return connection
+    try:
+        connection.execute(f"DROP TABLE IF EXISTS {table}")
+    except sqlite3.DatabaseError as error:
+        if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+            raise
+        connection.close()
+        _remove_database(path)
+        connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
+    return connection
 
 
 def _text_or_none(value: object) -> str | None:
@@ -49,13 +66,12 @@ class CloudWatchState:
             raise StateError(f"{path} is the module's own state database; choose another --state-dir")
         try:
             state_dir.mkdir(parents=True, exist_ok=True)
-            if reset or from_wazuh_state:
-                _remove_database(path)
             if from_wazuh_state:
                 if not wazuh_db.is_file():
                     raise StateError(f"the module's state database {wazuh_db} does not exist (no run yet?)")
+                _remove_database(path)
                 copy_database_read_only(wazuh_db, path)
-            connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
+            connection = connect_services(path, "cloudwatch_logs", reset=reset and not from_wazuh_state)
             existed = connection.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='cloudwatch_logs'").fetchone() is not None
             if not existed:

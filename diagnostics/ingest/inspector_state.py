@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from diagnostics.ingest.cloudwatch_state import SERVICES_FILE_NAME
+from diagnostics.ingest.cloudwatch_state import SERVICES_FILE_NAME, connect_services
 from diagnostics.ingest.state import StateError, _remove_database, _same_file, copy_database_read_only
 
 SERVICE_NAME = "inspector"
@@ -55,9 +55,7 @@ class InspectorState:
                     raise StateError(f"the module's state database {wazuh_db} does not exist (no run yet?)")
                 _remove_database(path)
                 copy_database_read_only(wazuh_db, path)
-            connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
-            if reset and not from_wazuh_state:
-                connection.execute(f"DROP TABLE IF EXISTS {_TABLE}")
+            connection = connect_services(path, _TABLE, reset=reset and not from_wazuh_state)
             existed = connection.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (_TABLE,)).fetchone() is not None
             if not existed:  # created at once, as the module's CREATE TABLE outlives a failed run
