@@ -131,9 +131,11 @@ async def test_escape_mid_pass_cancels_it_and_says_so(slow_proxy: FaultProxy, tm
         await wait_until(pilot, lambda: "Escape cancels" in shown(app))
         assert "esc Cancel" in shown(app), "the footer says what Escape does now"
         await pilot.press("escape")
-        await wait_until(pilot, lambda: "Cancelled: exit 0" in shown(app) and "esc Back" in shown(app))
+        await wait_until(pilot, lambda: "Cancelled: 0 sent · 0 skipped" in shown(app) and "esc Back" in shown(app))
         text = shown(app)
-        assert "Cancelled (Escape) before the end" in text
+        assert "Cancelled (Escape) before the end · 0 event(s) sent" in text
+        assert "The module's exit code" not in text, "a cancelled pass claims no exit code"
+        assert "The CloudWatch Logs pass was cancelled after 0 stream(s)" in text, "the finding says what is saved"
         assert "Escape cancels" not in text and "esc Cancel" not in text
         assert "s runs it again" in text
 

@@ -47,14 +47,14 @@ def result_text(result: ServicePassResult, last_error: str | None, started: str 
     last ERROR line whole (the log cuts long lines to its width; this one says why the run stopped)."""
     if not pass_ran(result):
         return Text("Nothing ran: our state cannot be used (see below).", style="bold")
-    text = Text(f"The module's exit code: {result.exit_code}", style="bold")
+    # A cancelled pass never reached the module's end, so it has no exit code to claim.
+    head = "Cancelled (Escape) before the end" if result.cancelled else f"The module's exit code: {result.exit_code}"
+    text = Text(head, style="bold")
     text.append(f" · {result.sent} event(s) sent, {result.skipped} skipped")
     if result.state_path is None:
         text.append(" · no state kept")
     elif started:
         text.append(f" · {started}")
-    if result.cancelled:
-        text.append("\nCancelled (Escape) before the end.")
     if last_error and result.exit_code:
         text.append("\n" + visible(last_error))
     return text
@@ -179,9 +179,10 @@ class ServicePassScreen(DoctorScreen):
         log.flush()
         log.scroll_end(animate=False)
         if pass_ran(result):
-            outcome = "Cancelled" if result.cancelled else "Stopped" if result.exit_code else "Done"
-            self._status(f"{outcome}: exit {result.exit_code} · {result.sent} sent · {result.skipped} skipped; "
-                         "s runs it again, Escape goes back.")
+            outcome = ("Cancelled:" if result.cancelled else
+                       f"{'Stopped' if result.exit_code else 'Done'}: exit {result.exit_code} ·")
+            self._status(f"{outcome} {result.sent} sent · {result.skipped} skipped; s runs it again, Escape goes "
+                         "back.")
         else:
             self._status("Not run: our state cannot be used (see below); s runs it again, Escape goes back.")
         self.query_one("#pass-summary", Static).update(result_text(result, self.last_error, self.started))
