@@ -206,20 +206,28 @@ def gated_server(findings: list[dict[str, Any]], upstream: str, gate_stream: str
 
 def interrupted(argv: list[str], server: _GatedServer, presses: int,
                 ready: Callable[[], bool]) -> tuple[int, str, str]:
-    """Run the CLI, press Ctrl-C ``presses`` times once ``ready`` says the gated call is in flight, open the gate;
-    its exit and output."""
+    """Run the CLI, press Ctrl-C ``presses`` times once ``ready`` says the gated call is in flight (the second
+    after the first's note), open the gate; its exit and output."""
     process = subprocess.Popen([sys.executable, "-m", "tui.cli", *argv], cwd=ROOT,
                                env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not ready() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    for _ in range(presses):
+    assert process.stderr is not None
+    seen: list[str] = []
+    for press in range(presses):
         process.send_signal(signal.SIGINT)
-        time.sleep(0.3)
+        while press == 0:  # the cancel is set once the note is out: only then may the pass go on
+            line = process.stderr.readline()
+            seen.append(line)
+            if not line or line.startswith("cancelling:"):
+                break
+    if presses < 2:
+        server.gate.set()
+    out, err = process.communicate(timeout=120)  # an abort ends the process with the gated call still waiting
     server.gate.set()
-    out, err = process.communicate(timeout=120)
-    return process.returncode, out, err
+    return process.returncode, out, "".join(seen) + err
 
 
 def test_one_ctrl_c_cancels_an_inspector_pass_and_says_what_the_next_reads(
