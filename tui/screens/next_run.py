@@ -21,6 +21,7 @@ from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, Wodle
 from tui.messages import NextRunRead
 from tui.screens.base import BACK, DoctorScreen
+from tui.screens.service_pass import block_heading
 from tui.widgets.data_text import data_lines, data_text
 from tui.widgets.finding_detail import FindingDetail
 
@@ -58,9 +59,9 @@ class NextRunScreen(DoctorScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        yield Static(data_text(f"{self.block.label}: preview of the next run, read-only (no state saved); "
-                               "p runs a pass with our own state"), id="next-run-header",
-                     classes="status-line")
+        heading = (f"{block_heading(self.block)}: preview of the next run, read-only (no state saved); p runs a "
+                   "pass with our own state")
+        yield Static(data_text(heading), id="next-run-header", classes="status-line")
         with Horizontal(id="next-run-body"):
             yield OptionList(id="next-run-list")
             with VerticalScroll(id="next-run-pane"):

@@ -35,6 +35,17 @@ SERVICES_FILE = "aws_services.db"
 """Our copy of the module's services table lives in this file of the state directory (as the CLI's)."""
 
 
+def block_reads(block: Block) -> str:
+    """What a service block reads: its log groups (CloudWatch Logs) or its regions (Inspector)."""
+    return block.value("regions" if block.block_type == "inspector" else "aws_log_groups") or ""
+
+
+def block_heading(block: Block) -> str:
+    """``cloudwatchlogs demo-app-logs, line 106``: the block as its ossec.conf names it (two demo blocks share
+    the label ``service (cloudwatchlogs)``)."""
+    return f"{block.block_type} {block_reads(block)}".strip() + f", line {block.location.line}"
+
+
 def started_from(options: ServicePassOptions) -> str:
     """Where the pass's state started: a copy of the module's file, nothing (reset), or our previous passes."""
     if options.from_wazuh_state:
@@ -103,8 +114,8 @@ class ServicePassScreen(DoctorScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        yield Static(data_text(f"{self._what}: a read-only pass with our own state; nothing reaches Wazuh"),
-                     id="pass-header", classes="status-line")
+        heading = f"{block_heading(self.block)}: a read-only pass with our own state; nothing reaches Wazuh"
+        yield Static(data_text(heading), id="pass-header", classes="status-line")
         level = min(3, max(0, self.context.debug_level))
         with Horizontal(id="pass-options"):
             yield Select[int]([(f"debug {number}", number) for number in (0, 1, 2, 3)], value=level,
@@ -120,18 +131,8 @@ class ServicePassScreen(DoctorScreen):
             yield FindingDetail(id="pass-findings", empty_text="")
         yield Footer(compact=True)
 
-    @property
-    def _reads(self) -> str:
-        """What the block reads: its log groups (CloudWatch Logs) or its regions (Inspector)."""
-        return self.block.value("regions" if self.block.block_type == "inspector" else "aws_log_groups") or ""
-
-    @property
-    def _what(self) -> str:
-        """``cloudwatchlogs demo-app-logs, line 106``: the block as its ossec.conf names it."""
-        return f"{self.block.block_type} {self._reads}".strip() + f", line {self.block.location.line}"
-
     def on_mount(self) -> None:
-        self.sub_title = visible(f"Pass {self._reads}".strip())
+        self.sub_title = visible(f"Pass {block_reads(self.block)}".strip())
         self.query_one("#pass-result").display = False
         self._status("s (or Start) runs the pass; Escape goes back.")
         self.query_one("#pass-start", Button).focus()
