@@ -165,6 +165,14 @@ def _ranges(progress: StreamProgress | None, start_default: int, only_after: int
     return ranges
 
 
+def stream_ranges(progress: StreamProgress | None, block: Block, context: DoctorContext
+                  ) -> list[tuple[str | None, int, int | None]]:
+    """The (token, start, end) ranges the next run asks one stream for, so a browser says where it reads from."""
+    start_default = first_run_start_millis(block, context)
+    only_after = start_default if (block.value("only_logs_after") or "").strip() else None
+    return _ranges(progress, start_default, only_after)
+
+
 def _read_range(logs: Any, group: str, stream: str, token: str | None, start: int, end: int | None,
                 failures: list[StreamFailure], loop_region: str) -> Iterator[dict[str, Any]]:
     """GetLogEvents from the head until an empty page, as the module pages a stream."""
