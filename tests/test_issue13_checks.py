@@ -324,3 +324,88 @@ def test_a_wrong_subscriber_or_service_type_is_an_error_naming_its_line(
     assert wrong == {str(INSPECTOR_LINE): "Unknown service type 'inspect'",
                      str(SUBSCRIBER_LINE): "Unknown subscriber type 'securitylake'"}
     assert code == 2
+
+
+def test_get_log_events_denied_is_exit_16_with_the_modules_line(moto: str, tmp_path: Path) -> None:
+    from diagnostics.aws.service_access import check_service_access
+    from tests.conftest import admin_client, enable_auth
+    from tests.test_service_access import context, service_block, settings
+
+    logs = admin_client(moto, "logs")
+    logs.create_log_group(logGroupName="app-logs")
+    logs.create_log_stream(logGroupName="app-logs", logStreamName="s1")
+    iam = admin_client(moto, "iam")
+    iam.create_user(UserName="streams-only")
+    iam.put_user_policy(UserName="streams-only", PolicyName="p", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:DescribeLogStreams",
+                                                "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="streams-only")["AccessKey"]
+    enable_auth(moto)
+    import boto3
+
+    reader = boto3.session.Session(aws_access_key_id=key["AccessKeyId"],
+                                   aws_secret_access_key=key["SecretAccessKey"], region_name="us-east-1")
+    home = tmp_path / "root"
+    (home / ".aws").mkdir(parents=True)
+    block = service_block("cloudwatchlogs", aws_log_groups="app-logs", regions="us-east-1")
+    findings = check_service_access(reader, block, context(home), settings(moto))
+    denied = next(finding for finding in findings if finding.failure_id == "logs.events_denied")
+    assert denied.wazuh_exit_code == 16 and denied.status.value == "error"
+    # moto answers a JSON-protocol call refused by its IAM with an XML body, so botocore names only the status
+    assert any('The "get_log_events" request failed: An error occurred (' in line and "GetLogEvents operation"
+               in line for line in denied.ossec_log), denied.ossec_log
+    assert "logs.group_ok" not in {finding.failure_id for finding in findings}
+
+
+def test_an_unreachable_cloudwatch_endpoint_is_an_error_without_an_exit(tmp_path: Path) -> None:
+    import boto3
+
+    from diagnostics.aws.service_access import check_service_access
+    from tests.fault_proxy import refused_endpoint
+    from tests.test_service_access import context, service_block, settings
+
+    home = tmp_path / "root"
+    (home / ".aws").mkdir(parents=True)
+    block = service_block("cloudwatchlogs", aws_log_groups="app-logs", regions="us-east-1")
+    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                    region_name="us-east-1")
+    findings = check_service_access(session, block, context(home), settings(refused_endpoint()))
+    unreachable = next(finding for finding in findings if finding.failure_id == "logs.group_unreachable")
+    assert unreachable.status.value == "error" and unreachable.wazuh_exit_code is None
+    assert "without a failure exit" in unreachable.explanation
+
+
+def test_queue_attributes_show_counts_visibility_dead_letter_queue_and_the_policys_source(moto: str) -> None:
+    from diagnostics.aws.queue_access import check_queue_access
+    from tests.test_queue_access import context, seed_notified_queue, session, settings, subscriber_block
+
+    sqs = admin_client_for(moto, "sqs")
+    dead = sqs.create_queue(QueueName="wazuh-dead")["QueueUrl"]
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    url = seed_notified_queue(moto, {"bucket": "notified-logs", "queue": "wazuh-queue", "visibility_timeout": 45,
+                                     "key": "app/one.json", "body_lines": [{"n": 1}]})
+    policy = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])["Attributes"]["Policy"]
+    # moto drops the policy when other attributes are set alone, so it is set again with the redrive policy
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": policy, "RedrivePolicy": json.dumps(
+        {"deadLetterTargetArn": dead_arn, "maxReceiveCount": "3"})})
+    sqs.send_message(QueueUrl=url, MessageBody="{}")
+    findings = check_queue_access(session(), subscriber_block(sqs_name="wazuh-queue"), context(), settings(moto))
+    attributes = next(finding for finding in findings if finding.failure_id == "queue.attributes")
+    evidence = "\n".join(attributes.evidence)
+    waiting = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+    count = waiting["Attributes"]["ApproximateNumberOfMessages"]
+    assert int(count) >= 1, "moto's own notifications and the message sent above"
+    assert f"ApproximateNumberOfMessages={count} ApproximateNumberOfMessagesNotVisible=0" in evidence
+    assert "VisibilityTimeout=45" in evidence
+    assert "Policy: admits S3 notifications from notified-logs" in evidence
+    assert "ApproximateAgeOfOldestMessage" in evidence, "the oldest message's age is said to be unavailable"
+    dead_letter = next(finding for finding in findings if finding.failure_id == "queue.dead_letter")
+    assert "wazuh-dead" in dead_letter.title + dead_letter.explanation
+    assert "3" in dead_letter.explanation
+    assert next(finding for finding in findings if finding.failure_id == "queue.notification_ok")
+
+
+def admin_client_for(endpoint: str, service: str):  # type: ignore[no-untyped-def]
+    from tests.conftest import admin_client
+
+    return admin_client(endpoint, service)

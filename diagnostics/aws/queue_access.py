@@ -173,6 +173,7 @@ def _attribute_steps(chain: _QueueChain, sqs: Any, url: str) -> dict[str, str]:
     evidence = (f"ApproximateNumberOfMessages={waiting} ApproximateNumberOfMessagesNotVisible={in_flight} "
                 f"ApproximateNumberOfMessagesDelayed={delayed} VisibilityTimeout={visibility}",
                 f"MessageRetentionPeriod={attributes.get('MessageRetentionPeriod', '?')} s",
+                _policy_evidence(attributes.get("Policy")),
                 "the age of the oldest message is a CloudWatch metric (ApproximateAgeOfOldestMessage), "
                 "not a queue attribute: it is not read here")
     chain.add("queue.attributes", evidence=evidence, waiting=waiting, in_flight=in_flight,
@@ -188,6 +189,15 @@ def _attribute_steps(chain: _QueueChain, sqs: Any, url: str) -> dict[str, str]:
     if kms_key and kms_key != AWS_MANAGED_SQS_KEY:
         chain.add("queue.kms_encrypted", kms_key=kms_key)
     return attributes
+
+
+def _policy_evidence(policy: str | None) -> str:
+    """What the queue policy says about senders: the source buckets it admits, or that it names none."""
+    if not policy:
+        return "Policy: none (only the queue owner's account may send)"
+    buckets = source_buckets(policy)
+    return (f"Policy: admits S3 notifications from {', '.join(buckets)}" if buckets else
+            "Policy: set, with no aws:SourceArn condition naming a bucket")
 
 
 def _redrive(text: str | None) -> tuple[str, str] | None:

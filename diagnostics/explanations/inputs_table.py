@@ -313,7 +313,8 @@ ENTRIES: tuple[Explanation, ...] = (
     Explanation(
         failure_id="logs.group_failed",
         title="Log group {group} cannot be read in {region} ({code})",
-        explanation="DescribeLogStreams answered: {message}. The module stops at this call for the group.",
+        explanation="DescribeLogStreams answered: {message}. The module's whole run stops at this call (exit "
+                    "16): the groups and regions after this one are not read either.",
         fix="{fix_hint}",
         exit_code=16,
         script_message='The "get_log_streams" request failed: {error}',
@@ -329,7 +330,8 @@ ENTRIES: tuple[Explanation, ...] = (
     Explanation(
         failure_id="logs.events_denied",
         title="Events of {group} cannot be read ({code})",
-        explanation="GetLogEvents on stream {stream} answered: {message}. The module stops at the first stream.",
+        explanation="GetLogEvents on stream {stream} answered: {message}. The module's whole run stops at the "
+                    "first stream it cannot read (exit 16), before any later stream, group or region.",
         fix="Allow logs:GetLogEvents on {group} for {principal}.",
         exit_code=16,
         script_message='The "get_log_events" request failed: {error}',
