@@ -30,8 +30,10 @@ MAX_FIRES = 50
 UPSTREAM_TIMEOUT_S = 10.0
 READ_ONLY_FORM_ACTIONS = ("GetCallerIdentity", "AssumeRole")
 """Query-protocol actions that read (STS); EC2 ``Describe*`` actions are read-only too."""
-READ_ONLY_JSON_OPERATIONS = ("ListFindings", "DescribeLogGroups", "DescribeLogStreams", "GetLogEvents")
-"""JSON-protocol calls that read: Inspector's ListFindings (a POST by its API's design) and CloudWatch Logs'."""
+READ_ONLY_JSON_OPERATIONS = ("ListFindings", "DescribeLogGroups", "DescribeLogStreams", "GetLogEvents",
+                             "GetQueueUrl", "GetQueueAttributes")
+"""JSON-protocol calls that read: Inspector's ListFindings (a POST by its API's design), CloudWatch Logs' and
+SQS's look-ups (ReceiveMessage is not one: it hides the message and raises its receive count)."""
 REST_JSON_OPERATIONS = {("inspector2", "/findings/list"): "ListFindings"}
 
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",

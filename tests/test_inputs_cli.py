@@ -136,5 +136,7 @@ def test_preview_of_a_subscriber_object_and_no_ingest_from_a_queue(
     assert "the module asks S3 for 2026/12/04/app+log.json" in captured.err
     assert "the run stops here (exit 12)" in captured.err
     code = main(["ingest", "--wazuh-home", str(inputs_home), "--endpoint-url", moto, "--block", "10"])
-    assert code == 64
-    assert "never received from" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert code == 1, "the queue names no source bucket: the subscriber pass reads nothing and receives nothing"
+    assert "the queue policy names no source bucket" in captured.err
+    assert "nothing was received from the queue" in captured.err

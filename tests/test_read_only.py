@@ -264,3 +264,45 @@ def test_commands_under_an_exclusive_lock_wait_briefly_report_it_and_write_nothi
     assert outputs["real"][0] == 2 and not marker.exists(), "no real run while the module's database is locked"
     assert fingerprints(home) == before, "nothing was written, even through the lock holder's rollback"
     assert not list(home.state_db.parent.glob("*-journal"))
+
+
+SUBSCRIBER_CONF = ossec_conf('    <subscriber type="buckets">\n      <sqs_name>ro-queue</sqs_name>\n'
+                             '    </subscriber>\n')
+SUBSCRIBER_OPERATIONS = frozenset({"GetCallerIdentity", "GetQueueUrl", "GetQueueAttributes",
+                                   "GetBucket?notification", "ListObjectsV2", "GetObject"})
+"""Everything the subscriber pass may send: the queue looked up and its attributes, never a message."""
+
+
+def test_the_subscriber_pass_never_receives_deletes_or_hides_a_message(
+        moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, proxy: FaultProxy,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    home = make_home(tmp_path, monkeypatch, SUBSCRIBER_CONF)
+    s3, sqs = admin_client(moto), admin_client(moto, "sqs")
+    s3.create_bucket(Bucket="ro-source")
+    arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:ro-queue"
+    policy = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+                             "Action": "sqs:SendMessage", "Resource": arn,
+                             "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::ro-source"}}}]}
+    url = sqs.create_queue(QueueName="ro-queue", Attributes={"Policy": json.dumps(policy)})["QueueUrl"]
+    s3.put_bucket_notification_configuration(Bucket="ro-source", NotificationConfiguration={
+        "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}]})
+    s3.put_object(Bucket="ro-source", Key="2026/12/04/a.json", Body=b'{"n": 1}')
+    s3.put_object(Bucket="ro-source", Key="2026/12/04/b c.json", Body=b'{"n": 2}')
+
+    def counts() -> tuple[str, str]:
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        return attributes["ApproximateNumberOfMessages"], attributes["ApproximateNumberOfMessagesNotVisible"]
+
+    before = counts()
+    line = SUBSCRIBER_CONF.splitlines().index('    <subscriber type="buckets">') + 1
+    for extra in ((), ("--events-out", str(tmp_path / "sub.jsonl"), "--debug", "3")):
+        code, out, err = run_cli(capsys, "ingest", *home.common(proxy.url), "--block", str(line), *extra)
+        assert "Traceback" not in out + err and code in (1, 12), err[-2000:]
+    operations = set(proxy.operations())
+    assert not [request for request in proxy.requests if request.is_write], proxy.operations()
+    assert operations <= SUBSCRIBER_OPERATIONS, f"unexpected operations: {operations - SUBSCRIBER_OPERATIONS}"
+    assert {"GetQueueUrl", "GetObject"} <= operations, "the pass really read the queue and the objects"
+    assert not operations & {"ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility"}
+    assert int(before[0]) >= 2, "moto queued the objects' notifications"
+    assert counts() == before and before[1] == "0", "no message was received (none hidden, none deleted)"
+    assert (tmp_path / "sub.jsonl").read_text().count("\n") == 1

@@ -136,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--from-wazuh-state", action="store_true",
                         help="start from a read-only copy of the module's state database")
     ingest.add_argument("--limit", type=_count(1), metavar="N", help="stop after N files")
+    ingest.add_argument("--since", metavar="DATE",
+                        help="a subscriber: only objects written since DATE (YYYY-MM-DD or an ISO time)")
     ingest.add_argument("--workers", type=_count(1), default=DEFAULT_WORKERS, metavar="N",
                         help=f"read-ahead pool size (default {DEFAULT_WORKERS})")
     ingest.add_argument("--real", action="store_true",

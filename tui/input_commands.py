@@ -148,6 +148,10 @@ def run_input_ingest(args: argparse.Namespace, context: DoctorContext, chosen: S
     """A read-only pass over the next CloudWatch or Inspector run: its datagrams to --events-out, its exit as
     ours."""
     block = chosen.block
+    if block.kind == "subscriber":  # the read-only pass over the objects its queue would deliver
+        from tui.subscriber_commands import run_subscriber_ingest
+
+        return run_subscriber_ingest(args, context, chosen)
     if block.kind != "service" or block.block_type not in ("cloudwatchlogs", "inspector"):
         raise UsageProblem("ingest --block works for buckets, CloudWatch Logs and Inspector blocks; a subscriber's "
                            "queue is never received from (use preview --block LINE --bucket B --key K for an "

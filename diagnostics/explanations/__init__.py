@@ -40,13 +40,14 @@ def _load() -> dict[str, Explanation]:
         log_table,
         logtest_table,
         service_pass_table,
+        subscriber_pass_table,
     )
 
     registry: dict[str, Explanation] = {}
     for module in (config_table, core_table, credentials_table, identity_table, access_table, access_object_table,
                    inputs_table, layout_table,
                    decode_table, failure_paths_table, host_table, host_install_table, logtest_table, log_table,
-                   log_causes_table, service_pass_table):
+                   log_causes_table, service_pass_table, subscriber_pass_table):
         for entry in module.ENTRIES:
             if entry.failure_id in registry:
                 raise ValueError(f"duplicate explanation id {entry.failure_id!r}")

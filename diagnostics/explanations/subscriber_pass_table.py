@@ -1,0 +1,63 @@
+"""Explanations for the read-only subscriber pass (``ingest --block`` on a subscriber, the Notified objects screen).
+
+The module bugs the pass meets (a key with a space, Security Hub's first finding, plain text read as CSV, the
+'None' regex) reuse the queue entries of ``inputs_table``; these entries say what the pass read and where the
+module's run stops.
+"""
+
+from __future__ import annotations
+
+from diagnostics.explanations.table import Explanation
+from diagnostics.findings import Status
+
+ENTRIES: tuple[Explanation, ...] = (
+    Explanation(
+        failure_id="subscriber_pass.summary",
+        title="{objects} object(s) the queue would deliver: {sent} event(s) sent, {dropped} dropped; the module "
+              "exits {exit_code}",
+        explanation="From s3://{bucket}, the objects {route}: the {objects} newest of {matched} (of {listed} "
+                    "listed{truncated}), met in the order of their LastModified time. S3 notifies roughly in "
+                    "creation order; the queue's own order is only known by receiving, which this pass never "
+                    "does. The queue holds {waiting} message(s) now. Nothing was received, deleted or written.",
+        fix="",
+        status=Status.OK,
+    ),
+    Explanation(
+        failure_id="subscriber_pass.stuck",
+        title="The run stops at {key}: its message is never deleted",
+        explanation="{reason} The module ends the run there (exit {exit_code} at debug {debug_level}) before "
+                    "deleting the message, so the {behind} object(s) after it in this pass are not read either. "
+                    "The message becomes visible again after the queue's {visibility} s visibility timeout; the "
+                    "next run receives it, raising its receive count, and stops at it again{dead_letter}.",
+        fix="Remove the cause (the finding about {key}), then purge the stuck message or let it expire; until "
+            "then every run stops at it and the messages behind it wait.",
+        status=Status.ERROR,
+    ),
+    Explanation(
+        failure_id="subscriber_pass.no_source",
+        title="The objects {queue} would deliver are not known: {reason}",
+        explanation="The doctor never receives from the queue (a receive hides the message from the module and "
+                    "raises its receive count), so it finds the notified objects in the bucket that notifies the "
+                    "queue.",
+        fix="Name that bucket: wazuh-aws-doctor ingest --block {line} --bucket BUCKET.",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="subscriber_pass.no_route",
+        title="Bucket {bucket} sends no notification to {queue}",
+        explanation="Its notification configuration has no queue configuration for {queue_arn} (it targets "
+                    "{targets}), so no new object of {bucket} reaches the queue and the module's run has nothing "
+                    "of it to read.",
+        fix="Add an event notification on {bucket} (s3:ObjectCreated:*) with destination {queue_arn}, or name "
+            "the bucket that does notify the queue with --bucket.",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="subscriber_pass.cancelled",
+        title="The subscriber pass was cancelled after {done} object(s)",
+        explanation="Nothing was received, deleted or written, so there is nothing to undo; {remaining} "
+                    "object(s) were not read.",
+        fix="Run the pass again to read them.",
+        status=Status.SKIPPED,
+    ),
+)

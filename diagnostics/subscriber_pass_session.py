@@ -1,0 +1,234 @@
+"""One read-only pass over a subscriber block: the objects its queue would deliver, met as the module meets them.
+
+Both faces call ``run_subscriber_pass`` (the CLI's ``ingest --block`` and the Notified objects screen), so they
+tell the same story: the queue looked up as the module looks it up, its source bucket's notification routes to
+the queue, the newest objects they admit, each object's datagrams and log lines, the module's exit, and a
+finding for each module bug met and for the message a failure leaves in the queue. Nothing is received,
+deleted or written.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from diagnostics.aws.access_probes import call
+from diagnostics.aws.clients import make_client
+from diagnostics.aws.queue_access import source_buckets
+from diagnostics.explanations import build_finding
+from diagnostics.explanations.inputs_table import QUEUE_MISSING
+from diagnostics.findings import Finding
+from diagnostics.ingest.subscriber_pass import (
+    DeliveredObjects,
+    NotificationRoute,
+    SubscriberRun,
+    delivered_objects,
+    routes_to_queue,
+    run_subscriber_objects,
+)
+from diagnostics.input_session import InputSession, open_input
+from diagnostics.wazuh.ossec_log import script_failure
+
+if TYPE_CHECKING:
+    from diagnostics.context import DoctorContext
+    from diagnostics.wazuh.wodle import Block, Wodle
+
+DEFAULT_LIMIT = 50
+"""Objects a pass reads unless told otherwise: the newest ones, as a queue read regularly holds."""
+MAX_FINDINGS_PER_BUG = 5
+"""Objects named per module bug; the summary counts the rest."""
+
+
+@dataclass(frozen=True)
+class SubscriberPassOptions:
+    """How many objects, from when, from which bucket, and the module's debug level to print lines at."""
+
+    limit: int = DEFAULT_LIMIT
+    since: datetime | None = None
+    bucket: str | None = None
+    """The source bucket when the queue policy names none (Security Lake's own bucket, for one)."""
+    debug_level: int | None = None
+    """None: the context's debug level."""
+
+
+@dataclass(frozen=True)
+class QueueFacts:
+    """What GetQueueAttributes says about the queue's redelivery: visibility timeout and dead-letter queue."""
+
+    url: str
+    arn: str
+    waiting: str
+    visibility: str
+    dead_letter_queue: str | None = None
+    max_receive: str | None = None
+
+
+@dataclass(frozen=True)
+class SubscriberPassResult:
+    """What one pass read and met: findings, the objects and their runs, and the module's exit code."""
+
+    block_label: str
+    findings: tuple[Finding, ...]
+    exit_code: int
+    listing: DeliveredObjects | None = None
+    run: SubscriberRun | None = None
+    routes: tuple[NotificationRoute, ...] = ()
+    queue: QueueFacts | None = None
+
+    @property
+    def sent(self) -> int:
+        """Datagrams the module's run sends."""
+        return sum(len(item.datagrams) for item in self.run.objects) if self.run else 0
+
+    @property
+    def dropped(self) -> int:
+        """Records it drops (discard_regex, the literal 'None')."""
+        return sum(len(item.dropped) for item in self.run.objects) if self.run else 0
+
+
+def run_subscriber_pass(context: DoctorContext, block: Block, wodle: Wodle | None, options: SubscriberPassOptions,
+                        *, emit_line: Callable[[str], None], send: Callable[[str], None],
+                        cancel: threading.Event | None = None) -> SubscriberPassResult:
+    """Open the block, find the queue and its source objects, and meet them as the module's run would."""
+    session = open_input(context, block, wodle)
+    if session.aws_session is None or session.settings is None:
+        exit_code = next((finding.wazuh_exit_code for finding in session.findings if finding.wazuh_exit_code), 1)
+        return SubscriberPassResult(block.label, session.findings, exit_code)
+    debug_level = context.debug_level if options.debug_level is None else options.debug_level
+    sqs: Any = make_client(session.aws_session, "sqs", session.settings)
+    queue_name = block.value("sqs_name") or ""
+    looked_up = call(sqs, "get_queue_url", QueueName=queue_name)
+    if not looked_up.ok or looked_up.response is None:
+        for line in script_failure(20, QUEUE_MISSING, debug_level).output.splitlines():
+            emit_line(line)
+        finding = _finding(session, "queue.url_failed", "queue.lookup", queue=queue_name,
+                           region=sqs.meta.region_name, error=looked_up.error_text)
+        return SubscriberPassResult(block.label, (finding,), 20)
+    queue = _queue_facts(sqs, str(looked_up.response["QueueUrl"]), queue_name, session)
+    s3: Any = make_client(session.aws_session, "s3", session.settings)
+    named = source_buckets(queue.policy) if options.bucket is None else (options.bucket,)
+    line = str(block.location.line) if block.location and block.location.line else "LINE"
+    if not named:
+        reason = ("Security Lake writes to its own bucket, which its queue does not name"
+                  if block.block_type == "security_lake" else "the queue policy names no source bucket")
+        return SubscriberPassResult(block.label, (_finding(session, "subscriber_pass.no_source", "subscriber.pass",
+                                                           queue=queue_name, reason=reason, line=line),),
+                                    0, queue=queue.facts)
+    bucket = named[0]
+    routes: tuple[NotificationRoute, ...] = ()
+    if block.block_type != "security_lake":
+        configuration = call(s3, "get_bucket_notification_configuration", Bucket=bucket)
+        if configuration.ok and configuration.response is not None:
+            routes = routes_to_queue(configuration.response, queue.facts.arn)
+        if not routes and options.bucket is None:
+            targets = ", ".join(str(item.get("QueueArn")) for item in (configuration.response or {}).get(
+                "QueueConfigurations", [])) or "no queue at all"
+            finding = _finding(session, "subscriber_pass.no_route", "subscriber.pass", bucket=bucket,
+                               queue=queue_name, queue_arn=queue.facts.arn, targets=targets)
+            return SubscriberPassResult(block.label, (finding,), 0, queue=queue.facts)
+    listing = delivered_objects(s3, bucket, routes, limit=options.limit, since=options.since)
+    if listing.problem is not None:
+        finding = _finding(session, "subscriber_pass.no_source", "subscriber.pass", queue=queue_name,
+                           reason=listing.problem, line=line)
+        return SubscriberPassResult(block.label, (finding,), 0, listing, routes=routes, queue=queue.facts)
+    run = run_subscriber_objects(s3, block, context, listing, queue.facts.url, debug_level, emit_line, send,
+                                 configuration_id=routes[0].configuration_id if routes else "", cancel=cancel)
+    result = SubscriberPassResult(block.label, (), run.exit_code, listing, run, routes, queue.facts)
+    findings = [_summary(session, result, listing, routes), *_bug_findings(session, run)]
+    stopped = run.stopped_at
+    if stopped is not None:
+        findings.append(_stuck(session, queue.facts, run, stopped.key, stopped.stop or "", debug_level))
+    if run.cancelled:
+        findings.append(_finding(session, "subscriber_pass.cancelled", "subscriber.cancel", done=len(run.objects),
+                                 remaining=run.not_reached))
+    return SubscriberPassResult(block.label, tuple(findings), run.exit_code, listing, run, routes, queue.facts)
+
+
+@dataclass(frozen=True)
+class _Queue:
+    facts: QueueFacts
+    policy: str | None
+
+
+def _queue_facts(sqs: Any, url: str, name: str, session: InputSession) -> _Queue:
+    """GetQueueAttributes (All): the ARN, policy, waiting count, visibility timeout and redrive policy."""
+    outcome = call(sqs, "get_queue_attributes", QueueUrl=url, AttributeNames=["All"])
+    attributes = {str(key): str(value) for key, value in
+                  ((outcome.response or {}).get("Attributes", {}) if outcome.ok else {}).items()}
+    arn = attributes.get("QueueArn") or f"arn:aws:sqs:{sqs.meta.region_name}:{session.account_id or '*'}:{name}"
+    dead_letter, max_receive = None, None
+    try:
+        redrive = json.loads(attributes.get("RedrivePolicy") or "{}")
+        target = str(redrive.get("deadLetterTargetArn", ""))
+        if target:
+            dead_letter, max_receive = target.rsplit(":", 1)[-1], str(redrive.get("maxReceiveCount", "?"))
+    except (ValueError, AttributeError):
+        pass
+    facts = QueueFacts(url, arn, attributes.get("ApproximateNumberOfMessages", "?"),
+                       attributes.get("VisibilityTimeout", "?"), dead_letter, max_receive)
+    return _Queue(facts, attributes.get("Policy"))
+
+
+def _finding(session: InputSession, failure_id: str, check_id: str, **values: Any) -> Finding:
+    return build_finding(failure_id, check_id=check_id, target=session.block.label,
+                         profile=session.context.profile, values=values)
+
+
+def _summary(session: InputSession, result: SubscriberPassResult, listing: DeliveredObjects,
+             routes: tuple[NotificationRoute, ...]) -> Finding:
+    route = ("its notifications to the queue send (" + "; ".join(route.describe() for route in routes) + ")"
+             if routes else "it holds (no notification route to the queue is known, so every object)")
+    evidence = tuple(f"{item.key}: {len(item.datagrams)} sent, {len(item.dropped)} dropped"
+                     + (f", stops: {item.stop}" if item.stop else "") for item in (result.run.objects
+                                                                                   if result.run else ())[:20])
+    return build_finding("subscriber_pass.summary", check_id="subscriber.pass", target=session.block.label,
+                         profile=session.context.profile, evidence=evidence, values={
+                             "objects": len(listing.objects), "sent": result.sent, "dropped": result.dropped,
+                             "exit_code": result.exit_code, "bucket": listing.bucket, "route": route,
+                             "matched": listing.matched, "listed": listing.listed,
+                             "truncated": "; the bucket has more keys than the doctor lists" if listing.truncated
+                             else "", "waiting": result.queue.waiting if result.queue else "?"})
+
+
+def _bug_findings(session: InputSession, run: SubscriberRun) -> list[Finding]:
+    """A finding per module bug the run met, from the queue entries of the table."""
+    findings: list[Finding] = []
+    kind = session.block.block_type or "buckets"
+    renamed = [item for item in run.objects if item.asked_key != item.key]
+    if renamed:
+        decoding = ("The Security Hub subscriber decodes nothing, so any encoded character breaks the key."
+                    if kind == "security_hub" else
+                    "The buckets subscriber decodes '%XX' but keeps '+', so a space comes back as '+'.")
+        findings.append(_finding(session, "queue.key_with_space", "subscriber.objects",
+                                 bucket=renamed[0].bucket, count=len(renamed),
+                                 keys=", ".join(repr(item.key) for item in renamed[:MAX_FINDINGS_PER_BUG]),
+                                 decoding=decoding))
+    for item in [item for item in run.objects if item.lost_findings][:MAX_FINDINGS_PER_BUG]:
+        findings.append(_finding(session, "queue.findings_lost", "subscriber.objects", key=item.key,
+                                 lost=item.lost_findings))
+    for item in [item for item in run.objects if item.note][:MAX_FINDINGS_PER_BUG]:
+        findings.append(_finding(session, "queue.object_mangled", "subscriber.objects", key=item.key,
+                                 note=item.note))
+    for item in [item for item in run.objects if item.none_dropped][:MAX_FINDINGS_PER_BUG]:
+        findings.append(_finding(session, "queue.object_none_dropped", "subscriber.objects", key=item.key,
+                                 count=len(item.none_dropped), example=repr(item.none_dropped[0][:60])))
+    stopped = run.stopped_at
+    if stopped is not None and stopped.asked_key == stopped.key and stopped.stop_code == 12:
+        findings.append(_finding(session, "queue.object_stops", "subscriber.objects", key=stopped.key,
+                                 reason=stopped.stop or ""))
+    return findings
+
+
+def _stuck(session: InputSession, queue: QueueFacts, run: SubscriberRun, key: str, reason: str,
+           debug_level: int) -> Finding:
+    dead_letter = (f"; after {queue.max_receive} receives SQS moves it to {queue.dead_letter_queue}, which the "
+                   "module never reads, so its events are lost unless it is redriven"
+                   if queue.dead_letter_queue else
+                   "; with no dead-letter queue it keeps coming back until the queue's retention period ends")
+    return _finding(session, "subscriber_pass.stuck", "subscriber.stop", key=key, reason=reason.rstrip(".") + ".",
+                    exit_code=run.exit_code, debug_level=debug_level, behind=run.not_reached,
+                    visibility=queue.visibility, dead_letter=dead_letter)

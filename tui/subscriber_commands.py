@@ -1,0 +1,91 @@
+"""``ingest --block LINE`` on a subscriber: the read-only pass over the objects its queue would deliver.
+
+The module's lines stream to stderr as the pass meets each object, the datagrams go to ``--events-out``, each
+object's fate and the findings follow, and the exit status is the module's exit for a run that meets these
+messages. The queue is never received from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from diagnostics.findings import exit_for
+from diagnostics.text_safety import visible
+from tui.command_helpers import UsageProblem, print_findings
+
+if TYPE_CHECKING:
+    from diagnostics.configuration.block_selection import SelectedBlock
+    from diagnostics.context import DoctorContext
+    from diagnostics.subscriber_pass_session import SubscriberPassResult
+
+
+def parse_since(text: str | None) -> datetime | None:
+    """``--since`` as an aware datetime (a date is its midnight UTC); None when not given."""
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise UsageProblem(f"--since {text!r} is not a date (YYYY-MM-DD or an ISO time)") from error
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+
+
+def run_subscriber_ingest(args: argparse.Namespace, context: DoctorContext, chosen: SelectedBlock) -> int:
+    """The pass: lines to stderr as they come, datagrams to --events-out, the module's exit as ours."""
+    from diagnostics.output_paths import Existing, check_output_file, open_output_text, protection_for
+    from diagnostics.subscriber_pass_session import DEFAULT_LIMIT, SubscriberPassOptions, run_subscriber_pass
+
+    since = parse_since(getattr(args, "since", None))
+    protected = protection_for(context)
+    to_file = Path(args.events_out) if args.events_out and args.events_out != "-" else None
+    existing = Existing.APPEND if args.force else Existing.REFUSE
+    if to_file is not None:
+        check_output_file(to_file, protected, what="--events-out", existing=existing)
+    out: list[TextIO] = []
+
+    def send(datagram: str) -> None:
+        text = datagram.split(":", 2)[2] if args.envelopes else datagram
+        if args.events_out == "-":
+            print(text, flush=True)
+        elif to_file is not None:
+            if not out:  # opened on the first event, so a pass that sends nothing creates nothing
+                out.append(open_output_text(to_file, protected, what="--events-out", existing=existing))
+            out[0].write(text + "\n")
+
+    options = SubscriberPassOptions(args.limit or DEFAULT_LIMIT, since, args.bucket, args.debug)
+    try:
+        result = run_subscriber_pass(context, chosen.block, chosen.wodle, options,
+                                     emit_line=lambda line: print(visible(line), file=sys.stderr, flush=True),
+                                     send=send)
+    finally:
+        for handle in out:
+            handle.close()
+    summary = sys.stderr if args.events_out == "-" else sys.stdout
+    print_objects(result, summary)
+    print_findings(result.findings)
+    print(f"{result.sent} event(s) sent, {result.dropped} dropped; the module's exit: {result.exit_code} (objects "
+          f"in the order of their LastModified time, not the queue's; nothing was received from the queue)",
+          file=sys.stderr)
+    if result.run is None and result.exit_code == 0:
+        return int(exit_for(result.findings))  # nothing was read: never a silent "ok"
+    return result.exit_code
+
+
+def print_objects(result: SubscriberPassResult, stream: TextIO) -> None:
+    """One line per object the run met: when it was written, what it sent and dropped, or where it stops."""
+    if result.run is None:
+        return
+    for item in result.run.objects:
+        when = item.modified.isoformat(sep=" ", timespec="seconds") if item.modified else "?"
+        asked = f" (asked for as {visible(item.asked_key)})" if item.asked_key != item.key else ""
+        fate = (f"the run stops here: {visible(item.stop)}" if item.stop is not None else
+                f"{len(item.datagrams)} sent, {len(item.dropped)} dropped" + (f", read as {item.data_format}"
+                                                                             if item.data_format else ""))
+        print(f"{when}  {visible(item.key)}{asked}: {fate}", file=stream)
+    if result.run.not_reached:
+        print(f"{result.run.not_reached} object(s) after it are not read by this run", file=stream)
+
