@@ -409,3 +409,22 @@ def admin_client_for(endpoint: str, service: str):  # type: ignore[no-untyped-de
     from tests.conftest import admin_client
 
     return admin_client(endpoint, service)
+
+
+def test_an_unsupported_inspector_region_stops_the_loop_after_the_regions_sorted_before_it(
+        inputs_home: Path, moto: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_service_access import load_golden
+
+    golden = load_golden("inspector_unsupported_region_exit_22")
+    regions = golden["arguments"][golden["arguments"].index("--regions") + 1]
+    read = [line.split('"')[1] for line in golden["output"] if "Getting alerts from" in line]
+    assert golden["exit_code"] == 22 and read == ["us-east-1"], "the module reads us-east-1, then stops"
+    (inputs_home / "etc" / "ossec.conf").write_text(INPUTS_CONF.replace(
+        "<regions>us-east-1,eu-west-1</regions>", f"<regions>{regions},us-west-9</regions>"))
+    _, findings = check_json(inputs_home, moto, INSPECTOR_LINE, capsys)
+    refused = [finding for finding in findings if finding["failure_id"] == "config.inspector_region"]
+    assert [finding["title"] for finding in refused] == ["Inspector does not support region 'us-gov-west-1'",
+                                                         "Inspector does not support region 'us-west-9'"]
+    assert [finding["wazuh_exit_code"] for finding in refused] == [22, None], "only the first refusal is reached"
+    assert "so us-east-1 is read on every run before the run stops here" in refused[0]["explanation"]
+    assert "sorted loop" not in refused[1]["explanation"]

@@ -166,7 +166,8 @@ class _ScriptChecker:
             return
         inspector = self.block.kind == "service" and self.block.block_type == "inspector"
         allowed = INSPECTOR_REGIONS if inspector else self.ctx.regions
-        for region in regions:
+        stopped = False  # the script exits 22 at the first refused region, in its sorted order
+        for region in sorted(regions):
             if region in allowed:
                 if region in ADDED_IN_2025 and not self.ctx.regions_from_installation \
                         and self.ctx.profile.version < (4, 14, 0) and not inspector:
@@ -179,8 +180,26 @@ class _ScriptChecker:
             else:
                 message = f"DEBUG: +++ ERROR: Invalid region '{region}'"
                 rule = "region_govcloud" if region in GOVCLOUD_REGIONS | CHINA_REGIONS else "region_unknown"
+            values = {"value": region, "partition": partition_of(region),
+                      "loop_note": "" if stopped else self.loop_note(region)}
+            if stopped:
+                self.add(rule, "regions", values,
+                         evidence=("the module stops earlier (exit 22) and never reaches this region",))
+                continue
             exit_code, lines = self.run.script_failure(message, 22, debug_only=True)
-            self.add(rule, "regions", {"value": region, "partition": partition_of(region)}, exit_code, lines)
+            self.add(rule, "regions", values, exit_code, lines)
+            stopped = True
+
+    def loop_note(self, region: str) -> str:
+        """A service checks each region when its loop reaches it, so the valid regions before it are read."""
+        if self.block.kind != "service":
+            return ""
+        regions = self.parsed.values.get("regions")
+        before = sorted(item for item in regions if item < region) if isinstance(regions, list) else []
+        if not before:
+            return " It is the first region of the sorted loop, so the run reads nothing."
+        return (f" A service checks each region when its sorted loop reaches it, so {', '.join(before)} "
+                f"{'is' if len(before) == 1 else 'are'} read on every run before the run stops here.")
 
     def discard_regex(self) -> None:
         pattern = self.parsed.values.get("discard_regex")

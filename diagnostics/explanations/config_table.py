@@ -214,12 +214,12 @@ _SCRIPT: tuple[Explanation, ...] = (
     Explanation("config.region_unknown", "Region '{value}' is not in the module's region list",
                 "Since 4.10 the script checks every configured region against its ALL_REGIONS list and exits "
                 "22. At debug 0 it prints nothing, so ossec.log shows only 'Returned exit code 22' and an "
-                "empty second line.", "Fix the region name (e.g. a typo such as us-east1) or "
+                "empty second line.{loop_note}", "Fix the region name (e.g. a typo such as us-east1) or "
                                 "remove it.", exit_code=22,
                 script_message="DEBUG: +++ ERROR: Invalid region '{value}'", debug_only=True),
     Explanation("config.region_govcloud", "Region '{value}' ({partition}) is rejected by the module",
                 "The module's ALL_REGIONS list has only the commercial regions: GovCloud and China regions "
-                "exit 22 with nothing printed at debug 0 (GovCloud was added only by Wazuh PR #39401).",
+                "exit 22 with nothing printed at debug 0 (GovCloud was added only by Wazuh PR #39401).{loop_note}",
                 "Upgrade to a release that lists the region, or add it to ALL_REGIONS in "
                 "wodles/aws/aws_tools.py (the doctor reads the installed list when it can).", exit_code=22,
                 script_message="DEBUG: +++ ERROR: Invalid region '{value}'", debug_only=True),
@@ -229,7 +229,7 @@ _SCRIPT: tuple[Explanation, ...] = (
                 "Check wodles/aws/aws_tools.py on the manager, or upgrade.", status=Status.WARNING),
     Explanation("config.inspector_region", "Inspector does not support region '{value}'",
                 "The script checks Inspector regions against its Inspector lists and exits 22 (debug-only "
-                "message).", "Use a region where Inspector is offered.", exit_code=22,
+                "message).{loop_note}", "Use a region where Inspector is offered.", exit_code=22,
                 script_message="DEBUG: +++ ERROR: Unsupported region '{value}'", debug_only=True),
     Explanation("config.key_invalid_chars", "<{tag}> '{value}' contains a character the module forbids",
                 _ARGPARSE, "Remove \\ { } ^ % ` [ ] ' \" < > ~ # | and XML entities from the value.",
