@@ -8,6 +8,7 @@ module's exit code and what the next pass will read again. The pass keeps its ow
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,10 +85,11 @@ def _state_refused(session: InputSession, error: Exception) -> ServicePassResult
 
 def _exit_finding(session: InputSession, exit_code: int, error: str) -> Finding:
     line = session.block.location.line if session.block.location else "LINE"
-    return _finding(session, "service_pass.exit", "ingest.exit",
-                    {"exit_code": exit_code, "meaning": EXIT_MEANINGS.get(exit_code, "an error the module does "
-                                                                          "not name"),
-                     "error": error, "line": line})
+    finding = _finding(session, "service_pass.exit", "ingest.exit",
+                       {"exit_code": exit_code, "meaning": EXIT_MEANINGS.get(exit_code, "an error the module does "
+                                                                             "not name"),
+                        "error": error, "line": line})
+    return dataclasses.replace(finding, wazuh_exit_code=exit_code)  # the run's own exit, at its debug level
 
 
 def _cloudwatch(session: InputSession, state_dir: Path, options: ServicePassOptions, debug_level: int,
