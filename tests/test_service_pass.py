@@ -109,6 +109,20 @@ def test_a_missing_log_group_stops_with_exit_16_and_says_what_it_means(
     assert "missing-group" in result.findings[0].explanation and "Exit code 16 means" in result.findings[0].explanation
 
 
+def test_a_stop_inside_a_stream_says_the_next_run_sends_its_events_again(
+        inputs_home: Path, moto: str, tmp_path: Path) -> None:
+    expected = seed_plain_logs(moto)
+    with gated_server([], moto) as server:
+        server.fail_stream = "s1"  # its events arrive, then the next GetLogEvents is refused
+        result, sent, lines = pass_once(inputs_home, server.endpoint, PLAIN_LOGS_LINE, tmp_path / "state")
+    assert result.exit_code == 16 and sent == expected
+    assert any("denied by the test" in line for line in lines)
+    assert [finding.failure_id for finding in result.findings] == ["service_pass.exit", "service_pass.resend_next_run"]
+    assert "sends 3 event(s) of plain-logs/s1 again" in result.findings[1].title
+    again, resent, _lines = pass_once(inputs_home, moto, PLAIN_LOGS_LINE, tmp_path / "state")
+    assert resent == expected and again.exit_code == 0, "the stream's row was never saved: all of it again"
+
+
 def test_a_state_directory_in_the_wazuh_home_is_refused_before_anything_runs(
         inputs_home: Path, moto: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     inside = inputs_home / "wodles" / "aws"
@@ -164,6 +178,8 @@ class _GatedServer(InspectorServer):
         super().__init__(findings, 1, upstream)
         self.gate = threading.Event()
         self.gate_stream, self.gate_from = gate_stream, gate_from
+        self.fail_stream = ""
+        """GetLogEvents on this stream after its first read is refused (AccessDeniedException)."""
         self.stream_reads: dict[str, int] = {}
 
     def page(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -184,6 +200,10 @@ class _GatedHandler(_Handler):
             self.server.stream_reads[stream] = done + 1
             if stream == self.server.gate_stream and done >= self.server.gate_from:
                 self.server.gate.wait(60)
+            if stream == self.server.fail_stream and done >= 1:
+                self._reply(400, {"__type": "AccessDeniedException", "message": "denied by the test"},
+                            error="AccessDeniedException")
+                return
             self._forward(raw)
             return
         super().do_POST()
