@@ -219,6 +219,9 @@ def test_assume_role_sends_the_external_id_and_session_name_the_module_sends(
     assert assumed[0]["ExternalId"] == ["lake-external-id"], "a subscriber's <external_id> goes with AssumeRole"
     assert assumed[1]["RoleSessionName"] == ["WazuhLogParsing"]
     assert assumed[1]["RoleArn"] == ["arn:aws-us-gov:iam::123456789012:role/lake-reader"]
+    _, findings = check_json(broken_home, moto, LAKE_LINE, capsys)
+    role = next(finding for finding in findings if finding["check_id"] == "identity.assume_role")
+    assert role["evidence"][0].endswith("RoleSessionName=WazuhLogParsing ExternalId=lake-external-id")
 
 
 EVERY_BROKEN_CONF = """<ossec_config>

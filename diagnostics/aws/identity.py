@@ -233,7 +233,8 @@ def _assume_role(predictor: Predictor, report: CredentialReport, block: Block, s
                               "duration": f", DurationSeconds {kwargs['DurationSeconds']}"
                               if "DurationSeconds" in kwargs else ""}
     evidence = (f"AssumeRole RoleArn={role_arn} RoleSessionName={ROLE_SESSION_NAME}"
-                + (f" DurationSeconds={kwargs['DurationSeconds']}" if "DurationSeconds" in kwargs else ""),)
+                + (f" DurationSeconds={kwargs['DurationSeconds']}" if "DurationSeconds" in kwargs else "")
+                + (f" ExternalId={kwargs['ExternalId']}" if "ExternalId" in kwargs else ""),)
     location = block.line_of("iam_role_arn")
     try:
         response = make_client(base_session, "sts", settings).assume_role(**kwargs)
