@@ -42,7 +42,14 @@ from diagnostics.ingest.stop_effects import RunLedger, delete_refused, discard_n
 from diagnostics.ingest.tally import PASSED_OVER_COUNTED, Tally
 from diagnostics.layout.classify import ClassifiedKey, Verdict
 from diagnostics.layout.marker import db_scope, processed_scope
-from diagnostics.layout.module_walk import ScopeFinished, ScopeStarted, WalkNote, WalkStopped, walk_module
+from diagnostics.layout.module_walk import (
+    ScopeFinished,
+    ScopeStarted,
+    WalkNote,
+    WalkStopped,
+    argument_rejection,
+    walk_module,
+)
 from diagnostics.layout.prefixes import BucketLayout, Family
 from diagnostics.layout.walk_findings import walk_stop
 from diagnostics.wazuh.state_scope import StateScope
@@ -374,13 +381,14 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
     workers = max(1, request.workers)
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-read")
     try:
-        if request.debug_level > 0:
-            run.log.debug_mode_on(request.debug_level)
-        for level, text in client_config_lines(run.context.module_home / ".aws" / "config",
-                                               run.block.value("aws_profile")):
-            run.log.module_debug(level, text)
-        if state.ensure_table(run.layout.table):
-            run.log.table_created()
+        if argument_rejection(run.block) is None:  # argparse refuses before the script prints anything
+            if request.debug_level > 0:
+                run.log.debug_mode_on(request.debug_level)
+            for level, text in client_config_lines(run.context.module_home / ".aws" / "config",
+                                                   run.block.value("aws_profile")):
+                run.log.module_debug(level, text)
+            if state.ensure_table(run.layout.table):
+                run.log.table_created()
         run.progress("started")
         walk = walk_module(request.client, run.block, run.context, state, cancel=cancel,
                            caller_account=request.caller_account, flow_logs=request.flow_logs,

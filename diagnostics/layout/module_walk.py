@@ -15,6 +15,7 @@ from datetime import timezone
 from typing import Any
 
 from diagnostics.aws.access import MODULE_BUCKET_NAME
+from diagnostics.configuration.rules_argparse import parse_arguments
 from diagnostics.context import DoctorContext
 from diagnostics.layout.classify import ClassifiedKey, KeyClassifier, KeyScope, Verdict
 from diagnostics.layout.discovery import (
@@ -257,6 +258,29 @@ class _Walker:
                             requests, tuple(empty_lines))
 
 
+VALIDATED_FLAGS = (("iam_role_arn", "--iam_role_arn"), ("aws_account_id", "--aws_account_id"),
+                   ("path", "--trail_prefix"), ("path_suffix", "--trail_suffix"),
+                   ("only_logs_after", "--only_logs_after"), ("regions", "--regions"))
+"""The bucket block's values the script's argparse validates after --bucket, in the order the C side writes
+them (argparse reports the first it meets)."""
+
+
+def argument_rejection(block: Block) -> WalkStopped | None:
+    """Exit 2 when the script's argparse rejects one of the block's values (the bucket name, a malformed
+    region, account id, role ARN, path or date), before any AWS call and any line; None when all pass."""
+    if not MODULE_BUCKET_NAME.match(block.name or ""):
+        return WalkStopped(2, "the script's argument check rejects this bucket name (before any AWS call)",
+                           f"argument -b/--bucket: '{block.name or ''}' isn't a valid bucket name.")
+    tokens = [word for tag, flag in VALIDATED_FLAGS if (value := block.value(tag)) for word in (flag, value)]
+    errors = parse_arguments(tokens, duration_limit=3600).errors  # no --iam_role_duration here: bound unused
+    if not errors:
+        return None
+    first = errors[0]
+    tags = [tag for tag, flag in VALIDATED_FLAGS if first.flag is not None and flag in first.flag.strings]
+    what = f"<{tags[0]}>" if tags else "a value of the block"
+    return WalkStopped(2, f"the script's argument check rejects {what} (before any AWS call)", first.message)
+
+
 def walk_module(client: Any, block: Block, context: DoctorContext, state: ProcessedState | None, *,
                 cancel: threading.Event | None = None, caller_account: str | None = None,
                 flow_logs: FlowLogSource | None = None, reparse: bool = False, check_bucket: bool = True,
@@ -269,17 +293,11 @@ def walk_module(client: Any, block: Block, context: DoctorContext, state: Proces
     listed keys, up to that many keys the module passes over (at or before its marker) with the reason.
     """
     profile = context.profile
-    if not MODULE_BUCKET_NAME.match(block.name or ""):
-        yield WalkStopped(2, "the script's argument check rejects this bucket name (before any AWS call)",
-                          f"argument -b/--bucket: '{block.name or ''}' isn't a valid bucket name.")
+    rejected = argument_rejection(block)
+    if rejected is not None:
+        yield rejected
         return
-    try:
-        only_logs_after = parse_only_logs_after(block.value("only_logs_after"))
-    except ValueError:
-        yield WalkStopped(2, "only_logs_after is not a YYYY-MMM-DD date",
-                          f"argument -s/--only_logs_after: Argument not a valid date in format YYYY-MMM-DD: "
-                          f"'{block.value('only_logs_after')}'.")
-        return
+    only_logs_after = parse_only_logs_after(block.value("only_logs_after"))
     bucket_type = (block.block_type or "cloudtrail").lower()
     try:
         native = True
