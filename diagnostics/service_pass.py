@@ -106,15 +106,23 @@ def _cloudwatch(session: InputSession, state_dir: Path, options: ServicePassOpti
                                      from_wazuh_state=options.from_wazuh_state)
     except (OutputRefused, StateError) as error:
         return _state_refused(session, error)
+    errors: list[str] = []
+
+    def line(text: str) -> None:
+        if text.startswith("ERROR: "):  # the call that stops the run prints its error first
+            errors.append(text.removeprefix("ERROR: "))
+        emit_line(text)
+
     try:
         result = run_cloudwatch_pass(session.aws_session, session.block, context, session.settings, state,
-                                     debug_level, emit_line,
-                                     lambda message: send(DATAGRAM_HEADER + message), cancel=cancel)
+                                     debug_level, line, lambda message: send(DATAGRAM_HEADER + message),
+                                     cancel=cancel)
     finally:
         state.close()
     findings: list[Finding] = []
     if result.exit_code:
-        findings.append(_exit_finding(session, result.exit_code, f"It stopped in {result.stopped_in}."))
+        cause = f": {errors[-1]}" if errors else ""
+        findings.append(_exit_finding(session, result.exit_code, f"It stopped in {result.stopped_in}{cause}"))
         if result.unsaved:
             findings.append(_finding(session, "service_pass.resend_next_run", "ingest.resend",
                                      {"count": result.unsaved, "where": result.stopped_in}))

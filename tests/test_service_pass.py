@@ -106,6 +106,7 @@ def test_a_missing_log_group_stops_with_exit_16_and_says_what_it_means(
     assert any(line.startswith('ERROR: The "get_log_streams" request failed') for line in lines)
     assert [finding.failure_id for finding in result.findings] == ["service_pass.exit"]
     assert result.findings[0].wazuh_exit_code == 16
+    assert "It stopped in missing-group: " in result.findings[0].explanation, "with AWS's answer"
     assert "missing-group" in result.findings[0].explanation and "Exit code 16 means" in result.findings[0].explanation
 
 
