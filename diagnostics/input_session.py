@@ -32,7 +32,7 @@ from diagnostics.ingest.inspector_events import (
     inspector_windows,
     next_inspector_events,
 )
-from diagnostics.ingest.inspector_log import inspector_run_lines, module_exit
+from diagnostics.ingest.inspector_log import module_exit
 
 if TYPE_CHECKING:
     import boto3
@@ -154,12 +154,6 @@ def preview_inspector(session: InputSession, *, limit: int | None = None,
             break
         events.append(event)
     return InspectorPreview(windows, tuple(events), tuple(failures), truncated, tuple(pages))
-
-
-def inspector_log(session: InputSession, preview: InspectorPreview, debug_level: int) -> list[str]:
-    """The lines the module would print for the run the preview read (complete only when not truncated)."""
-    return inspector_run_lines(session.block, session.context, debug_level, preview.windows, preview.events,
-                               preview.pages, preview.failures)
 
 
 def preview_notified_object(session: InputSession, bucket: str, key: str) -> ObjectPreview:
