@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from diagnostics.context import DoctorContext, context_from_environment
 from diagnostics.findings import SourceLocation
@@ -199,3 +200,38 @@ async def test_an_inspector_pass_sends_its_findings_then_nothing(root_profile: P
                 app.screen.query_one(LiveLog).lines)
             await pilot.press("s")
             await wait_until(pilot, lambda: "Done: exit 0 · 0 sent" in shown(app))
+
+
+async def test_the_datagrams_go_to_a_file_that_is_never_overwritten_unasked(app_logs: str, tmp_path: Path) -> None:
+    out = tmp_path / "datagrams.txt"
+    context = doctor(tmp_path, app_logs)
+    app = ScreenHarness(lambda: NextRunScreen(context, cloudwatch_block(tmp_path, "app-logs"),
+                                              state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pass(pilot, app)
+        assert "datagrams to" in shown(app)
+        app.screen.query_one("#pass-events-out", Input).value = str(out)
+        app.screen.query_one("#pass-start").focus()
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 3 sent" in shown(app))
+        assert out.read_text().splitlines() == [
+            "1:Wazuh-AWS:service started on port 8443", "1:Wazuh-AWS:request [bold]served[/]",
+            '1:Wazuh-AWS:{"level": "info", "msg": "user alice logged in"}']
+        assert "datagrams written to" in shown(app)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Not run: the datagrams file" in shown(app))
+        assert "already exists" in shown(app) and "tick append" in shown(app)
+        assert "esc Back" in shown(app), "nothing runs: Escape goes back"
+        await pilot.click("#pass-append")
+        await pilot.click("#pass-reset")
+        app.screen.query_one("#pass-start").focus()
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 3 sent" in shown(app))
+        assert len(out.read_text().splitlines()) == 6, "appended, never replaced"
+        inside = context.wazuh_home / "datagrams.txt"
+        context.wazuh_home.mkdir(parents=True, exist_ok=True)
+        app.screen.query_one("#pass-events-out", Input).value = str(inside)
+        app.screen.query_one("#pass-start").focus()
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "(it belongs to Wazuh); choose a path outside it" in shown(app))
+        assert not inside.exists(), "a refused path creates nothing"

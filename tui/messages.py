@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from textual.message import Message
 
@@ -20,7 +21,9 @@ if TYPE_CHECKING:
     from diagnostics.input_session import CloudWatchPreview, InputSession, InspectorPreview, ObjectPreview
     from diagnostics.log_explainer.explainer import LogReport
     from diagnostics.marker_location import MarkerLocation
-    from diagnostics.service_pass import ServicePassResult
+    from diagnostics.service_browse import EventsListing, FindingsListing, GroupEntry, ServiceBrowse, StreamsListing
+    from diagnostics.service_pass import ServicePassOptions, ServicePassResult
+    from diagnostics.subscriber_pass_session import SubscriberPassResult
     from diagnostics.subscriber_preview import NotifiedObjects
     from diagnostics.wazuh.wodle import LoadedConfig
     from tui.demo import DemoEnvironment
@@ -217,6 +220,23 @@ class ServicePassFinished(Message, bubble=False):
 
 
 @dataclass
+class EventsFileOpened(Message, bubble=False):
+    """The file a pass writes its datagrams to was checked and opened (the pass closes it)."""
+
+    handle: TextIO
+    path: Path
+    options: ServicePassOptions
+    """The pass to run once the file is open."""
+
+
+@dataclass
+class EventsFileRefused(Message, bubble=False):
+    """The datagrams file was refused (inside the Wazuh home, a link, an existing file without append)."""
+
+    reason: str
+
+
+@dataclass
 class NotifiedObjectsListed(Message, bubble=False):
     """A subscriber's source bucket was found and its newest objects listed (or why they cannot be)."""
 
@@ -228,3 +248,29 @@ class NotifiedObjectDecoded(Message, bubble=False):
     """One notified object was decoded as the subscriber would (its datagrams, or where the run stops)."""
 
     preview: ObjectPreview
+
+
+@dataclass
+class SubscriberPassFinished(Message, bubble=False):
+    """The read-only subscriber pass met the objects its queue would deliver (or was cancelled, or read none)."""
+
+    result: SubscriberPassResult
+    lines: tuple[str, ...]
+    """The module's lines for the run, at the pass's debug level."""
+
+
+@dataclass
+class ServiceBrowseOpened(Message, bubble=False):
+    """A CloudWatch Logs or Inspector block was opened for browsing (its session, regions and windows)."""
+
+    browse: ServiceBrowse
+
+
+@dataclass
+class ServiceLevelListed(Message, bubble=False):
+    """One level of a service's Browse tree was read: a region's groups or findings, a group's streams, a
+    stream's events; ``node_id`` is the tree node it belongs under, ``append`` when it is a further page."""
+
+    node_id: int
+    listing: tuple[GroupEntry, ...] | StreamsListing | EventsListing | FindingsListing
+    append: bool = False

@@ -5,20 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Header, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from diagnostics.context import DoctorContext
 from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, Wodle
-from tui.messages import IngestLogged, ServicePassFinished, ServicePassSent
+from tui.messages import EventsFileOpened, EventsFileRefused, IngestLogged, ServicePassFinished, ServicePassSent
 from tui.screens.base import DoctorScreen
 from tui.widgets.data_text import data_text
 from tui.widgets.finding_detail import FindingDetail
@@ -100,6 +100,9 @@ class ServicePassScreen(DoctorScreen):
         self.sent = 0
         self.last_error: str | None = None
         self.started = ""
+        self.events_out: Path | None = None
+        self.cancel_requested = False
+        """The file this pass writes its datagrams to, once opened."""
 
     @property
     def is_pushed_screen(self) -> bool:
@@ -123,6 +126,11 @@ class ServicePassScreen(DoctorScreen):
             yield OnOffCheckbox("reset our state", value=False, id="pass-reset", compact=True)
             yield OnOffCheckbox("from Wazuh's state", value=False, id="pass-from-wazuh", compact=True)
             yield Button("Start", id="pass-start", variant="success", compact=True)
+        with Horizontal(id="pass-output"):
+            yield Label("datagrams to ")
+            yield Input(placeholder="a file (optional; never in the Wazuh home)", id="pass-events-out",
+                        compact=True)
+            yield OnOffCheckbox("append", value=False, id="pass-append", compact=True)
         yield FittedLine(Text("our state: "), str(self.shown_state_dir / SERVICES_FILE), Text(""), id="pass-state")
         yield Static("", id="pass-status")
         yield LiveLog(max_lines=5000, id="pass-log")
@@ -138,8 +146,21 @@ class ServicePassScreen(DoctorScreen):
         self.query_one("#pass-start", Button).focus()
 
     # -- the worker -----------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="service-pass",
+          description="Opening the datagrams file")
+    def open_events_file(self, path: Path, append: bool, options: ServicePassOptions) -> None:
+        from diagnostics.output_paths import Existing, OutputRefused, open_output_text, protection_for
+
+        try:
+            handle = open_output_text(path, protection_for(self.context), what="the datagrams file",
+                                      existing=Existing.APPEND if append else Existing.REFUSE)
+        except OutputRefused as error:
+            self.post_message(EventsFileRefused(str(error)))
+            return
+        self.post_message(EventsFileOpened(handle, path, options))
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="service-pass", description="The service pass")
-    def run_pass(self, options: ServicePassOptions) -> None:
+    def run_pass(self, options: ServicePassOptions, out: TextIO | None = None) -> None:
         from diagnostics.service_pass import run_service_pass
 
         handler = BatchingHandler(lambda lines: self.post_message(IngestLogged(lines)),
@@ -149,6 +170,8 @@ class ServicePassScreen(DoctorScreen):
         def send(datagram: str) -> None:
             nonlocal count
             count += 1
+            if out is not None:
+                out.write(datagram + "\n")
             self.post_message(ServicePassSent(count))
 
         try:
@@ -156,9 +179,26 @@ class ServicePassScreen(DoctorScreen):
                                       send=send, cancel=get_current_worker().cancelled_event)
         finally:
             handler.flush()
+            if out is not None:
+                out.close()
         self.post_message(ServicePassFinished(result))
 
     # -- results --------------------------------------------------------------------------------------
+    @on(EventsFileOpened)
+    def events_file_opened(self, message: EventsFileOpened) -> None:
+        self.events_out = message.path
+        worker = self.run_pass(message.options, message.handle)
+        if self.cancel_requested:  # Escape came while the file was being opened: the pass stops at once
+            worker.cancel()
+
+    @on(EventsFileRefused)
+    def events_file_refused(self, message: EventsFileRefused) -> None:
+        self._set_running(False)
+        hint = " (tick append to add to it)" if "already exists" in message.reason else ""
+        self._status(f"Not run: {message.reason}{hint}")
+        self.query_one("#pass-summary", Static).update(data_text(f"Not run: {message.reason}{hint}."))
+        self.query_one("#pass-result").display = True
+
     @on(IngestLogged)
     def lines_logged(self, message: IngestLogged) -> None:
         self.query_one(LiveLog).append(message.lines)
@@ -186,7 +226,10 @@ class ServicePassScreen(DoctorScreen):
                          "back.")
         else:
             self._status("Not run: our state cannot be used (see below); s runs it again, Escape goes back.")
-        self.query_one("#pass-summary", Static).update(result_text(result, self.last_error, self.started))
+        summary = result_text(result, self.last_error, self.started)
+        if self.events_out is not None and pass_ran(result):
+            summary.append(f"\ndatagrams written to {visible(str(self.events_out))}")
+        self.query_one("#pass-summary", Static).update(summary)
         if pass_ran(result):  # reset and the module's copy start one pass over; the next goes on from ours
             self.query_one("#pass-reset", Checkbox).value = False
             self.query_one("#pass-from-wazuh", Checkbox).value = False
@@ -214,13 +257,21 @@ class ServicePassScreen(DoctorScreen):
         self.query_one("#pass-findings", FindingDetail).show(())
         self.sent = 0
         self.last_error = None
+        self.events_out = None
+        self.cancel_requested = False
         self.started = started_from(options)
         self._set_running(True)
         self._status("Running: 0 event(s) sent so far · Escape cancels")
-        self.run_pass(options)
+        typed = self.query_one("#pass-events-out", Input).value.strip()
+        if typed:
+            self.open_events_file(Path(typed).expanduser(), self.query_one("#pass-append", Checkbox).value,
+                                  options)
+        else:
+            self.run_pass(options)
 
     def action_cancel_pass(self) -> None:
         """Set the worker's cancelled event; the pass stops between streams and reports what it did."""
+        self.cancel_requested = True
         for worker in self.running_workers():
             worker.cancel()
         self._status(f"Cancelling after the current call ({self.sent} event(s) sent so far)…")
@@ -231,7 +282,7 @@ class ServicePassScreen(DoctorScreen):
     def _set_running(self, running: bool) -> None:
         self.running = running
         self.query_one("#pass-start", Button).disabled = running
-        for control in ("#pass-debug", "#pass-reset", "#pass-from-wazuh"):
+        for control in ("#pass-debug", "#pass-reset", "#pass-from-wazuh", "#pass-events-out", "#pass-append"):
             self.query_one(control).disabled = running
         self.refresh_bindings()
 
