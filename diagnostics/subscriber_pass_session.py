@@ -21,7 +21,7 @@ from diagnostics.aws.clients import make_client
 from diagnostics.aws.queue_access import source_buckets
 from diagnostics.explanations import build_finding
 from diagnostics.explanations.inputs_table import QUEUE_MISSING
-from diagnostics.findings import Finding
+from diagnostics.findings import Finding, Status
 from diagnostics.ingest.subscriber_pass import (
     DeliveredObjects,
     NotificationRoute,
@@ -186,9 +186,11 @@ def _summary(session: InputSession, result: SubscriberPassResult, listing: Deliv
                      + (f", stops: {item.stop}" if item.stop else "") for item in (result.run.objects
                                                                                    if result.run else ())[:20])
     return build_finding("subscriber_pass.summary", check_id="subscriber.pass", target=session.block.label,
-                         profile=session.context.profile, evidence=evidence, values={
+                         profile=session.context.profile, evidence=evidence,
+                         status=Status.WARNING if result.exit_code else None, values={
                              "objects": len(listing.objects), "sent": result.sent, "dropped": result.dropped,
-                             "exit_code": result.exit_code, "bucket": listing.bucket, "route": route,
+                             "exit_code": "? (cancelled before the end)" if result.run and result.run.cancelled
+                             else result.exit_code, "bucket": listing.bucket, "route": route,
                              "matched": listing.matched, "listed": listing.listed,
                              "truncated": "; the bucket has more keys than the doctor lists" if listing.truncated
                              else "", "waiting": result.queue.waiting if result.queue else "?"})

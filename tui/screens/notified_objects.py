@@ -6,26 +6,30 @@ import humanize
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from diagnostics.context import DoctorContext
 from diagnostics.input_session import ObjectPreview
+from diagnostics.subscriber_pass_session import SubscriberPassResult
 from diagnostics.subscriber_preview import NotifiedObjects
 from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, Wodle
-from tui.messages import NotifiedObjectDecoded, NotifiedObjectsListed
+from tui.messages import NotifiedObjectDecoded, NotifiedObjectsListed, SubscriberPassFinished
 from tui.screens.base import BACK, DoctorScreen
 from tui.widgets.data_text import data_lines, data_text
 from tui.widgets.finding_detail import FindingDetail
 
 
 class NotifiedObjectsScreen(DoctorScreen):
-    """Lists the source bucket in a worker; highlighting an object decodes it in another (the queue is never read)."""
+    """Lists the source bucket in a worker; highlighting an object decodes it in another, and p meets the objects
+    the queue would deliver as the module's run would (the queue is never received from)."""
 
     help_title = "Notified objects"
-    BINDINGS = [BACK]
+    BINDINGS = [BACK, Binding("p", "run_pass", "Run pass")]
 
     def __init__(self, context: DoctorContext, block: Block, wodle: Wodle | None = None) -> None:
         super().__init__()
@@ -70,6 +74,33 @@ class NotifiedObjectsScreen(DoctorScreen):
 
         if self.listed is not None:
             self.post_message(NotifiedObjectDecoded(preview_notified_object(self.listed.session, bucket, key)))
+
+    def action_run_pass(self) -> None:
+        """Start the read-only subscriber pass; Escape cancels it between objects."""
+        self.query_one("#notified-totals", Static).update("Running the subscriber pass (the queue is never received "
+                                                          "from)… · Escape cancels")
+        self.run_pass()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="subscriber-pass",
+          description="The subscriber pass")
+    def run_pass(self) -> None:
+        from diagnostics.subscriber_pass_session import SubscriberPassOptions, run_subscriber_pass
+
+        lines: list[str] = []
+        result = run_subscriber_pass(self.context, self.block, self.wodle, SubscriberPassOptions(),
+                                     emit_line=lines.append, send=lambda datagram: None,
+                                     cancel=get_current_worker().cancelled_event)
+        self.post_message(SubscriberPassFinished(result, tuple(lines)))
+
+    @on(SubscriberPassFinished)
+    def pass_finished(self, message: SubscriberPassFinished) -> None:
+        result = message.result
+        self.query_one("#notified-totals", Static).update(data_text(pass_summary(result)))
+        self.query_one("#notified-problems", FindingDetail).show(list(result.findings))
+        self.query_one("#notified-object", Static).update(data_lines(pass_details(result, message.lines)))
+
+    def work_cancelled(self) -> None:
+        self.query_one("#notified-totals", Static).update("Cancelling between objects…")
 
     @on(NotifiedObjectsListed)
     def objects_listed(self, message: NotifiedObjectsListed) -> None:
@@ -122,3 +153,26 @@ def describe(preview: ObjectPreview) -> str:
     lines.append("")
     lines += list(preview.datagrams[:50])
     return "\n".join(lines)
+
+
+def pass_summary(result: SubscriberPassResult) -> str:
+    """The pass in one line: objects, events sent and dropped, the module's exit (or that it was cancelled)."""
+    objects = len(result.listing.objects) if result.listing else 0
+    if result.run is None:
+        return f"Subscriber pass: nothing read ({objects} object(s)); see the findings below"
+    end = ("cancelled (Escape) before the end" if result.run.cancelled else
+           f"the module's exit code: {result.exit_code}")
+    return (f"Subscriber pass over {objects} object(s), in LastModified order (not the queue's): {result.sent} "
+            f"sent, {result.dropped} dropped; {end}")
+
+
+def pass_details(result: SubscriberPassResult, lines: tuple[str, ...]) -> str:
+    """Each object the run met with its fate, then the module's lines for the run."""
+    shown: list[str] = []
+    for item in result.run.objects if result.run else ():
+        fate = (f"the run stops here (message not deleted): {item.stop}" if item.stop is not None else
+                f"{len(item.datagrams)} sent, {len(item.dropped)} dropped")
+        shown.append(f"{item.key}: {fate}")
+    if result.run is not None and result.run.not_reached:
+        shown.append(f"{result.run.not_reached} object(s) after it not read by this run")
+    return "\n".join([*shown, "", "The module's lines:", *lines[:200]])

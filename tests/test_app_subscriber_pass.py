@@ -1,0 +1,89 @@
+"""The subscriber pass from the app's Notified objects screen: p runs it, Escape cancels it between objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from diagnostics.context import context_from_environment
+from diagnostics.findings import SourceLocation
+from diagnostics.wazuh.wodle import Block, Option
+from tests.conftest import admin_client
+from tests.fault_proxy import Fault, FaultProxy, fault_proxy
+from tests.screen_text import screen_lines
+from tests.snapshot_apps.harness import ScreenHarness, wait_until
+from tests.test_subscriber_pass import notified_bucket, put_in_order
+from tui.screens.notified_objects import NotifiedObjectsScreen
+
+
+@pytest.fixture
+def module_home(clean_aws_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (clean_aws_env / ".aws" / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = doctor-secret\n")
+    (clean_aws_env / ".aws" / "credentials").chmod(0o600)
+    (clean_aws_env / ".aws" / "config").write_text("[default]\nregion = us-east-1\n")
+    monkeypatch.setenv("WAZUH_AWS_DOCTOR_MODULE_HOME", str(clean_aws_env))
+    return clean_aws_env
+
+
+@pytest.fixture
+def proxy(moto: str) -> Iterator[FaultProxy]:
+    with fault_proxy(moto) as running:
+        yield running
+
+
+def shown(app: ScreenHarness) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def screen(endpoint: str, tmp_path: Path) -> NotifiedObjectsScreen:
+    context = context_from_environment(None, str(tmp_path / "ossec"), endpoint)
+    block = Block("subscriber", "buckets", SourceLocation(str(tmp_path / "ossec.conf"), 12),
+                  {"sqs_name": Option("sqs_name", "app-queue", 13)})
+    return NotifiedObjectsScreen(context, block)
+
+
+async def test_p_runs_the_pass_and_shows_the_exit_and_the_findings(moto: str, module_home: Path,
+                                                                    tmp_path: Path) -> None:
+    notified_bucket(moto, "app-source", "app-queue", redrive=("app-dlq", 4))
+    put_in_order(moto, "app-source", {"2026/12/04/ok.json": b'{"n": 1}{"n": 2}', "2026/12/04/my file.json": b"{}"})
+    app = ScreenHarness(lambda: screen(moto, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: "2 newest object(s)" in shown(app))
+        assert "p Run pass" in shown(app), "the footer names the key"
+        await pilot.press("p")
+        await wait_until(pilot, lambda: "Subscriber pass over 2 object(s)" in shown(app))
+        text = shown(app)
+        assert ("in LastModified order (not the queue's): 2 sent, 0 dropped; the module's exit code: 12"
+                in " ".join(text.split())), "the summary line"
+        assert "2026/12/04/ok.json: 2 sent, 0 dropped" in text
+        assert "ERROR: An error occurred (NoSuchKey) when calling the GetObject" in text, "the module's line"
+        app.screen.query_one("#next-run-findings").focus()
+        await pilot.press("end")
+        await wait_until(pilot, lambda: "The run stops at 2026/12/04/my file.json: its message is never deleted"
+                         in shown(app))
+        assert "until then every run stops at it" in " ".join(shown(app).split()), "the finding's fix"
+        assert "doctor-secret" not in text
+
+
+async def test_escape_cancels_the_pass_between_objects(proxy: FaultProxy, moto: str, module_home: Path,
+                                                       tmp_path: Path) -> None:
+    notified_bucket(moto, "app-source", "app-queue")
+    for index in range(3):
+        admin_client(moto).put_object(Bucket="app-source", Key=f"2026/12/04/{index}.json", Body=b'{"n": 1}')
+    app = ScreenHarness(lambda: screen(proxy.url, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: "Read as json: 1 event(s) sent" in shown(app))  # the highlighted object
+        before = proxy.count("GetObject")
+        proxy.add(Fault("slow", operation="GetObject", delay=3.0, times=1))  # the pass's first object
+        await pilot.press("p")
+        await wait_until(pilot, lambda: proxy.count("GetObject") > before and "Escape cancels" in shown(app))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: "cancelled (Escape) before the end" in " ".join(shown(app).split()))
+        text = " ".join(shown(app).split())
+        assert "The subscriber pass was cancelled after 1 object(s)" in text
+        assert "The module's exit code" not in text and "the module exits ? (cancelled before the end)" in text
+        assert proxy.count("GetObject") == before + 1, "no object was read after Escape"
+        assert "ReceiveMessage" not in proxy.operations()
