@@ -152,10 +152,10 @@ async def test_a_missing_log_group_shows_exit_16_and_the_finding(app_logs: str, 
         assert "The module's exit code: 16" in text
         assert "The module's run stops here with exit code 16" in text, "the finding's title"
         assert 'ERROR: The "get_log_streams" request' in text, "the module's line in the live log"
-        assert "(ResourceNotFoundException) when calling the" in text, "the error line whole in the summary"
         app.screen.query_one("#pass-result").focus()
         await pilot.press("end")
         await wait_until(pilot, lambda: "wazuh-aws-doctor check --block 12" in shown(app))  # the finding's fix
+        assert "(ResourceNotFoundException) when calling the" in shown(app), "the error whole in the finding"
 
 
 async def test_from_wazuhs_state_without_its_file_says_nothing_ran(app_logs: str, tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -29,8 +28,6 @@ from tui.widgets.on_off_checkbox import OnOffCheckbox
 if TYPE_CHECKING:
     from diagnostics.service_pass import ServicePassOptions, ServicePassResult
 
-_ERROR_LINE = re.compile(r"(?:^|\s)(?:ERROR|CRITICAL): ")
-"""A module line at error level, with or without ossec.log's date and tag before it."""
 SERVICES_FILE = "aws_services.db"
 """Our copy of the module's services table lives in this file of the state directory (as the CLI's)."""
 
@@ -53,9 +50,9 @@ def started_from(options: ServicePassOptions) -> str:
     return "started over (reset)" if options.reset else "from our state"
 
 
-def result_text(result: ServicePassResult, last_error: str | None, started: str = "") -> Text:
-    """The pass's closing line as the CLI prints it, the module's exit code first and bold, then the module's
-    last ERROR line whole (the log cuts long lines to its width; this one says why the run stopped)."""
+def result_text(result: ServicePassResult, started: str = "") -> Text:
+    """The pass's closing line as the CLI prints it, the module's exit code first and bold (the findings below
+    quote the error that stopped the run, which the log cuts to its width)."""
     if not pass_ran(result):
         return Text("Nothing ran: our state cannot be used (see below).", style="bold")
     # A cancelled pass never reached the module's end, so it has no exit code to claim.
@@ -66,8 +63,6 @@ def result_text(result: ServicePassResult, last_error: str | None, started: str 
         text.append(" · no state kept")
     elif started:
         text.append(f" · {started}")
-    if last_error and result.exit_code:
-        text.append("\n" + visible(last_error))
     return text
 
 
@@ -98,7 +93,6 @@ class ServicePassScreen(DoctorScreen):
         self.state_dir = state_dir
         self.running = False
         self.sent = 0
-        self.last_error: str | None = None
         self.started = ""
         self.events_out: Path | None = None
         self.cancel_requested = False
@@ -202,9 +196,6 @@ class ServicePassScreen(DoctorScreen):
     @on(IngestLogged)
     def lines_logged(self, message: IngestLogged) -> None:
         self.query_one(LiveLog).append(message.lines)
-        errors = [line for line in message.lines if _ERROR_LINE.search(line)]
-        if errors:
-            self.last_error = errors[-1]
 
     @on(ServicePassSent)
     def events_sent(self, message: ServicePassSent) -> None:
@@ -226,7 +217,7 @@ class ServicePassScreen(DoctorScreen):
                          "back.")
         else:
             self._status("Not run: our state cannot be used (see below); s runs it again, Escape goes back.")
-        summary = result_text(result, self.last_error, self.started)
+        summary = result_text(result, self.started)
         if self.events_out is not None and pass_ran(result):
             summary.append(f"\ndatagrams written to {visible(str(self.events_out))}")
         self.query_one("#pass-summary", Static).update(summary)
@@ -256,7 +247,6 @@ class ServicePassScreen(DoctorScreen):
         self.query_one("#pass-result").display = False
         self.query_one("#pass-findings", FindingDetail).show(())
         self.sent = 0
-        self.last_error = None
         self.events_out = None
         self.cancel_requested = False
         self.started = started_from(options)
