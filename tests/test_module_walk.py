@@ -198,7 +198,9 @@ def test_vpcflow_walk_reads_only_described_flow_logs(moto: str, tmp_path: Path) 
     )
     started = [event for event in events if isinstance(event, ScopeStarted)]
     assert [event.scope.flow_log_id for event in started] == [flow_id]
-    assert [event.key for event in events if isinstance(event, ClassifiedKey)] == [ours]
+    classified = {event.key: event for event in events if isinstance(event, ClassifiedKey)}
+    assert [key for key, event in classified.items() if event.verdict is Verdict.READ] == [ours]
+    assert classified[foreign].verdict is Verdict.SKIPPED, "listed, passed over as the module's filter does"
     missing = list(walk_module(s3, bucket_block("vpcflow", BUCKET), context(tmp_path), None))
     assert isinstance(missing[-1], WalkStopped) and missing[-1].exit_code is None
 

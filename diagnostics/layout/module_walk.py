@@ -17,7 +17,7 @@ from typing import Any
 from diagnostics.aws.access import MODULE_BUCKET_NAME
 from diagnostics.configuration.rules_argparse import parse_arguments
 from diagnostics.context import DoctorContext
-from diagnostics.layout.classify import ClassifiedKey, KeyClassifier, KeyScope, Verdict
+from diagnostics.layout.classify import ClassifiedKey, KeyClassifier, KeyScope, Verdict, contained_flow_log
 from diagnostics.layout.discovery import (
     describe_error_text,
     guardduty_is_native,
@@ -200,8 +200,11 @@ class _Walker:
     def cancelled(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
 
-    def scope(self, scope: KeyScope, first_lines: tuple[tuple[int, str], ...] = ()) -> Iterator[WalkEvent]:
-        """List one scope as ``iter_files_in_bucket`` does and classify every key returned."""
+    def scope(self, scope: KeyScope, first_lines: tuple[tuple[int, str], ...] = (),
+              undescribed: bool = False) -> Iterator[WalkEvent]:
+        """List one scope as ``iter_files_in_bucket`` does and classify every key returned; ``undescribed``
+        also yields, as skipped, the listed keys of flow-log ids DescribeFlowLogs does not return (the module
+        filters them out silently, so the region's first flow log reports them once)."""
         marker = self.classifier.marker_for(scope)
         if marker.exit_code is not None:
             yield WalkStopped(marker.exit_code, marker.exit_message or "", f"ERROR: {marker.exit_message}")
@@ -243,6 +246,10 @@ class _Walker:
                     return
                 if scope.flow_log_id is not None and obj.key and not obj.key.endswith("/") \
                         and scope.flow_log_id not in obj.key:
+                    if undescribed and contained_flow_log(obj.key, self.classifier.described(scope.region or "")
+                                                          or ()) is None:
+                        yield self.classifier.classify(obj, scope=replace(scope, flow_log_id=None),
+                                                       listed_after=marker.value)
                     continue
                 classified = self.classifier.classify(obj, scope=scope, listed_after=marker.value)
                 counts[classified.verdict] += 1
@@ -372,7 +379,7 @@ def walk_module(client: Any, block: Block, context: DoctorContext, state: Proces
                                working)
             for index, flow_log_id in enumerate(flow_ids):
                 scope = KeyScope(account_plan.account, region, flow_log_id, prefix)
-                events = walker.scope(scope, working if index == 0 else ())
+                events = walker.scope(scope, working if index == 0 else (), undescribed=index == 0)
                 for event in events:
                     yield event
                     if isinstance(event, WalkStopped):

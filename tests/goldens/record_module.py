@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.goldens.scenarios import SCENARIOS, Scenario, seed
+from tests.goldens.scenarios_vpc import VPC_SCENARIOS, create_flow_logs, resolve, to_placeholders
 
 HERE = Path(__file__).resolve().parent
 FOUND = re.compile(r"\+\+ Found new log: (?P<key>.*)$")
@@ -74,6 +75,11 @@ def record(oracle: Any, scenario: Scenario, src: Path, out_root: Path, python: s
     try:
         key, secret = oracle.ACCESS_KEY, oracle.SECRET_KEY
         s3 = admin(oracle, "s3", endpoint)
+        ids: dict[str, str] = {}
+        if scenario.bucket_type == "vpcflow":  # the flow logs first: their ids go into the keys
+            seed(s3, scenario, ())
+            ids = create_flow_logs(admin(oracle, "ec2", endpoint), scenario.bucket)
+            scenario = resolve(scenario, ids)
         if scenario.args_override is None or scenario.objects:
             seed(s3, scenario, scenario.objects)
         if scenario.policy is not None:
@@ -102,9 +108,10 @@ def record(oracle: Any, scenario: Scenario, src: Path, out_root: Path, python: s
                                          str(home / "queue" / "sockets" / "queue"))
             folder = target / f"run{number}"
             folder.mkdir()
-            messages = [json.loads(line)["msg"] for line in (capture / "messages.jsonl").read_text().splitlines()]
-            stdout = (capture / "stdout.log").read_text()
-            stderr = (capture / "stderr.log").read_text()
+            messages = [to_placeholders(json.loads(line)["msg"], ids)
+                        for line in (capture / "messages.jsonl").read_text().splitlines()]
+            stdout = to_placeholders((capture / "stdout.log").read_text(), ids)
+            stderr = to_placeholders((capture / "stderr.log").read_text(), ids)
             (folder / "datagrams.txt").write_text("".join(f"{message}\n" for message in messages))
             for name, text in (("stdout.txt", stdout), ("stderr.txt", stderr)):
                 (folder / name).write_text(text.replace(endpoint, "{endpoint}").replace(str(work), "{work}"))
@@ -112,7 +119,7 @@ def record(oracle: Any, scenario: Scenario, src: Path, out_root: Path, python: s
             facts = {"exit_code": result["rc"], "events": len(messages), "keys_read": read,
                      "state": state_rows(home / "wodles" / "aws" / "s3_cloudtrail.db"),
                      "put_before_run": [object_key for object_key, _ in run.objects], "debug": run.debug}
-            (folder / "result.json").write_text(json.dumps(facts, indent=1) + "\n")
+            (folder / "result.json").write_text(to_placeholders(json.dumps(facts, indent=1), ids) + "\n")
             runs.append({"run": number, "argv": ["python3", "aws_s3.py",
                                                  *scenario.module_args("{endpoint}", run.debug)]})
         command = {
@@ -125,6 +132,10 @@ def record(oracle: Any, scenario: Scenario, src: Path, out_root: Path, python: s
             "env": {"HOME": "<fake home with [default] keys>", "AWS_ENDPOINT_URL": "{endpoint}",
                     "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"},
         }
+        if ids:
+            command["flow_logs"] = {placeholder: "a flow log created in us-east-1 (ec2 create_vpc, create_flow_logs "
+                                    "to the bucket) before the objects; moto's random id is replaced by this "
+                                    "placeholder in every file" for placeholder in ids}
         (target / "command.json").write_text(json.dumps(command, indent=1) + "\n")
         print(f"{scenario.name}: " + ", ".join(
             f"run{n}: exit {json.loads((target / f'run{n}' / 'result.json').read_text())['exit_code']}"
@@ -142,7 +153,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=None)
     args = parser.parse_args()
     oracle = load_oracle(args.oracle.resolve())
-    for scenario in SCENARIOS:
+    for scenario in (*SCENARIOS, *VPC_SCENARIOS):
         if args.only and scenario.name not in args.only:
             continue
         record(oracle, scenario, args.wazuh_src.resolve(), HERE, args.python)
