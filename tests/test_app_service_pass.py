@@ -209,7 +209,11 @@ async def test_the_datagrams_go_to_a_file_that_is_never_overwritten_unasked(app_
                                               state_dir=tmp_path / "state"))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pass(pilot, app)
-        assert "datagrams to" in shown(app)
+        assert "datagrams to a file (optional; never in the Wazuh home)" in shown(app)
+        app.screen.query_one("#pass-events-out", Input).focus()
+        await pilot.press("s", "o", "x")  # typed into the field: no pass starts, no other screen opens
+        await wait_until(pilot, lambda: "datagrams to sox" in shown(app))
+        assert "s (or Start) runs the pass" in shown(app)
         app.screen.query_one("#pass-events-out", Input).value = str(out)
         app.screen.query_one("#pass-start").focus()
         await pilot.press("s")
