@@ -236,10 +236,12 @@ def access_step(block: Block, context: DoctorContext, credentials: CredentialRep
     try:
         if block.kind == "subscriber":
             return check_queue_access(identity.session, block, context, settings, principal=principal,
-                                      account_id=identity.account_id, stopped_with=stopped_with)
+                                      account_id=identity.account_id, stopped_with=stopped_with,
+                                      base_session=identity.base_session)
         if block.kind == "service":
             return check_service_access(identity.session, block, context, settings, principal=principal,
-                                        account_id=identity.account_id, stopped_with=stopped_with)
+                                        account_id=identity.account_id, stopped_with=stopped_with,
+                                        base_session=identity.base_session)
         return check_bucket_access(identity.session, block, context, settings,
                                    base_session=identity.base_session, principal=identity.arn,
                                    stopped_with=stopped_with)

@@ -28,8 +28,9 @@ MAX_DELAY_S = 5.0
 MAX_FIRES = 50
 """No fault fires more often than this (a runaway retry loop cannot keep a test busy)."""
 UPSTREAM_TIMEOUT_S = 10.0
-READ_ONLY_FORM_ACTIONS = ("GetCallerIdentity", "AssumeRole")
-"""Query-protocol actions that read (STS); EC2 ``Describe*`` actions are read-only too."""
+READ_ONLY_FORM_ACTIONS = ("GetCallerIdentity", "AssumeRole", "GetRole")
+"""Query-protocol actions that read (STS, and IAM's GetRole for a role's trust policy); EC2 ``Describe*``
+actions are read-only too."""
 READ_ONLY_JSON_OPERATIONS = ("ListFindings", "DescribeLogGroups", "DescribeLogStreams", "GetLogEvents",
                              "GetQueueUrl", "GetQueueAttributes")
 """JSON-protocol calls that read: Inspector's ListFindings (a POST by its API's design), CloudWatch Logs' and

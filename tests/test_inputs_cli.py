@@ -69,8 +69,13 @@ def test_check_reports_the_missing_queue_and_log_group_with_the_modules_exits(
         by_id.setdefault(str(finding["failure_id"]), finding)
     missing_queue = by_id["queue.not_found"]
     assert missing_queue["target"] == "lake-queue-that-was-never-created"
-    assert missing_queue["wazuh_exit_code"] == 20
+    assert missing_queue["status"] == "error"
     assert missing_queue["location"].endswith("ossec.conf:6")
+    # moto assumes any role, but AWS refuses a role that was never created: the module stops there first
+    missing_role = by_id["role.missing"]
+    assert missing_role["wazuh_exit_code"] == 3 and missing_role["location"].endswith("ossec.conf:7")
+    assert missing_queue["wazuh_exit_code"] is None
+    assert "the module stops earlier (exit 3) and never reaches this step" in missing_queue["evidence"]
     missing_group = by_id["logs.group_failed"]
     assert missing_group["wazuh_exit_code"] == 16
     assert "missing-group" in missing_group["title"]

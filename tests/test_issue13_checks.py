@@ -431,3 +431,88 @@ def test_an_unsupported_inspector_region_stops_the_loop_after_the_regions_sorted
     assert [finding["wazuh_exit_code"] for finding in refused] == [22, None], "only the first refusal is reached"
     assert "so us-east-1 is read on every run before the run stops here" in refused[0]["explanation"]
     assert "sorted loop" not in refused[1]["explanation"]
+
+
+TRUST_CONF = """<ossec_config>
+  <wodle name="aws-s3">
+    <disabled>no</disabled>
+    <interval>10m</interval>
+    <subscriber type="security_lake">
+      <sqs_name>lake-queue</sqs_name>
+      <iam_role_arn>arn:aws:iam::123456789012:role/lake-reader</iam_role_arn>
+      <external_id>not-the-one</external_id>
+    </subscriber>
+    <subscriber type="security_lake">
+      <sqs_name>lake-queue</sqs_name>
+      <iam_role_arn>arn:aws:iam::123456789012:role/lake-reader</iam_role_arn>
+      <external_id>lake-external-id</external_id>
+    </subscriber>
+    <subscriber type="security_lake">
+      <sqs_name>lake-queue</sqs_name>
+      <iam_role_arn>arn:aws:iam::123456789012:role/never-created</iam_role_arn>
+      <external_id>lake-external-id</external_id>
+    </subscriber>
+    <service type="cloudwatchlogs">
+      <aws_log_groups>app-logs</aws_log_groups>
+      <regions>us-east-1</regions>
+      <iam_role_arn>arn:aws:iam::123456789012:role/lake-reader</iam_role_arn>
+    </service>
+  </wodle>
+</ossec_config>
+"""
+WRONG_ID_LINE, RIGHT_ID_LINE, NO_ROLE_AT_ALL_LINE, SERVICE_ROLE_LINE = 5, 10, 15, 20
+SUBSCRIBER_READS = frozenset({"GetCallerIdentity", "AssumeRole", "GetRole", "GetQueueUrl", "GetQueueAttributes",
+                              "ListQueues", "SimulatePrincipalPolicy", "ListRolePolicies", "GetRolePolicy",
+                              "ListAttachedRolePolicies", "GetPolicy", "GetPolicyVersion", "DescribeLogStreams",
+                              "GetLogEvents", "DescribeLogGroups"})
+
+
+@pytest.fixture
+def trust_home(inputs_home: Path, moto: str) -> Path:
+    """A Security Lake-like role whose trust policy demands one ExternalId; moto itself never checks it."""
+    from tests.conftest import admin_client
+
+    (inputs_home / "etc" / "ossec.conf").write_text(TRUST_CONF)
+    admin_client(moto, "sqs").create_queue(QueueName="lake-queue")
+    admin_client(moto, "logs").create_log_group(logGroupName="app-logs")
+    admin_client(moto, "iam").create_role(RoleName="lake-reader", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "lake-external-id"}}}]}))
+    return inputs_home
+
+
+@pytest.mark.parametrize(("line", "failure_id", "exit_code", "where"), [
+    (WRONG_ID_LINE, "role.external_id_wrong", 3, 8), (RIGHT_ID_LINE, "role.trust_ok", None, 12),
+    (NO_ROLE_AT_ALL_LINE, "role.missing", 3, 17), (SERVICE_ROLE_LINE, "role.external_id_unsendable", 3, 23)])
+def test_the_roles_trust_policy_tells_a_wrong_external_id_from_a_missing_role(
+        trust_home: Path, moto: str, capsys: pytest.CaptureFixture[str], line: int, failure_id: str,
+        exit_code: int | None, where: int) -> None:
+    from tests.fault_proxy import fault_proxy
+
+    with fault_proxy(moto) as proxy:
+        code, findings = check_json(trust_home, proxy.url, line, capsys)
+    trust = [finding for finding in findings if finding["check_id"] == "identity.role_trust"]
+    assert [finding["failure_id"] for finding in trust] == [failure_id]
+    assert trust[0]["wazuh_exit_code"] == exit_code
+    assert trust[0]["location"].endswith(f"ossec.conf:{where}")
+    predicted = [finding["wazuh_exit_code"] for finding in findings if finding["wazuh_exit_code"] is not None]
+    if exit_code is not None:
+        assert predicted[0] == 3 and code == 2, "moto assumed the role anyway: the trust policy is the proof"
+        assert any("Access error: An error occurred (AccessDenied) when calling the AssumeRole operation"
+                   in log_line for log_line in trust[0]["ossec_log"])
+    operations = set(proxy.operations())
+    assert "GetRole" in operations and operations <= SUBSCRIBER_READS, operations - SUBSCRIBER_READS
+
+
+def test_trust_policy_external_ids_are_read_from_every_assume_role_statement() -> None:
+    from diagnostics.aws.role_trust import external_ids_demanded
+
+    policy = {"Statement": [
+        {"Effect": "Allow", "Action": ["sts:AssumeRole"], "Condition": {"StringLike": {"STS:ExternalId": ["a-*"]}}},
+        {"Effect": "Deny", "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Action": "sts:TagSession"}]}
+    assert external_ids_demanded(json.dumps(policy)) == (["a-*"], False)
+    policy["Statement"].append({"Effect": "Allow", "Action": "sts:*"})
+    assert external_ids_demanded(policy) == (["a-*"], True)
+    assert external_ids_demanded("%7B%22Statement%22%3A%5B%5D%7D") == ([], False), "GetRole URL-encodes it"

@@ -40,7 +40,7 @@ READ_OPERATIONS = frozenset({"ListObjectsV2", "GetObject", "HeadObject", "HeadBu
                              "GetBucket?policy", "SimulatePrincipalPolicy", "ListUserPolicies", "GetUserPolicy",
                              "ListAttachedUserPolicies", "GetPolicy", "GetPolicyVersion", "ListRolePolicies",
                              "GetRolePolicy", "ListAttachedRolePolicies", "ListFindings", "DescribeLogGroups",
-                             "DescribeLogStreams", "GetLogEvents"})
+                             "DescribeLogStreams", "GetLogEvents", "GetRole"})
 """Everything the doctor may send: S3 reads and listings, the bucket policy, STS identity and AssumeRole, EC2
 Describe*, IAM's read-only policy calls (whether remove_from_bucket may delete, found without deleting) and
 Inspector's ListFindings, CloudWatch Logs' listings and GetLogEvents."""

@@ -20,6 +20,7 @@ from diagnostics.aws.clients import ClientSettings, make_client
 from diagnostics.aws.notified_objects import check_notified_objects
 from diagnostics.aws.permission_probe import ALLOWED, DENIED, PermissionAnswer, may_perform
 from diagnostics.aws.prediction import FindingChain, Predictor
+from diagnostics.aws.role_trust import check_role_trust
 from diagnostics.configuration.rules_argparse import ArgumentRejected, valid_queue
 from diagnostics.findings import Finding
 
@@ -93,14 +94,19 @@ def source_buckets(policy_text: str | None) -> tuple[str, ...]:
 
 def check_queue_access(session: boto3.session.Session | None, block: Block, context: DoctorContext,
                        settings: ClientSettings, *, principal: str | None = None, account_id: str | None = None,
-                       stopped_with: int | None = None) -> tuple[Finding, ...]:
-    """The subscriber chain: look-up, queue state, receive/delete permission, source notification."""
+                       stopped_with: int | None = None,
+                       base_session: boto3.session.Session | None = None) -> tuple[Finding, ...]:
+    """The subscriber chain: the role's trust, look-up, queue state, receive/delete permission, source
+    notification."""
     predictor = Predictor(block, context, stopped_with=stopped_with)
     queue = block.value("sqs_name") or ""
+    # the role's trust is read only when the module reaches AssumeRole (its argument check passed)
+    trust = check_role_trust(base_session, block, predictor, settings, account_id) \
+        if block.kind == "subscriber" and _valid_name(queue) else ()
     if block.kind != "subscriber" or not queue or session is None:
         reason = ("not a subscriber block" if block.kind != "subscriber" else "the block has no <sqs_name>"
                   if not queue else "no working session (the credentials or AssumeRole failed)")
-        return (predictor.finding("queue.skipped", check_id="queue.lookup", values={"reason": reason}),)
+        return (*trust, predictor.finding("queue.skipped", check_id="queue.lookup", values={"reason": reason}))
     sqs = make_client(session, "sqs", settings)
     region = str(sqs.meta.region_name)
     profile = block.value("aws_profile")
@@ -116,6 +122,7 @@ def check_queue_access(session: boto3.session.Session | None, block: Block, cont
         reason = ("the module's argument check refuses <sqs_name> and stops with exit 2 before any AWS call "
                   "(see the configuration step)" + (f"; the queue's name is probably '{hint}'" if hint else ""))
         return (predictor.finding("queue.skipped", check_id="queue.lookup", values={"reason": reason}),)
+    chain.findings.extend(trust)
     looked_up = call(sqs, "get_queue_url", QueueName=queue)
     if not looked_up.ok or looked_up.response is None:
         _lookup_failure(chain, sqs, looked_up)
@@ -136,6 +143,15 @@ def check_queue_access(session: boto3.session.Session | None, block: Block, cont
         chain.add("queue.notification_unknown", reached=False,
                   reason="Security Lake creates this queue and sends its notifications itself")
     return tuple(chain.findings)
+
+
+def _valid_name(queue: str) -> bool:
+    """True when the module's argument check accepts <sqs_name>."""
+    try:
+        valid_queue(queue)
+    except ArgumentRejected:
+        return False
+    return bool(queue)
 
 
 def _lookup_failure(chain: _QueueChain, sqs: Any, outcome: CallOutcome) -> None:

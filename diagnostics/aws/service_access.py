@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from diagnostics.aws.access_probes import CallOutcome, call
 from diagnostics.aws.clients import ClientSettings, make_client
 from diagnostics.aws.prediction import FindingChain, Predictor
+from diagnostics.aws.role_trust import check_role_trust
 from diagnostics.aws.service_regions import ServiceRegions, service_regions
 from diagnostics.decode.discard import compile_rule
 from diagnostics.findings import Finding
@@ -38,18 +39,23 @@ NOT_FOUND = "ResourceNotFoundException"
 
 def check_service_access(session: boto3.session.Session | None, block: Block, context: DoctorContext,
                          settings: ClientSettings, *, principal: str | None = None, account_id: str | None = None,
-                         stopped_with: int | None = None) -> tuple[Finding, ...]:
+                         stopped_with: int | None = None,
+                         base_session: boto3.session.Session | None = None) -> tuple[Finding, ...]:
     """The chain for a CloudWatch Logs or Inspector block, in the module's order, first failure predicted."""
     predictor = Predictor(block, context, stopped_with=stopped_with)
     prefix = "inspector" if block.block_type == "inspector" else "logs"
+    trust = check_role_trust(base_session, block, predictor, settings, account_id) \
+        if block.kind == "service" else ()
     if block.kind != "service" or block.block_type not in ("cloudwatchlogs", "inspector") or session is None:
         reason = ("not a CloudWatch Logs or Inspector block" if session is not None
                   else "no working session (the credentials or AssumeRole failed)")
-        return (predictor.finding(f"{prefix}.skipped", check_id=f"{prefix}.access", values={"reason": reason}),)
+        return (*trust, predictor.finding(f"{prefix}.skipped", check_id=f"{prefix}.access",
+                                          values={"reason": reason}))
     regions = service_regions(block, context.module_home)
     chain = FindingChain(predictor, {"principal": principal or "the module's credentials",
                                       "location": block.line_of("regions"),
                                       "discard_regex_set": bool(block.discard_regex and block.discard_regex.value)})
+    chain.findings.extend(trust)
     _region_findings(chain, block, regions, prefix)
     state = StateReader(context.services_db_path)
     if block.block_type == "inspector":
