@@ -141,6 +141,18 @@ async def test_escape_mid_pass_cancels_it_and_says_so(slow_proxy: FaultProxy, tm
         assert "s runs it again" in text
 
 
+async def test_the_sent_count_moves_while_the_pass_runs(slow_proxy: FaultProxy, tmp_path: Path) -> None:
+    app = ScreenHarness(lambda: NextRunScreen(doctor(tmp_path, slow_proxy.url),
+                                              cloudwatch_block(tmp_path, "app-logs"), state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pass(pilot, app)
+        # The pass's third GetLogEvents is the JSON stream's first page: plain-text's 2 events are sent by then.
+        slow_proxy.add(Fault("slow", operation="GetLogEvents", nth=3, delay=4.0))
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Running: 2 event(s) sent so far · Escape cancels" in shown(app))
+        await wait_until(pilot, lambda: "Done: exit 0 · 3 sent · 1 skipped" in shown(app))
+
+
 async def test_a_missing_log_group_shows_exit_16_and_the_finding(app_logs: str, tmp_path: Path) -> None:
     app = ScreenHarness(lambda: NextRunScreen(doctor(tmp_path, app_logs), cloudwatch_block(tmp_path, "no-such-group"),
                                               state_dir=tmp_path / "state"))
