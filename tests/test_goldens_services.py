@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import admin_client, enable_auth
+from tests.conftest import admin_client
 from tests.hardening_support import make_home, ossec_conf, run_cli
 
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "module_4_14_7"

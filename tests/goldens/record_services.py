@@ -141,7 +141,10 @@ def cloudwatch_second_run(session: Session) -> dict[str, Any]:
     return {
         "note": "Two runs on the same aws_services.db. Between them s3-gone is deleted (the second run's purge "
                 "drops its row and names it at debug 2), one event is put in s2 and a stream s4-new is "
-                "created with two events, all stamped from a second after the first run's saved end_time. Timestamps are the recording's clock (13-digit milliseconds; only "
+                "created with two events, all stamped from a second after the first run's saved end_time. "
+                "moto answers s2's saved forward token as an index into the events after startTime (AWS: a "
+                "position in the stream), so the event put in s2 is not returned and not sent. "
+                "Timestamps are the recording's clock (13-digit milliseconds; only "
                 "only_logs_after, 1796083200000, is the same in every recording).",
         "seed": {"region": "us-east-1", "log_group": GROUP, "streams": CLOUDWATCH_SEED},
         "between_runs": CLOUDWATCH_BETWEEN,
