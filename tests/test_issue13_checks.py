@@ -516,3 +516,21 @@ def test_trust_policy_external_ids_are_read_from_every_assume_role_statement() -
     policy["Statement"].append({"Effect": "Allow", "Action": "sts:*"})
     assert external_ids_demanded(policy) == (["a-*"], True)
     assert external_ids_demanded("%7B%22Statement%22%3A%5B%5D%7D") == ([], False), "GetRole URL-encodes it"
+
+
+def test_an_unreadable_services_database_is_said_instead_of_a_first_run(
+        inputs_home: Path, moto: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import admin_client
+
+    admin_client(moto, "logs").create_log_group(logGroupName="app-logs")
+    db = inputs_home / "wodles" / "aws" / "aws_services.db"
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"this is not an sqlite database at all" * 10)
+    code, document = keys_json(inputs_home, CLOUDWATCH_LINE, capsys)
+    assert code == 1 and document["scopes"] == []
+    assert document["findings"][0]["failure_id"] == "service.state_unreadable"
+    assert document["database_health"].startswith("not_a_db")
+    _, findings = check_json(inputs_home, moto, CLOUDWATCH_LINE, capsys)
+    ids = [finding["failure_id"] for finding in findings]
+    assert "service.state_unreadable" in ids and "logs.state_first_run" not in ids
+    assert db.read_bytes() == b"this is not an sqlite database at all" * 10

@@ -68,6 +68,12 @@ def input_state(context: DoctorContext, block: Block) -> InputState:
     report = reader.health()
     health = report.health.value + (f" ({report.detail})" if report.detail else "")
     regions = service_regions(block, context.module_home)
+    if not report.health.usable:
+        finding = Predictor(block, context).finding(
+            "service.state_unreadable", check_id="logs.state" if block.block_type == "cloudwatchlogs"
+            else "inspector.state", location=block.location, evidence=(report.path,),
+            values={"health": report.health.value, "detail": report.detail or "no detail", "state_db": report.path})
+        return InputState(block, str(context.services_db_path), health, "", (), (finding,))
     walked = f"{', '.join(regions.loop_regions)} (from {regions.origin})"
     if regions.overridden:
         walked += f"; every client reads {regions.client_region} (the profile's region wins)"

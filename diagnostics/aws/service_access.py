@@ -58,11 +58,16 @@ def check_service_access(session: boto3.session.Session | None, block: Block, co
     chain.findings.extend(trust)
     _region_findings(chain, block, regions, prefix)
     state = StateReader(context.services_db_path)
+    health = state.health()
+    if not health.health.usable:
+        chain.record("service.state_unreadable", f"{prefix}.state", evidence=(health.path,),
+                     health=health.health.value, detail=health.detail or "no detail", state_db=health.path)
     if block.block_type == "inspector":
         _inspector_steps(chain, session, settings, block, regions, context, state, account_id)
     else:
         _cloudwatch_steps(chain, session, settings, block, regions)
-        _cloudwatch_state(chain, block, regions, context, state)
+        if health.health.usable:
+            _cloudwatch_state(chain, block, regions, context, state)
     return tuple(chain.findings)
 
 

@@ -400,6 +400,15 @@ ENTRIES: tuple[Explanation, ...] = (
         script_message="{error}",
         catch_all=True,
     ),    Explanation(
+        failure_id="service.state_unreadable",
+        title="aws_services.db cannot be read ({health}): where the next run starts is unknown",
+        explanation="Opening {state_db} read-only failed ({detail}), so the saved CloudWatch Logs progress and "
+                    "Inspector scan dates cannot be shown; the steps below assume none is saved.",
+        fix="Check the file's ownership and permissions (root:wazuh, 0660) and that it is an SQLite file; if it "
+            "is locked, run the check again after the scheduled run ends.",
+        status=Status.WARNING,
+    ),
+    Explanation(
         failure_id="role.missing",
         title="Role {role_arn} does not exist",
         explanation="iam:GetRole in account {account} answered NoSuchEntity. STS refuses AssumeRole on a missing "
