@@ -105,19 +105,19 @@ def run_subscriber_pass(context: DoctorContext, block: Block, wodle: Wodle | Non
     if not looked_up.ok or looked_up.response is None:
         for line in script_failure(20, QUEUE_MISSING, debug_level).output.splitlines():
             emit_line(line)
-        finding = _finding(session, "queue.url_failed", "queue.lookup", queue=queue_name,
-                           region=sqs.meta.region_name, error=looked_up.error_text)
+        finding = table_finding(session, "queue.url_failed", "queue.lookup", queue=queue_name,
+                                region=sqs.meta.region_name, error=looked_up.error_text)
         return SubscriberPassResult(block.label, (finding,), 20)
-    queue = _queue_facts(sqs, str(looked_up.response["QueueUrl"]), queue_name, session)
+    queue = read_queue(sqs, str(looked_up.response["QueueUrl"]), queue_name, session)
     s3: Any = make_client(session.aws_session, "s3", session.settings)
     named = source_buckets(queue.policy) if options.bucket is None else (options.bucket,)
     line = str(block.location.line) if block.location and block.location.line else "LINE"
     if not named:
         reason = ("Security Lake writes to its own bucket, which its queue does not name"
                   if block.block_type == "security_lake" else "the queue policy names no source bucket")
-        return SubscriberPassResult(block.label, (_finding(session, "subscriber_pass.no_source", "subscriber.pass",
-                                                           queue=queue_name, reason=reason, line=line),),
-                                    0, queue=queue.facts)
+        finding = table_finding(session, "subscriber_pass.no_source", "subscriber.pass", queue=queue_name,
+                                reason=reason, line=line)
+        return SubscriberPassResult(block.label, (finding,), 0, queue=queue.facts)
     bucket = named[0]
     routes: tuple[NotificationRoute, ...] = ()
     if block.block_type != "security_lake":
@@ -127,34 +127,36 @@ def run_subscriber_pass(context: DoctorContext, block: Block, wodle: Wodle | Non
         if not routes and options.bucket is None:
             targets = ", ".join(str(item.get("QueueArn")) for item in (configuration.response or {}).get(
                 "QueueConfigurations", [])) or "no queue at all"
-            finding = _finding(session, "subscriber_pass.no_route", "subscriber.pass", bucket=bucket,
-                               queue=queue_name, queue_arn=queue.facts.arn, targets=targets)
+            finding = table_finding(session, "subscriber_pass.no_route", "subscriber.pass", bucket=bucket,
+                                    queue=queue_name, queue_arn=queue.facts.arn, targets=targets)
             return SubscriberPassResult(block.label, (finding,), 0, queue=queue.facts)
     listing = delivered_objects(s3, bucket, routes, limit=options.limit, since=options.since)
     if listing.problem is not None:
-        finding = _finding(session, "subscriber_pass.no_source", "subscriber.pass", queue=queue_name,
-                           reason=listing.problem, line=line)
+        finding = table_finding(session, "subscriber_pass.no_source", "subscriber.pass", queue=queue_name,
+                                reason=listing.problem, line=line)
         return SubscriberPassResult(block.label, (finding,), 0, listing, routes=routes, queue=queue.facts)
     run = run_subscriber_objects(s3, block, context, listing, queue.facts.url, debug_level, emit_line, send,
                                  configuration_id=routes[0].configuration_id if routes else "", cancel=cancel)
     result = SubscriberPassResult(block.label, (), run.exit_code, listing, run, routes, queue.facts)
-    findings = [_summary(session, result, listing, routes), *_bug_findings(session, run)]
+    findings = [_summary(session, result, listing, routes), *bug_findings(session, run)]
     stopped = run.stopped_at
     if stopped is not None:
-        findings.append(_stuck(session, queue.facts, run, stopped.key, stopped.stop or "", debug_level))
+        findings.append(stuck_finding(session, queue.facts, run, stopped.key, stopped.stop or "", debug_level))
     if run.cancelled:
-        findings.append(_finding(session, "subscriber_pass.cancelled", "subscriber.cancel", done=len(run.objects),
-                                 remaining=run.not_reached))
+        findings.append(table_finding(session, "subscriber_pass.cancelled", "subscriber.cancel", done=len(run.objects),
+                                      remaining=run.not_reached))
     return SubscriberPassResult(block.label, tuple(findings), run.exit_code, listing, run, routes, queue.facts)
 
 
 @dataclass(frozen=True)
-class _Queue:
+class QueueRead:
+    """The queue's facts and its policy (which names the source bucket)."""
+
     facts: QueueFacts
     policy: str | None
 
 
-def _queue_facts(sqs: Any, url: str, name: str, session: InputSession) -> _Queue:
+def read_queue(sqs: Any, url: str, name: str, session: InputSession) -> QueueRead:
     """GetQueueAttributes (All): the ARN, policy, waiting count, visibility timeout and redrive policy."""
     outcome = call(sqs, "get_queue_attributes", QueueUrl=url, AttributeNames=["All"])
     attributes = {str(key): str(value) for key, value in
@@ -170,10 +172,11 @@ def _queue_facts(sqs: Any, url: str, name: str, session: InputSession) -> _Queue
         pass
     facts = QueueFacts(url, arn, attributes.get("ApproximateNumberOfMessages", "?"),
                        attributes.get("VisibilityTimeout", "?"), dead_letter, max_receive)
-    return _Queue(facts, attributes.get("Policy"))
+    return QueueRead(facts, attributes.get("Policy"))
 
 
-def _finding(session: InputSession, failure_id: str, check_id: str, **values: Any) -> Finding:
+def table_finding(session: InputSession, failure_id: str, check_id: str, **values: Any) -> Finding:
+    """A finding from the table for this block."""
     return build_finding(failure_id, check_id=check_id, target=session.block.label,
                          profile=session.context.profile, values=values)
 
@@ -196,7 +199,7 @@ def _summary(session: InputSession, result: SubscriberPassResult, listing: Deliv
                              else "", "waiting": result.queue.waiting if result.queue else "?"})
 
 
-def _bug_findings(session: InputSession, run: SubscriberRun) -> list[Finding]:
+def bug_findings(session: InputSession, run: SubscriberRun) -> list[Finding]:
     """A finding per module bug the run met, from the queue entries of the table."""
     findings: list[Finding] = []
     kind = session.block.block_type or "buckets"
@@ -205,32 +208,33 @@ def _bug_findings(session: InputSession, run: SubscriberRun) -> list[Finding]:
         decoding = ("The Security Hub subscriber decodes nothing, so any encoded character breaks the key."
                     if kind == "security_hub" else
                     "The buckets subscriber decodes '%XX' but keeps '+', so a space comes back as '+'.")
-        findings.append(_finding(session, "queue.key_with_space", "subscriber.objects",
-                                 bucket=renamed[0].bucket, count=len(renamed),
-                                 keys=", ".join(repr(item.key) for item in renamed[:MAX_FINDINGS_PER_BUG]),
-                                 decoding=decoding))
+        findings.append(table_finding(session, "queue.key_with_space", "subscriber.objects",
+                                      bucket=renamed[0].bucket, count=len(renamed),
+                                      keys=", ".join(repr(item.key) for item in renamed[:MAX_FINDINGS_PER_BUG]),
+                                      decoding=decoding))
     for item in [item for item in run.objects if item.lost_findings][:MAX_FINDINGS_PER_BUG]:
-        findings.append(_finding(session, "queue.findings_lost", "subscriber.objects", key=item.key,
-                                 lost=item.lost_findings))
+        findings.append(table_finding(session, "queue.findings_lost", "subscriber.objects", key=item.key,
+                                      lost=item.lost_findings))
     for item in [item for item in run.objects if item.note][:MAX_FINDINGS_PER_BUG]:
-        findings.append(_finding(session, "queue.object_mangled", "subscriber.objects", key=item.key,
-                                 note=item.note))
+        findings.append(table_finding(session, "queue.object_mangled", "subscriber.objects", key=item.key,
+                                      note=item.note))
     for item in [item for item in run.objects if item.none_dropped][:MAX_FINDINGS_PER_BUG]:
-        findings.append(_finding(session, "queue.object_none_dropped", "subscriber.objects", key=item.key,
-                                 count=len(item.none_dropped), example=repr(item.none_dropped[0][:60])))
+        findings.append(table_finding(session, "queue.object_none_dropped", "subscriber.objects", key=item.key,
+                                      count=len(item.none_dropped), example=repr(item.none_dropped[0][:60])))
     stopped = run.stopped_at
     if stopped is not None and stopped.asked_key == stopped.key and stopped.stop_code == 12:
-        findings.append(_finding(session, "queue.object_stops", "subscriber.objects", key=stopped.key,
-                                 reason=stopped.stop or ""))
+        findings.append(table_finding(session, "queue.object_stops", "subscriber.objects", key=stopped.key,
+                                      reason=stopped.stop or ""))
     return findings
 
 
-def _stuck(session: InputSession, queue: QueueFacts, run: SubscriberRun, key: str, reason: str,
-           debug_level: int) -> Finding:
+def stuck_finding(session: InputSession, queue: QueueFacts, run: SubscriberRun, key: str, reason: str,
+                  debug_level: int) -> Finding:
+    """The message the run stops at: not deleted, back after the visibility timeout, maybe to a dead-letter queue."""
     dead_letter = (f"; after {queue.max_receive} receives SQS moves it to {queue.dead_letter_queue}, which the "
                    "module never reads, so its events are lost unless it is redriven"
                    if queue.dead_letter_queue else
                    "; with no dead-letter queue it keeps coming back until the queue's retention period ends")
-    return _finding(session, "subscriber_pass.stuck", "subscriber.stop", key=key, reason=reason.rstrip(".") + ".",
-                    exit_code=run.exit_code, debug_level=debug_level, behind=run.not_reached,
-                    visibility=queue.visibility, dead_letter=dead_letter)
+    return table_finding(session, "subscriber_pass.stuck", "subscriber.stop", key=key,
+                         reason=reason.rstrip(".") + ".", exit_code=run.exit_code, debug_level=debug_level,
+                         behind=run.not_reached, visibility=queue.visibility, dead_letter=dead_letter)

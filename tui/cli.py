@@ -138,6 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--limit", type=_count(1), metavar="N", help="stop after N files")
     ingest.add_argument("--since", metavar="DATE",
                         help="a subscriber: only objects written since DATE (YYYY-MM-DD or an ISO time)")
+    ingest.add_argument("--receive-messages", type=_count(1), metavar="N",
+                        help="a subscriber: RECEIVE up to N messages (never deleted; raises their receive count)")
+    ingest.add_argument("--yes-i-understand-receive-count", action="store_true",
+                        help="with --receive-messages: receive after the receive-count warning")
     ingest.add_argument("--workers", type=_count(1), default=DEFAULT_WORKERS, metavar="N",
                         help=f"read-ahead pool size (default {DEFAULT_WORKERS})")
     ingest.add_argument("--real", action="store_true",

@@ -39,6 +39,8 @@ def run_subscriber_ingest(args: argparse.Namespace, context: DoctorContext, chos
     from diagnostics.output_paths import Existing, check_output_file, open_output_text, protection_for
     from diagnostics.subscriber_pass_session import DEFAULT_LIMIT, SubscriberPassOptions, run_subscriber_pass
 
+    if getattr(args, "receive_messages", None):
+        return run_receiving_ingest(args, context, chosen)
     since = parse_since(getattr(args, "since", None))
     protected = protection_for(context)
     to_file = Path(args.events_out) if args.events_out and args.events_out != "-" else None
@@ -89,3 +91,50 @@ def print_objects(result: SubscriberPassResult, stream: TextIO) -> None:
     if result.run.not_reached:
         print(f"{result.run.not_reached} object(s) after it are not read by this run", file=stream)
 
+
+
+def run_receiving_ingest(args: argparse.Namespace, context: DoctorContext, chosen: SelectedBlock) -> int:
+    """The explicit opt-in: the receive-count risk first, a refusal without the consent flag, then a receive
+    with VisibilityTimeout=0 that never deletes, the named objects met as the read-only pass meets them."""
+    from diagnostics.subscriber_receive_session import receive_risk, run_received_pass
+
+    count = int(args.receive_messages)
+    risk = receive_risk(context, chosen.block, chosen.wodle, count)
+    print_findings(risk.findings)
+    if risk.queue is None:
+        return next((finding.wazuh_exit_code for finding in risk.findings if finding.wazuh_exit_code),
+                    int(exit_for(risk.findings)))
+    if not args.yes_i_understand_receive_count:
+        raise UsageProblem("--receive-messages receives from the queue (see the warning above); add "
+                           "--yes-i-understand-receive-count to go ahead, or drop --receive-messages for the "
+                           "read-only pass")
+    if args.events_out and args.events_out != "-":  # refused before anything is received
+        from diagnostics.output_paths import Existing, check_output_file, protection_for
+
+        check_output_file(Path(args.events_out), protection_for(context), what="--events-out",
+                          existing=Existing.APPEND if args.force else Existing.REFUSE)
+    sent: list[str] = []
+    result = run_received_pass(context, chosen.block, chosen.wodle, count, debug_level=args.debug,
+                               emit_line=lambda line: print(visible(line), file=sys.stderr, flush=True),
+                               send=sent.append)
+    _write_events(args, context, sent)
+    print_objects(result, sys.stderr if args.events_out == "-" else sys.stdout)
+    print_findings([finding for finding in result.findings if finding.failure_id != "subscriber_pass.receive_risk"])
+    print(f"{result.sent} event(s) sent, {result.dropped} dropped; the module's exit: {result.exit_code} (the "
+          f"messages received; none deleted)", file=sys.stderr)
+    return result.exit_code
+
+
+def _write_events(args: argparse.Namespace, context: DoctorContext, datagrams: list[str]) -> None:
+    """The received pass's datagrams to --events-out (its path was checked before the receive)."""
+    from diagnostics.output_paths import Existing, open_output_text, protection_for
+
+    texts = [datagram.split(":", 2)[2] if args.envelopes else datagram for datagram in datagrams]
+    if args.events_out == "-":
+        for text in texts:
+            print(text)
+    elif args.events_out and texts:
+        protected = protection_for(context)
+        existing = Existing.APPEND if args.force else Existing.REFUSE
+        with open_output_text(Path(args.events_out), protected, what="--events-out", existing=existing) as out:
+            out.write("".join(text + "\n" for text in texts))

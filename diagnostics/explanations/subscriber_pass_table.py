@@ -60,4 +60,23 @@ ENTRIES: tuple[Explanation, ...] = (
         fix="Run the pass again to read them.",
         status=Status.SKIPPED,
     ),
+    Explanation(
+        failure_id="subscriber_pass.receive_risk",
+        title="Receiving {count} message(s) from {queue} raises each one's receive count",
+        explanation="Every ReceiveMessage raises the ApproximateReceiveCount of each message it returns, even "
+                    "with VisibilityTimeout=0 (which makes them visible again at once, so the module's next run "
+                    "still gets them). {redrive} The queue holds {waiting} message(s) now. The doctor never "
+                    "deletes a message nor changes its visibility afterwards.",
+        fix="Add --yes-i-understand-receive-count to receive anyway, or run the read-only pass (without "
+            "--receive-messages), which reads the notified objects from the source bucket instead.",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="subscriber_pass.received",
+        title="Received {count} message(s) naming {objects} object(s), none deleted",
+        explanation="Received with VisibilityTimeout=0, so they are visible again already; the highest "
+                    "receive count among them is now {highest}.{near}{error}",
+        fix="",
+        status=Status.OK,
+    ),
 )

@@ -81,6 +81,12 @@ class DeliveredObject:
     size: int
     modified: datetime | None
     etag: str = ""
+    asked_key: str | None = None
+    """The key the module asks for when a received notification names it (else derived from ``key``)."""
+    bucket: str | None = None
+    """The bucket a received notification names (else the listing's)."""
+    received: Mapping[str, Any] | None = None
+    """The received notification's body, printed as the module prints it."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +183,8 @@ def notification(kind: str, bucket: str, item: DeliveredObject, region: str, con
                  ) -> dict[str, Any]:
     """The notification as the module prints it: S3's event record (key URL-encoded), or Security Lake's
     EventBridge shape; rebuilt from the listing, so request ids and times are not the real message's."""
+    if item.received is not None:
+        return dict(item.received)
     if kind == "security_lake":
         return {"source": "aws.s3", "detail-type": "Object Created",
                 "detail": {"bucket": {"name": bucket}, "object": {"key": item.key, "size": item.size}}}
@@ -192,7 +200,8 @@ def notification(kind: str, bucket: str, item: DeliveredObject, region: str, con
 def read_object(s3: Any, kind: str, bucket: str, item: DeliveredObject, rule: DiscardRule,
                 printer: SubscriberLines) -> tuple[ObjectRun, list[str]]:
     """Fetch one object under the key the module asks for and decode it; its run and the module's lines."""
-    asked = item.key if kind == "security_lake" else notified_key(item.key, kind)
+    asked = item.asked_key or (item.key if kind == "security_lake" else notified_key(item.key, kind))
+    bucket = item.bucket or bucket
     lines = printer.lake_start(bucket, asked) if kind == "security_lake" else []
     base = ObjectRun(bucket, item.key, asked, item.modified)
     fetched = call(s3, "get_object", Bucket=bucket, Key=asked)
@@ -243,12 +252,13 @@ def run_subscriber_objects(s3: Any, block: Block, context: DoctorContext, listin
     objects = listing.objects
     for start in range(0, len(objects), BATCH):
         batch = objects[start:start + BATCH]
-        _emit(emit_line, printer.receive([notification(kind, listing.bucket, item, region, configuration_id)
+        _emit(emit_line, printer.receive([notification(kind, item.bucket or listing.bucket, item, region,
+                                                       configuration_id)
                                           for item in batch]))
         for item in batch:
             if cancel is not None and cancel.is_set():
                 return SubscriberRun(tuple(runs), 0, len(objects) - len(runs), cancelled=True)
-            run, lines = read_object(s3, kind, listing.bucket, item, rule, printer)
+            run, lines = read_object(s3, kind, item.bucket or listing.bucket, item, rule, printer)
             for datagram in run.datagrams:
                 send(datagram)
             _emit(emit_line, lines)
