@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import enable_auth, moto_post
 from tests.goldens.scenarios import VARIATIONS
 from tests.test_module_goldens import (
     Built,
@@ -67,20 +68,46 @@ def check_prediction(findings: list[dict[str, Any]]) -> int:
 
 
 def compare(built: Built, name: str, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    """Every disagreement between our faces and the module's recorded runs, in words."""
+    """Every disagreement between our faces and the module's recorded runs, in words.
+
+    Per run: our pass on its own state first (it must know what the module's earlier runs left, deleted files
+    included); then the bucket and Wazuh's state as the module left them for ``keys``, ``check`` and a pass
+    seeded ``--from-wazuh-state``."""
     expect = EXPECT.get(name, Expect())
     problems: list[str] = []
     for number, run in enumerate(built.scenario.runs, start=1):
         golden = GoldenRun.load(name, number)
+        if expect.python_310_wording:
+            golden = dataclasses.replace(golden, datagrams=in_python_310_words(golden.datagrams))
         if number > 1:
             put_objects(built, number)
-            built.module_state_after(GoldenRun.load(name, number - 1))
+        code, datagrams, summary, err = built.ingest(capsys, number, run.debug)
+        problems += [f"run {number} {problem}" for problem in pass_problems(golden, code, datagrams)]
+        following = built.scenario.runs[number:number + 1]
+        if code and following and not following[0].objects and "details" in summary:
+            resent = len(GoldenRun.load(name, number + 1).datagrams)
+            if summary["details"]["resend_next_run"] != resent:
+                problems.append(f"run {number} says {summary['details']['resend_next_run']} event(s) are sent "
+                                f"again; the module's next run sent {resent}")
+        ours_preamble = preamble("DEBUG: " + line.split(": DEBUG: ", 1)[1] for line in err.splitlines()
+                                 if ": DEBUG: " in line)
+        if summary and ours_preamble != preamble(golden.stdout.splitlines()):  # a pass ran (no preflight stop)
+            problems.append(f"run {number} preamble: ours {ours_preamble} "
+                            f"module {preamble(golden.stdout.splitlines())}")
+        if number > 1:
+            previous = GoldenRun.load(name, number - 1)
+            replay_deletes(built, previous)
+            built.module_state_after(previous)
         view: dict[str, Any] | None = None
         if expect.keys and run.debug >= 2:  # the module names the keys it reads from debug 2 on
             _code, view = built_keys(built, capsys)
             ours = read_keys(view.get("keys", []))
             if ours != list(golden.keys_read):
                 problems.append(f"run {number} keys read: ours {ours} module {list(golden.keys_read)}")
+            if code == 0 and "files_skipped" in summary \
+                    and summary["files_skipped"] != skipped_counts(view.get("keys", [])):
+                problems.append(f"run {number} ingest skipped {summary['files_skipped']}, keys lists "
+                                f"{skipped_counts(view.get('keys', []))}")
         if expect.check:
             options = built.home.wazuh_home / "etc" / "local_internal_options.conf"
             options.write_text(f"wazuh_modules.debug={min(run.debug, 2)}\n")
@@ -88,32 +115,41 @@ def compare(built: Built, name: str, capsys: pytest.CaptureFixture[str]) -> list
             predicted = check_prediction(findings)
             if predicted != golden.exit_code:
                 problems.append(f"run {number} check predicts {predicted}, module exit {golden.exit_code}")
-        if expect.python_310_wording:
-            golden = dataclasses.replace(golden, datagrams=in_python_310_words(golden.datagrams))
-        code, datagrams, summary, err = built.ingest(capsys, number, run.debug)
-        ours_preamble = preamble("DEBUG: " + line.split(": DEBUG: ", 1)[1] for line in err.splitlines()
-                                 if ": DEBUG: " in line)
-        if summary and ours_preamble != preamble(golden.stdout.splitlines()):  # a pass ran (no preflight stop)
-            problems.append(f"run {number} preamble: ours {ours_preamble} "
-                            f"module {preamble(golden.stdout.splitlines())}")
-        if view is not None and code == 0 and "files_skipped" in summary \
-                and summary["files_skipped"] != skipped_counts(view.get("keys", [])):
-            problems.append(f"run {number} ingest skipped {summary['files_skipped']}, keys lists "
-                            f"{skipped_counts(view.get('keys', []))}")
-        if code != golden.exit_code:
-            problems.append(f"run {number} ingest exit {code}, module {golden.exit_code}")
-        if payload_multiset(datagrams) != payload_multiset(golden.datagrams):
-            ours_only = payload_multiset(datagrams) - payload_multiset(golden.datagrams)
-            theirs_only = payload_multiset(golden.datagrams) - payload_multiset(datagrams)
-            problems.append(f"run {number} events: ours {len(datagrams)} module {len(golden.datagrams)}; "
-                            f"ours only {list(ours_only)[:1]}, module only {list(theirs_only)[:1]}")
         if number > 1 and expect.from_module_state:
             code, datagrams, _summary, _err = built.ingest(capsys, number + 100, run.debug, "--from-wazuh-state",
                                                            "--state-dir", str(built.home.root / f"seeded-{number}"))
-            if (code, payload_multiset(datagrams)) != (golden.exit_code, payload_multiset(golden.datagrams)):
-                problems.append(f"run {number} from the module's state: exit {code}, {len(datagrams)} events; "
-                                f"module exit {golden.exit_code}, {len(golden.datagrams)} events")
+            problems += [f"run {number} from the module's state: {problem}"
+                         for problem in pass_problems(golden, code, datagrams)]
     return problems
+
+
+def pass_problems(golden: GoldenRun, code: int, datagrams: list[str]) -> list[str]:
+    """Our pass against the module's run: exit code and event multiset."""
+    problems = [f"ingest exit {code}, module {golden.exit_code}"] if code != golden.exit_code else []
+    if payload_multiset(datagrams) != payload_multiset(golden.datagrams):
+        ours_only = payload_multiset(datagrams) - payload_multiset(golden.datagrams)
+        theirs_only = payload_multiset(golden.datagrams) - payload_multiset(datagrams)
+        problems.append(f"events: ours {len(datagrams)} module {len(golden.datagrams)}; "
+                        f"ours only {list(ours_only)[:1]}, module only {list(theirs_only)[:1]}")
+    return problems
+
+
+REMOVED = re.compile(r"^DEBUG: \+\+\+ Remove file from S3 Bucket:(?P<key>.+)$", re.MULTILINE)
+
+
+def replay_deletes(built: Built, golden: GoldenRun) -> None:
+    """Delete from the test bucket what the module deleted on that run (remove_from_bucket), with the seeding
+    client and authentication briefly off: the doctor itself never deletes."""
+    keys = [match["key"] for match in REMOVED.finditer(golden.stdout)]
+    if "when calling the DeleteObject operation" in golden.stdout:
+        keys = keys[:-1]  # the refused delete stopped the run
+    if not keys:
+        return
+    moto_post(built.endpoint, "/moto-api/reset-auth", b"inf")
+    for key in keys:
+        built.s3.delete_object(Bucket=built.scenario.bucket, Key=key)
+    if built.scenario.policy is not None:
+        enable_auth(built.endpoint)
 
 
 def preamble(lines: Iterable[str]) -> list[str]:

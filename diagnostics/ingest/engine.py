@@ -203,6 +203,7 @@ class _Pass:
     def emit_file(self, classified: ClassifiedKey, fetched: FetchedFile, state: IngestState) -> None:
         """Emit one file's events, then (only then) mark it, as the module marks after sending."""
         tally, key = self.tally, classified.key
+        sent_before = tally.events + tally.error_events
         stop: _Stop | None = None
         failed = False
         if fetched.error is not None:
@@ -228,6 +229,8 @@ class _Pass:
                 line, finding = delete_refused(self.finding, self.bucket, key, self.request.delete_resource)
                 self.log.module_line(line)
                 stop = _Stop(1, finding)  # not a broken file: skip_on_error would not help
+            else:  # gone from the bucket for the module's next run, whatever stops this one later
+                self.ledger.removed(key, tally.events + tally.error_events - sent_before)
         if stop is not None:
             self.ledger.stopped(tally.events + tally.error_events, tally.read)
             if not self.request.continue_after_failure:

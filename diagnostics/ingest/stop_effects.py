@@ -33,10 +33,20 @@ class RunLedger:
     datagrams_at_stop: int | None = None
     files_at_stop: int | None = None
     discard_noted: bool = False
+    deleted: set[str] = field(default_factory=set)
+    """Keys the module deletes (remove_from_bucket, allowed) before the run stops: its next run never lists
+    them, so their marks are kept and their events are not sent again."""
+    deleted_datagrams: int = 0
 
     def marked(self, scope: StateScope, key: str) -> None:
         """One file recorded by the pass (the module would record it only at the end of the run)."""
         self.marks.append((scope, key))
+
+    def removed(self, key: str, datagrams: int) -> None:
+        """The module deletes ``key`` after sending its ``datagrams`` (only those before a stop count)."""
+        if self.datagrams_at_stop is None:
+            self.deleted.add(key)
+            self.deleted_datagrams += datagrams
 
     def stopped(self, datagrams: int, files: int) -> None:
         """The first stop: everything sent so far is what the module's next run sends again."""
@@ -45,22 +55,22 @@ class RunLedger:
 
     @property
     def resend_next_run(self) -> int:
-        """Datagrams the module's next run sends again (0 when the run did not stop)."""
-        return self.datagrams_at_stop or 0
+        """Datagrams the module's next run sends again (0 when the run did not stop; a deleted file's never)."""
+        return max(0, (self.datagrams_at_stop or 0) - self.deleted_datagrams)
 
     def take_back(self, state: IngestState, datagrams: int, files: int) -> str:
         """The run stopped: forget this pass's marks, as the module's database keeps none; returns the note."""
         self.stopped(datagrams, files)
-        state.forget(self.marks)
+        state.forget([(scope, key) for scope, key in self.marks if key not in self.deleted])
         return (f"the module records nothing when its run stops: its next run sends these {self.resend_next_run} "
                 "event(s) again")
 
     def stop_findings(self, build: BuildFinding, exit_code: int) -> tuple[Finding, ...]:
         """The cost of the stop in words, when anything was sent before it."""
-        if not self.datagrams_at_stop:
+        if not self.resend_next_run:
             return ()
         return (build("ingest.resend_next_run", "ingest.exit",
-                      {"count": self.datagrams_at_stop, "files": self.files_at_stop or 0,
+                      {"count": self.resend_next_run, "files": (self.files_at_stop or 0) - len(self.deleted),
                        "exit_code": exit_code}),)
 
 

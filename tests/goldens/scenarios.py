@@ -756,6 +756,102 @@ VAR_BAD_REGION = Scenario(
     options=(("only_logs_after", ONLY_LOGS_AFTER), ("regions", "us-east-1,moon-1")),
     objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)),), runs=(Run(),))
 
+VAR_REMOVE_ALLOWED_THEN_BROKEN = Scenario(
+    name="var_remove_allowed_then_broken",
+    behaviour="remove_from_bucket with delete permission and a broken second file: the first is deleted "
+              "before the run stops with exit 8, so the second run no longer finds it",
+    bucket="var-remove-then-broken", bucket_type="cloudtrail",
+    options=(("only_logs_after", ONLY_LOGS_AFTER), ("remove_from_bucket", "yes")),
+    objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)), (trail_key(DAY2, 2), b"\x1f\x8bnot really gzip")),
+    runs=(Run(), Run()), policy=FULL_S3_POLICY)
+
+VAR_REMOVE_DENIED_GUARDDUTY = Scenario(
+    name="var_remove_denied_guardduty_debug0",
+    behaviour="remove_from_bucket without delete permission on native GuardDuty at debug 0",
+    bucket="var-remove-gd", bucket_type="guardduty",
+    options=(("only_logs_after", ONLY_LOGS_AFTER), ("remove_from_bucket", "yes")),
+    objects=((guardduty_key("us-east-1", DAY1, "gd-1"), guardduty_body("us-east-1", "1")),
+             (guardduty_key("us-east-1", DAY2, "gd-2"), guardduty_body("us-east-1", "2"))),
+    runs=(Run(debug=0),), policy=READER_POLICY)
+
+VAR_SKIP_ON_CONFIG_JSON = Scenario(
+    name="var_skip_on_config_bad_json",
+    behaviour="skip_on_error on and a Config file that is gzip but not JSON: an error event, the walk goes on",
+    bucket="var-skip-on-config", bucket_type="config", skip_on_error=True,
+    objects=((config_key((2026, 11, 2), 1), config_body(1)), (config_key((2026, 11, 3), 2), gz("{nope")),
+             (config_key((2026, 11, 4), 3), config_body(3))),
+    runs=(Run(), Run()))
+
+VAR_EMPTY_OBJECT_TRAIL = Scenario(
+    name="var_cloudtrail_empty_object_middle",
+    behaviour="an empty .json.gz object among CloudTrail files",
+    bucket="var-trail-empty", bucket_type="cloudtrail",
+    objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)), (trail_key(DAY2, 2), b""),
+             (trail_key(DAY3, 3), trail_body(DAY3, 3))),
+    runs=(Run(),))
+
+VAR_PLAIN_JSON_TRAIL = Scenario(
+    name="var_cloudtrail_uncompressed_json",
+    behaviour="CloudTrail objects written as plain .json (no gzip) beside gzip ones",
+    bucket="var-trail-plain", bucket_type="cloudtrail",
+    objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)),
+             (trail_key(DAY2, 2).replace(".json.gz", ".json"),
+              json.dumps({"Records": trail_records(DAY2, 2)}).encode())),
+    runs=(Run(),))
+
+VAR_FUTURE_ONLY_LOGS_AFTER = Scenario(
+    name="var_only_logs_after_in_the_future",
+    behaviour="only_logs_after after every key: nothing is read",
+    bucket="var-future", bucket_type="config",
+    options=(("only_logs_after", "2027-JAN-01"),),
+    objects=((config_key((2026, 11, 2), 1), config_body(1)),), runs=(Run(),))
+
+VAR_ACCOUNTS_ONE_MISSING = Scenario(
+    name="var_account_ids_one_missing",
+    behaviour="aws_account_id naming two accounts, one with no folder in the bucket; a new account on the "
+              "second run is not in the list",
+    bucket="var-accounts", bucket_type="cloudtrail",
+    options=(("aws_account_id", f"{ACCOUNT},999988887777"), ("only_logs_after", ONLY_LOGS_AFTER)),
+    objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)),),
+    runs=(Run(), Run(objects=((trail_key(DAY2, 2, account=OTHER_ACCOUNT), trail_body(DAY2, 2)),
+                              (trail_key(DAY2, 3), trail_body(DAY2, 3))))))
+
+VAR_SERVER_ACCESS_ODD_KEY = Scenario(
+    name="var_server_access_undated_key",
+    behaviour="server access logs with a key whose name has no date beside dated ones",
+    bucket="var-sal-odd", bucket_type="server_access",
+    options=(("path", "s3-access"), ("only_logs_after", ONLY_LOGS_AFTER)),
+    objects=((server_access_key(DAY1, 1), server_access_body(DAY1, 1)), ("s3-access/README", b"notes\n"),
+             (server_access_key(DAY2, 2), server_access_body(DAY2, 2))),
+    runs=(Run(),))
+
+VAR_CUSTOM_NO_PATH = Scenario(
+    name="var_custom_no_path_root_keys",
+    behaviour="a custom bucket without path whose Firehose keys sit at the root, one of them not JSON, debug 1",
+    bucket="var-custom-root", bucket_type="custom",
+    objects=(("2026/11/02/01/stream-a", firehose_body(DAY1, 1)), ("2026/11/03/01/stream-b", b"not json"),
+             ("2026/11/04/01/stream-c", firehose_body(DAY3, 1))),
+    runs=(Run(debug=1),))
+
+VAR_KEYS_NEW_ACCOUNT = Scenario(
+    name="var_keys_new_account_second_run",
+    behaviour="CloudTrail: on the second run a new account appears (no marker yet: read from only_logs_after) "
+              "and a late file lands behind the first account's marker",
+    bucket="var-keys-account", bucket_type="cloudtrail",
+    objects=((trail_key(DAY2, 1), trail_body(DAY2, 1)),),
+    runs=(Run(), Run(debug=3, objects=((trail_key(DAY1, 2, account=OTHER_ACCOUNT), trail_body(DAY1, 2)),
+                                       (trail_key(DAY1, 3), trail_body(DAY1, 3))))))
+
+VAR_DISCARD_ALL = Scenario(
+    name="var_discard_regex_multi_item_list",
+    behaviour="discard_regex through a list of two objects, and matching a whole nested string",
+    bucket="var-discard-multi", bucket_type="cloudtrail",
+    options=(("only_logs_after", ONLY_LOGS_AFTER), ("discard_regex@resources.ARN", "arn:aws:s3:::x")),
+    objects=((trail_key(DAY1, 1), trail_body(DAY1, 1, resources=[{"ARN": "arn:aws:s3:::x"},
+                                                                  {"ARN": "arn:aws:s3:::y"}])),
+             (trail_key(DAY2, 2), trail_body(DAY2, 2, resources=[{"ARN": "arn:aws:s3:::x"}]))),
+    runs=(Run(),))
+
 VARIATIONS = (VAR_REMOVE_DENIED_CONFIG, VAR_REMOVE_DENIED_FIREHOSE, VAR_REMOVE_ALLOWED, VAR_STOP_FIRST_GZIP,
               VAR_STOP_LAST_ALB, VAR_STOP_CONFIG_JSON, VAR_CONFIG_README_DEEP, VAR_CONFIG_NODATE_OTHER_REGION,
               VAR_GUARDDUTY_TWO_ACCOUNTS, VAR_GUARDDUTY_REGIONS_OPTION, VAR_SUFFIX_SLASH, VAR_SUFFIX_WITH_PATH,
@@ -765,7 +861,10 @@ VARIATIONS = (VAR_REMOVE_DENIED_CONFIG, VAR_REMOVE_DENIED_FIREHOSE, VAR_REMOVE_A
               VAR_KEYS_SERVER_ACCESS, VAR_KEYS_TWO_REGIONS, VAR_KEYS_NO_ONLY_LOGS_AFTER,
               VAR_REMOVE_DENIED_BROKEN_FIRST, VAR_LIST_DENIED, VAR_GET_DENIED, VAR_TRAIL_README_IN_REGION,
               VAR_DISCARD_PREFIX_MATCH, VAR_DISCARD_LIST_ITEM, VAR_SERVER_ACCESS_BINARY, VAR_CLB_PLAIN,
-              VAR_ACCOUNT_FILTER, VAR_CUSTOM_PATH_SLASH, VAR_GUARDDUTY_FIREHOSE, VAR_BAD_REGION)
+              VAR_ACCOUNT_FILTER, VAR_CUSTOM_PATH_SLASH, VAR_GUARDDUTY_FIREHOSE, VAR_BAD_REGION,
+              VAR_REMOVE_ALLOWED_THEN_BROKEN, VAR_REMOVE_DENIED_GUARDDUTY, VAR_SKIP_ON_CONFIG_JSON,
+              VAR_EMPTY_OBJECT_TRAIL, VAR_PLAIN_JSON_TRAIL, VAR_FUTURE_ONLY_LOGS_AFTER, VAR_ACCOUNTS_ONE_MISSING,
+              VAR_SERVER_ACCESS_ODD_KEY, VAR_CUSTOM_NO_PATH, VAR_KEYS_NEW_ACCOUNT, VAR_DISCARD_ALL)
 """Variations of the behaviours above that no one had tried when they were fixed (issue 12's "scenarios
 nobody here has seen"); ``tests/test_goldens_variations.py`` compares ours with each."""
 SCENARIOS = SCENARIOS + VARIATIONS
