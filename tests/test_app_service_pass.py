@@ -9,15 +9,17 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from diagnostics.configuration.loader import load_config
 from diagnostics.context import DoctorContext, context_from_environment
 from diagnostics.findings import SourceLocation
-from diagnostics.wazuh.wodle import Block, Option
+from diagnostics.wazuh.wodle import Block, Option, Wodle
 from tests.conftest import admin_client
 from tests.fault_proxy import Fault, FaultProxy, fault_proxy
 from tests.inspector_server import inspector_server
 from tests.screen_text import screen_lines
 from tests.snapshot_apps.harness import ScreenHarness, wait_until
 from tests.test_service_access import load_golden
+from tui.demo import DemoEnvironment, start_demo
 from tui.screens.next_run import NextRunScreen
 from tui.widgets.live_log import LiveLog
 
@@ -251,3 +253,38 @@ async def test_the_datagrams_go_to_a_file_that_is_never_overwritten_unasked(app_
         await pilot.press("s")
         await wait_until(pilot, lambda: "(it belongs to Wazuh); choose a path outside it" in shown(app))
         assert not inside.exists(), "a refused path creates nothing"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoEnvironment]:
+    """The app's own --demo environment (its embedded endpoint, ossec.conf and root's profile)."""
+    environment = start_demo(root=tmp_path_factory.mktemp("demo-pass"))
+    try:
+        yield environment
+    finally:
+        environment.stop()
+
+
+def demo_cloudwatch_blocks(demo: DemoEnvironment) -> list[tuple[Block, Wodle]]:
+    """The demo's CloudWatch Logs blocks in ossec.conf order: demo-app-logs, then demo-no-such-group."""
+    loaded = load_config(Path(demo.context.config_path))
+    return [(block, wodle) for wodle in loaded.wodles for block in wodle.blocks
+            if block.kind == "service" and block.block_type == "cloudwatchlogs"]
+
+
+async def test_the_demos_cloudwatch_blocks_pass_as_the_demo_promises(demo: DemoEnvironment, tmp_path: Path) -> None:
+    (healthy, wodle), (broken, broken_wodle) = demo_cloudwatch_blocks(demo)
+    app = ScreenHarness(lambda: NextRunScreen(demo.context, healthy, wodle, state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pass(pilot, app)
+        assert f"cloudwatchlogs demo-app-logs, line {healthy.location.line}: a read-only pass" in shown(app)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 4 sent · 1 skipped" in shown(app))
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 0 sent · 0 skipped" in shown(app))
+    app = ScreenHarness(lambda: NextRunScreen(demo.context, broken, broken_wodle, state_dir=tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pass(pilot, app)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Stopped: exit 16 · 0 sent" in shown(app))
+        assert "The module's run stops here with exit code 16" in shown(app)
