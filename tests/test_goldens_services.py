@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import admin_client
+from tests.conftest import admin_client, enable_auth
 from tests.hardening_support import make_home, ossec_conf, run_cli
 
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "module_4_14_7"
@@ -101,3 +101,62 @@ def test_cloudwatch_second_run_matches_the_module_line_for_line(moto: str, tmp_p
         assert normalised(module_lines(err)) == normalised(run["output"]), f"run {number}: line for line"
     assert 'DEBUG: Data for the following log streams will be removed from cloudwatch_logs: "{\'s3-gone\'}"' \
         in golden["runs"][1]["output"]
+
+
+# -- a subscriber whose user may not receive ------------------------------------------------------------------
+
+def seed_subscriber(moto: str, seed: dict[str, Any]) -> str:
+    """The golden's notified bucket and queue, and its IAM user; returns root's credentials file text."""
+    s3, sqs, iam = admin_client(moto), admin_client(moto, "sqs"), admin_client(moto, "iam")
+    s3.create_bucket(Bucket=seed["bucket"])
+    arn = f"arn:aws:sqs:us-east-1:123456789012:{seed['queue']}"
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Sid": "s3-sends", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+        "Action": "sqs:SendMessage", "Resource": arn,
+        "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{seed['bucket']}"}}}]}
+    sqs.create_queue(QueueName=seed["queue"], Attributes={"VisibilityTimeout": str(seed["visibility_timeout"]),
+                                                           "Policy": json.dumps(policy)})
+    s3.put_bucket_notification_configuration(Bucket=seed["bucket"], NotificationConfiguration={
+        "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}]})
+    s3.put_object(Bucket=seed["bucket"], Key=seed["key"],
+                  Body="".join(json.dumps(line) + "\n" for line in seed["body_lines"]).encode())
+    iam.create_user(UserName=seed["user"])
+    iam.put_user_policy(UserName=seed["user"], PolicyName="no-receive", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": seed["user_policy"],
+                                                 "Resource": "*"}]}))
+    created = iam.create_access_key(UserName=seed["user"])["AccessKey"]
+    return (f"[default]\naws_access_key_id = {created['AccessKeyId']}\n"
+            f"aws_secret_access_key = {created['SecretAccessKey']}\n")
+
+
+@pytest.mark.parametrize("debug", [0, 1, 2])
+def test_check_predicts_the_subscribers_receive_exit_and_lines(debug: int, moto: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    golden = load("subscriber_receive_denied")
+    (run,) = [run for run in golden["runs"] if run["arguments"][-1] == str(debug)]
+    seed = golden["seed"]
+    credentials = seed_subscriber(moto, seed)
+    conf = ossec_conf(f"    <subscriber type=\"buckets\">\n      <sqs_name>{seed['queue']}</sqs_name>\n"
+                      "    </subscriber>\n")
+    home = make_home(tmp_path, monkeypatch, conf, credentials=credentials, config=None)
+    (home.wazuh_home / "etc" / "local_internal_options.conf").write_text(f"wazuh_modules.debug={debug}\n")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    enable_auth(moto)
+    code, out, _err = run_cli(capsys, "check", *home.common(moto), "--block", str(block_line(conf, "<subscriber")),
+                              "--format", "json")
+    findings = json.loads(out)["findings"]
+    errors = [finding for finding in findings if finding["status"] == "error"]
+    assert code == 2 and errors, "a subscriber the module cannot read is never ok"
+    first = errors[0]
+    assert (first["failure_id"], first["wazuh_exit_code"]) == ("queue.receive_denied", run["exit_code"])
+    module_error = [line for line in run["output"] if "Error receiving message from SQS" in line]
+    said = [line for line in first["ossec_log"] if "ReceiveMessage" in line]
+    if debug == 0:
+        assert module_error == [] and said == [], "at debug 0 the module prints nothing, only its exit code"
+        assert any(line.endswith("Returned exit code 21") for line in first["ossec_log"])
+        return
+    (recorded,) = module_error
+    head = recorded.split("An error occurred (", 1)[0] + "An error occurred ("
+    assert any(f"OUTPUT: {head}" in line and "when calling the ReceiveMessage operation: " in line
+               for line in said), "the script's own line, as wazuh-modulesd logs its output"

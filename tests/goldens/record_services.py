@@ -50,9 +50,12 @@ SUBSCRIBER_SEED: dict[str, Any] = {
     "bucket": "sub-logs", "key": "2026/12/04/app.json", "body_lines": [{"source": "app", "n": 1}],
     "queue": "wazuh-sub", "visibility_timeout": 1, "notification": "s3:ObjectCreated:* -> wazuh-sub",
     "user": "sub-no-receive",
-    "user_policy": ["sqs:GetQueueUrl", "sqs:GetQueueAttributes", "s3:GetObject", "s3:ListBucket"],
+    "user_policy": ["sqs:GetQueueUrl", "sqs:GetQueueAttributes", "s3:GetObject", "s3:ListBucket",
+                    "sts:GetCallerIdentity", "iam:GetUser", "iam:ListUserPolicies", "iam:GetUserPolicy",
+                    "iam:ListAttachedUserPolicies", "iam:SimulatePrincipalPolicy"],
 }
-"""A notified bucket whose module user may look the queue up and read the bucket but not receive."""
+"""A notified bucket whose module user may look the queue up and read the bucket but not receive (and may
+read its own IAM policies, which the module never asks for, so the doctor can find that out)."""
 SUBSCRIBER_DEBUGS = (0, 1, 2)
 
 
