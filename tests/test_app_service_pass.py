@@ -177,6 +177,8 @@ async def test_from_wazuhs_state_without_its_file_says_nothing_ran(app_logs: str
                                               state_dir=tmp_path / "state"))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pass(pilot, app)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 3 sent" in shown(app))
         await pilot.click("#pass-from-wazuh")
         await wait_until(pilot, lambda: "▐✔▌ from Wazuh's state" in shown(app))
         await pilot.press("s")
@@ -184,6 +186,10 @@ async def test_from_wazuhs_state_without_its_file_says_nothing_ran(app_logs: str
         text = shown(app)
         assert "Nothing ran" in text and "The module's exit code" not in text, "exit 1 here is ours, not the module's"
         assert "does not exist (no run yet?)" in text, "the finding says why"
+        await pilot.click("#pass-from-wazuh")
+        await wait_until(pilot, lambda: "▐ ▌ from Wazuh's state" in shown(app))
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 0 sent" in shown(app))  # the refusal kept our state
 
 
 @pytest.fixture
