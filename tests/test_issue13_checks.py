@@ -392,6 +392,7 @@ def test_queue_attributes_show_counts_visibility_dead_letter_queue_and_the_polic
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": policy, "RedrivePolicy": json.dumps(
         {"deadLetterTargetArn": dead_arn, "maxReceiveCount": "3"})})
     sqs.send_message(QueueUrl=url, MessageBody="{}")
+    sqs.send_message(QueueUrl=dead, MessageBody="a notification the module gave up on")
     findings = check_queue_access(session(), subscriber_block(sqs_name="wazuh-queue"), context(), settings(moto))
     attributes = next(finding for finding in findings if finding.failure_id == "queue.attributes")
     evidence = "\n".join(attributes.evidence)
@@ -405,6 +406,7 @@ def test_queue_attributes_show_counts_visibility_dead_letter_queue_and_the_polic
     dead_letter = next(finding for finding in findings if finding.failure_id == "queue.dead_letter")
     assert "wazuh-dead" in dead_letter.title + dead_letter.explanation
     assert "3" in dead_letter.explanation
+    assert "Messages in wazuh-dead now: 1." in dead_letter.explanation, "each one a notification never read"
     assert next(finding for finding in findings if finding.failure_id == "queue.notification_ok")
 
 

@@ -200,7 +200,9 @@ def _attribute_steps(chain: _QueueChain, sqs: Any, url: str) -> dict[str, str]:
     if in_flight:
         chain.add("queue.in_flight", in_flight=in_flight, visibility=visibility)
     if redrive:
-        chain.add("queue.dead_letter", dead_letter_queue=redrive[0], max_receive=redrive[1])
+        waiting_there, dead_evidence = _dead_letter_count(sqs, attributes.get("RedrivePolicy"))
+        chain.add("queue.dead_letter", evidence=dead_evidence, dead_letter_queue=redrive[0],
+                  max_receive=redrive[1], dead_letter_waiting=waiting_there)
     kms_key = attributes.get("KmsMasterKeyId")
     if kms_key and kms_key != AWS_MANAGED_SQS_KEY:
         chain.add("queue.kms_encrypted", kms_key=kms_key)
@@ -214,6 +216,27 @@ def _policy_evidence(policy: str | None) -> str:
     buckets = source_buckets(policy)
     return (f"Policy: admits S3 notifications from {', '.join(buckets)}" if buckets else
             "Policy: set, with no aws:SourceArn condition naming a bucket")
+
+
+def _dead_letter_count(sqs: Any, redrive_text: str | None) -> tuple[str, tuple[str, ...]]:
+    """How many messages already wait in the dead-letter queue (each a notification the module will never
+    read), from GetQueueUrl and GetQueueAttributes on it; 'unknown' when it cannot be read."""
+    try:
+        target = str(json.loads(redrive_text or "{}").get("deadLetterTargetArn", ""))
+    except (ValueError, AttributeError):
+        return "unknown", ()
+    parts = target.split(":")
+    if len(parts) != 6:
+        return "unknown", ()
+    looked_up = call(sqs, "get_queue_url", QueueName=parts[5], QueueOwnerAWSAccountId=parts[4])
+    if not looked_up.ok or looked_up.response is None:
+        return f"unknown ({looked_up.code or looked_up.kind})", (looked_up.evidence(),)
+    counted = call(sqs, "get_queue_attributes", QueueUrl=str(looked_up.response.get("QueueUrl", "")),
+                   AttributeNames=["ApproximateNumberOfMessages"])
+    if not counted.ok or counted.response is None:
+        return f"unknown ({counted.code or counted.kind})", (counted.evidence(),)
+    count = str(counted.response.get("Attributes", {}).get("ApproximateNumberOfMessages", "unknown"))
+    return count, (f"{parts[5]}: ApproximateNumberOfMessages={count}",)
 
 
 def _redrive(text: str | None) -> tuple[str, str] | None:

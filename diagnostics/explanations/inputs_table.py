@@ -92,7 +92,8 @@ ENTRIES: tuple[Explanation, ...] = (
         title="Messages received {max_receive} time(s) move to {dead_letter_queue}",
         explanation="The queue's redrive policy moves a message to {dead_letter_queue} after {max_receive} "
                     "receives. The module never reads that queue, so the logs a moved message points to are "
-                    "never ingested, and every receive (ours included, which is why we never receive) counts.",
+                    "never ingested, and every receive (ours included, which is why we never receive) counts. "
+                    "Messages in {dead_letter_queue} now: {dead_letter_waiting}.",
         fix="Inspect {dead_letter_queue} for stuck notifications and fix what made their runs fail; redrive them "
             "to {queue} afterwards.",
         status=Status.WARNING,
