@@ -852,6 +852,32 @@ VAR_DISCARD_ALL = Scenario(
              (trail_key(DAY2, 2), trail_body(DAY2, 2, resources=[{"ARN": "arn:aws:s3:::x"}]))),
     runs=(Run(),))
 
+VAR_GUARDDUTY_BROKEN_FIRST_REGION = Scenario(
+    name="var_guardduty_broken_first_region",
+    behaviour="native GuardDuty: a broken object in the first region stops the run before the second region",
+    bucket="var-gd-broken", bucket_type="guardduty",
+    objects=((guardduty_key("ap-south-1", DAY1, "gd-ap"), gz("{broken\n")),
+             (guardduty_key("us-east-1", DAY1, "gd-us"), guardduty_body("us-east-1", "us"))),
+    runs=(Run(), Run()))
+
+VAR_CONFIG_EMPTY_SECOND_REGION = Scenario(
+    name="var_config_empty_object_second_region",
+    behaviour="Config in two regions with an empty .json.gz in the second",
+    bucket="var-config-empty", bucket_type="config",
+    objects=((config_key((2026, 11, 2), 1, "eu-west-1"), config_body(1)),
+             (config_key((2026, 11, 3), 2), b""), (config_key((2026, 11, 4), 3), config_body(3))),
+    runs=(Run(),))
+
+VAR_TRAIL_PATH_TWO_ACCOUNTS_BROKEN_LAST = Scenario(
+    name="var_cloudtrail_path_two_accounts_broken_last",
+    behaviour="CloudTrail under a path with two accounts; the last file of the second account is not JSON",
+    bucket="var-trail-path", bucket_type="cloudtrail",
+    options=(("path", "trails"), ("only_logs_after", ONLY_LOGS_AFTER)),
+    objects=(("trails/" + trail_key(DAY1, 1), trail_body(DAY1, 1)),
+             ("trails/" + trail_key(DAY1, 2, account=OTHER_ACCOUNT), trail_body(DAY1, 2)),
+             ("trails/" + trail_key(DAY2, 3, account=OTHER_ACCOUNT), gz("[1, 2"))),
+    runs=(Run(), Run(debug=1)))
+
 VARIATIONS = (VAR_REMOVE_DENIED_CONFIG, VAR_REMOVE_DENIED_FIREHOSE, VAR_REMOVE_ALLOWED, VAR_STOP_FIRST_GZIP,
               VAR_STOP_LAST_ALB, VAR_STOP_CONFIG_JSON, VAR_CONFIG_README_DEEP, VAR_CONFIG_NODATE_OTHER_REGION,
               VAR_GUARDDUTY_TWO_ACCOUNTS, VAR_GUARDDUTY_REGIONS_OPTION, VAR_SUFFIX_SLASH, VAR_SUFFIX_WITH_PATH,
@@ -864,7 +890,9 @@ VARIATIONS = (VAR_REMOVE_DENIED_CONFIG, VAR_REMOVE_DENIED_FIREHOSE, VAR_REMOVE_A
               VAR_ACCOUNT_FILTER, VAR_CUSTOM_PATH_SLASH, VAR_GUARDDUTY_FIREHOSE, VAR_BAD_REGION,
               VAR_REMOVE_ALLOWED_THEN_BROKEN, VAR_REMOVE_DENIED_GUARDDUTY, VAR_SKIP_ON_CONFIG_JSON,
               VAR_EMPTY_OBJECT_TRAIL, VAR_PLAIN_JSON_TRAIL, VAR_FUTURE_ONLY_LOGS_AFTER, VAR_ACCOUNTS_ONE_MISSING,
-              VAR_SERVER_ACCESS_ODD_KEY, VAR_CUSTOM_NO_PATH, VAR_KEYS_NEW_ACCOUNT, VAR_DISCARD_ALL)
+              VAR_SERVER_ACCESS_ODD_KEY, VAR_CUSTOM_NO_PATH, VAR_KEYS_NEW_ACCOUNT, VAR_DISCARD_ALL,
+              VAR_GUARDDUTY_BROKEN_FIRST_REGION, VAR_CONFIG_EMPTY_SECOND_REGION,
+              VAR_TRAIL_PATH_TWO_ACCOUNTS_BROKEN_LAST)
 """Variations of the behaviours above that no one had tried when they were fixed (issue 12's "scenarios
 nobody here has seen"); ``tests/test_goldens_variations.py`` compares ours with each."""
 SCENARIOS = SCENARIOS + VARIATIONS
