@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -294,3 +296,27 @@ async def test_the_demos_cloudwatch_blocks_pass_as_the_demo_promises(demo: DemoE
         await pilot.press("s")
         await wait_until(pilot, lambda: "Stopped: exit 16 · 0 sent" in shown(app))
         assert "The module's run stops here with exit code 16" in shown(app)
+
+
+async def test_from_wazuhs_state_starts_where_the_module_stands(app_logs: str, tmp_path: Path) -> None:
+    context = doctor(tmp_path, app_logs)
+    state = tmp_path / "state"
+    app = ScreenHarness(lambda: NextRunScreen(context, cloudwatch_block(tmp_path, "app-logs"), state_dir=state))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pass(pilot, app)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 3 sent" in shown(app))
+        # The module's own file as a run that read every stream leaves it (our table has the module's columns).
+        context.services_db_path.parent.mkdir(parents=True)
+        shutil.copyfile(state / "aws_services.db", context.services_db_path)
+        before = hashlib.sha256(context.services_db_path.read_bytes()).hexdigest()
+        await pilot.click("#pass-reset")
+        await wait_until(pilot, lambda: "▐✔▌ reset our state" in shown(app))
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 3 sent" in shown(app) and "started over (reset)" in shown(app))
+        await pilot.click("#pass-from-wazuh")
+        await wait_until(pilot, lambda: "▐✔▌ from Wazuh's state" in shown(app))
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Done: exit 0 · 0 sent" in shown(app))
+        assert "started from a copy of the module's state" in " ".join(shown(app).split()), "wrapped at 80 columns"
+        assert hashlib.sha256(context.services_db_path.read_bytes()).hexdigest() == before, "Wazuh's file untouched"
