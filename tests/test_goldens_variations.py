@@ -44,8 +44,6 @@ class Expect:
 
 
 EXPECT: dict[str, Expect] = {
-    # The module deleted what it read; our keys view sees the bucket as the module found it before run 1 only.
-    "var_remove_allowed": Expect(keys=False),
     "var_remove_denied_broken_first_skip_on": Expect(python_310_wording=True),
 }
 PY311_NONE_CONTEXT = re.compile(r'Failed to decompress file (?P<key>[^:"]+): TypeError\(\\"\'NoneType\' object '
