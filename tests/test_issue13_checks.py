@@ -536,3 +536,27 @@ def test_an_unreadable_services_database_is_said_instead_of_a_first_run(
     ids = [finding["failure_id"] for finding in findings]
     assert "service.state_unreadable" in ids and "logs.state_first_run" not in ids
     assert db.read_bytes() == b"this is not an sqlite database at all" * 10
+
+
+def test_describe_log_streams_is_paged_like_the_module(moto: str, tmp_path: Path) -> None:
+    import boto3
+
+    from diagnostics.aws.service_access import check_service_access
+    from tests.conftest import admin_client
+    from tests.test_service_access import context, service_block, settings
+
+    logs = admin_client(moto, "logs")
+    logs.create_log_group(logGroupName="busy-logs")
+    for index in range(60):
+        logs.create_log_stream(logGroupName="busy-logs", logStreamName=f"stream-{index:03d}")
+    first_page = logs.describe_log_streams(logGroupName="busy-logs")
+    assert "nextToken" in first_page and len(first_page["logStreams"]) < 60, "moto pages the answer too"
+    home = tmp_path / "root"
+    (home / ".aws").mkdir(parents=True)
+    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                    region_name="us-east-1")
+    findings = check_service_access(session, service_block("cloudwatchlogs", aws_log_groups="busy-logs",
+                                                           regions="us-east-1"), context(home), settings(moto))
+    ok = next(finding for finding in findings if finding.failure_id == "logs.group_ok")
+    assert "60 stream(s)" in ok.title
+    assert "pages read: 2" in ok.evidence
