@@ -9,6 +9,7 @@ deleted or written.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Callable
@@ -18,13 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from diagnostics.aws.access_probes import call
 from diagnostics.aws.clients import make_client
-from diagnostics.aws.queue_access import source_buckets
+from diagnostics.aws.permission_probe import DENIED, may_perform
+from diagnostics.aws.queue_access import DELETE, RECEIVE, source_buckets
 from diagnostics.explanations import build_finding
 from diagnostics.explanations.inputs_table import QUEUE_MISSING
 from diagnostics.findings import Finding, Status
 from diagnostics.ingest.subscriber_pass import (
     DeliveredObjects,
     NotificationRoute,
+    QueueDenial,
     SubscriberRun,
     delivered_objects,
     routes_to_queue,
@@ -124,7 +127,7 @@ def run_subscriber_pass(context: DoctorContext, block: Block, wodle: Wodle | Non
         configuration = call(s3, "get_bucket_notification_configuration", Bucket=bucket)
         if configuration.ok and configuration.response is not None:
             routes = routes_to_queue(configuration.response, queue.facts.arn)
-        if not routes and options.bucket is None:
+        if not routes and options.bucket is None and configuration.ok:
             targets = ", ".join(str(item.get("QueueArn")) for item in (configuration.response or {}).get(
                 "QueueConfigurations", [])) or "no queue at all"
             finding = table_finding(session, "subscriber_pass.no_route", "subscriber.pass", bucket=bucket,
@@ -135,10 +138,12 @@ def run_subscriber_pass(context: DoctorContext, block: Block, wodle: Wodle | Non
         finding = table_finding(session, "subscriber_pass.no_source", "subscriber.pass", queue=queue_name,
                                 reason=listing.problem, line=line)
         return SubscriberPassResult(block.label, (finding,), 0, listing, routes=routes, queue=queue.facts)
+    denied, permission = queue_denial(session, queue)
     run = run_subscriber_objects(s3, block, context, listing, queue.facts.url, debug_level, emit_line, send,
-                                 configuration_id=routes[0].configuration_id if routes else "", cancel=cancel)
+                                 configuration_id=routes[0].configuration_id if routes else "", denied=denied,
+                                 cancel=cancel)
     result = SubscriberPassResult(block.label, (), run.exit_code, listing, run, routes, queue.facts)
-    findings = [_summary(session, result, listing, routes), *bug_findings(session, run)]
+    findings = [_summary(session, result, listing, routes), *permission, *bug_findings(session, run)]
     stopped = run.stopped_at
     if stopped is not None:
         findings.append(stuck_finding(session, queue.facts, run, stopped.key, stopped.stop or "", debug_level))
@@ -173,6 +178,28 @@ def read_queue(sqs: Any, url: str, name: str, session: InputSession) -> QueueRea
     facts = QueueFacts(url, arn, attributes.get("ApproximateNumberOfMessages", "?"),
                        attributes.get("VisibilityTimeout", "?"), dead_letter, max_receive)
     return QueueRead(facts, attributes.get("Policy"))
+
+
+def queue_denial(session: InputSession, queue: QueueRead) -> tuple[QueueDenial | None, tuple[Finding, ...]]:
+    """Whether the module's receive or delete would be denied, asked of IAM's simulator or the readable
+    policies (never by receiving); a denial found becomes the run's stop and its table finding."""
+    assert session.aws_session is not None and session.settings is not None
+    sts: Any = make_client(session.aws_session, "sts", session.settings)
+    caller = call(sts, "get_caller_identity")
+    principal = str((caller.response or {}).get("Arn", "")) or None if caller.ok else None
+    iam = make_client(session.aws_session, "iam", dataclasses.replace(session.settings, max_attempts=0))
+    answers = {answer.action: answer for answer in may_perform(iam, principal, session.account_id,
+                                                               (RECEIVE, DELETE), queue.facts.arn, queue.policy)}
+    how = "; ".join(f"{answer.action}: {answer.verdict} ({answer.detail})" for answer in answers.values())
+    values = {"principal": principal or "the module's credentials", "queue": session.block.value("sqs_name") or "",
+              "queue_arn": queue.facts.arn, "how": how}
+    for action, operation, step in ((RECEIVE, "ReceiveMessage", "receive"), (DELETE, "DeleteMessage", "delete")):
+        if answers[action].verdict == DENIED:
+            error = f"An error occurred (AccessDenied) when calling the {operation} operation: <AWS's message>"
+            finding = table_finding(session, f"queue.{step}_denied", "queue.permission", error=error, **values)
+            verb = "receiving" if step == "receive" else "deleting"
+            return QueueDenial(step, f"ERROR: Error {verb} message from SQS: {error}"), (finding,)
+    return None, ()
 
 
 def table_finding(session: InputSession, failure_id: str, check_id: str, **values: Any) -> Finding:

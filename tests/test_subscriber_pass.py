@@ -244,3 +244,33 @@ def test_ingest_block_on_a_subscriber_writes_the_datagrams_and_exits_as_the_modu
     assert "not the queue's; nothing was received from the queue" in err
     code, _, err = run_cli(capsys, "ingest", *home.common(moto), "--block", str(line), "--since", "yesterday")
     assert code == 64 and "--since 'yesterday' is not a date" in err
+
+
+def test_a_denied_delete_sends_the_first_objects_events_then_exits_21(
+        moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import enable_auth
+    from tests.test_queue_access import seed_notified_queue, user_session
+
+    recorded = golden("subscriber_delete_denied")
+    seed_notified_queue(moto, recorded["seed"])
+    # iam:Get*/List* lets the doctor read the user's policies; the module never calls IAM, so the recorded
+    # run with the same queue and S3 permissions still applies.
+    user, _ = user_session(moto, [*recorded["seed"]["user_policy"], "iam:Get*", "iam:List*"])
+    credentials = user.get_credentials()
+    home = make_home(tmp_path, monkeypatch, ossec_conf(), config=None, credentials=(
+        f"[default]\naws_access_key_id = {credentials.access_key}\n"
+        f"aws_secret_access_key = {credentials.secret_key}\n"))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    enable_auth(moto)
+    first = recorded["runs"][0]
+    result, lines, sent = run_pass(moto, home.wazuh_home, subscriber("buckets", recorded["seed"]["queue"]), 2)
+    assert sent == first["datagrams"]
+    assert result.exit_code == first["exit_code"] == 21
+    assert comparable(lines)[:-1] == comparable(first["output"])[:-2]
+    assert lines[-1].startswith("DEBUG: ERROR: Error deleting message from SQS: An error occurred (")
+    by_id = {finding.failure_id: finding for finding in result.findings}
+    assert "again on every run" in by_id["queue.delete_denied"].explanation
+    assert "2026/12/04/app.json" in by_id["subscriber_pass.stuck"].title
+    quiet, lines, sent = run_pass(moto, home.wazuh_home, subscriber("buckets", recorded["seed"]["queue"]), 0)
+    assert (quiet.exit_code, lines, sent) == (recorded["runs"][1]["exit_code"], recorded["runs"][1]["output"],
+                                              recorded["runs"][1]["datagrams"])

@@ -59,6 +59,10 @@ class SubscriberLines:
         """A message the run finished with."""
         return self._debug(2, f"Message deleted from queue: {self.queue}")
 
+    def queue_error(self, message: str) -> list[str]:
+        """A failed receive or delete: the module's error line at debug 1 (then exit 21)."""
+        return self._debug(1, message)
+
     def buckets_object(self, decoded: SubscriberObject, rule: DiscardRule) -> list[str]:
         """The buckets or Security Hub subscriber on one object: its format fallbacks, each record's fate."""
         lines: list[str] = []

@@ -10,6 +10,7 @@ that message is not deleted and comes back after the visibility timeout.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -136,6 +137,16 @@ def delivered_objects(s3: Any, bucket: str, routes: Sequence[NotificationRoute],
 
 
 @dataclass(frozen=True)
+class QueueDenial:
+    """A queue call the credentials may not make (found without making it): the run ends there, exit 21."""
+
+    operation: str
+    """``receive`` (the run ends before any object) or ``delete`` (after the first object's events)."""
+    message: str
+    """What the module prints at debug 1: its error line with the call's error."""
+
+
+@dataclass(frozen=True)
 class ObjectRun:
     """One notified object as the module's run meets it: what it sends, drops, and whether the run ends there."""
 
@@ -215,11 +226,11 @@ def read_object(s3: Any, kind: str, bucket: str, item: DeliveredObject, rule: Di
         if kind == "security_lake":
             datagrams = security_lake_datagrams(body)
             run = ObjectRun(bucket, item.key, asked, item.modified, tuple(datagrams), data_format="parquet")
-            return run, lines + printer.lake_object(asked, datagrams) + printer.deleted()
+            return run, lines + printer.lake_object(asked, datagrams)
         decoded = subscriber_object(bucket, asked, object_text(asked, body), rule, kind)
     except SubscriberStop as stop:
         return _stopped(base, str(stop), stop.exit_code), lines + printer.stop(stop.exit_code, str(stop))
-    return _decoded_run(base, decoded), printer.buckets_object(decoded, rule) + printer.deleted()
+    return _decoded_run(base, decoded), printer.buckets_object(decoded, rule)
 
 
 def _stopped(base: ObjectRun, error: str, exit_code: int) -> ObjectRun:
@@ -240,14 +251,19 @@ def _decoded_run(base: ObjectRun, decoded: SubscriberObject) -> ObjectRun:
 def run_subscriber_objects(s3: Any, block: Block, context: DoctorContext, listing: DeliveredObjects,
                            queue_url: str, debug_level: int, emit_line: Callable[[str], None],
                            send: Callable[[str], None], *, configuration_id: str = "",
+                           denied: QueueDenial | None = None,
                            cancel: threading.Event | None = None) -> SubscriberRun:
     """Meet the objects as the module's run meets their messages: batches of ten, each object read, sent and
-    its message deleted, until the first failure (the run's exit) or the end (an empty receive)."""
+    its message deleted, until the first failure (the run's exit) or the end (an empty receive); a denied
+    receive ends the run at once, a denied delete after the first object's events (exit 21 either way)."""
     kind = block.block_type or "buckets"
     printer = SubscriberLines(block, context, debug_level)
     rule = discard_rule_of(block)
     region = str(getattr(getattr(s3, "meta", None), "region_name", "") or "")
     _emit(emit_line, printer.opening(queue_url))
+    if denied is not None and denied.operation == "receive":
+        _emit(emit_line, printer.receive([]) + printer.queue_error(denied.message))
+        return SubscriberRun((), 21, len(listing.objects))
     runs: list[ObjectRun] = []
     objects = listing.objects
     for start in range(0, len(objects), BATCH):
@@ -261,6 +277,11 @@ def run_subscriber_objects(s3: Any, block: Block, context: DoctorContext, listin
             run, lines = read_object(s3, kind, item.bucket or listing.bucket, item, rule, printer)
             for datagram in run.datagrams:
                 send(datagram)
+            if run.stop_code is None and denied is not None:
+                lines += printer.queue_error(denied.message)
+                run = dataclasses.replace(run, stop=denied.message, stop_code=21)
+            elif run.stop_code is None:
+                lines += printer.deleted()
             _emit(emit_line, lines)
             runs.append(run)
             if run.stop_code is not None:
