@@ -28,10 +28,6 @@ from tui.widgets.on_off_checkbox import OnOffCheckbox
 if TYPE_CHECKING:
     from diagnostics.service_pass import ServicePassOptions, ServicePassResult
 
-SERVICES_FILE = "aws_services.db"
-"""Our copy of the module's services table lives in this file of the state directory (as the CLI's)."""
-
-
 def block_reads(block: Block) -> str:
     """What a service block reads: its log groups (CloudWatch Logs) or its regions (Inspector)."""
     return block.value("regions" if block.block_type == "inspector" else "aws_log_groups") or ""
@@ -59,9 +55,7 @@ def result_text(result: ServicePassResult, started: str = "") -> Text:
     head = "Cancelled (Escape) before the end" if result.cancelled else f"The module's exit code: {result.exit_code}"
     text = Text(head, style="bold")
     text.append(f" · {result.sent} event(s) sent, {result.skipped} skipped")
-    if result.state_path is None:
-        text.append(" · no state kept")
-    elif started:
+    if result.state_path is not None and started:  # None: the block could not be opened (see the findings)
         text.append(f" · {started}")
     return text
 
@@ -95,8 +89,9 @@ class ServicePassScreen(DoctorScreen):
         self.sent = 0
         self.started = ""
         self.events_out: Path | None = None
-        self.cancel_requested = False
         """The file this pass writes its datagrams to, once opened."""
+        self.cancel_requested = False
+        """Escape was pressed during this pass (perhaps before its worker started)."""
 
     @property
     def is_pushed_screen(self) -> bool:
@@ -108,6 +103,13 @@ class ServicePassScreen(DoctorScreen):
         from diagnostics.ingest.state import default_state_dir
 
         return self.state_dir or default_state_dir(self.context.environ or None)
+
+    @property
+    def shown_state_file(self) -> Path:
+        """Our ``aws_services.db`` in that directory (the pass names the same file once it has opened it)."""
+        from diagnostics.ingest.cloudwatch_state import SERVICES_FILE_NAME
+
+        return self.shown_state_dir / SERVICES_FILE_NAME
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -125,7 +127,7 @@ class ServicePassScreen(DoctorScreen):
             yield Input(placeholder="a file (optional; never in the Wazuh home)", id="pass-events-out",
                         compact=True)
             yield OnOffCheckbox("append", value=False, id="pass-append", compact=True)
-        yield FittedLine(Text("our state: "), str(self.shown_state_dir / SERVICES_FILE), Text(""), id="pass-state")
+        yield FittedLine(Text("our state: "), str(self.shown_state_file), Text(""), id="pass-state")
         yield Static("", id="pass-status")
         yield LiveLog(max_lines=5000, id="pass-log")
         with VerticalScroll(id="pass-result"):
