@@ -245,7 +245,7 @@ async def test_the_datagrams_go_to_a_file_that_is_never_overwritten_unasked(app_
             '1:Wazuh-AWS:{"level": "info", "msg": "user alice logged in"}']
         assert "datagrams written to" in shown(app)
         await pilot.press("s")
-        await wait_until(pilot, lambda: "Not run: the datagrams file" in shown(app))
+        await wait_until(pilot, lambda: "Not run: the datagrams file was refused (see below)" in shown(app))
         assert "already exists" in shown(app) and "tick append" in shown(app)
         assert "esc Back" in shown(app), "nothing runs: Escape goes back"
         await pilot.click("#pass-append")

@@ -191,7 +191,7 @@ class ServicePassScreen(DoctorScreen):
     def events_file_refused(self, message: EventsFileRefused) -> None:
         self._set_running(False)
         hint = " (tick append to add to it)" if "already exists" in message.reason else ""
-        self._status(f"Not run: {message.reason}{hint}")
+        self._status("Not run: the datagrams file was refused (see below); s runs it again, Escape goes back.")
         self.query_one("#pass-summary", Static).update(data_text(f"Not run: {message.reason}{hint}."))
         self.query_one("#pass-result").display = True
 
