@@ -35,7 +35,7 @@ def count_line(reports: tuple[BlockReport, ...], total: int) -> str:
         counts[report.status] += 1
     done = f"{len(reports)} of {total} blocks checked" if len(reports) < total else f"{total} blocks"
     return (f"{done}: {counts[Status.OK] + counts[Status.SKIPPED]} ok, {counts[Status.WARNING]} warnings, "
-            f"{counts[Status.ERROR]} errors. Enter: troubleshoot, b: browse keys.")
+            f"{counts[Status.ERROR]} errors. Enter: troubleshoot, b: browse.")
 
 
 class OverviewScreen(DoctorScreen):
@@ -199,9 +199,9 @@ class OverviewScreen(DoctorScreen):
     def action_browse(self) -> None:
         block = self._selected_block()
         if block is not None and block.kind == "service" and block.block_type in ("cloudwatchlogs", "inspector"):
-            from tui.screens.next_run import NextRunScreen
+            from tui.screens.service_browse import ServiceBrowseScreen
 
-            self.app.push_screen(NextRunScreen(self.context, block))
+            self.app.push_screen(ServiceBrowseScreen(self.context, block))
             return
         if block is not None and block.kind == "subscriber":
             from tui.screens.notified_objects import NotifiedObjectsScreen
