@@ -8,7 +8,7 @@ import os
 import stat
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -191,7 +191,27 @@ def check_configured_block(block: Block, loaded: LoadedConfig, per_block: dict[s
                            context: DoctorContext, cancel: threading.Event | None = None) -> BlockReport:
     """One block as ``loaded`` holds it: its configuration findings, then its checks with its wodle's
     options; ``check`` (every block) and the check runner (one block, for Troubleshoot) both go through it."""
-    return check_block(block, context, per_block.get(block.key, ()), wodle=wodle_of(loaded, block), cancel=cancel)
+    report = check_block(block, context, per_block.get(block.key, ()), wodle=wodle_of(loaded, block), cancel=cancel)
+    return replace(report, findings=after_config_stop(block, report.findings))
+
+
+IN_LOOP_RULES = frozenset({"config.region_unknown", "config.region_govcloud", "config.inspector_region"})
+"""A service checks each region when its loop reaches it, so these stops come after the earlier regions' calls."""
+
+
+def after_config_stop(block: Block, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """A service's or subscriber's later findings without an exit of their own once a configuration finding
+    stops the script before any AWS call (argument errors 2, Security Lake options 21...): one run, one exit."""
+    if block.kind == "bucket":
+        return findings
+    stop = next((finding.wazuh_exit_code for finding in findings if step_of(finding) == "config"
+                 and finding.wazuh_exit_code is not None and finding.failure_id not in IN_LOOP_RULES), None)
+    if stop is None:
+        return findings
+    note = f"the module stops earlier (exit {stop}) and never reaches this step"
+    return tuple(replace(finding, wazuh_exit_code=None, ossec_log=(), evidence=(*finding.evidence, note))
+                 if step_of(finding) != "config" and finding.wazuh_exit_code is not None else finding
+                 for finding in findings)
 
 
 def check_block(block: Block, context: DoctorContext, config_findings: tuple[Finding, ...] = (),

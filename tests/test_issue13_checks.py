@@ -314,6 +314,11 @@ def test_no_broken_subscriber_or_service_is_ok_and_each_has_the_modules_exit(
             (finding.failure_id, finding.wazuh_exit_code) for finding in predicted])
         if failure_id is not None:
             assert predicted[0].failure_id == failure_id
+        if line in (14, 18, 29):  # the script stops before any AWS call: no later step has an exit of its own
+            assert len(predicted) == 1, (line, [(finding.failure_id, finding.wazuh_exit_code) for finding in predicted])
+    group = next(finding for finding in by_line[29].findings if finding.failure_id == "logs.group_failed")
+    assert "the module stops earlier (exit 2) and never reaches this step" in group.evidence
+    assert group.ossec_log == ()
 
 
 def test_a_wrong_subscriber_or_service_type_is_an_error_naming_its_line(
