@@ -190,9 +190,48 @@ def subscriber_receive_denied(session: Session) -> dict[str, Any]:
     }
 
 
+LAKE_SEED: dict[str, Any] = {
+    "bucket": "lake-bucket", "queue": "lake-queue", "visibility_timeout": 0,
+    "role": "arn:aws:iam::123456789012:role/lake-reader", "external_id": "wazuh-ext",
+    "key": "ext/CLOUD_TRAIL_MGMT/2.0/region=us-east-1/accountId=123456789012/eventDay=20261204/broken.gz.parquet",
+    "body_text": '{"not": "parquet"}\n',
+    "message": "EventBridge shape: {detail: {bucket: {name}, object: {key}}}, sent by hand",
+}
+"""A Security Lake queue whose message names an object that is not Parquet (a JSON line)."""
+LAKE_DEBUGS = (2, 0)
+
+
+def security_lake_not_parquet(session: Session) -> dict[str, Any]:
+    seed = LAKE_SEED
+    s3, sqs, iam = session.client("s3"), session.client("sqs"), session.client("iam")
+    session.keys(session.oracle.ACCESS_KEY, session.oracle.SECRET_KEY)
+    s3.create_bucket(Bucket=seed["bucket"])
+    s3.put_object(Bucket=seed["bucket"], Key=seed["key"], Body=seed["body_text"].encode())
+    iam.create_role(RoleName="lake-reader", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},
+                                                "Action": "sts:AssumeRole"}]}))
+    url = sqs.create_queue(QueueName=seed["queue"],
+                           Attributes={"VisibilityTimeout": str(seed["visibility_timeout"])})["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps(
+        {"detail": {"bucket": {"name": seed["bucket"]}, "object": {"key": seed["key"]}}}))
+    arguments = ["--subscriber", "security_lake", "--queue", seed["queue"], "--iam_role_arn", seed["role"],
+                 "--external_id", seed["external_id"]]
+    runs = [session.run([*arguments, "--debug", str(debug)]) for debug in LAKE_DEBUGS]
+    return {
+        "note": "A Security Lake object that is not Parquet: pyarrow's ParquetFile raises inside the subscriber, "
+                "which has no handler for it (skip_on_error is not consulted, no error_msg event is built), so "
+                "main()'s catch-all ends the run: the exception propagates at debug >= 1 (exit 1, 'Unknown "
+                "error', traceback on stderr), exit 12 with its ERROR line at debug 0. The message is never "
+                "deleted, so every run stops on it again.",
+        "seed": seed, "aws_home": {"credentials": "[default]", "config": None},
+        "runs": runs,
+    }
+
+
 RECORDERS: dict[str, Callable[[Session], dict[str, Any]]] = {
     "cloudwatch_second_run": cloudwatch_second_run,
     "subscriber_receive_denied": subscriber_receive_denied,
+    "subscriber_security_lake_not_parquet": security_lake_not_parquet,
 }
 
 
