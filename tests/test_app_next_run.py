@@ -40,7 +40,7 @@ async def test_next_run_lists_sent_and_dropped_messages_at_80x24(plain_logs: str
                    "regions": Option("regions", "us-east-1", 14)})
     app = ScreenHarness(lambda: NextRunScreen(context, block))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: "1 event(s) sent, 1 dropped" in "\n".join(screen_lines(app))
+        await wait_until(pilot, lambda: "The next run sends 1 event(s), drops 1" in "\n".join(screen_lines(app))
                          and "the module uses the literal 'None'" in "\n".join(screen_lines(app)))
         text = "\n".join(screen_lines(app))
         assert "⊘ None of the 3 login" in text

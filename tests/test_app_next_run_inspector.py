@@ -37,7 +37,7 @@ async def test_next_run_lists_the_findings_and_the_discarded_one_at_80x24(
         context = context_from_environment(None, str(tmp_path / "ossec"), server.endpoint)
         app = ScreenHarness(lambda: NextRunScreen(context, block))
         async with app.run_test(size=(80, 24)) as pilot:
-            await wait_until(pilot, lambda: "2 event(s) sent, 1 dropped" in "\n".join(screen_lines(app))
+            await wait_until(pilot, lambda: "The next run sends 2 event(s), drops 1" in "\n".join(screen_lines(app))
                              and " Sent " in "\n".join(screen_lines(app))
                              and "0a1b2c3d4e5f" in "\n".join(screen_lines(app)))
             text = "\n".join(screen_lines(app))

@@ -69,7 +69,7 @@ def shown(app: ScreenHarness) -> str:
 
 async def open_pass(pilot: object, app: ScreenHarness) -> None:
     """From Next run (once its preview is on screen) to the pass screen, as an admin gets there."""
-    await wait_until(pilot, lambda: "event(s) sent" in shown(app) or "failed (the run stops" in shown(app))
+    await wait_until(pilot, lambda: "The next run sends" in shown(app))
     await pilot.press("p")  # type: ignore[attr-defined]
     await wait_until(pilot, lambda: "s (or Start) runs the pass; Escape goes back." in shown(app))
 
@@ -78,7 +78,7 @@ async def test_next_run_says_it_is_the_preview_and_names_the_pass_key(app_logs: 
     app = ScreenHarness(lambda: NextRunScreen(doctor(tmp_path, app_logs), cloudwatch_block(tmp_path, "app-logs"),
                                               state_dir=tmp_path / "state"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: "event(s) sent" in shown(app))
+        await wait_until(pilot, lambda: "The next run sends 3 event(s), drops 1" in shown(app))
         text = shown(app)
         assert "preview of the next run, read-only" in text
         assert "p runs a pass with our own state" in text

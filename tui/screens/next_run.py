@@ -112,7 +112,7 @@ class NextRunScreen(DoctorScreen):
         listing.clear_options()
         listing.add_options([Option(event_line(event)) for event in preview.events])
         sent = sum(1 for event in preview.events if event.dropped_by is None)
-        totals = f"{sent} event(s) sent, {len(preview.events) - sent} dropped"
+        totals = f"The next run sends {sent} event(s), drops {len(preview.events) - sent}"  # a preview: nothing sent
         if preview.truncated:
             totals += f" (the first {len(preview.events)} shown)"
         for window in getattr(preview, "windows", ()):
