@@ -113,6 +113,12 @@ def run_subscriber_pass(context: DoctorContext, block: Block, wodle: Wodle | Non
         return SubscriberPassResult(block.label, (finding,), 20)
     queue = read_queue(sqs, str(looked_up.response["QueueUrl"]), queue_name, session)
     s3: Any = make_client(session.aws_session, "s3", session.settings)
+    denied, permission = queue_denial(session, queue)
+    if denied is not None and denied.operation == "receive":  # the run ends before any object is named
+        nothing = DeliveredObjects(options.bucket or "", (), 0, 0, False)
+        run = run_subscriber_objects(s3, block, context, nothing, queue.facts.url, debug_level, emit_line, send,
+                                     denied=denied)
+        return SubscriberPassResult(block.label, permission, run.exit_code, nothing, run, (), queue.facts)
     named = source_buckets(queue.policy) if options.bucket is None else (options.bucket,)
     line = str(block.location.line) if block.location and block.location.line else "LINE"
     if not named:
@@ -138,7 +144,6 @@ def run_subscriber_pass(context: DoctorContext, block: Block, wodle: Wodle | Non
         finding = table_finding(session, "subscriber_pass.no_source", "subscriber.pass", queue=queue_name,
                                 reason=listing.problem, line=line)
         return SubscriberPassResult(block.label, (finding,), 0, listing, routes=routes, queue=queue.facts)
-    denied, permission = queue_denial(session, queue)
     run = run_subscriber_objects(s3, block, context, listing, queue.facts.url, debug_level, emit_line, send,
                                  configuration_id=routes[0].configuration_id if routes else "", denied=denied,
                                  cancel=cancel)

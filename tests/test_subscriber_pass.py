@@ -274,3 +274,26 @@ def test_a_denied_delete_sends_the_first_objects_events_then_exits_21(
     quiet, lines, sent = run_pass(moto, home.wazuh_home, subscriber("buckets", recorded["seed"]["queue"]), 0)
     assert (quiet.exit_code, lines, sent) == (recorded["runs"][1]["exit_code"], recorded["runs"][1]["output"],
                                               recorded["runs"][1]["datagrams"])
+
+
+def test_a_denied_receive_stops_the_run_before_any_object(moto: str, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import enable_auth
+    from tests.test_queue_access import seed_notified_queue, user_session
+
+    seed = golden("subscriber_delete_denied")["seed"]
+    seed_notified_queue(moto, seed)
+    allowed = [action for action in seed["user_policy"] if action != "sqs:ReceiveMessage"]
+    user, _ = user_session(moto, [*allowed, "sqs:DeleteMessage", "iam:Get*", "iam:List*"])
+    credentials = user.get_credentials()
+    home = make_home(tmp_path, monkeypatch, ossec_conf(), config=None, credentials=(
+        f"[default]\naws_access_key_id = {credentials.access_key}\n"
+        f"aws_secret_access_key = {credentials.secret_key}\n"))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    enable_auth(moto)
+    result, lines, sent = run_pass(moto, home.wazuh_home, subscriber("buckets", seed["queue"]), 1)
+    assert (result.exit_code, sent) == (21, [])
+    assert lines == ["DEBUG: +++ Debug mode on - Level: 1",
+                     "DEBUG: ERROR: Error receiving message from SQS: An error occurred (AccessDenied) when calling "
+                     "the ReceiveMessage operation: <AWS's message>"]
+    assert [finding.failure_id for finding in result.findings] == ["queue.receive_denied"]

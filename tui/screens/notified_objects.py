@@ -162,6 +162,8 @@ def pass_summary(result: SubscriberPassResult) -> str:
         return f"Subscriber pass: nothing read ({objects} object(s)); see the findings below"
     end = ("cancelled (Escape) before the end" if result.run.cancelled else
            f"the module's exit code: {result.exit_code}")
+    if not result.run.objects and result.exit_code:
+        return f"Subscriber pass: the module's run stops before any object; {end}"
     return (f"Subscriber pass over {objects} object(s), in LastModified order (not the queue's): {result.sent} "
             f"sent, {result.dropped} dropped; {end}")
 
@@ -175,4 +177,6 @@ def pass_details(result: SubscriberPassResult, lines: tuple[str, ...]) -> str:
         shown.append(f"{item.key}: {fate}")
     if result.run is not None and result.run.not_reached:
         shown.append(f"{result.run.not_reached} object(s) after it not read by this run")
-    return "\n".join([*shown, "", "The module's lines:", *lines[:200]])
+    if lines:
+        shown += ["", "The module's lines:", *lines[:200]]
+    return "\n".join(shown)
