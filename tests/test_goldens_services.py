@@ -160,3 +160,41 @@ def test_check_predicts_the_subscribers_receive_exit_and_lines(debug: int, moto:
     head = recorded.split("An error occurred (", 1)[0] + "An error occurred ("
     assert any(f"OUTPUT: {head}" in line and "when calling the ReceiveMessage operation: " in line
                for line in said), "the script's own line, as wazuh-modulesd logs its output"
+
+
+# -- a Security Lake object that is not Parquet ---------------------------------------------------------------
+
+@pytest.mark.parametrize("run_index", [0, 1])
+def test_security_lake_object_that_is_not_parquet_stops_as_the_module(run_index: int, moto: str, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """No error_msg event (the subscriber has no handler for it): exit 1 and 'Unknown error' at debug 2, 12 at
+    debug 0, the module's lines word for word (but the queue's message, which we never receive)."""
+    golden = load("subscriber_security_lake_not_parquet")
+    seed, run = golden["seed"], golden["runs"][run_index]
+    s3, sqs, iam = admin_client(moto), admin_client(moto, "sqs"), admin_client(moto, "iam")
+    s3.create_bucket(Bucket=seed["bucket"])
+    s3.put_object(Bucket=seed["bucket"], Key=seed["key"], Body=seed["body_text"].encode())
+    role = seed["role"].rsplit("/", 1)[1]
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
+    iam.put_role_policy(RoleName=role, PolicyName="read", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sqs:*", "s3:GetObject",
+                                                                            "s3:ListBucket"], "Resource": "*"}]}))
+    url = sqs.create_queue(QueueName=seed["queue"])["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps(
+        {"detail": {"bucket": {"name": seed["bucket"]}, "object": {"key": seed["key"]}}}))
+    conf = ossec_conf(f"    <subscriber type=\"security_lake\">\n      <sqs_name>{seed['queue']}</sqs_name>\n"
+                      f"      <iam_role_arn>{seed['role']}</iam_role_arn>\n"
+                      f"      <external_id>{seed['external_id']}</external_id>\n    </subscriber>\n")
+    home = make_home(tmp_path, monkeypatch, conf, config=None)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    debug = run["arguments"][run["arguments"].index("--debug") + 1]
+    events = tmp_path / "events.txt"
+    code, _out, err = run_cli(capsys, "ingest", *home.common(moto), "--block", str(block_line(conf, "<subscriber")),
+                              "--bucket", seed["bucket"], "--debug", debug, "--events-out", str(events))
+    assert (code, run["datagrams"]) == (run["exit_code"], [])
+    assert not events.exists() or events.read_text() == ""
+    def comparable(lines: list[str]) -> list[str]:
+        return [line.replace(moto, "{endpoint}") for line in lines if not line.startswith("DEBUG: The message is: ")]
+    assert comparable(module_lines(err)) == comparable(run["output"])

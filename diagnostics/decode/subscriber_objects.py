@@ -31,9 +31,11 @@ DATAGRAM_HEADER = "1:Wazuh-AWS:"
 class SubscriberStop(Exception):
     """A failure that ends the module's run while it reads the object (exit 12 at debug 0 unless it says)."""
 
-    def __init__(self, reason: str, exit_code: int = 12) -> None:
+    def __init__(self, reason: str, exit_code: int = 12, printed: str | None = None) -> None:
         super().__init__(reason)
         self.exit_code = exit_code
+        # The module's own error line carries only the exception's text, while the reason may say more.
+        self.printed = printed if printed is not None else reason
 
 
 @dataclass(frozen=True)
@@ -227,5 +229,5 @@ def security_lake_datagrams(body: bytes) -> list[str]:
         return [DATAGRAM_HEADER + json.dumps(row, default=str)
                 for batch in table.iter_batches() for row in batch.to_pylist()]
     except Exception as error:  # pyarrow raises its own error types for any malformed file
-        raise SubscriberStop(f"the object is not a readable Parquet file: {type(error).__name__}: {error}") \
-            from error
+        raise SubscriberStop(f"the object is not a readable Parquet file: {type(error).__name__}: {error}",
+                             printed=str(error)) from error

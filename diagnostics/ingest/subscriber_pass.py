@@ -229,7 +229,7 @@ def read_object(s3: Any, kind: str, bucket: str, item: DeliveredObject, rule: Di
             return run, lines + printer.lake_object(asked, datagrams)
         decoded = subscriber_object(bucket, asked, object_text(asked, body), rule, kind)
     except SubscriberStop as stop:
-        return _stopped(base, str(stop), stop.exit_code), lines + printer.stop(stop.exit_code, str(stop))
+        return _stopped(base, str(stop), stop.exit_code), lines + printer.stop(stop.exit_code, stop.printed)
     return _decoded_run(base, decoded), printer.buckets_object(decoded, rule)
 
 
