@@ -103,7 +103,7 @@ async def test_overview_checks_every_block_then_troubleshoots_one(demo: DemoEnvi
         await wait_until(pilot, lambda: bool(of_type(messages, ChecksCompleted)))
         await pilot.pause()
         assert len(of_type(messages, ChecksCompleted)) == 1
-        assert len(of_type(messages, BlockChecked)) == 20
+        assert len(of_type(messages, BlockChecked)) == 21
         screen = app.screen
         assert isinstance(screen, OverviewScreen)
         tree = screen.query_one(ConfigTree)
@@ -117,7 +117,7 @@ async def test_overview_checks_every_block_then_troubleshoots_one(demo: DemoEnvi
         assert tree.status_of(nodes[("demo-old-trail", "wazuh-demo")].data) is Status.WARNING
         assert "✖" in str(nodes[("demo-forbidden", "wazuh-limited")].label)
         status = str(screen.query_one("#overview-status", Static).render())
-        assert "20 blocks" in status and "9 errors" in status, status
+        assert "21 blocks" in status and "10 errors" in status, status
 
         tree.move_cursor(nodes[("demo-forbidden", "wazuh-limited")])
         await pilot.press("enter")

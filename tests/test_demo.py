@@ -256,7 +256,7 @@ def by_failure(result: BlockReport) -> dict[str, Any]:
 
 def test_config_holds_subscribers_and_services(demo: DemoEnvironment) -> None:
     text = (demo.context.wazuh_home / "etc" / "ossec.conf").read_text()
-    assert text.count("<subscriber") == 5 and text.count("<service") == 3
+    assert text.count("<subscriber") == 5 and text.count("<service") == 4
     assert "[wazuh-noreceive]" in (demo.context.module_home / ".aws" / "credentials").read_text()
 
 
@@ -339,7 +339,58 @@ def test_missing_log_group_is_exit_16(report: CheckReport) -> None:
     assert predicted_exit(result) == 16 and "logs.group_failed" in failure_ids(result)
 
 
+def inspector_block(demo: DemoEnvironment, region: str) -> Any:
+    """The demo's Inspector block that walks ``region``."""
+    from diagnostics.checks import load_configuration
+
+    loaded, _ = load_configuration(demo.context)
+    return next(b for b in loaded.blocks if b.block_type == "inspector" and b.value("regions") == region)
+
+
 def test_inspector_region_is_readable(report: CheckReport) -> None:
-    result = input_report(report, "service", "inspector")
+    result = next(candidate for candidate in report.blocks if candidate.block.block_type == "inspector"
+                  and candidate.block.value("regions") == "us-east-1")
     assert result.status is Status.OK and predicted_exit(result) == 0, failure_ids(result)
     assert by_failure(result)["inspector.findings_ok"].title.startswith("Inspector findings readable in us-east-1")
+    assert "(3 on the first page)" in by_failure(result)["inspector.findings_ok"].title
+
+
+def test_inspector_preview_sends_todays_findings_and_never_yesterdays(demo: DemoEnvironment) -> None:
+    from diagnostics.input_session import next_inspector_run
+    from tui.demo_inputs import inspector_findings
+
+    _, preview = next_inspector_run(demo.context, inspector_block(demo, "us-east-1"))
+    assert preview.exit_code == 0 and not preview.failures
+    (window,) = preview.windows
+    assert window.start == datetime(2026, 11, 29) and window.end == NOW.replace(tzinfo=None)
+    assert [event.summary.split(" ", 1)[0] for event in preview.events] == ["CRITICAL", "HIGH", "MEDIUM"]
+    assert all(event.dropped_by is None for event in preview.events)
+    seeded = {finding["title"]: finding for finding in inspector_findings(NOW)}
+    moved = datetime.fromtimestamp(seeded["CVE-2021-44228 - org.apache.logging.log4j:log4j-core"]["updatedAt"])
+    assert moved.strftime('"updatedAt": "2026-11-29T%H:%M:%SZ"') in preview.events[0].message, "the demo's day"
+    older = seeded["CVE-2023-45853 - zlib"]
+    assert older["severity"] == "LOW" and older["updatedAt"] < window.start.replace(tzinfo=timezone.utc).timestamp()
+    assert not [event for event in preview.events if "zlib" in event.message], "updated before the window"
+
+
+def test_inspector_pass_sends_three_then_none_from_its_own_state(demo: DemoEnvironment, tmp_path: Path) -> None:
+    from diagnostics.service_pass import ServicePassOptions, run_service_pass
+
+    block = inspector_block(demo, "us-east-1")
+    options = ServicePassOptions(state_dir=tmp_path / "state")
+    runs = []
+    for _ in range(2):
+        sent: list[str] = []
+        result = run_service_pass(demo.context, block, None, options, emit_line=lambda line: None, send=sent.append)
+        runs.append((result.exit_code, result.sent, len(sent)))
+    assert runs == [(0, 3, 3), (0, 0, 0)]
+
+
+def test_inspector_unsupported_region_stops_with_exit_22(demo: DemoEnvironment, report: CheckReport) -> None:
+    from diagnostics.input_session import next_inspector_run
+
+    result = next(candidate for candidate in report.blocks if candidate.block.block_type == "inspector"
+                  and candidate.block.value("regions") == "me-south-1")
+    assert predicted_exit(result) == 22
+    _, preview = next_inspector_run(demo.context, inspector_block(demo, "me-south-1"))
+    assert preview.exit_code == 22 and not preview.events and not preview.pages, "no call is made"

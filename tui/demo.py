@@ -211,7 +211,8 @@ def start_demo(*, now: datetime | None = None, root: Path | None = None,
         if keys is None:
             server.control(endpoint, "/moto-api/reset")
             keys = _create_users(_client(session, "iam", server, endpoint))
-        today = (now or datetime.now(timezone.utc)).date()
+        started = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        today = started.date()
         home = root / "var-ossec"
         _write_wazuh_home(home)
         _write_state(home / "wodles" / "aws", processed_rows(today))
@@ -232,7 +233,7 @@ def start_demo(*, now: datetime | None = None, root: Path | None = None,
             debug_level=2,
             now=now,
         ))
-        environment._seeder = threading.Thread(target=_seed_then_open, args=(server, session, endpoint, today),
+        environment._seeder = threading.Thread(target=_seed_then_open, args=(server, session, endpoint, started),
                                                name="demo-seeder", daemon=True)
         environment._seeder.start()
     except BaseException:
@@ -299,7 +300,7 @@ FLOW_LOG_SAMPLES = ("fl-0a1b2c3d4e5f60718", "fl-0b2c3d4e5f6071829")
 log, so the module's DescribeFlowLogs filter reads them."""
 
 
-def _seed_then_open(server: DemoServer, session: Any, endpoint: str, today: date) -> None:
+def _seed_then_open(server: DemoServer, session: Any, endpoint: str, started: datetime) -> None:
     """The seeder thread: once a request needs it, buckets, flow logs and objects, then IAM auth on, then the
     gate opens (always)."""
     failure: BaseException | None = None
@@ -308,8 +309,9 @@ def _seed_then_open(server: DemoServer, session: Any, endpoint: str, today: date
         return
     try:
         preload_ec2()
-        seed_objects(_client(session, "s3", server, endpoint), _client(session, "ec2", server, endpoint), today)
-        seed_inputs(lambda service: _client(session, service, server, endpoint), today)
+        seed_objects(_client(session, "s3", server, endpoint), _client(session, "ec2", server, endpoint),
+                     started.date())
+        seed_inputs(lambda service: _client(session, service, server, endpoint), started)
         server.control(endpoint, "/moto-api/reset-auth", b"0")
     except BaseException as error:  # reported by wait_seeded; the gate must open whatever happens
         failure = error

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from tui.demo_server import serve_inspector_findings
 from tui.sample_objects import SAMPLES
 
 ACCOUNT_ID = "123456789012"
@@ -53,6 +54,10 @@ PLAIN_STREAM = "plain-text"
 """Sorts before the JSON stream, so it is the stream the check samples."""
 JSON_STREAM = "structured-json"
 INPUT_BUCKETS = (NOTIFIED_BUCKET, SPACED_BUCKET, LAKE_BUCKET)
+INSPECTOR_FINDINGS = SAMPLES / "inputs" / "inspector_findings.json"
+"""The findings the demo's Inspector region holds, dated on a reference day that the seeder moves to today."""
+INSPECTOR_UNSUPPORTED_REGION = "me-south-1"
+"""A commercial region Inspector does not serve: the module's own list rejects it before any call (exit 22)."""
 
 LAKE_ROLE_TRUST = {
     "Version": "2012-10-17",
@@ -77,9 +82,10 @@ LAKE_ROLE_POLICY = {
 """What Security Lake's subscriber role grants: its queue and the lake's objects."""
 
 
-def seed_inputs(client: Callable[[str], Any], today: date) -> None:
-    """Create the queues, notifications, objects, role, log group and messages (``client`` makes a seeding
-    client for a service)."""
+def seed_inputs(client: Callable[[str], Any], started: datetime) -> None:
+    """Create the queues, notifications, objects, role, log group, messages and Inspector findings (``client``
+    makes a seeding client for a service; ``started`` is the demo's start, in UTC)."""
+    today = started.date()
     s3, sqs = client("s3"), client("sqs")
     _notified_bucket(s3, sqs, NOTIFIED_BUCKET, NOTIFIED_QUEUE, (
         ("app/2026/json-1.json", b'{"event": "login", "user": "alice", "result": "success"}\n'),
@@ -93,6 +99,7 @@ def seed_inputs(client: Callable[[str], Any], today: date) -> None:
     ))
     _security_lake(s3, sqs, client("iam"))
     _log_group(client("logs"), today)
+    serve_inspector_findings(ACCOUNT_ID, REGION, inspector_findings(started))
 
 
 def _notified_bucket(s3: Any, sqs: Any, bucket: str, queue: str, objects: tuple[tuple[str, bytes], ...]) -> None:
@@ -137,3 +144,21 @@ def _log_group(logs: Any, today: date) -> None:
         logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName=stream)
         logs.put_log_events(logGroupName=LOG_GROUP, logStreamName=stream, logEvents=[
             {"timestamp": start + (index + 1) * minute, "message": message} for index, message in enumerate(messages)])
+
+
+def inspector_findings(started: datetime) -> list[dict[str, Any]]:
+    """The sample findings moved from their reference day to ``started``'s day, an ``updatedAt`` after the
+    start set one second before it, so those of the reference day fall inside a first run's window (today
+    00:00 UTC to now) and the older one before it."""
+    document = json.loads(INSPECTOR_FINDINGS.read_text())
+    reference = date.fromisoformat(document["reference_day"])
+    shift = (started.date() - reference).days * 86_400
+    latest = started.timestamp() - 1
+    findings = []
+    for finding in document["findings"]:
+        moved = dict(finding)
+        for name in ("firstObservedAt", "lastObservedAt", "updatedAt"):
+            if isinstance(moved.get(name), (int, float)):
+                moved[name] = min(moved[name] + shift, latest)
+        findings.append(moved)
+    return findings

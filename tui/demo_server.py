@@ -131,6 +131,46 @@ def preload_ec2() -> None:
         boto3.Session = original
 
 
+def serve_inspector_findings(account_id: str, region: str, findings: list[dict[str, Any]]) -> bool:
+    """Make moto's inspector2 backend of one account and region answer ListFindings from ``findings`` (wire
+    form, epoch ``updatedAt``), filtered by the request's ``updatedAt`` ranges, because moto has no call that
+    creates findings and its own queue of answers ignores the window the module asks for.
+
+    Only that backend object changes (moto still signs, authorises and parses the request, and a reset drops
+    the override with the object); False when this moto's backend differs, and the region then has none.
+    """
+    try:
+        from moto.inspector2.models import inspector2_backends
+
+        backend = inspector2_backends[account_id][region]
+    except (ImportError, KeyError, AttributeError, TypeError):
+        return False
+    if not hasattr(backend, "list_findings"):
+        return False
+
+    def list_findings(filter_criteria: dict[str, Any] | None = None, max_results: Any = None,
+                      next_token: Any = None, sort_criteria: Any = None) -> list[dict[str, Any]]:
+        return findings_updated_within(findings, filter_criteria or {})
+
+    setattr(backend, "list_findings", list_findings)  # noqa: B010 - an instance attribute, not moto's method
+    return True
+
+
+def findings_updated_within(findings: list[dict[str, Any]], criteria: dict[str, Any]) -> list[dict[str, Any]]:
+    """The findings whose ``updatedAt`` falls in any of the criteria's ``updatedAt`` ranges (inclusive, epoch
+    seconds), in their order; all of them when no range is given, as the service answers."""
+    ranges = criteria.get("updatedAt") or []
+    if not ranges:
+        return list(findings)
+    chosen = []
+    for finding in findings:
+        updated = float(finding.get("updatedAt", 0))
+        if any(float(limit.get("startInclusive", float("-inf"))) <= updated
+               <= float(limit.get("endInclusive", float("inf"))) for limit in ranges):
+            chosen.append(finding)
+    return chosen
+
+
 def _session_sharing_models() -> Any:
     """A fresh boto3 session (as moto makes one per call) whose model loader is the process's shared one."""
     import boto3
