@@ -565,3 +565,18 @@ def test_describe_log_streams_is_paged_like_the_module(moto: str, tmp_path: Path
     ok = next(finding for finding in findings if finding.failure_id == "logs.group_ok")
     assert "60 stream(s)" in ok.title
     assert "pages read: 2" in ok.evidence
+
+
+def test_a_subscriber_without_any_region_is_exit_12_before_the_queue_look_up(
+        inputs_home: Path, clean_aws_env: Path, moto: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import admin_client
+
+    admin_client(moto, "sqs").create_queue(QueueName="wazuh-notifications")
+    (clean_aws_env / ".aws" / "config").write_text("[default]\noutput = json\n")
+    code, findings = check_json(inputs_home, moto, SUBSCRIBER_LINE, capsys)
+    no_region = next(finding for finding in findings if finding["failure_id"] == "queue.no_region")
+    assert no_region["status"] == "error" and no_region["wazuh_exit_code"] == 12
+    assert any(line.endswith("Subscriber: buckets wazuh-notifications  -  You must specify a region.")
+               for line in no_region["ossec_log"])
+    found = next(finding for finding in findings if finding["failure_id"] == "queue.url_ok")
+    assert found["wazuh_exit_code"] is None and code == 2

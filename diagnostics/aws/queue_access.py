@@ -123,6 +123,8 @@ def check_queue_access(session: boto3.session.Session | None, block: Block, cont
                   "(see the configuration step)" + (f"; the queue's name is probably '{hint}'" if hint else ""))
         return (predictor.finding("queue.skipped", check_id="queue.lookup", values={"reason": reason}),)
     chain.findings.extend(trust)
+    if settings.region is None and session.region_name is None:  # neither the profile nor AWS_DEFAULT_REGION
+        chain.add("queue.no_region")
     looked_up = call(sqs, "get_queue_url", QueueName=queue)
     if not looked_up.ok or looked_up.response is None:
         _lookup_failure(chain, sqs, looked_up)

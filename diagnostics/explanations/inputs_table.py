@@ -18,6 +18,19 @@ ENTRIES: tuple[Explanation, ...] = (
         status=Status.SKIPPED,
     ),
     Explanation(
+        failure_id="queue.no_region",
+        title="The module's SQS client has no region: the subscriber stops before looking up {queue}",
+        explanation="Subscribers have no <regions> option, and neither the profile the module uses nor "
+                    "AWS_DEFAULT_REGION gives one, so building the SQS client fails ('You must specify a region.') "
+                    "before any call. That error is not one the module handles: exit 12 at debug 0, exit 1 with a "
+                    "traceback above it. (The doctor's own probes below use us-east-1.)",
+        fix="Add region = <the queue's region> to {config_hint} in the module's ~/.aws/config, or set "
+            "AWS_DEFAULT_REGION in wazuh-modulesd's environment.",
+        exit_code=12,
+        script_message="You must specify a region.",
+        catch_all=True,
+    ),
+    Explanation(
         failure_id="queue.url_ok",
         title="Queue {queue} found in {region}",
         explanation="GetQueueUrl answered {url}; the module asks for it by name the same way at the start of "
