@@ -28,8 +28,9 @@ from tests.hardening_support import make_home, ossec_conf, run_cli
 
 GOLDENS = Path(__file__).parent / "goldens" / "module_4_14_7"
 ACCOUNT = "123456789012"
-NOT_RECORDED = ("DEBUG: The message is: ", "DEBUG: Processed message ")
-"""Lines the recordings leave out: each notification as Python prints it (times, request ids)."""
+NOT_RECORDED = ("DEBUG: The message is: ", "DEBUG: Processed message ", "DEBUG: The raw message is: ")
+"""Lines that vary between runs (times, message and request ids) or that some recordings leave out: each
+notification and each ReceiveMessage response as Python prints them."""
 
 
 def golden(name: str) -> dict[str, Any]:
@@ -122,6 +123,22 @@ def test_every_object_format_as_the_module_ran_them(moto: str, module_home: Path
                                                       "0 dropped; the module exits 0")
     assert "order of their LastModified time" in by_id["subscriber_pass.summary"].explanation
     assert "2026/12/04/plain.log" in by_id["queue.object_mangled"].title
+
+
+def test_debug_3_lines_as_the_module_printed_them(moto: str, module_home: Path) -> None:
+    recorded = golden("subscriber_buckets_debug3")
+    seed = recorded["seed"]
+    notified_bucket(moto, seed["bucket"], seed["queue"])
+    put_in_order(moto, seed["bucket"], seeded_bodies(recorded))
+    result, lines, sent = run_pass(moto, module_home, subscriber("buckets", seed["queue"]), 3)
+    assert sent == recorded["datagrams"]
+    assert result.exit_code == recorded["exit_code"] == 0
+    assert comparable(lines) == comparable(recorded["output"])
+    raw = "DEBUG: The raw message is: "
+    assert sum(line.startswith(raw) for line in lines) == sum(line.startswith(raw) for line in recorded["output"]) \
+        == 2, "one per receive: the batch, then the empty one that ends the run"
+    dropped = next(finding for finding in result.findings if finding.failure_id == "queue.object_none_dropped")
+    assert dropped.title == "1 line(s) of logs/b.log will be dropped: they start with 'None'"
 
 
 def test_a_key_with_a_space_stops_the_run_and_its_message_comes_back(moto: str, module_home: Path) -> None:

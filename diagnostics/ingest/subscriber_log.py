@@ -49,8 +49,12 @@ class SubscriberLines:
         return lines + self._clients() + self._debug(2, f"The SQS queue is: {queue_url}") + self._clients()
 
     def receive(self, notifications: list[dict[str, Any]]) -> list[str]:
-        """One ReceiveMessage: the call, then each notification of the batch as Python prints it."""
+        """One ReceiveMessage: the call, its response (debug 3; the doctor does not receive it, so its ids are
+        elided), then each notification of the batch as Python prints it."""
         lines = self._debug(2, f"Retrieving messages from: {self.queue}")
+        response = (f"{{'Messages': [... {len(notifications)} message(s) ...], 'ResponseMetadata': {{...}}}}"
+                    if notifications else "{'ResponseMetadata': {...}}")
+        lines += self._debug(3, f"The raw message is: {response}")
         for notification in notifications:
             lines += self._debug(2, f"The message is: {notification}")
         return lines
