@@ -580,3 +580,22 @@ def test_a_subscriber_without_any_region_is_exit_12_before_the_queue_look_up(
                for line in no_region["ossec_log"])
     found = next(finding for finding in findings if finding["failure_id"] == "queue.url_ok")
     assert found["wazuh_exit_code"] is None and code == 2
+
+
+def test_a_service_loop_is_read_only_up_to_its_first_refused_region(
+        inputs_home: Path, moto: str, capsys: pytest.CaptureFixture[str]) -> None:
+    (inputs_home / "etc" / "ossec.conf").write_text(INPUTS_CONF.replace(
+        "<regions>us-east-1,eu-west-1</regions>", "<regions>us-west-2,us-gov-west-1,us-east-1</regions>"))
+    _, findings = check_json(inputs_home, moto, INSPECTOR_LINE, capsys)
+    listed = [finding for finding in findings if finding["failure_id"] == "inspector.findings_ok"]
+    assert [finding["title"].rsplit(" in ", 1)[1].split(" ")[0] for finding in listed] == ["us-east-1"], \
+        "us-gov-west-1 stops the sorted loop (exit 22): us-west-2 is never reached"
+    _, document = keys_json(inputs_home, INSPECTOR_LINE, capsys)
+    assert "the run stops at us-gov-west-1 (exit 22), after reading us-east-1" in document["regions"]
+    assert [scope["scope"] for scope in document["scopes"]] == ["us-east-1"]
+    (inputs_home / "etc" / "ossec.conf").write_text(INPUTS_CONF.replace(
+        "<regions>us-east-1,eu-west-1</regions>", "<regions>me-south-1</regions>"))
+    _, findings = check_json(inputs_home, moto, INSPECTOR_LINE, capsys)
+    ids = [finding["failure_id"] for finding in findings]
+    assert "inspector.findings_ok" not in ids and "service.region_overridden" not in ids
+    assert "inspector.skipped" in ids

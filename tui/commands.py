@@ -191,7 +191,7 @@ def _input_keys(args: argparse.Namespace, context: DoctorContext, block: Block) 
     for scope in state.scopes:
         print(f"{visible(scope.scope)}\n  saved: {visible(scope.saved)}\n  next run: {visible(scope.next_request)}")
     if not state.scopes and not state.findings:
-        print("(no scope: the block names no log group)")
+        print("(no scope: the next run reads no log group or region)")
     return int(exit_for(state.findings))
 
 

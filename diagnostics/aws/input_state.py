@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from diagnostics.aws.prediction import Predictor
 from diagnostics.aws.service_access import first_run_start, inspector_window_start, only_logs_after
-from diagnostics.aws.service_regions import ServiceRegions, service_regions
+from diagnostics.aws.service_regions import ServiceRegions, reached_regions, service_regions
 from diagnostics.findings import Finding
+from diagnostics.wazuh.regions import installed_regions
 from diagnostics.wazuh.services_state import (
     StreamProgress,
     cloudwatch_progress,
@@ -74,7 +75,14 @@ def input_state(context: DoctorContext, block: Block) -> InputState:
             else "inspector.state", location=block.location, evidence=(report.path,),
             values={"health": report.health.value, "detail": report.detail or "no detail", "state_db": report.path})
         return InputState(block, str(context.services_db_path), health, "", (), (finding,))
+    reached = reached_regions(regions, block, installed_regions(context.wazuh_home))
     walked = f"{', '.join(regions.loop_regions)} (from {regions.origin})"
+    if reached.loop_regions != regions.loop_regions:
+        refused = regions.loop_regions[len(reached.loop_regions)]
+        read = ", ".join(reached.loop_regions)
+        walked += f"; the run stops at {refused} (exit 22)" + (f", after reading {read}" if read else
+                                                               " before reading any region")
+        regions = reached
     if regions.overridden:
         walked += f"; every client reads {regions.client_region} (the profile's region wins)"
     if block.block_type == "inspector":

@@ -18,9 +18,10 @@ from diagnostics.aws.access_probes import CallOutcome, call
 from diagnostics.aws.clients import ClientSettings, make_client
 from diagnostics.aws.prediction import FindingChain, Predictor
 from diagnostics.aws.role_trust import check_role_trust
-from diagnostics.aws.service_regions import ServiceRegions, service_regions
+from diagnostics.aws.service_regions import ServiceRegions, reached_regions, service_regions
 from diagnostics.decode.discard import compile_rule
 from diagnostics.findings import Finding
+from diagnostics.wazuh.regions import installed_regions
 from diagnostics.wazuh.services_state import cloudwatch_progress, inspector_last_scan, milliseconds_text
 from diagnostics.wazuh.state_db import StateReader
 
@@ -51,11 +52,16 @@ def check_service_access(session: boto3.session.Session | None, block: Block, co
                   else "no working session (the credentials or AssumeRole failed)")
         return (*trust, predictor.finding(f"{prefix}.skipped", check_id=f"{prefix}.access",
                                           values={"reason": reason}))
-    regions = service_regions(block, context.module_home)
+    configured = service_regions(block, context.module_home)
+    regions = reached_regions(configured, block, installed_regions(context.wazuh_home))
     chain = FindingChain(predictor, {"principal": principal or "the module's credentials",
                                       "location": block.line_of("regions"),
                                       "discard_regex_set": bool(block.discard_regex and block.discard_regex.value)})
     chain.findings.extend(trust)
+    if not regions.loop_regions:
+        chain.record(f"{prefix}.skipped", f"{prefix}.access", reason=f"the module stops at its first region, "
+                     f"{configured.loop_regions[0]} (exit 22, see the configuration step)")
+        return tuple(chain.findings)
     _region_findings(chain, block, regions, prefix)
     state = StateReader(context.services_db_path)
     health = state.health()

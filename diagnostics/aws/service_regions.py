@@ -9,7 +9,7 @@ reads, and warn when the loop's regions are not the ones read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from diagnostics.aws.aws_files import AwsFile, FileKind, read_aws_file
@@ -63,3 +63,15 @@ def service_regions(block: Block, module_home: Path) -> ServiceRegions:
     else:
         loop, origin = every, "every region in the module's list"
     return ServiceRegions(loop, origin, client_region, plain_name)
+
+
+def reached_regions(regions: ServiceRegions, block: Block, installed: frozenset[str] | None = None) -> ServiceRegions:
+    """The loop cut at the first region the module refuses (exit 22 when the loop reaches it), since a service
+    checks each region only when its turn comes: the regions after it are never read."""
+    allowed = INSPECTOR_REGIONS if block.block_type == "inspector" else (installed or ALL_REGIONS)
+    kept: list[str] = []
+    for region in regions.loop_regions:
+        if region not in allowed:
+            break
+        kept.append(region)
+    return replace(regions, loop_regions=tuple(kept))
