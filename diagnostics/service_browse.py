@@ -252,7 +252,8 @@ def browse_findings(browse: ServiceBrowse, loop_region: str, token: str | None =
     window = next((item for item in browse.windows if item.loop_region == loop_region), None)
     if browse.unsupported(loop_region):
         refused = Predictor(browse.block, browse.session.context).finding(
-            "config.inspector_region", check_id="inspector.browse", values={"value": loop_region},
+            "config.inspector_region", check_id="inspector.browse",
+            values={"value": loop_region, "loop_note": _loop_note(browse, loop_region)},
             location=browse.block.line_of("regions"))
         return FindingsListing(loop_region, window, (), None, refused)
     client = _client(browse, "inspector2", loop_region)
@@ -273,6 +274,18 @@ def browse_findings(browse: ServiceBrowse, loop_region: str, token: str | None =
                                rule.describe() if rule.matches(record) else None, summary)
         entries.append(FindingEntry(event, updated, inside))
     return FindingsListing(loop_region, window, tuple(entries), page.next_token)
+
+
+def _loop_note(browse: ServiceBrowse, loop_region: str) -> str:
+    """Which regions the run reads before it stops at ``loop_region`` (the loop checks each when it gets there)."""
+    before = list(browse.regions.loop_regions[:browse.regions.loop_regions.index(loop_region)])
+    refused = [region for region in before if browse.unsupported(region)]
+    if refused:
+        return f" The run already stops at {refused[0]}, so it never reaches this region."
+    if not before:
+        return " It is the first region of the sorted loop, so the run reads nothing."
+    return (f" The loop reaches it after {', '.join(before)}, which {'is' if len(before) == 1 else 'are'} read on "
+            "every run before the run stops here.")
 
 
 def _utc(value: object) -> datetime | None:

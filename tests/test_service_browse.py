@@ -165,5 +165,6 @@ def test_an_unsupported_region_is_exit_22_without_a_call_and_a_denied_list_is_ex
         denied = browse_findings(browse, "us-east-1")
     assert browse.unsupported("me-south-1") and not browse.unsupported("us-east-1")
     assert refused.failure is not None and refused.failure.wazuh_exit_code == 22
+    assert "first region of the sorted loop, so the run reads nothing" in refused.failure.explanation
     assert denied.failure is not None and denied.failure.wazuh_exit_code == 12
     assert "ListFindings" in " ".join(denied.failure.evidence) or "not authorized" in denied.failure.explanation

@@ -46,6 +46,7 @@ from tui.screens.service_browse_text import (
     stream_label,
     stream_text,
 )
+from tui.screens.service_pass import block_heading
 from tui.widgets.data_text import data_lines, data_text
 from tui.widgets.finding_detail import FindingDetail
 
@@ -98,7 +99,7 @@ class ServiceBrowseScreen(DoctorScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        yield Static(data_text(f"{self.block.label}: opening with the module's credentials…"),
+        yield Static(data_text(f"{block_heading(self.block)}: opening with the module's credentials…"),
                      id="service-browse-header", classes="status-line")
         with Horizontal(id="service-browse-body"):
             tree: Tree[BrowseItem] = Tree("regions", id="service-tree")
@@ -162,7 +163,7 @@ class ServiceBrowseScreen(DoctorScreen):
         for loop_region in regions.loop_regions:
             tree.root.add(self._region_label(loop_region), BrowseItem("region", loop_region), allow_expand=True)
         what = "findings" if self._inspector else "log groups"
-        header = (f"{self.block.label}: {len(regions.loop_regions)} region(s) from {regions.origin}; "
+        header = (f"{block_heading(self.block)}: {len(regions.loop_regions)} region(s) from {regions.origin}; "
                   f"Enter opens a region's {what}, n the next run.")
         if regions.overridden:
             header += (f" Every region reads {regions.client_region}: the profile's region in the module's "
@@ -170,6 +171,8 @@ class ServiceBrowseScreen(DoctorScreen):
         self._header(header)
         self.query_one("#service-browse-findings", FindingDetail).show(list(browse.session.findings))
         tree.move_cursor(tree.root.children[0] if tree.root.children else None)
+        if len(tree.root.children) == 1:
+            tree.root.children[0].expand()  # one region: its level is what the admin came for
         self._show_selected()
 
     def _region_label(self, loop_region: str) -> Text:
@@ -237,7 +240,7 @@ class ServiceBrowseScreen(DoctorScreen):
                 label.append(f" · exists · {size_text(entry.probe.stored_bytes)}", style="green")
             else:
                 code = entry.finding.wazuh_exit_code if entry.finding is not None else None
-                label.append(f" · {entry.state}" + (f": the run stops, exit {code}" if code else ""), style="red")
+                label.append(f" · {entry.state}" + (f": exit {code}" if code else ""), style="red")
             node.add(label, BrowseItem("group", entry.loop_region, entry.probe.group, entry=entry),
                      allow_expand=entry.probe.exists)
 
@@ -258,11 +261,11 @@ class ServiceBrowseScreen(DoctorScreen):
                           BrowseItem("event", item.loop_region, item.group, item.stream, entry=entry))
         if listing.failure is not None:
             self._info(node, listing.failure.title, "red")
-        elif not listing.events and not node.children:
-            self._info(node, "no event in this stream")
+        elif not listing.events:
+            self._info(node, "no more events" if node.children else "no event in this stream")
         if listing.next_token is not None:
-            node.add_leaf(Text("more…", style="bold"), BrowseItem("more", item.loop_region, item.group,
-                                                                  item.stream, listing.next_token))
+            node.add_leaf(Text("more… (Enter reads the next page)", style="bold"),
+                          BrowseItem("more", item.loop_region, item.group, item.stream, listing.next_token))
 
     def _add_findings(self, node: TreeNode[BrowseItem], item: BrowseItem, listing: FindingsListing) -> None:
         for entry in listing.findings:
@@ -270,10 +273,11 @@ class ServiceBrowseScreen(DoctorScreen):
         if listing.failure is not None:
             code = listing.failure.wazuh_exit_code
             self._info(node, f"{listing.failure.title}" + (f" (exit {code})" if code else ""), "red")
-        elif not listing.findings and not node.children:
-            self._info(node, "no finding in this region")
+        elif not listing.findings:
+            self._info(node, "no more findings" if node.children else "no finding in this region")
         if listing.next_token is not None:
-            node.add_leaf(Text("more…", style="bold"), BrowseItem("more", item.loop_region, token=listing.next_token))
+            node.add_leaf(Text("more… (Enter reads the next page)", style="bold"),
+                          BrowseItem("more", item.loop_region, token=listing.next_token))
 
     # -- navigation -----------------------------------------------------------------------------------
     @on(Tree.NodeExpanded, "#service-tree")
@@ -316,7 +320,7 @@ class ServiceBrowseScreen(DoctorScreen):
             worker.cancel()
         self.browse = None
         self.query_one("#service-tree", Tree).root.remove_children()
-        self._header(f"{self.block.label}: opening again…")
+        self._header(f"{block_heading(self.block)}: opening again…")
         self.open_browse()
 
     def work_cancelled(self) -> None:
@@ -331,7 +335,7 @@ class ServiceBrowseScreen(DoctorScreen):
                     child.remove()
             self._info(node, "cancelled: collapse and expand to read again", "yellow")
         self.pending.clear()
-        self._header(f"{self.block.label}: cancelled; Escape again goes back.")
+        self._header(f"{block_heading(self.block)}: cancelled; Escape again goes back.")
 
     def work_failed(self, worker: object, message: str) -> None:
         self._header(f"Failed: {message}")

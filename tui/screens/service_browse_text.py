@@ -43,16 +43,16 @@ def clock_text(millis: int | None, today: date) -> str:
 
 
 def stream_label(entry: StreamEntry, today: date) -> Text:
-    """``s1 · saved up to 12:04:05 · next run asks from 12:04:05 · 3.1 KB · last 12:10:00``: the module's
-    view first, because a narrow tree cuts the end."""
+    """``s1 · next run from 12:04:05 · saved to 12:04:05 · 3.1 KB · last 12:10:00``: where the next run reads
+    first, because a narrow tree cuts the end (the pane has it all)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(visible(entry.info.name))
     starts = ", ".join(clock_text(start, today) for start, _end in entry.asks)
+    text.append(f" · next run from {starts}")
     if entry.progress is not None and entry.progress.end_time is not None:
-        text.append(f" · saved up to {clock_text(entry.progress.end_time, today)}", style="green")
+        text.append(f" · saved to {clock_text(entry.progress.end_time, today)}", style="green")
     else:
         text.append(" · nothing saved", style="yellow")
-    text.append(f" · next run asks from {starts}")
     text.append(f" · {size_text(entry.info.stored_bytes)} · last {clock_text(entry.info.last_event, today)}",
                 style="dim")
     return text
@@ -69,12 +69,13 @@ def event_label(entry: EventEntry, today: date) -> Text:
 
 
 def finding_label(entry: FindingEntry) -> Text:
-    """``✓ HIGH CVE-…`` inside the next run's window, ``· … (before the window)`` outside it."""
+    """``✓ HIGH CVE-…`` inside the next run's window, ``· before the window · LOW …`` outside it (said first,
+    because a narrow tree cuts the end)."""
     dropped = entry.event.dropped_by is not None
     text = Text(("⊘ " if dropped else "✓ ") if entry.in_window else "· ", no_wrap=True, overflow="ellipsis")
-    text.append(visible(entry.event.summary or entry.event.finding_arn))
     if not entry.in_window:
-        text.append(" (before the window)", style="dim")
+        text.append("before the window · ", style="dim")
+    text.append(visible(entry.event.summary or entry.event.finding_arn))
     return text
 
 
