@@ -11,6 +11,7 @@ DescribeFlowLogs, or does not.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,10 @@ from tests.conftest import admin_client, enable_auth, moto_post
 from tests.goldens.scenarios import seed
 from tests.goldens.scenarios_vpc import MISSING, VPC_BY_NAME, create_flow_logs, resolve, to_placeholders
 from tests.hardening_support import make_home, ossec_conf
-from tests.test_module_goldens import Built, GoldenRun, by_key, read_keys
+from tests.test_module_goldens import GOLDENS, Built, GoldenRun, by_key, read_keys
+
+MODULE_LINE = re.compile(r"wazuh-modulesd:aws-s3\[[^\]]*\]: (?P<level>DEBUG|ERROR|WARNING): (?P<text>.*)$")
+"""A line the script prints on stdout (our INFO lines stand for its stderr, e.g. a traceback)."""
 
 
 def build_vpc(name: str, moto: str, tmp_path: Path,
@@ -59,6 +63,16 @@ def mapped(rows: list[dict[str, Any]], ids: dict[str, str]) -> list[dict[str, An
     return [{**row, "key": to_placeholders(str(row["key"]), ids)} for row in rows]
 
 
+def module_lines(err: str, ids: dict[str, str]) -> list[str]:
+    """Our pass's log lines as the script prints them (``LEVEL: text``, ids back to placeholders)."""
+    lines = []
+    for line in err.splitlines():
+        match = MODULE_LINE.search(line)
+        if match:
+            lines.append(to_placeholders(f"{match['level']}: {match['text']}", ids))
+    return lines
+
+
 def predicted_exit(findings: list[dict[str, Any]]) -> int:
     """The exit ``check`` predicts: the first error's module exit code, 0 when nothing stops the run."""
     for finding in findings:
@@ -88,10 +102,11 @@ def test_flow_log_found_is_read_and_unknown_id_never(moto: str, tmp_path: Path, 
         assert predicted_exit(findings) == golden.exit_code == 0
         described = [f for f in findings if f["failure_id"] == "access.flow_logs_ok"]
         assert described and ids["{flow_log_found}"] in described[0]["explanation"]
-        code, datagrams, _summary, _err = built.ingest(capsys, run)
+        code, datagrams, _summary, err = built.ingest(capsys, run)
         assert code == golden.exit_code
         assert [to_placeholders(line, ids) for line in datagrams] == list(golden.datagrams), \
             f"run {run}: the module's datagrams, header line included, in order"
+        assert module_lines(err, ids) == golden.stdout.splitlines(), f"run {run}: the module's lines, word for word"
 
 
 @pytest.mark.parametrize(("run", "debug"), [(1, 2), (2, 0)])
@@ -111,6 +126,10 @@ def test_describe_flow_logs_denied_gives_the_module_exit(run: int, debug: int, m
     code, datagrams, _summary, err = built.ingest(capsys, run, debug)
     assert (code, datagrams) == (golden.exit_code, list(golden.datagrams))
     assert golden.error_line() in err, "the module's own ERROR line, word for word"
+    assert module_lines(err, {}) == golden.stdout.splitlines()
+    stderr = (GOLDENS / name / f"run{run}" / "stderr.txt").read_text()
+    assert ("Traceback (most recent call last):" in err) == stderr.startswith("Traceback"), \
+        "a traceback on stderr exactly when the module's catch-all re-raises (debug >= 1)"
     _code, view = built.keys(capsys)
     assert read_keys(view.get("keys", [])) == [] == list(golden.keys_read)
     assert any(f["status"] == "error" and f["wazuh_exit_code"] is not None for f in view.get("findings", []))

@@ -313,7 +313,7 @@ def walk_module(client: Any, block: Block, context: DoctorContext, state: Proces
                 "custom", block.name or "", block.value("path")).path)
             if not native and not profile.guardduty_firehose_supported:
                 yield WalkStopped(12, "GuardDuty without <path>AWSLogs is no longer supported",
-                                  "ERROR: Invalid type of bucket", catch_all=True)
+                                  "ERROR: Invalid type of bucket")  # sys.exit(12) at every debug level
                 return
         layout = BucketLayout.from_block(block, native_guardduty=native)
         if check_bucket:
@@ -372,7 +372,7 @@ def walk_module(client: Any, block: Block, context: DoctorContext, state: Proces
                 flow_ids = tuple(classifier.described(region) or ())
             except Exception as error:  # the module does not catch it either: main()'s catch-all, exit 12
                 yield WalkStopped(12, "DescribeFlowLogs failed", f"ERROR: {describe_error_text(error)}",
-                                  catch_all=True)
+                                  debug_lines=working, catch_all=True)  # the region's line comes first
                 return
             if not flow_ids:
                 yield WalkNote(f"DescribeFlowLogs returned no flow log in {region}: nothing is listed there",
