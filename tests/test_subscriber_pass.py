@@ -180,17 +180,21 @@ def test_security_hub_sends_only_the_first_finding_of_each_event(moto: str, modu
     assert lost.title.startswith("1 finding(s) of hub-stream-1-2026-12-04-10-00-00 will never reach Wazuh")
 
 
-def test_security_lake_rows_as_the_module_sent_them(moto: str, module_home: Path) -> None:
+@pytest.mark.parametrize(("name", "debug_level"), [("subscriber_security_lake_parquet", 2),
+                                                  ("subscriber_security_lake_debug3", 3)])
+def test_security_lake_rows_as_the_module_sent_them(moto: str, module_home: Path, name: str,
+                                                    debug_level: int) -> None:
     pytest.importorskip("pyarrow")
-    recorded = golden("subscriber_security_lake_parquet")
+    recorded = golden(name)
     seed = recorded["seed"]
+    queue = recorded["arguments"][recorded["arguments"].index("--queue") + 1]
     admin_client(moto, "s3").create_bucket(Bucket=seed["bucket"])
-    admin_client(moto, "sqs").create_queue(QueueName="lake-queue")
+    admin_client(moto, "sqs").create_queue(QueueName=queue)
     admin_client(moto).put_object(Bucket=seed["bucket"], Key=seed["key"],
                                   Body=base64.b64decode(seed["parquet_base64"]))
-    block = subscriber("security_lake", "lake-queue", iam_role_arn=f"arn:aws:iam::{ACCOUNT}:role/lake-reader",
+    block = subscriber("security_lake", queue, iam_role_arn=f"arn:aws:iam::{ACCOUNT}:role/lake-reader",
                        external_id="wazuh-ext")
-    result, lines, sent = run_pass(moto, module_home, block, 2, bucket=seed["bucket"])
+    result, lines, sent = run_pass(moto, module_home, block, debug_level, bucket=seed["bucket"])
     assert sent == recorded["datagrams"]
     assert result.exit_code == recorded["exit_code"] == 0
     assert comparable(lines) == comparable(recorded["output"])
