@@ -198,3 +198,30 @@ def test_security_lake_object_that_is_not_parquet_stops_as_the_module(run_index:
     def comparable(lines: list[str]) -> list[str]:
         return [line.replace(moto, "{endpoint}") for line in lines if not line.startswith("DEBUG: The message is: ")]
     assert comparable(module_lines(err)) == comparable(run["output"])
+
+
+@pytest.mark.parametrize("debug", [0, 1, 2])
+def test_subscriber_pass_stops_at_the_denied_receive_as_the_module(debug: int, moto: str, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """``ingest --block`` on the subscriber: exit 21, no event, the module's lines; AWS's own words after
+    'An error occurred (' are only known by receiving, which the pass never does, so they are not compared."""
+    golden = load("subscriber_receive_denied")
+    (run,) = [run for run in golden["runs"] if run["arguments"][-1] == str(debug)]
+    seed = golden["seed"]
+    credentials = seed_subscriber(moto, seed)
+    conf = ossec_conf(f"    <subscriber type=\"buckets\">\n      <sqs_name>{seed['queue']}</sqs_name>\n"
+                      "    </subscriber>\n")
+    home = make_home(tmp_path, monkeypatch, conf, credentials=credentials, config=None)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    enable_auth(moto)
+    events = tmp_path / "events.txt"
+    code, _out, err = run_cli(capsys, "ingest", *home.common(moto), "--block", str(block_line(conf, "<subscriber")),
+                              "--debug", str(debug), "--events-out", str(events))
+    assert (code, run["datagrams"]) == (run["exit_code"], [])
+    assert not events.exists() or events.read_text() == ""
+
+    def comparable(lines: list[str]) -> list[str]:
+        kept = [line.replace(moto, "{endpoint}").split("An error occurred (", 1)[0] for line in lines]
+        return [line for line in kept if not line.startswith("<ErrorResponse>")]  # moto's XML body, line 2
+    assert comparable(module_lines(err)) == comparable(run["output"])
