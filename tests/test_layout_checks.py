@@ -88,7 +88,7 @@ def test_guardduty_firehose_per_version(moto: str, tmp_path: Path) -> None:
     assert unsupported.wazuh_exit_code == 12
     assert any(line.endswith("WARNING: Bucket:  -  Invalid type of bucket") for line in unsupported.ossec_log)
     debug = by_id(check_layout(client, block, context(tmp_path, "5.0.0", debug_level=2), None))
-    assert debug["layout.guardduty_firehose_unsupported"].wazuh_exit_code == 1  # catch-all re-raised at -d 2
+    assert debug["layout.guardduty_firehose_unsupported"].wazuh_exit_code == 12  # sys.exit(12), even at -d 2
     old = by_id(check_layout(client, block, context(tmp_path, "4.14.7"), None, caller_account=ACCOUNT))
     assert old["layout.guardduty_firehose_deprecated"].status is Status.WARNING
 

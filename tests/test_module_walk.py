@@ -148,7 +148,7 @@ def test_guardduty_firehose_per_version(moto: str, tmp_path: Path) -> None:
     seed(client, BUCKET, ["fh/2024/05/04/01/gd-1-2024-05-04-01-00-00-x"])
     block = bucket_block("guardduty", BUCKET, path="fh")
     (stop,) = list(walk_module(client, block, context(tmp_path, "5.0.0"), None, caller_account=ACCOUNT))
-    assert isinstance(stop, WalkStopped) and stop.exit_code == 12 and stop.catch_all
+    assert isinstance(stop, WalkStopped) and stop.exit_code == 12 and not stop.catch_all  # sys.exit(12)
     assert stop.script_message == "ERROR: Invalid type of bucket"
     events = list(walk_module(client, block, context(tmp_path, "4.14.7"), None, caller_account=ACCOUNT))
     assert isinstance(events[0], WalkNote) and "deprecated" in events[0].printed[0]

@@ -223,7 +223,7 @@ class _ScriptChecker:
             self.add("umbrella_path", "path", {"value": prefix}, exit_code, lines)
         if self.block.block_type == "guardduty" and re.search(r"firehose|kinesis", prefix, re.IGNORECASE) \
                 and not self.ctx.profile.guardduty_firehose_supported:
-            exit_code, lines = self.run.script_failure("Invalid type of bucket", 12, catch_all=True)
+            exit_code, lines = self.run.script_failure("Invalid type of bucket", 12)  # sys.exit, not raised
             self.add("guardduty_firehose", "path", {"value": prefix}, exit_code, lines)
 
 

@@ -98,7 +98,7 @@ _TYPE_SPECIFIC: tuple[Explanation, ...] = (
                 "a custom bucket).",
                 "Configure GuardDuty to export findings to S3 directly and point the bucket at that export, "
                 "or use type 'custom' for the Firehose output.",
-                exit_code=12, script_message="Invalid type of bucket", catch_all=True),
+                exit_code=12, script_message="Invalid type of bucket"),
     Explanation("decode.guardduty_kinesis_deprecated", "GuardDuty via Firehose (deprecated since 4.5): {key}",
                 "This 4.x module reads it like a custom bucket and prints a deprecation notice on every "
                 "run; 5.0 refuses it (exit 12).",

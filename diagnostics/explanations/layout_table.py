@@ -119,7 +119,6 @@ ENTRIES: tuple[Explanation, ...] = (
         ),
         exit_code=12,
         script_message="Invalid type of bucket",
-        catch_all=True,
     ),
     Explanation(
         failure_id="layout.guardduty_firehose_deprecated",

@@ -413,8 +413,23 @@ VAR_KEYS_TWO_REGIONS = Scenario(
                               (trail_key(DAY1, 5, "eu-west-1"), trail_body(DAY1, 5)),
                               (trail_key(DAY3, 6, "eu-west-1"), trail_body(DAY3, 6))))))
 
+VAR_GUARDDUTY_FIREHOSE = Scenario(
+    name="var_guardduty_firehose_skip_off",
+    behaviour="GuardDuty through Firehose (path, no AWSLogs) with a broken middle object, skip_on_error off",
+    bucket="var-gd-firehose", bucket_type="guardduty",
+    options=(("path", "firehose"), ("only_logs_after", ONLY_LOGS_AFTER)),
+    objects=((firehose_key(DAY1, 1, "a"), json.dumps({"version": "0", "id": "e1", "detail-type": "GuardDuty Finding",
+                                                     "source": "aws.guardduty", "account": ACCOUNT,
+                                                     "region": "us-east-1", "detail": {
+                                                         "id": "gdf-1", "type": "Recon", "severity": 2,
+                                                         "service": {"serviceName": "guardduty"}}}).encode()),
+             (firehose_key(DAY2, 1, "b"), b"{broken"),
+             (firehose_key(DAY3, 1, "c"), b"{}")),
+    runs=(Run(),))
+
 VARIATIONS = (VAR_BAD_REGION, VAR_REMOVE_ALLOWED_THEN_BROKEN, VAR_REMOVE_DENIED_BROKEN_FIRST, VAR_STOP_FIRST_GZIP,
-              VAR_GUARDDUTY_TWO_ACCOUNTS, VAR_CONFIG_README_DEEP, VAR_SKIP_OFF_WAF_LAST, VAR_KEYS_TWO_REGIONS)
+              VAR_GUARDDUTY_TWO_ACCOUNTS, VAR_CONFIG_README_DEEP, VAR_SKIP_OFF_WAF_LAST, VAR_KEYS_TWO_REGIONS,
+              VAR_GUARDDUTY_FIREHOSE)
 """Variations of the behaviours above that no one had tried when they were fixed (issue 12's "scenarios
 nobody here has seen"); ``tests/test_goldens_variations.py`` compares ours with each."""
 SCENARIOS = SCENARIOS + VARIATIONS
