@@ -148,7 +148,8 @@ def run_subscriber_pass(context: DoctorContext, block: Block, wodle: Wodle | Non
                                  configuration_id=routes[0].configuration_id if routes else "", denied=denied,
                                  cancel=cancel)
     result = SubscriberPassResult(block.label, (), run.exit_code, listing, run, routes, queue.facts)
-    findings = [_summary(session, result, listing, routes), *permission, *bug_findings(session, run)]
+    findings = [_summary(session, result, listing, routes), *permission, *route_findings(session, bucket, routes),
+                *bug_findings(session, run)]
     stopped = run.stopped_at
     if stopped is not None:
         findings.append(stuck_finding(session, queue.facts, run, stopped.key, stopped.stop or "", debug_level))
@@ -229,6 +230,22 @@ def _summary(session: InputSession, result: SubscriberPassResult, listing: Deliv
                              "matched": listing.matched, "listed": listing.listed,
                              "truncated": "; the bucket has more keys than the doctor lists" if listing.truncated
                              else "", "waiting": result.queue.waiting if result.queue else "?"})
+
+
+def route_findings(session: InputSession, bucket: str, routes: tuple[NotificationRoute, ...]) -> list[Finding]:
+    """Events other than object creation routed to the queue: a removal stops every run, the rest repeat."""
+    events = sorted({event for route in routes for event in route.events if not event.startswith("s3:ObjectCreated")})
+    removed = [event for event in events if event.startswith(("s3:ObjectRemoved", "s3:LifecycleExpiration"))]
+    repeated = [event for event in events if event not in removed]
+    queue = session.block.value("sqs_name") or ""
+    findings = []
+    if removed:
+        findings.append(table_finding(session, "subscriber_pass.removed_events", "subscriber.routes", bucket=bucket,
+                                      queue=queue, events=", ".join(removed)))
+    if repeated:
+        findings.append(table_finding(session, "subscriber_pass.repeat_events", "subscriber.routes", bucket=bucket,
+                                      queue=queue, events=", ".join(repeated)))
+    return findings
 
 
 def bug_findings(session: InputSession, run: SubscriberRun) -> list[Finding]:

@@ -318,3 +318,22 @@ def test_a_denied_receive_stops_the_run_before_any_object(moto: str, tmp_path: P
                      "DEBUG: ERROR: Error receiving message from SQS: An error occurred (AccessDenied) when calling "
                      "the ReceiveMessage operation: <AWS's message>"]
     assert [finding.failure_id for finding in result.findings] == ["queue.receive_denied"]
+
+
+def test_removal_events_routed_to_the_queue_are_reported_as_stopping_every_run(moto: str,
+                                                                               module_home: Path) -> None:
+    recorded = golden("subscriber_buckets_object_removed")
+    assert recorded["exit_code"] == 1 and recorded["output"][-1].startswith("ERROR: Unknown error: An error "
+                                                                             "occurred (NoSuchKey)")
+    notified_bucket(moto, "rm-bucket", "rm-queue")
+    s3 = admin_client(moto)
+    s3.put_bucket_notification_configuration(Bucket="rm-bucket", NotificationConfiguration={"QueueConfigurations": [
+        {"QueueArn": queue_arn("rm-queue"), "Events": ["s3:ObjectCreated:*", *recorded["seed"]["events"],
+                                                       "s3:ObjectTagging:*"]}]})
+    s3.put_object(Bucket="rm-bucket", Key="logs/kept.json", Body=b'{"a": 1}')
+    result, _, sent = run_pass(moto, module_home, subscriber("buckets", "rm-queue"), 0)
+    assert len(sent) == 1 and result.exit_code == 0, "the objects still there are read as usual"
+    by_id = {finding.failure_id: finding for finding in result.findings}
+    removed = by_id["subscriber_pass.removed_events"]
+    assert removed.wazuh_exit_code == 12 and "s3:ObjectRemoved:*" in removed.title
+    assert "s3:ObjectTagging:*" in by_id["subscriber_pass.repeat_events"].title

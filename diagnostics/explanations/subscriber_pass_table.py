@@ -53,6 +53,29 @@ ENTRIES: tuple[Explanation, ...] = (
         status=Status.WARNING,
     ),
     Explanation(
+        failure_id="subscriber_pass.removed_events",
+        title="{bucket} notifies {queue} of removed objects ({events}): such a message stops every run",
+        explanation="The subscriber does not look at the event's name: it asks S3 for the object the message "
+                    "names, which a removal notification names after it is gone. GetObject answers NoSuchKey and "
+                    "the run ends there before deleting the message, which comes back after the visibility "
+                    "timeout and stops the next runs too (recorded from 4.14.7: exit 1 at debug 2).",
+        fix="Send only s3:ObjectCreated:* events of {bucket} to {queue}; purge the removal messages already "
+            "queued.",
+        exit_code=12,
+        script_message="An error occurred (NoSuchKey) when calling the GetObject operation: The specified key "
+                       "does not exist.",
+        catch_all=True,
+    ),
+    Explanation(
+        failure_id="subscriber_pass.repeat_events",
+        title="{bucket} notifies {queue} of events on existing objects ({events}): their events are sent again",
+        explanation="The subscriber reads the object each message names whatever the event, so a tag, ACL, "
+                    "restore or replication event on an object already read sends all its events to Wazuh again "
+                    "(duplicate alerts).",
+        fix="Send only s3:ObjectCreated:* events of {bucket} to {queue}.",
+        status=Status.WARNING,
+    ),
+    Explanation(
         failure_id="subscriber_pass.cancelled",
         title="The subscriber pass was cancelled after {done} object(s)",
         explanation="Nothing was received, deleted or written, so there is nothing to undo; {remaining} "
