@@ -139,7 +139,13 @@ def test_preview_of_a_subscriber_object_and_no_ingest_from_a_queue(
     captured = capsys.readouterr()
     assert code == 2
     assert "the module asks S3 for 2026/12/04/app+log.json" in captured.err
-    assert "the run stops here (exit 12)" in captured.err
+    assert ("line 10 (subscriber wazuh-notifications (buckets)): s3://sub-logs/2026/12/04/app+log.json: the run "
+            "stops here (exit 12 at debug 0)") in captured.err, "the block, its line and the object are named"
+    (inputs_home / "etc" / "local_internal_options.conf").write_text("wazuh_modules.debug=2\n")
+    code = main(["preview", "--wazuh-home", str(inputs_home), "--endpoint-url", moto, "--block", "10",
+                 "--bucket", "sub-logs", "--key", "2026/12/04/app log.json"])
+    assert "the run stops here (exit 1 at debug 2)" in capsys.readouterr().err, "a catch-all error is re-raised"
+    (inputs_home / "etc" / "local_internal_options.conf").unlink()
     code = main(["ingest", "--wazuh-home", str(inputs_home), "--endpoint-url", moto, "--block", "10"])
     captured = capsys.readouterr()
     assert code == 1, "the queue names no source bucket: the subscriber pass reads nothing and receives nothing"

@@ -85,7 +85,13 @@ def run_input_preview(args: argparse.Namespace, context: DoctorContext, chosen: 
         print(f"note: the module asks S3 for {visible(shown.asked_key)!s}, not {visible(shown.key)}: the "
               f"notification's key is decoded that way", file=sys.stderr)
     if shown.stop is not None:
-        print(f"the run stops here (exit {shown.exit_code}): {visible(shown.stop)}", file=sys.stderr)
+        from diagnostics.ingest.subscriber_log import stop_exit
+
+        # The block, its line and the object are named: an admin with several subscribers must see which one.
+        print(f"line {block.location.line} ({visible(block.label)}): s3://{visible(args.bucket)}/"
+              f"{visible(shown.asked_key)}: the run stops here (exit "
+              f"{stop_exit(shown.exit_code, context.debug_level)} at debug {context.debug_level}): "
+              f"{visible(shown.stop)}", file=sys.stderr)
         return int(CommandExit.ERRORS)
     for datagram in shown.datagrams[:args.limit]:
         print(datagram.split(":", 2)[2] if args.format == "json" else visible(datagram))
