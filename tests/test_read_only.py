@@ -266,6 +266,41 @@ def test_commands_under_an_exclusive_lock_wait_briefly_report_it_and_write_nothi
     assert not list(home.state_db.parent.glob("*-journal"))
 
 
+def test_browsing_services_only_lists_and_reads(ro_home: tuple[DoctorHome, dict[str, list[str]]],
+                                               proxy: FaultProxy, moto: str) -> None:
+    """The app's Browse of a CloudWatch Logs block (group, streams, events, a further page) and of an Inspector
+    block (findings) sends only Describe*/Get*/List* calls; the stream stays, Wazuh's files are unchanged."""
+    from diagnostics.checks import load_configuration
+    from diagnostics.context import context_from_environment
+    from diagnostics.service_browse import (
+        browse_events,
+        browse_findings,
+        browse_groups,
+        browse_streams,
+        open_service_browse,
+    )
+
+    home, _ = ro_home
+    before = fingerprints(home)
+    context = context_from_environment(None, str(home.wazuh_home), proxy.url)
+    blocks = {block.location.line: block for block in load_configuration(context)[0].blocks}
+    cloudwatch = open_service_browse(context, blocks[CLOUDWATCH_LINE])
+    (group,) = browse_groups(cloudwatch, "us-east-1")
+    (stream,) = browse_streams(cloudwatch, "us-east-1", "ro-logs").streams
+    events = browse_events(cloudwatch, "us-east-1", "ro-logs", stream.info.name)
+    if events.next_token is not None:
+        browse_events(cloudwatch, "us-east-1", "ro-logs", stream.info.name, events.next_token)
+    inspector = open_service_browse(context, blocks[INSPECTOR_LINE])
+    findings = browse_findings(inspector, "us-east-1")
+    operations = set(proxy.operations())
+    assert group.state == "exists" and len(events.events) == 1 and findings.failure is None
+    assert not [request.path for request in proxy.requests if request.is_write]
+    assert {"DescribeLogStreams", "DescribeLogGroups", "GetLogEvents", "ListFindings"} <= operations
+    assert operations <= READ_OPERATIONS, f"unexpected operations: {operations - READ_OPERATIONS}"
+    assert admin_client(moto, "logs").describe_log_streams(logGroupName="ro-logs")["logStreams"]
+    assert fingerprints(home) == before, "state databases, ossec.conf and ~/.aws are byte-identical"
+
+
 SUBSCRIBER_CONF = ossec_conf('    <subscriber type="buckets">\n      <sqs_name>ro-queue</sqs_name>\n'
                              '    </subscriber>\n')
 SUBSCRIBER_OPERATIONS = frozenset({"GetCallerIdentity", "GetQueueUrl", "GetQueueAttributes",
