@@ -337,3 +337,28 @@ def test_removal_events_routed_to_the_queue_are_reported_as_stopping_every_run(m
     removed = by_id["subscriber_pass.removed_events"]
     assert removed.wazuh_exit_code == 12 and "s3:ObjectRemoved:*" in removed.title
     assert "s3:ObjectTagging:*" in by_id["subscriber_pass.repeat_events"].title
+
+
+def test_ctrl_c_stops_the_cli_pass_after_the_current_object(
+        moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import signal
+
+    from tests.fault_proxy import Fault, fault_proxy
+
+    conf = ossec_conf("    <subscriber type=\"buckets\">\n      <sqs_name>int-queue</sqs_name>\n    </subscriber>\n")
+    home = make_home(tmp_path, monkeypatch, conf)
+    notified_bucket(moto, "int-bucket", "int-queue")
+    for index in range(3):
+        admin_client(moto).put_object(Bucket="int-bucket", Key=f"{index}.json", Body=b'{"n": 1}')
+    events = tmp_path / "events.jsonl"
+    line = conf.splitlines().index('    <subscriber type="buckets">') + 1
+    with fault_proxy(moto) as proxy:
+        proxy.add(Fault("call", operation="GetObject", callback=lambda: os.kill(os.getpid(), signal.SIGINT)))
+        code, _, err = run_cli(capsys, "ingest", *home.common(proxy.url), "--block", str(line), "--debug", "0",
+                               "--events-out", str(events))
+        assert proxy.count("GetObject") == 1, "no object read after Ctrl-C"
+    assert code == 130
+    assert "Stopping after the current object" in err
+    assert "The subscriber pass was cancelled after 1 object(s)" in err
+    assert len(events.read_text().splitlines()) == 1

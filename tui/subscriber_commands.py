@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from diagnostics.findings import exit_for
 from diagnostics.text_safety import visible
-from tui.command_helpers import UsageProblem, print_findings
+from tui.command_helpers import UsageProblem, print_findings, wait_cancelling_on_interrupt
 
 if TYPE_CHECKING:
     from diagnostics.configuration.block_selection import SelectedBlock
     from diagnostics.context import DoctorContext
     from diagnostics.subscriber_pass_session import SubscriberPassResult
+
+INTERRUPTED = 130
+"""The status of a command stopped by Ctrl-C, as every command exits."""
+CANCEL_NOTE = ("Stopping after the current object (nothing was received from the queue, so there is nothing to "
+               "undo); Ctrl-C again aborts.")
 
 
 def parse_since(text: str | None) -> datetime | None:
@@ -59,10 +65,25 @@ def run_subscriber_ingest(args: argparse.Namespace, context: DoctorContext, chos
             out[0].write(text + "\n")
 
     options = SubscriberPassOptions(args.limit or DEFAULT_LIMIT, since, args.bucket, args.debug)
+    cancel = threading.Event()
+    outcome: list[SubscriberPassResult] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(run_subscriber_pass(
+                context, chosen.block, chosen.wodle, options, send=send, cancel=cancel,
+                emit_line=lambda line: print(visible(line), file=sys.stderr, flush=True)))
+        except BaseException as error:  # raised again below; after an abort nobody waits for it
+            failed.append(error)
+
+    worker = threading.Thread(target=work, name="subscriber-pass", daemon=True)
     try:
-        result = run_subscriber_pass(context, chosen.block, chosen.wodle, options,
-                                     emit_line=lambda line: print(visible(line), file=sys.stderr, flush=True),
-                                     send=send)
+        worker.start()
+        wait_cancelling_on_interrupt(worker, cancel, CANCEL_NOTE)
+        if failed:
+            raise failed[0]
+        result = outcome[0]
     finally:
         for handle in out:
             handle.close()
@@ -74,6 +95,8 @@ def run_subscriber_ingest(args: argparse.Namespace, context: DoctorContext, chos
           file=sys.stderr)
     if result.run is None and result.exit_code == 0:
         return int(exit_for(result.findings))  # nothing was read: never a silent "ok"
+    if result.run is not None and result.run.cancelled:
+        return INTERRUPTED  # a cancelled pass never reached the module's end: it claims no exit of the module
     return result.exit_code
 
 
