@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Tree
 
+from tests.fault_proxy import Fault, fault_proxy
 from tests.inspector_server import inspector_server, sample_findings
 from tests.screen_text import region_lines, screen_lines
 from tests.snapshot_apps.harness import ScreenHarness, wait_until
@@ -115,3 +116,23 @@ async def test_a_region_the_profile_overrides_says_so_at_80x24(
         text = " ".join(" ".join(shown(app).split("\n")).split())
         assert "us-east-1 · reads eu-west-1" in text
         assert "Every region reads eu-west-1" in text
+
+
+async def test_escape_cancels_a_slow_listing_in_place_and_expanding_again_reads_it(
+        root_profile: Path, moto: str, tmp_path: Path) -> None:
+    seed_logs(moto)
+    with fault_proxy(moto) as proxy:
+        proxy.add(Fault("slow", operation="DescribeLogStreams", nth=2, delay=5))
+        block = cloudwatch_block(tmp_path, "app-logs")
+        app = ScreenHarness(lambda: ServiceBrowseScreen(context_for(proxy.url, tmp_path), block))
+        async with app.run_test(size=(120, 30)) as pilot:
+            await wait_until(pilot, lambda: "app-logs · exists" in shown(app))
+            await pilot.press("down", "enter")
+            await wait_until(pilot, lambda: "reading… (Escape cancels)" in shown(app))
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: "cancelled: collapse and expand to read again" in shown(app))
+            assert isinstance(app.screen, ServiceBrowseScreen), "Escape cancelled the work, it did not go back"
+            assert "cancelled; Escape again goes back" in shown(app)
+            await pilot.press("enter", "enter")
+            await wait_until(pilot, lambda: "s1 · next run from 00:00:00" in shown(app))
+            assert "cancelled: collapse" not in shown(app)
