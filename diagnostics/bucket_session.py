@@ -140,7 +140,8 @@ def ingest_request(session: BucketSession, **options: Any) -> IngestRequest:
     verdict = delete_verdict(session)
     return IngestRequest(context=session.context, block=session.block, client=session.client,
                          wodle=session.wodle, caller_account=session.caller_account,
-                         flow_logs=flow_log_lookup(session.block, session.aws_session, session.settings),
+                         flow_logs=flow_log_lookup(session.block, session.aws_session, session.settings,
+                                                   session.context),
                          may_delete=verdict.answer.verdict if verdict else None,
                          delete_resource=verdict.resource if verdict else "", **options)
 
@@ -201,7 +202,8 @@ def walk_keys(session: BucketSession, *, limit: int, cancel: threading.Event | N
     context = session.context
     for event in walk_module(session.client, session.block, context, session.state, cancel=cancel,
                              caller_account=session.caller_account,
-                             flow_logs=flow_log_lookup(session.block, session.aws_session, session.settings),
+                             flow_logs=flow_log_lookup(session.block, session.aws_session, session.settings,
+                                                       context),
                              passed_over_keys=max(1, min(PASSED_OVER_KEYS, limit // 2))):
         if isinstance(event, ScopeStarted):
             markers.append(event.marker.value)

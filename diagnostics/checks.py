@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diagnostics.aws.access import check_bucket_access
-from diagnostics.aws.clients import make_client, regional_clients, settings_for
+from diagnostics.aws.clients import make_client, settings_for
 from diagnostics.aws.credentials import resolve_credentials
 from diagnostics.aws.identity import check_identity
 from diagnostics.aws.queue_access import check_queue_access
@@ -26,7 +26,7 @@ from diagnostics.explanations.crash import step_crashed
 from diagnostics.findings import Finding, SourceLocation, Status, worst_status
 from diagnostics.host.checks import check_host
 from diagnostics.host.internal_options import read_debug_level
-from diagnostics.ingest.fetch import flow_log_lookup
+from diagnostics.ingest.fetch import flow_log_lookup, module_ec2_clients
 from diagnostics.layout.checks import check_layout
 from diagnostics.sample_check import check_sample_object
 from diagnostics.wazuh.installation import detect_profile
@@ -281,9 +281,9 @@ def layout_step(block: Block, context: DoctorContext, credentials: CredentialRep
     try:
         client = make_client(session, "s3", settings)
         state = StateReader(context.state_db_path)
-        flow_logs = flow_log_lookup(block, session, settings)
+        flow_logs = flow_log_lookup(block, session, settings, context)
         layout = check_layout(client, block, context, state, caller_account=identity.account_id,
-                              ec2_client_for=regional_clients(session, "ec2", settings),
+                              ec2_client_for=module_ec2_clients(block, session, settings, context),
                               include_volume=True, interval=wodle.value("interval") if wodle else None,
                               cancel=cancel)
         sample = check_sample_object(client, block, wodle, context, state, caller_account=identity.account_id,

@@ -158,3 +158,24 @@ def module_state_after(built: Built, golden: GoldenRun, ids: dict[str, str]) -> 
         return value
     state = {table: [[real(value) for value in row] for row in rows] for table, rows in golden.state.items()}
     built.module_state_after(GoldenRun(golden.exit_code, golden.datagrams, golden.keys_read, state, golden.stdout))
+
+
+def test_profile_region_sends_describe_flow_logs_elsewhere(moto: str, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """root's [default] region (eu-west-1) goes into the module's EC2 client for every walked region: it asks
+    eu-west-1 for flow logs while walking us-east-1's keys, finds none, and reads nothing. keys, check and
+    ingest must all ask where the module asks."""
+    name = "vpcflow_profile_region_describes_elsewhere"
+    built, ids = build_vpc(name, moto, tmp_path, monkeypatch)
+    golden = GoldenRun.load(name, 1)
+    _code, view = built.keys(capsys)
+    assert read_keys(mapped(view["keys"], ids)) == list(golden.keys_read) == []
+    _code, findings = built.check(capsys)
+    assert predicted_exit(findings) == golden.exit_code == 0
+    (none,) = [f for f in findings if f["failure_id"] == "access.flow_logs_none"]
+    assert "eu-west-1" in none["title"]
+    assert not [f for f in findings if f["failure_id"] == "access.flow_logs_ok"]
+    code, datagrams, _summary, err = built.ingest(capsys, 1)
+    assert (code, datagrams) == (golden.exit_code, list(golden.datagrams))
+    assert module_lines(err, ids) == golden.stdout.splitlines()

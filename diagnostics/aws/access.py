@@ -25,6 +25,7 @@ from diagnostics.aws.access_probes import (
 from diagnostics.aws.clients import ClientSettings, make_client
 from diagnostics.aws.identity import needs_caller_identity
 from diagnostics.aws.prediction import Predictor
+from diagnostics.aws.service_regions import service_regions
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding
 from diagnostics.masking import mask_key_id
@@ -143,7 +144,7 @@ def check_bucket_access(session: boto3.session.Session | None, block: Block, con
         return tuple(chain.findings)
     pages = _list_step(chain, max_pages)
     if pages is not None and block.block_type == "vpcflow":
-        _flow_logs_step(chain, session)
+        _flow_logs_step(chain, session, service_regions(block, context.module_home).client_region)
     if pages is not None and needs_caller_identity(block):
         _caller_identity_step(chain, base_session or session)
     if pages is not None:
@@ -312,10 +313,12 @@ def _caller_identity_step(chain: _Chain, base_session: boto3.session.Session) ->
                   code=outcome.code or outcome.kind)
 
 
-def _flow_logs_step(chain: _Chain, session: boto3.session.Session) -> None:
-    """ec2:DescribeFlowLogs per region: the module reads only keys of the flow logs it returns."""
+def _flow_logs_step(chain: _Chain, session: boto3.session.Session, profile_region: str | None) -> None:
+    """ec2:DescribeFlowLogs per region: the module reads only keys of the flow logs it returns; a region in
+    the module's profile replaces each walked region, as the module hands it to every client it builds."""
     regions = [region.strip() for region in (chain.block.value("regions") or "").split(",") if region.strip()]
-    for region in regions or [chain.values["client_region"]]:
+    asked = [profile_region] if profile_region else regions or [chain.values["client_region"]]
+    for region in asked:
         ec2 = make_client(session, "ec2", dataclasses.replace(chain.settings, region=region))
         outcome = call(ec2, "describe_flow_logs")
         location = chain.block.line_of("regions") if regions else chain.block.location

@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from diagnostics.aws.clients import regional_clients
 from diagnostics.aws.object_download import ObjectDownloads
+from diagnostics.aws.service_regions import service_regions
 from diagnostics.decode.model import DecodeContext, DecodeCounters, DecodedEvent, FileProblem
 from diagnostics.decode.registry import decode_object
 from diagnostics.decode.streams import open_s3_object, read_body
 from diagnostics.layout.discovery import describe_flow_log_ids
 
 if TYPE_CHECKING:
+    from diagnostics.context import DoctorContext
     from diagnostics.wazuh.wodle import Block
 
 
@@ -171,15 +173,30 @@ def problem_script_lines(problem: FileProblem) -> tuple[tuple[int, str], ...]:
     return tuple(lines)
 
 
-def flow_logs_via_ec2(session: Any, settings: Any) -> Callable[[str], tuple[str, ...]]:
-    """``DescribeFlowLogs`` per region with the module's credentials: its vpcflow keys are read per flow-log id."""
+def flow_logs_via_ec2(session: Any, settings: Any, profile_region: str | None = None
+                      ) -> Callable[[str], tuple[str, ...]]:
+    """``DescribeFlowLogs`` per region with the module's credentials: its vpcflow keys are read per flow-log id.
+    A ``profile_region`` (the region of the module's profile in its ~/.aws/config) replaces every walked
+    region, because the module hands that region to each client it builds, EC2's included."""
     ec2_in = regional_clients(session, "ec2", settings)
-    return lambda region: describe_flow_log_ids(ec2_in(region))
+    return lambda region: describe_flow_log_ids(ec2_in(profile_region or region))
 
 
-def flow_log_lookup(block: Block, aws_session: Any, settings: Any) -> Callable[[str], tuple[str, ...]] | None:
+def module_ec2_clients(block: Block, session: Any, settings: Any, context: DoctorContext
+                       ) -> Callable[[str], Any]:
+    """region -> the EC2 client the module builds for that region: in its profile's region when the module's
+    ~/.aws/config sets one (that region wins over the walked one)."""
+    profile_region = service_regions(block, context.module_home).client_region
+    ec2_in = regional_clients(session, "ec2", settings)
+    return lambda region: ec2_in(profile_region or region)
+
+
+def flow_log_lookup(block: Block, aws_session: Any, settings: Any, context: DoctorContext | None = None
+                    ) -> Callable[[str], tuple[str, ...]] | None:
     """For a vpcflow block, the region -> flow-log ids lookup the module makes (``DescribeFlowLogs`` with its
-    credentials); None for other types. The check, ``keys``, ``ingest`` and the app all wire it here."""
+    credentials, in its profile's region when ``context``'s module home sets one); None for other types.
+    The check, ``keys``, ``ingest`` and the app all wire it here."""
     if (block.block_type or "").lower() != "vpcflow" or aws_session is None or settings is None:
         return None
-    return flow_logs_via_ec2(aws_session, settings)
+    profile_region = service_regions(block, context.module_home).client_region if context is not None else None
+    return flow_logs_via_ec2(aws_session, settings, profile_region)

@@ -100,5 +100,15 @@ VPC_DESCRIBE_DENIED = Scenario(
     runs=(Run(), Run(debug=0)), policy=READER_POLICY,
     options=(("only_logs_after", ONLY_LOGS_AFTER),))
 
-VPC_SCENARIOS = (VPC_FOUND_AND_MISSING, VPC_DESCRIBE_DENIED)
+VPC_PROFILE_REGION = Scenario(
+    name="vpcflow_profile_region_describes_elsewhere",
+    behaviour="VPC flow logs in us-east-1 read with root's [default] profile set to region eu-west-1: the "
+              "profile's region goes into every client, so DescribeFlowLogs asks eu-west-1 while the walk is "
+              "on us-east-1's keys; no flow log is returned there and nothing is read",
+    bucket="golden-vpcflow-profile", bucket_type="vpcflow",
+    objects=((vpc_key(DAY1, FOUND, 1), vpc_body(DAY1, 1)),),
+    runs=(Run(),), policy=FLOW_LOG_POLICY, aws_config="[default]\nregion = eu-west-1\n",
+    options=(("only_logs_after", ONLY_LOGS_AFTER),))
+
+VPC_SCENARIOS = (VPC_FOUND_AND_MISSING, VPC_DESCRIBE_DENIED, VPC_PROFILE_REGION)
 VPC_BY_NAME = {scenario.name: scenario for scenario in VPC_SCENARIOS}
