@@ -14,6 +14,7 @@ from tests.snapshot_apps.harness import ScreenHarness, wait_until
 from tests.test_service_browse import (
     DAY,
     MINUTE,
+    NOW,
     cloudwatch_block,
     context_for,
     inspector_block,
@@ -136,3 +137,30 @@ async def test_escape_cancels_a_slow_listing_in_place_and_expanding_again_reads_
             await pilot.press("enter", "enter")
             await wait_until(pilot, lambda: "s1 · next run from 00:00:00" in shown(app))
             assert "cancelled: collapse" not in shown(app)
+
+
+async def test_b_on_the_demos_cloudwatch_block_opens_browse_and_n_opens_next_run(tmp_path: Path) -> None:
+    from tui.app import DoctorApp
+    from tui.demo import start_demo
+    from tui.widgets.config_tree import ConfigTree
+
+    demo = start_demo(now=NOW, root=tmp_path)
+    try:
+        app = DoctorApp(demo.context)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: "blocks:" in shown(app) and "checked" not in shown(app))
+            tree = app.screen.query_one(ConfigTree)
+            node = next(node for wodle in tree.root.children for node in wodle.children
+                        if node.data is not None and node.data.block is not None
+                        and node.data.block.value("aws_log_groups") == "demo-no-such-group")
+            tree.move_cursor(node)
+            await pilot.press("b")
+            await wait_until(pilot, lambda: isinstance(app.screen, ServiceBrowseScreen))
+            await wait_until(pilot, lambda: "demo-no-such-group · missing: exit 16" in shown(app))
+            assert "cloudwatchlogs demo-no-such-group, line 112" in " ".join(shown(app).split())
+            await pilot.press("n")
+            await wait_until(pilot, lambda: isinstance(app.screen, NextRunScreen))
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, ServiceBrowseScreen))
+    finally:
+        demo.stop()
