@@ -23,11 +23,13 @@ NORECEIVE_POLICY = {
     "Version": "2012-10-17",
     "Statement": [{
         "Effect": "Allow",
-        "Action": ["sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sts:GetCallerIdentity", "iam:Get*", "iam:List*"],
+        "Action": ["sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sts:GetCallerIdentity", "iam:Get*", "iam:List*",
+                   "s3:GetBucketNotification", "s3:ListBucket", "s3:GetObject"],
         "Resource": "*",
     }],
 }
-"""A user that finds the queue but may not receive or delete: the module stops at its first ReceiveMessage."""
+"""A user that finds the queue and reads its bucket but may not receive or delete: the module stops at its first
+ReceiveMessage, and that is the one failure Troubleshoot shows (the bucket and its objects still show)."""
 INPUT_ACTIONS = ["sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage",
                  "sqs:ListQueues", "s3:GetBucketNotification", "logs:DescribeLogGroups",
                  "logs:DescribeLogStreams", "logs:GetLogEvents", "inspector2:ListFindings", "sts:AssumeRole",
