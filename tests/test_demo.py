@@ -282,6 +282,7 @@ def test_queue_without_receive_permission_is_exit_21(report: CheckReport) -> Non
     assert predicted_exit(result) == 21
     denied = by_failure(result)["queue.receive_denied"]
     assert denied.status is Status.ERROR and "wazuh-noreceive" in denied.title
+    assert failure_ids(result) == {"queue.receive_denied"}, "the bucket and its objects read, only receive denied"
 
 
 def test_source_bucket_with_a_spaced_key_and_plain_text(report: CheckReport) -> None:
