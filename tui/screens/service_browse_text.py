@@ -14,6 +14,9 @@ from diagnostics.service_browse import EventEntry, FindingEntry, GroupEntry, Ser
 from diagnostics.text_safety import visible, visible_lines
 from diagnostics.wazuh.services_state import milliseconds_text
 
+LABEL_CHARACTERS = 400
+"""A tree label shows the start of a message (a 256 KB event would make every repaint slow); the pane has it all."""
+
 
 def size_text(value: int | None) -> str:
     """Stored bytes as ``812 B``, ``3.1 KB``, ``2.4 MB``; ``size unknown`` when AWS did not say."""
@@ -64,7 +67,7 @@ def event_label(entry: EventEntry, today: date) -> Text:
     mark = ("⊘ " if event.dropped_by else "✓ ") if entry.next_run else "· "
     text = Text(mark, no_wrap=True, overflow="ellipsis")
     text.append(clock_text(event.timestamp, today) + " ", style="dim")
-    text.append(visible(event.message), style="italic" if event.dropped_by else "")
+    text.append(visible(event.message[:LABEL_CHARACTERS]), style="italic" if event.dropped_by else "")
     return text
 
 
