@@ -168,3 +168,26 @@ def test_an_unsupported_region_is_exit_22_without_a_call_and_a_denied_list_is_ex
     assert "first region of the sorted loop, so the run reads nothing" in refused.failure.explanation
     assert denied.failure is not None and denied.failure.wazuh_exit_code == 12
     assert "ListFindings" in " ".join(denied.failure.evidence) or "not authorized" in denied.failure.explanation
+
+
+def test_findings_page_with_the_token_until_the_last_page(root_profile: Path, moto: str, tmp_path: Path) -> None:
+    with inspector_server(sample_findings(), page_size=2, upstream=moto) as server:
+        browse = open_service_browse(context_for(server.endpoint, tmp_path), inspector_block(tmp_path, "us-east-1"))
+        first = browse_findings(browse, "us-east-1")
+        assert len(first.findings) == 2 and first.next_token is not None
+        last = browse_findings(browse, "us-east-1", first.next_token)
+    assert len(last.findings) == 1 and last.next_token is None
+    assert server.requests[1]["nextToken"] == first.next_token
+    assert server.requests[0]["sortCriteria"] == {"field": "LAST_OBSERVED_AT", "sortOrder": "DESC"}
+
+
+def test_a_cancelled_listing_makes_no_call(root_profile: Path, moto: str, tmp_path: Path) -> None:
+    import threading
+
+    seed_logs(moto)
+    browse = open_service_browse(context_for(moto, tmp_path), cloudwatch_block(tmp_path, "app-logs"))
+    cancel = threading.Event()
+    cancel.set()
+    listing = browse_streams(browse, "us-east-1", "app-logs", cancel=cancel)
+    assert listing.streams == () and listing.more, "stopped before the first page, and says more may exist"
+    assert browse_groups(browse, "us-east-1", cancel=cancel) == ()
