@@ -117,8 +117,12 @@ def open_bucket(context: DoctorContext, block: Block, wodle: Wodle | None = None
             native = True
         layout = BucketLayout.from_block(block, native_guardduty=native)
     state = StateReader(context.state_db_path)
+    try:
+        only_logs_after = parse_only_logs_after(block.value("only_logs_after"))
+    except ValueError:  # the script's argparse refuses it (exit 2): the walk and the config checks say so
+        only_logs_after = None
     classifier = KeyClassifier(layout, profile=context.profile, today=context.clock().date(), state=state,
-                               only_logs_after=parse_only_logs_after(block.value("only_logs_after")),
+                               only_logs_after=only_logs_after,
                                caller_account=identity.account_id)
     return BucketSession(block, wodle, context, layout, problems, identity.account_id, client, state,
                          classifier, identity.session, settings,

@@ -48,6 +48,7 @@ from diagnostics.layout.module_walk import (
     WalkNote,
     WalkStopped,
     argument_rejection,
+    startup_failure,
     walk_module,
 )
 from diagnostics.layout.prefixes import BucketLayout, Family
@@ -384,13 +385,14 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
     workers = max(1, request.workers)
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-read")
     try:
-        if argument_rejection(run.block) is None:  # argparse refuses before the script prints anything
+        duration_without_role = bool(run.block.value("iam_role_duration")) and not run.block.value("iam_role_arn")
+        if argument_rejection(run.block) is None and not duration_without_role:  # else it prints nothing first
             if request.debug_level > 0:
                 run.log.debug_mode_on(request.debug_level)
             for level, text in client_config_lines(run.context.module_home / ".aws" / "config",
                                                    run.block.value("aws_profile")):
                 run.log.module_debug(level, text)
-            if state.ensure_table(run.layout.table):
+            if startup_failure(run.block) is None and state.ensure_table(run.layout.table):
                 run.log.table_created()
         run.progress("started")
         walk = walk_module(request.client, run.block, run.context, state, cancel=cancel,

@@ -8,6 +8,7 @@ Nothing is downloaded and nothing is written: reading files and marking them is 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -288,6 +289,24 @@ def argument_rejection(block: Block) -> WalkStopped | None:
     return WalkStopped(2, f"the script's argument check rejects {what} (before any AWS call)", first.message)
 
 
+def startup_failure(block: Block) -> WalkStopped | None:
+    """Where the script fails after parsing its arguments but before listing: iam_role_duration without a
+    role (exit 1 at every debug level, raised outside main), or a discard_regex that does not compile (main's
+    catch-all: exit 12 at debug 0, 1 above); None when neither applies."""
+    if block.value("iam_role_duration") and not block.value("iam_role_arn"):
+        return WalkStopped(1, "iam_role_duration is set without iam_role_arn",
+                           "ERROR: Unknown error: Used --iam_role_duration argument but no --iam_role_arn provided.")
+    option = block.discard_regex
+    if option is None or not option.value or not option.attributes.get("field"):
+        return None  # the C side passes no regex without a field
+    try:
+        re.compile(f"{option.value}")
+    except re.error as error:
+        return WalkStopped(12, "discard_regex does not compile (the script fails before listing)", str(error),
+                           catch_all=True)
+    return None
+
+
 def walk_module(client: Any, block: Block, context: DoctorContext, state: ProcessedState | None, *,
                 cancel: threading.Event | None = None, caller_account: str | None = None,
                 flow_logs: FlowLogSource | None = None, reparse: bool = False, check_bucket: bool = True,
@@ -300,7 +319,7 @@ def walk_module(client: Any, block: Block, context: DoctorContext, state: Proces
     listed keys, up to that many keys the module passes over (at or before its marker) with the reason.
     """
     profile = context.profile
-    rejected = argument_rejection(block)
+    rejected = argument_rejection(block) or startup_failure(block)
     if rejected is not None:
         yield rejected
         return

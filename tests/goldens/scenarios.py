@@ -135,7 +135,8 @@ class Scenario:
         if self.option("remove_from_bucket") == "yes":
             args.append("--remove")
         flags = (("aws_profile", "--aws_profile"), ("iam_role_arn", "--iam_role_arn"),
-                 ("aws_account_id", "--aws_account_id"), ("path", "--trail_prefix"),
+                 ("iam_role_duration", "--iam_role_duration"), ("aws_account_id", "--aws_account_id"),
+                 ("path", "--trail_prefix"),
                  ("path_suffix", "--trail_suffix"), ("only_logs_after", "--only_logs_after"), ("regions", "--regions"))
         for tag, flag in flags:
             value = self.option(tag)
@@ -427,9 +428,32 @@ VAR_GUARDDUTY_FIREHOSE = Scenario(
              (firehose_key(DAY3, 1, "c"), b"{}")),
     runs=(Run(),))
 
+VAR_DISCARD_INVALID = Scenario(
+    name="var_discard_regex_invalid",
+    behaviour="a discard_regex that does not compile: the script fails before listing (exit 1 with a traceback at "
+              "debug 2, exit 12 at debug 0); no key is read",
+    bucket="var-discard-invalid", bucket_type="cloudtrail",
+    options=(("only_logs_after", ONLY_LOGS_AFTER), ("discard_regex@eventName", "(unclosed")),
+    objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)),), runs=(Run(debug=2), Run(debug=0)))
+
+VAR_DURATION_WITHOUT_ROLE = Scenario(
+    name="var_role_duration_without_role",
+    behaviour="iam_role_duration without iam_role_arn: the script refuses its arguments with exit 1 at every debug "
+              "level, before printing anything else",
+    bucket="var-duration-norole", bucket_type="cloudtrail",
+    options=(("iam_role_duration", "1000"), ("only_logs_after", ONLY_LOGS_AFTER)),
+    objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)),), runs=(Run(), Run(debug=0)))
+
+VAR_ONLY_LOGS_AFTER_ISO = Scenario(
+    name="var_only_logs_after_iso_date",
+    behaviour="only_logs_after written as an ISO date (2026-11-01): the script's argparse refuses it, exit 2",
+    bucket="var-ola-iso", bucket_type="config",
+    options=(("only_logs_after", "2026-11-01"),),
+    objects=((config_key((2026, 11, 2), 1), config_body(1)),), runs=(Run(),))
+
 VARIATIONS = (VAR_BAD_REGION, VAR_REMOVE_ALLOWED_THEN_BROKEN, VAR_REMOVE_DENIED_BROKEN_FIRST, VAR_STOP_FIRST_GZIP,
               VAR_GUARDDUTY_TWO_ACCOUNTS, VAR_CONFIG_README_DEEP, VAR_SKIP_OFF_WAF_LAST, VAR_KEYS_TWO_REGIONS,
-              VAR_GUARDDUTY_FIREHOSE)
+              VAR_GUARDDUTY_FIREHOSE, VAR_DISCARD_INVALID, VAR_DURATION_WITHOUT_ROLE, VAR_ONLY_LOGS_AFTER_ISO)
 """Variations of the behaviours above that no one had tried when they were fixed (issue 12's "scenarios
 nobody here has seen"); ``tests/test_goldens_variations.py`` compares ours with each."""
 SCENARIOS = SCENARIOS + VARIATIONS
