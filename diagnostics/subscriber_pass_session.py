@@ -21,8 +21,16 @@ from diagnostics.aws.access_probes import call
 from diagnostics.aws.clients import make_client
 from diagnostics.aws.permission_probe import DENIED, may_perform
 from diagnostics.aws.queue_access import DELETE, RECEIVE, source_buckets
-from diagnostics.explanations import build_finding
+from diagnostics.explanations import build_finding, fill
 from diagnostics.explanations.inputs_table import QUEUE_MISSING
+from diagnostics.explanations.subscriber_pass_table import (
+    DECODING_BUCKETS,
+    DECODING_HUB,
+    NO_SOURCE_LAKE,
+    NO_SOURCE_POLICY,
+    STUCK_DEAD_LETTER,
+    STUCK_NO_DEAD_LETTER,
+)
 from diagnostics.findings import Finding, Status
 from diagnostics.ingest.subscriber_pass import (
     DeliveredObjects,
@@ -122,8 +130,7 @@ def run_subscriber_pass(context: DoctorContext, block: Block, wodle: Wodle | Non
     named = source_buckets(queue.policy) if options.bucket is None else (options.bucket,)
     line = str(block.location.line) if block.location and block.location.line else "LINE"
     if not named:
-        reason = ("Security Lake writes to its own bucket, which its queue does not name"
-                  if block.block_type == "security_lake" else "the queue policy names no source bucket")
+        reason = NO_SOURCE_LAKE if block.block_type == "security_lake" else NO_SOURCE_POLICY
         finding = table_finding(session, "subscriber_pass.no_source", "subscriber.pass", queue=queue_name,
                                 reason=reason, line=line)
         return SubscriberPassResult(block.label, (finding,), 0, queue=queue.facts)
@@ -254,9 +261,7 @@ def bug_findings(session: InputSession, run: SubscriberRun) -> list[Finding]:
     kind = session.block.block_type or "buckets"
     renamed = [item for item in run.objects if item.asked_key != item.key]
     if renamed:
-        decoding = ("The Security Hub subscriber decodes nothing, so any encoded character breaks the key."
-                    if kind == "security_hub" else
-                    "The buckets subscriber decodes '%XX' but keeps '+', so a space comes back as '+'.")
+        decoding = DECODING_HUB if kind == "security_hub" else DECODING_BUCKETS
         findings.append(table_finding(session, "queue.key_with_space", "subscriber.objects",
                                       bucket=renamed[0].bucket, count=len(renamed),
                                       keys=", ".join(repr(item.key) for item in renamed[:MAX_FINDINGS_PER_BUG]),
@@ -280,10 +285,9 @@ def bug_findings(session: InputSession, run: SubscriberRun) -> list[Finding]:
 def stuck_finding(session: InputSession, queue: QueueFacts, run: SubscriberRun, key: str, reason: str,
                   debug_level: int) -> Finding:
     """The message the run stops at: not deleted, back after the visibility timeout, maybe to a dead-letter queue."""
-    dead_letter = (f"; after {queue.max_receive} receives SQS moves it to {queue.dead_letter_queue}, which the "
-                   "module never reads, so its events are lost unless it is redriven"
-                   if queue.dead_letter_queue else
-                   "; with no dead-letter queue it keeps coming back until the queue's retention period ends")
+    dead_letter = (fill(STUCK_DEAD_LETTER, {"max_receive": queue.max_receive,
+                                            "dead_letter_queue": queue.dead_letter_queue})
+                   if queue.dead_letter_queue else STUCK_NO_DEAD_LETTER)
     return table_finding(session, "subscriber_pass.stuck", "subscriber.stop", key=key,
                          reason=reason.rstrip(".") + ".", exit_code=run.exit_code, debug_level=debug_level,
                          behind=run.not_reached, visibility=queue.visibility, dead_letter=dead_letter)

@@ -15,6 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from diagnostics.aws.access_probes import call
 from diagnostics.aws.clients import make_client
+from diagnostics.explanations import fill
+from diagnostics.explanations.subscriber_pass_table import (
+    RECEIVED_FAILED,
+    RECEIVED_NEAR,
+    RISK_DEAD_LETTER,
+    RISK_NO_DEAD_LETTER,
+)
 from diagnostics.findings import Finding
 from diagnostics.ingest.subscriber_pass import run_subscriber_objects
 from diagnostics.ingest.subscriber_receive import Received, receive_messages, received_objects
@@ -62,11 +69,9 @@ def _open_queue(context: DoctorContext, block: Block, wodle: Wodle | None, count
                                                              region=sqs.meta.region_name,
                                                              error=looked_up.error_text),))
     facts = read_queue(sqs, str(looked_up.response["QueueUrl"]), name, session).facts
-    redrive = (f"Its redrive policy moves a message to {facts.dead_letter_queue} after {facts.max_receive} "
-               "receives, and the module never reads that queue: a message already received often (by failed "
-               "runs, by another consumer) may move there on this receive or the module's next one."
-               if facts.dead_letter_queue else
-               "It has no dead-letter queue, so a receive costs only the count.")
+    redrive = (fill(RISK_DEAD_LETTER, {"dead_letter_queue": facts.dead_letter_queue,
+                                       "max_receive": facts.max_receive})
+               if facts.dead_letter_queue else RISK_NO_DEAD_LETTER)
     risk = table_finding(session, "subscriber_pass.receive_risk", "subscriber.receive", queue=name, count=count,
                          waiting=facts.waiting, redrive=redrive)
     return _OpenQueue(session, sqs, facts, (risk,))
@@ -101,13 +106,15 @@ def run_received_pass(context: DoctorContext, block: Block, wodle: Wodle | None,
 
 def _received_finding(session: InputSession, facts: QueueFacts, received: Received, objects: int) -> Finding:
     counts = [message.receive_count for message in received.messages]
-    near = (f" {sum(1 for seen in counts if seen >= int(facts.max_receive) - 1)} of them are within one receive "
-            f"of maxReceiveCount {facts.max_receive}: the next receive moves them to {facts.dead_letter_queue}."
-            if facts.dead_letter_queue and facts.max_receive and facts.max_receive.isdigit() else "")
+    max_receive = facts.max_receive or ""
+    limit = int(max_receive) if facts.dead_letter_queue and max_receive.isdigit() else None
+    close = sum(1 for seen in counts if limit is not None and seen >= limit - 1)
+    near = fill(RECEIVED_NEAR, {"near": close, "max_receive": limit, "dead_letter_queue": facts.dead_letter_queue}) \
+        if close else ""
     evidence = tuple(f"{message.message_id}: ApproximateReceiveCount={message.receive_count}, names "
                      f"{message.raw_key or '(no object: skipped by the module and never deleted)'}"
                      for message in received.messages[:20])
     finding = table_finding(session, "subscriber_pass.received", "subscriber.receive", count=len(received.messages),
                             objects=objects, highest=max(counts, default=0), near=near,
-                            error=f" The receive failed: {received.error}." if received.error else "")
+                            error=fill(RECEIVED_FAILED, {"error": received.error}) if received.error else "")
     return dataclasses.replace(finding, evidence=evidence)

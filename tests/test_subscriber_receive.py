@@ -85,3 +85,17 @@ def test_a_received_key_with_a_space_stops_the_run_as_the_module_does(
     assert "ERROR: An error occurred (NoSuchKey) when calling the GetObject operation" in err
     assert "2026/12/04/c d.json (asked for as 2026/12/04/c+d.json): the run stops here" in out
     assert not set(proxy.operations()) & NEVER
+
+
+def test_messages_one_receive_from_the_dead_letter_queue_are_named(
+        home: DoctorHome, moto: str, capsys: pytest.CaptureFixture[str]) -> None:
+    sqs = admin_client(moto, "sqs")
+    url = sqs.get_queue_url(QueueName="rx-queue")["QueueUrl"]
+    for _ in range(3):  # three earlier receives (failed runs): ours is the fourth, one short of maxReceiveCount 5
+        sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+    code, _, err = run_cli(capsys, "ingest", *home.common(moto), "--block", str(LINE), "--receive-messages", "10",
+                           "--yes-i-understand-receive-count")
+    assert code == 0
+    text = " ".join(err.split())
+    assert "the highest receive count among them is now 4" in text
+    assert "of them are within one receive of maxReceiveCount 5: the next receive moves them to rx-dlq" in text

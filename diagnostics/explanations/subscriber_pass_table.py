@@ -10,6 +10,22 @@ from __future__ import annotations
 from diagnostics.explanations.table import Explanation
 from diagnostics.findings import Status
 
+NO_SOURCE_LAKE = "Security Lake writes to its own bucket, which its queue does not name"
+NO_SOURCE_POLICY = "the queue policy names no source bucket"
+DECODING_HUB = "The Security Hub subscriber decodes nothing, so any encoded character breaks the key."
+DECODING_BUCKETS = "The buckets subscriber decodes '%XX' but keeps '+', so a space comes back as '+'."
+STUCK_DEAD_LETTER = ("; after {max_receive} receives SQS moves it to {dead_letter_queue}, which the module never "
+                     "reads, so its events are lost unless it is redriven")
+STUCK_NO_DEAD_LETTER = "; with no dead-letter queue it keeps coming back until the queue's retention period ends"
+RISK_DEAD_LETTER = ("Its redrive policy moves a message to {dead_letter_queue} after {max_receive} receives, and the "
+                    "module never reads that queue: a message already received often (by failed runs, by another "
+                    "consumer) may move there on this receive or the module's next one.")
+RISK_NO_DEAD_LETTER = "It has no dead-letter queue, so a receive costs only the count."
+RECEIVED_NEAR = (" {near} of them are within one receive of maxReceiveCount {max_receive}: the next receive moves "
+                 "them to {dead_letter_queue}.")
+RECEIVED_FAILED = " The receive failed: {error}."
+"""Fragments the entries below take as values, chosen by what the pass found (kept here with the entries)."""
+
 ENTRIES: tuple[Explanation, ...] = (
     Explanation(
         failure_id="subscriber_pass.summary",
