@@ -1,6 +1,6 @@
 """Our ``ingest --block`` and ``check --block`` on services and subscribers against recorded runs of the module.
 
-``cloudwatch_second_run``: two CloudWatch Logs runs of Wazuh's 4.14.7 script on one ``aws_services.db``, with a
+``second_run_cloudwatch``: two CloudWatch Logs runs of Wazuh's 4.14.7 script on one ``aws_services.db``, with a
 stream deleted, an event put and a stream created in between (``tests/goldens/record_services.py``). Our CLI
 runs twice with its own state directory and must send the same datagrams and print the same lines, the second
 run's purge line included. ``subscriber_receive_denied``: a ``buckets`` subscriber whose user may not receive;
@@ -70,10 +70,10 @@ def our_latest_end_time(state_dir: Path) -> int:
     return int(latest)
 
 
-def test_cloudwatch_second_run_matches_the_module_line_for_line(moto: str, tmp_path: Path,
+def test_second_run_cloudwatch_matches_the_module_line_for_line(moto: str, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    golden = load("cloudwatch_second_run")
+    golden = load("second_run_cloudwatch")
     seed, between = golden["seed"], golden["between_runs"]
     conf = ossec_conf(CLOUDWATCH_BLOCK)
     home = make_home(tmp_path, monkeypatch, conf, config=None)

@@ -27,7 +27,7 @@ GOLDENS = Path(__file__).parent / "goldens" / "module_4_14_7"
 NOW = datetime(2026, 12, 4, 12, 0, 0, tzinfo=timezone.utc)
 CLOUDWATCH_GOLDENS = sorted(path.name for path in GOLDENS.glob("cloudwatch_*")
                             if "arguments" in json.loads((path / "golden.json").read_text()))
-"""The single-run goldens (a multi-run golden such as cloudwatch_second_run keeps its runs under ``runs``)."""
+"""The single-run goldens (a multi-run golden such as second_run_cloudwatch keeps its runs under ``runs``)."""
 
 
 def service_block(block_type: str, **options: str) -> Block:

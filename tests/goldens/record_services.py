@@ -1,7 +1,8 @@
 """Record what Wazuh's own aws-s3 script does on service and subscriber scenarios that need work between runs.
 
-Two scenarios: ``cloudwatch_second_run`` (a first and a second CloudWatch Logs run on the same
-``aws_services.db``, with events put, a stream created and a stream deleted in between) and
+Scenarios: ``second_run_cloudwatch`` (a first and a second CloudWatch Logs run on the same ``aws_services.db``,
+with events put, a stream created and a stream deleted in between; not named ``cloudwatch_*``, which the
+single-run goldens' tests collect) and
 ``subscriber_receive_denied`` (a ``buckets`` subscriber whose IAM user may look the queue up but not receive
 from it, with moto's signature checks on, at debug 0, 1 and 2). Each is written as ``golden.json`` under
 ``module_<version>/<name>/`` with the seed, the work between runs, the script's arguments per run, its exit
@@ -127,7 +128,7 @@ class Session:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
-def cloudwatch_second_run(session: Session) -> dict[str, Any]:
+def second_run_cloudwatch(session: Session) -> dict[str, Any]:
     session.keys(session.oracle.ACCESS_KEY, session.oracle.SECRET_KEY)
     logs = session.oracle.boto3_client_region("logs", session.endpoint, "us-east-1")
     logs.create_log_group(logGroupName=GROUP)
@@ -229,7 +230,7 @@ def security_lake_not_parquet(session: Session) -> dict[str, Any]:
 
 
 RECORDERS: dict[str, Callable[[Session], dict[str, Any]]] = {
-    "cloudwatch_second_run": cloudwatch_second_run,
+    "second_run_cloudwatch": second_run_cloudwatch,
     "subscriber_receive_denied": subscriber_receive_denied,
     "subscriber_security_lake_not_parquet": security_lake_not_parquet,
 }
