@@ -99,3 +99,15 @@ def test_messages_one_receive_from_the_dead_letter_queue_are_named(
     text = " ".join(err.split())
     assert "the highest receive count among them is now 4" in text
     assert "of them are within one receive of maxReceiveCount 5: the next receive moves them to rx-dlq" in text
+
+
+def test_receive_messages_on_a_bucket_block_is_refused_not_ignored(moto: str, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    conf = ossec_conf('    <bucket type="cloudtrail">\n      <name>rx-trail</name>\n    </bucket>\n')
+    bucket_home = make_home(tmp_path, monkeypatch, conf)
+    line = conf.splitlines().index('    <bucket type="cloudtrail">') + 1
+    code, _, err = run_cli(capsys, "ingest", *bucket_home.common(moto), "--block", str(line),
+                           "--receive-messages", "3", "--yes-i-understand-receive-count")
+    assert code == 64
+    assert "--receive-messages works only on a <subscriber> block" in err

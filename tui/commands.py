@@ -293,6 +293,10 @@ def run_ingest(args: argparse.Namespace) -> int:
         if args.real:
             return run_real(args, context)
         chosen = chosen_input(args, context)
+        if getattr(args, "receive_messages", None) and (chosen is None or chosen.block.kind != "subscriber"):
+            # Refused rather than ignored: an admin who asked to receive must not believe a bucket pass did.
+            raise UsageProblem("--receive-messages works only on a <subscriber> block (--block LINE): a bucket or "
+                               "service has no queue to receive from")
         if chosen is not None:
             return run_input_ingest(args, context, chosen)
         # The script runs with --debug N: a catch-all preflight error is exit 12 at 0 but 1 above.
