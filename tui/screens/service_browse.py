@@ -104,6 +104,7 @@ class ServiceBrowseScreen(DoctorScreen):
         with Horizontal(id="service-browse-body"):
             tree: Tree[BrowseItem] = Tree("regions", id="service-tree")
             tree.show_root = False
+            tree.guide_depth = 3  # one column less per level: at 80 columns a stream's label keeps its next start
             yield tree
             with VerticalScroll(id="service-browse-pane"):
                 yield Static("", id="service-browse-detail")
@@ -185,7 +186,8 @@ class ServiceBrowseScreen(DoctorScreen):
             text.append(f" · reads {read} (the profile's region overrides every region)", style="yellow")
         window = next((item for item in self.browse.windows if item.loop_region == loop_region), None)
         if window is not None and not self.browse.unsupported(loop_region):
-            text.append(f" · window from {window.start.isoformat(sep=' ', timespec='seconds')}", style="dim")
+            start = window.start.strftime("%Y-%m-%d %H:%M" if window.start.second == 0 else "%Y-%m-%d %H:%M:%S")
+            text.append(f" · window from {start}", style="dim")
         return text
 
     @on(ServiceLevelListed)
