@@ -173,8 +173,8 @@ def test_profile_region_sends_describe_flow_logs_elsewhere(moto: str, tmp_path: 
     assert read_keys(mapped(view["keys"], ids)) == list(golden.keys_read) == []
     _code, findings = built.check(capsys)
     assert predicted_exit(findings) == golden.exit_code == 0
-    (none,) = [f for f in findings if f["failure_id"] == "access.flow_logs_none"]
-    assert "eu-west-1" in none["title"]
+    (none,) = [f for f in findings if f["failure_id"] == "access.flow_logs_none_profile_region"]
+    assert "eu-west-1" in none["title"] and "every client it builds" in none["explanation"]
     assert not [f for f in findings if f["failure_id"] == "access.flow_logs_ok"]
     code, datagrams, _summary, err = built.ingest(capsys, 1)
     assert (code, datagrams) == (golden.exit_code, list(golden.datagrams))

@@ -108,14 +108,15 @@ def check_bucket_access(session: boto3.session.Session | None, block: Block, con
                         settings: ClientSettings, *, base_session: boto3.session.Session | None = None,
                         principal: str | None = None, max_pages: int = MAX_LIST_PAGES,
                         module_max_attempts: int = MODULE_MAX_ATTEMPTS,
-                        stopped_with: int | None = None) -> tuple[Finding, ...]:
+                        stopped_with: int | None = None, skip_on_error: bool = False) -> tuple[Finding, ...]:
     """Run the chain for one bucket block with ``session`` (the assumed-role one when configured).
 
     ``base_session`` is used for the sts:GetCallerIdentity extra (the module never uses the role for it);
     ``principal`` names the caller in explanations (an ARN from the identity check);
     ``module_max_attempts`` is the profile's max_attempts, which shows in the module's error texts;
     ``stopped_with`` is the exit of an earlier stage (``IdentityResult.module_exit_code``), after which
-    nothing here is predicted again.
+    nothing here is predicted again; ``skip_on_error`` (the wodle's) turns a refused GetObject from the run's
+    exit into one error event per file.
     """
     predictor = Predictor(block, context, stopped_with=stopped_with)
     bucket = block.name
@@ -148,7 +149,7 @@ def check_bucket_access(session: boto3.session.Session | None, block: Block, con
     if pages is not None and needs_caller_identity(block):
         _caller_identity_step(chain, base_session or session)
     if pages is not None:
-        _object_steps(chain)
+        _object_steps(chain, skip_on_error)
     if pages is not None and block.value("remove_from_bucket") == "yes":
         _remove_step(chain, session, principal)
     return tuple(chain.findings)
@@ -258,7 +259,7 @@ def sample_key(contents: list[dict[str, Any]]) -> str | None:
     return next((str(entry["Key"]) for entry in files), None)
 
 
-def _object_steps(chain: _Chain) -> None:
+def _object_steps(chain: _Chain, skip_on_error: bool = False) -> None:
     """HeadObject (encryption evidence) and a 1 KiB GetObject on the first object under the path."""
     listing = call(chain.s3, "list_objects_v2", Bucket=chain.bucket, Prefix=chain.prefix,
                    MaxKeys=OBJECT_SAMPLE_KEYS)
@@ -296,6 +297,8 @@ def _object_steps(chain: _Chain) -> None:
         failure_id = "access.get_object_denied"
     else:
         failure_id = "access.get_object_failed"
+    if skip_on_error:  # the module sends an error event per file, marks it processed, and exits 0
+        failure_id = "access.get_object_error_events"
     chain.add(failure_id, "access.get_object", read, target=target, key=key, kms_key=kms_key or "",
               error_repr=chain.as_module_prints(read.error_repr))
 
@@ -328,8 +331,8 @@ def _flow_logs_step(chain: _Chain, session: boto3.session.Session, profile_regio
                 chain.add("access.flow_logs_ok", "access.extra_permissions", outcome, region=region,
                           count=len(ids), ids=", ".join(ids[:10]), location=location)
             else:
-                chain.add("access.flow_logs_none", "access.extra_permissions", outcome, region=region,
-                          location=location)
+                none = "access.flow_logs_none_profile_region" if profile_region else "access.flow_logs_none"
+                chain.add(none, "access.extra_permissions", outcome, region=region, location=location)
         else:
             chain.add("access.flow_logs_denied", "access.extra_permissions", outcome, region=region,
                       code=outcome.code or outcome.kind, location=location)

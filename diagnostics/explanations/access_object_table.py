@@ -80,6 +80,17 @@ ENTRIES: tuple[Explanation, ...] = (
         script_message="Unknown error reading/parsing file {key}: {error_repr}",
     ),
     Explanation(
+        failure_id="access.get_object_error_events",
+        title="Reading {key} is refused ({code}): each file becomes an error event and is marked processed",
+        explanation=(
+            "GetObject is refused for {principal} and skip_on_error is on, so the module does not stop: for "
+            "every file it sends one error_msg event instead of the file's records, records the file as "
+            "processed and ends with exit 0. Those logs are never read, even after the permission is fixed."
+        ),
+        fix=("Allow s3:GetObject on arn:aws:s3:::{bucket}/* for {principal} (and kms:Decrypt when the objects "
+             "are encrypted with a KMS key); then read the files again from only_logs_after with --reparse."),
+    ),
+    Explanation(
         failure_id="access.get_object_failed",
         title="Reading {key} failed: {code}",
         explanation="GetObject answered {code}: {message}.",
@@ -126,6 +137,18 @@ ENTRIES: tuple[Explanation, ...] = (
             "accounts."
         ),
         fix="Use credentials (or iam_role_arn) of the account owning the flow logs, one block per account.",
+        status=Status.WARNING,
+    ),
+    Explanation(
+        failure_id="access.flow_logs_none_profile_region",
+        title="ec2:DescribeFlowLogs in {region} (the profile's region) returns no flow log",
+        explanation=(
+            "The module's profile sets region {region} in root's ~/.aws/config, and the module hands that "
+            "region to every client it builds: whatever region it walks, it asks {region} for the flow logs. "
+            "None is there, so it reads no vpcflow key at all, silently."
+        ),
+        fix="Remove the region line from the profile the module uses (the walked region then goes to EC2), or "
+            "read these flow logs with a profile whose region is the flow logs' region.",
         status=Status.WARNING,
     ),
     Explanation(
