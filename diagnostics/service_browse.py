@@ -268,7 +268,8 @@ def browse_findings(browse: ServiceBrowse, loop_region: str, token: str | None =
     entries = []
     for record in page.findings:
         updated = _utc(record.get("updatedAt"))
-        inside = window is not None and updated is not None and window.start <= updated <= window.end
+        # The next run's window ends when it runs, later than this listing: only its start can leave one out.
+        inside = window is not None and updated is not None and window.start <= updated
         summary = f"{record.get('severity', '')} {record.get('title', '')}".strip()
         event = InspectorEvent(loop_region, region, str(record.get("findingArn", "")), inspector_message(record),
                                rule.describe() if rule.matches(record) else None, summary)
