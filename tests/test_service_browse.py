@@ -191,3 +191,30 @@ def test_a_cancelled_listing_makes_no_call(root_profile: Path, moto: str, tmp_pa
     listing = browse_streams(browse, "us-east-1", "app-logs", cancel=cancel)
     assert listing.streams == () and listing.more, "stopped before the first page, and says more may exist"
     assert browse_groups(browse, "us-east-1", cancel=cancel) == ()
+
+
+def test_a_denied_get_log_events_is_the_modules_exit_16_on_the_stream(
+        clean_aws_env: Path, monkeypatch: pytest.MonkeyPatch, moto: str, tmp_path: Path) -> None:
+    import json
+
+    from tests.conftest import enable_auth
+
+    seed_logs(moto)
+    iam = admin_client(moto, "iam")
+    iam.create_user(UserName="streams-only")
+    iam.put_user_policy(UserName="streams-only", PolicyName="p", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
+            "logs:DescribeLogStreams", "logs:DescribeLogGroups", "sts:GetCallerIdentity"]}]}))
+    key = iam.create_access_key(UserName="streams-only")["AccessKey"]
+    (clean_aws_env / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {key['AccessKeyId']}\naws_secret_access_key = {key['SecretAccessKey']}\n")
+    monkeypatch.setenv("WAZUH_AWS_DOCTOR_MODULE_HOME", str(clean_aws_env))
+    enable_auth(moto)
+    browse = open_service_browse(context_for(moto, tmp_path), cloudwatch_block(tmp_path, "app-logs"))
+    (group,) = browse_groups(browse, "us-east-1")
+    assert group.state == "exists"
+    assert [entry.info.name for entry in browse_streams(browse, "us-east-1", "app-logs").streams] == ["s1", "s2"]
+    denied = browse_events(browse, "us-east-1", "app-logs", "s1")
+    assert denied.events == () and denied.failure is not None
+    assert denied.failure.failure_id == "logs.events_denied" and denied.failure.wazuh_exit_code == 16
+    assert any('The "get_log_events" request failed' in line for line in denied.failure.ossec_log)
