@@ -162,5 +162,12 @@ async def test_b_on_the_demos_cloudwatch_block_opens_browse_and_n_opens_next_run
             await wait_until(pilot, lambda: isinstance(app.screen, NextRunScreen))
             await pilot.press("escape")
             await wait_until(pilot, lambda: isinstance(app.screen, ServiceBrowseScreen))
+            await pilot.press("escape")  # back to the Overview; Troubleshoot's b opens the same Browse
+            await wait_until(pilot, lambda: not isinstance(app.screen, ServiceBrowseScreen))
+            await pilot.press("t")
+            await wait_until(pilot, lambda: type(app.screen).__name__ == "TroubleshootScreen")
+            await pilot.press("b")
+            await wait_until(pilot, lambda: isinstance(app.screen, ServiceBrowseScreen))
+            await wait_until(pilot, lambda: "demo-no-such-group · missing: exit 16" in shown(app))
     finally:
         demo.stop()

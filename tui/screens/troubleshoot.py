@@ -222,9 +222,9 @@ class TroubleshootScreen(DoctorScreen):
 
     def action_browse(self) -> None:
         if self.block.kind == "service" and self.block.block_type in ("cloudwatchlogs", "inspector"):
-            from tui.screens.next_run import NextRunScreen
+            from tui.screens.service_browse import ServiceBrowseScreen
 
-            self.app.push_screen(NextRunScreen(self.context, self.block))
+            self.app.push_screen(ServiceBrowseScreen(self.context, self.block))  # as the Overview's b does
             return
         if self.block.kind == "subscriber":
             from tui.screens.notified_objects import NotifiedObjectsScreen
