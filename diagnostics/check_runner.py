@@ -77,7 +77,9 @@ def run_block(context: DoctorContext, block: Block, group: str | None = None, *,
     if identity is None or (block.kind != "bucket" and group == "layout"):
         return BlockRun(group, before, (), ran=False)
     if group == "access":
-        return _replaced(before, group, access_step(block, context, credentials, identity))
+        loaded, _ = load_configuration(context)
+        return _replaced(before, group, access_step(block, context, credentials, identity,
+                                                    wodle_of(loaded, block)))
     loaded, _ = load_configuration(context)
     current = next((candidate for candidate in loaded.blocks if candidate.key == block.key), block)
     return _replaced(before, group, layout_step(current, context, credentials, identity, before.findings,

@@ -230,7 +230,7 @@ def check_block(block: Block, context: DoctorContext, config_findings: tuple[Fin
         return BlockReport(block, (*findings, identity), credentials)
     findings.extend(identity.findings)
     if not (cancel is not None and cancel.is_set()):
-        access = access_step(block, context, credentials, identity)
+        access = access_step(block, context, credentials, identity, wodle)
         findings.extend(access)
         if block.kind == "bucket" and not any(finding.check_id.endswith(".crashed") for finding in access):
             findings.extend(layout_step(block, context, credentials, identity, findings, wodle, cancel))
@@ -248,7 +248,7 @@ def identity_step(block: Block, context: DoctorContext, credentials: CredentialR
 
 
 def access_step(block: Block, context: DoctorContext, credentials: CredentialReport,
-                identity: IdentityResult) -> tuple[Finding, ...]:
+                identity: IdentityResult, wodle: Wodle | None = None) -> tuple[Finding, ...]:
     """The block's access chain (bucket, queue or service), predicting from where the module already stopped."""
     settings = settings_for(block, context, credentials.region)
     stopped_with = credentials.module_exit_code or identity.module_exit_code
@@ -264,7 +264,8 @@ def access_step(block: Block, context: DoctorContext, credentials: CredentialRep
                                         base_session=identity.base_session)
         return check_bucket_access(identity.session, block, context, settings,
                                    base_session=identity.base_session, principal=identity.arn,
-                                   stopped_with=stopped_with)
+                                   stopped_with=stopped_with,
+                                   skip_on_error=wodle is not None and wodle.value("skip_on_error") == "yes")
     except Exception as error:  # a bug of ours must not hide the other steps' results
         return (step_crashed("access", block, context, error, settings.describe_retries()),)
 

@@ -204,7 +204,7 @@ class _Pass:
     def emit_file(self, classified: ClassifiedKey, fetched: FetchedFile, state: IngestState) -> None:
         """Emit one file's events, then (only then) mark it, as the module marks after sending."""
         tally, key = self.tally, classified.key
-        sent_before = tally.events + tally.error_events
+        sent_before = tally.events
         stop: _Stop | None = None
         failed = False
         if fetched.error is not None:
@@ -231,9 +231,9 @@ class _Pass:
                 self.log.module_line(line)
                 stop = _Stop(1, finding)  # not a broken file: skip_on_error would not help
             else:  # gone from the bucket for the module's next run, whatever stops this one later
-                self.ledger.removed(key, tally.events + tally.error_events - sent_before)
+                self.ledger.removed(key, tally.events - sent_before)
         if stop is not None:
-            self.ledger.stopped(tally.events + tally.error_events, tally.read)
+            self.ledger.stopped(tally.events, tally.read)
             if not self.request.continue_after_failure:
                 raise stop
             self.first_stop = self.first_stop or stop
@@ -410,7 +410,7 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
             stop = stopped
         stop = stop or run.first_stop
         if stop is not None:  # a stopped run records nothing: take back this pass's marks, count the re-sends
-            run.log.doctor_note(run.ledger.take_back(state, run.tally.events + run.tally.error_events, run.tally.read))
+            run.log.doctor_note(run.ledger.take_back(state, run.tally.events, run.tally.read))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         state.close()

@@ -26,6 +26,7 @@ class Tally:
     skipped: dict[str, int] = field(default_factory=dict)
     failed: int = 0
     events: int = 0
+    """Datagrams sent, error_msg events included (``error_events`` is their share, not an addition)."""
     discarded: int = 0
     oversized: int = 0
     error_events: int = 0

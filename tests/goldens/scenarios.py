@@ -451,9 +451,31 @@ VAR_ONLY_LOGS_AFTER_ISO = Scenario(
     options=(("only_logs_after", "2026-11-01"),),
     objects=((config_key((2026, 11, 2), 1), config_body(1)),), runs=(Run(),))
 
+VAR_GET_DENIED_SKIP_ON = Scenario(
+    name="var_get_object_denied_skip_on",
+    behaviour="GetObject refused with skip_on_error on (Config): one error event per file, every file marked "
+              "processed, exit 0 at debug 2 and 0; the second run reads nothing",
+    bucket="var-get-denied-skip", bucket_type="config", skip_on_error=True,
+    objects=((config_key((2026, 11, 2), 1), config_body(1)), (config_key((2026, 11, 3), 2), config_body(2))),
+    runs=(Run(), Run(debug=0)),
+    policy={"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation", "sts:GetCallerIdentity", "iam:*"],
+         "Resource": "*"}]})
+
+VAR_REMOVE_DENIED_SKIP_MIDDLE = Scenario(
+    name="var_remove_denied_skip_on_broken_first",
+    behaviour="remove_from_bucket without delete permission, skip_on_error on and a Firehose object that is not "
+              "JSON first: its error event is sent, the delete is refused, exit 1; the next run sends that one "
+              "event again",
+    bucket="var-remove-skip", bucket_type="custom", skip_on_error=True,
+    options=(("path", "firehose"), ("only_logs_after", ONLY_LOGS_AFTER), ("remove_from_bucket", "yes")),
+    objects=((firehose_key(DAY1, 1, "a"), b"{broken"), (firehose_key(DAY2, 1, "b"), firehose_body(DAY2, 1))),
+    runs=(Run(), Run()), policy=READER_POLICY)
+
 VARIATIONS = (VAR_BAD_REGION, VAR_REMOVE_ALLOWED_THEN_BROKEN, VAR_REMOVE_DENIED_BROKEN_FIRST, VAR_STOP_FIRST_GZIP,
               VAR_GUARDDUTY_TWO_ACCOUNTS, VAR_CONFIG_README_DEEP, VAR_SKIP_OFF_WAF_LAST, VAR_KEYS_TWO_REGIONS,
-              VAR_GUARDDUTY_FIREHOSE, VAR_DISCARD_INVALID, VAR_DURATION_WITHOUT_ROLE, VAR_ONLY_LOGS_AFTER_ISO)
+              VAR_GUARDDUTY_FIREHOSE, VAR_DISCARD_INVALID, VAR_DURATION_WITHOUT_ROLE, VAR_ONLY_LOGS_AFTER_ISO,
+              VAR_GET_DENIED_SKIP_ON, VAR_REMOVE_DENIED_SKIP_MIDDLE)
 """Variations of the behaviours above that no one had tried when they were fixed (issue 12's "scenarios
 nobody here has seen"); ``tests/test_goldens_variations.py`` compares ours with each."""
 SCENARIOS = SCENARIOS + VARIATIONS
