@@ -166,6 +166,34 @@ def run_subscriber_pass(context: DoctorContext, block: Block, wodle: Wodle | Non
     return SubscriberPassResult(block.label, tuple(findings), run.exit_code, listing, run, routes, queue.facts)
 
 
+LAKE_BUCKET_PREFIX = "aws-security-data-lake-"
+"""How Security Lake names the buckets it writes to: the only hint at the bucket a lake queue never names."""
+
+
+@dataclass(frozen=True)
+class LakeBuckets:
+    """The buckets the block's credentials can list whose names are Security Lake's, or why none are known."""
+
+    names: tuple[str, ...]
+    problem: str | None = None
+
+
+def lake_buckets(session: InputSession) -> LakeBuckets:
+    """One ListBuckets with the block's credentials, kept to Security Lake's names (the queue's region first),
+    to suggest the source bucket a lake subscriber's queue does not name; a read-only call that may be denied."""
+    if session.aws_session is None or session.settings is None:
+        return LakeBuckets((), "no working session (see the credential findings)")
+    s3: Any = make_client(session.aws_session, "s3", session.settings)
+    outcome = call(s3, "list_buckets")
+    if not outcome.ok or outcome.response is None:
+        return LakeBuckets((), f"ListBuckets failed: {outcome.error_text}")
+    names = [str(entry.get("Name", "")) for entry in outcome.response.get("Buckets", [])]
+    region = f"{LAKE_BUCKET_PREFIX}{s3.meta.region_name}-"
+    lake = sorted((name for name in names if name.startswith(LAKE_BUCKET_PREFIX)),
+                  key=lambda name: (not name.startswith(region), name))
+    return LakeBuckets(tuple(lake), None if lake else f"ListBuckets shows no bucket named {LAKE_BUCKET_PREFIX}*")
+
+
 @dataclass(frozen=True)
 class QueueRead:
     """The queue's facts and its policy (which names the source bucket)."""

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
+from diagnostics.configuration.loader import load_config
 from diagnostics.context import context_from_environment
 from diagnostics.findings import SourceLocation
 from diagnostics.wazuh.wodle import Block, Option
 from tests.conftest import admin_client
 from tests.fault_proxy import Fault, FaultProxy, fault_proxy
+from tests.hardening_support import make_home, ossec_conf, run_cli
 from tests.screen_text import screen_lines
 from tests.snapshot_apps.harness import ScreenHarness, wait_until
-from tests.test_subscriber_pass import notified_bucket, put_in_order
+from tests.test_subscriber_pass import golden, notified_bucket, put_in_order
 from tui.screens.notified_objects import NotifiedObjectsScreen
 
 
@@ -87,3 +92,66 @@ async def test_escape_cancels_the_pass_between_objects(proxy: FaultProxy, moto: 
         assert "The module's exit code" not in text and "the module exits ? (cancelled before the end)" in text
         assert proxy.count("GetObject") == before + 1, "no object was read after Escape"
         assert "ReceiveMessage" not in proxy.operations()
+
+
+LAKE = "aws-security-data-lake-us-east-1-x1y2z3"
+LAKE_CONF = ossec_conf('    <subscriber type="security_lake">\n      <sqs_name>lake-queue</sqs_name>\n'
+                       "    </subscriber>\n")
+
+
+def one_line(app: ScreenHarness) -> str:
+    return " ".join(shown(app).split())
+
+
+async def test_security_lake_runs_over_the_bucket_listbuckets_suggests_as_the_cli_does(
+        moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pyarrow")
+    seed = golden("subscriber_security_lake_parquet")["seed"]
+    for bucket in ("aws-security-data-lake-eu-west-1-other", "app-elsewhere", LAKE):
+        admin_client(moto).create_bucket(Bucket=bucket)
+    admin_client(moto).put_object(Bucket=LAKE, Key=seed["key"], Body=base64.b64decode(seed["parquet_base64"]))
+    admin_client(moto, "sqs").create_queue(QueueName="lake-queue")
+    home = make_home(tmp_path, monkeypatch, LAKE_CONF)
+    (wodle,) = load_config(home.conf).wodles
+    (block,) = wodle.blocks
+    context = context_from_environment(None, str(home.wazuh_home), moto)
+    app = ScreenHarness(lambda: NotifiedObjectsScreen(context, block, wodle))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: "bucket suggested by ListBuckets" in shown(app))
+        assert (f"bucket suggested by ListBuckets (names starting aws-security-data-lake-): {LAKE}, "
+                "aws-security-data-lake-eu-west-1-other") in shown(app), "the queue's region first, no other bucket"
+        assert app.screen.query_one("#notified-bucket", Input).value == LAKE
+        await wait_until(pilot, lambda: "p Run pass" in shown(app))
+        await pilot.press("p")
+        await wait_until(pilot, lambda: "The same pass from the shell" in shown(app))
+        text = one_line(app)
+        assert "Subscriber pass over 1 object(s), in LastModified order (not the queue's): 2 sent" in text
+        command = re.search(r"The same pass from the shell: wazuh-aws-doctor (ingest .*?--limit 50)", text)
+        assert command is not None and f"--bucket {LAKE}" in command.group(1)
+    code, out, err = run_cli(capsys, *command.group(1).split(), *home.common(moto))  # outside the app's capture
+    assert code == 0 and "2 event(s) sent, 0 dropped; the module's exit: 0" in err
+    title = "1 object(s) the queue would deliver: 2 event(s) sent, 0 dropped; the module exits 0"
+    assert title in " ".join((out + err).split()) and title in text, "the CLI and the app tell the same story"
+
+
+async def test_the_newest_and_since_fields_choose_the_objects_and_a_bad_count_is_refused(
+        moto: str, module_home: Path, tmp_path: Path) -> None:
+    notified_bucket(moto, "app-source", "app-queue")
+    put_in_order(moto, "app-source", {"2026/12/04/a.json": b'{"n": 1}', "2026/12/04/b.json": b'{"n": 2}',
+                                      "2026/12/04/c.json": b'{"n": 3}'})
+    app = ScreenHarness(lambda: screen(moto, tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: "the one the queue policy names" in shown(app))
+        assert app.screen.query_one("#notified-bucket", Input).value == "app-source", "prefilled"
+        app.screen.query_one("#notified-limit", Input).value = "0"
+        app.screen.query_one("#notified-limit", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Not run: newest 0 is not a count of objects" in one_line(app))
+        app.screen.query_one("#notified-limit", Input).value = "1"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Subscriber pass over 1 object(s)" in one_line(app))
+        assert "2026/12/04/c.json: 1 sent, 0 dropped" in shown(app), "the newest one"
+        app.screen.query_one("#notified-since", Input).value = "yesterday"
+        app.screen.query_one("#notified-since", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Not run: since 'yesterday' is not a date" in one_line(app))

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from diagnostics.marker_location import MarkerLocation
     from diagnostics.service_browse import EventsListing, FindingsListing, GroupEntry, ServiceBrowse, StreamsListing
     from diagnostics.service_pass import ServicePassOptions, ServicePassResult
-    from diagnostics.subscriber_pass_session import SubscriberPassResult
+    from diagnostics.subscriber_pass_session import LakeBuckets, SubscriberPassResult
     from diagnostics.subscriber_preview import NotifiedObjects
     from diagnostics.wazuh.wodle import LoadedConfig
     from tui.demo import DemoEnvironment
@@ -257,6 +257,13 @@ class SubscriberPassFinished(Message, bubble=False):
     result: SubscriberPassResult
     lines: tuple[str, ...]
     """The module's lines for the run, at the pass's debug level."""
+
+
+@dataclass
+class LakeBucketsListed(Message, bubble=False):
+    """ListBuckets named the buckets whose names are Security Lake's (or said why none can be suggested)."""
+
+    suggested: LakeBuckets
 
 
 @dataclass

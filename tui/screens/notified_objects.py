@@ -8,17 +8,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from diagnostics.context import DoctorContext
 from diagnostics.input_session import ObjectPreview
-from diagnostics.subscriber_pass_session import SubscriberPassResult
+from diagnostics.subscriber_pass_session import (
+    DEFAULT_LIMIT,
+    LAKE_BUCKET_PREFIX,
+    SubscriberPassOptions,
+    SubscriberPassResult,
+)
 from diagnostics.subscriber_preview import NotifiedObjects
 from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, Wodle
-from tui.messages import NotifiedObjectDecoded, NotifiedObjectsListed, SubscriberPassFinished
+from tui.command_helpers import UsageProblem
+from tui.messages import LakeBucketsListed, NotifiedObjectDecoded, NotifiedObjectsListed, SubscriberPassFinished
 from tui.screens.base import BACK, DoctorScreen
 from tui.widgets.data_text import data_lines, data_text
 from tui.widgets.finding_detail import FindingDetail
@@ -37,6 +43,8 @@ class NotifiedObjectsScreen(DoctorScreen):
         self.block = block
         self.wodle = wodle
         self.listed: NotifiedObjects | None = None
+        self.command = ""
+        """The CLI command that runs the same pass as the one shown (the fields' values as its options)."""
 
     @property
     def is_pushed_screen(self) -> bool:
@@ -46,6 +54,14 @@ class NotifiedObjectsScreen(DoctorScreen):
         yield Header(show_clock=False, icon="")
         yield Static(data_text(f"{self.block.label}: objects its notifications point to (the queue is never "
                                "received from)"), id="notified-header", classes="status-line")
+        with Horizontal(id="notified-options"):
+            yield Label("pass over bucket ")
+            yield Input(placeholder="the source bucket", id="notified-bucket", compact=True)
+            yield Label(" newest ")
+            yield Input(str(DEFAULT_LIMIT), type="integer", id="notified-limit", compact=True)
+            yield Label(" since ")
+            yield Input(placeholder="YYYY-MM-DD", id="notified-since", compact=True)
+        yield Static("", id="notified-bucket-source")
         with Horizontal(id="next-run-body"):
             yield OptionList(id="notified-list")
             with VerticalScroll(id="next-run-pane"):
@@ -75,19 +91,38 @@ class NotifiedObjectsScreen(DoctorScreen):
         if self.listed is not None:
             self.post_message(NotifiedObjectDecoded(preview_notified_object(self.listed.session, bucket, key)))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lake-buckets",
+          description="Listing Security Lake's buckets")
+    def suggest_lake_buckets(self) -> None:
+        from diagnostics.subscriber_pass_session import lake_buckets
+
+        if self.listed is not None:
+            self.post_message(LakeBucketsListed(lake_buckets(self.listed.session)))
+
+    @on(Input.Submitted)
     def action_run_pass(self) -> None:
-        """Start the read-only subscriber pass; Escape cancels it between objects."""
-        self.query_one("#notified-totals", Static).update("Running the subscriber pass (the queue is never received "
-                                                          "from)… · Escape cancels")
-        self.run_pass()
+        """Start the read-only subscriber pass with the fields' values; Escape cancels it between objects."""
+        policy_bucket = self.listed.bucket if self.listed is not None else None
+        try:
+            options = pass_options(self.query_one("#notified-bucket", Input).value,
+                                   self.query_one("#notified-limit", Input).value,
+                                   self.query_one("#notified-since", Input).value, policy_bucket,
+                                   min(3, max(0, self.context.debug_level)))
+        except ValueError as error:
+            self.query_one("#notified-totals", Static).update(data_text(f"Not run: {error}."))
+            return
+        self.command = cli_command(self.block, options)
+        self.query_one("#notified-totals", Static).update(data_text(
+            "Running the subscriber pass (the queue is never received from)… · Escape cancels"))
+        self.run_pass(options)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="subscriber-pass",
           description="The subscriber pass")
-    def run_pass(self) -> None:
-        from diagnostics.subscriber_pass_session import SubscriberPassOptions, run_subscriber_pass
+    def run_pass(self, options: SubscriberPassOptions) -> None:
+        from diagnostics.subscriber_pass_session import run_subscriber_pass
 
         lines: list[str] = []
-        result = run_subscriber_pass(self.context, self.block, self.wodle, SubscriberPassOptions(),
+        result = run_subscriber_pass(self.context, self.block, self.wodle, options,
                                      emit_line=lines.append, send=lambda datagram: None,
                                      cancel=get_current_worker().cancelled_event)
         self.post_message(SubscriberPassFinished(result, tuple(lines)))
@@ -95,7 +130,8 @@ class NotifiedObjectsScreen(DoctorScreen):
     @on(SubscriberPassFinished)
     def pass_finished(self, message: SubscriberPassFinished) -> None:
         result = message.result
-        self.query_one("#notified-totals", Static).update(data_text(pass_summary(result)))
+        self.query_one("#notified-totals", Static).update(data_text(f"{pass_summary(result)}\nThe same pass "
+                                                                    f"from the shell: {self.command}"))
         self.query_one("#notified-problems", FindingDetail).show(list(result.findings))
         self.query_one("#notified-object", Static).update(data_lines(pass_details(result, message.lines)))
 
@@ -115,10 +151,35 @@ class NotifiedObjectsScreen(DoctorScreen):
                   else listed.problem)
         self.query_one("#notified-totals", Static).update(data_text(totals))
         self.query_one("#notified-problems", FindingDetail).show(list(listed.session.findings))
+        field = self.query_one("#notified-bucket", Input)
+        if self.block.block_type == "security_lake" and listed.session.aws_session is not None:
+            self._bucket_source(f"Asking ListBuckets for Security Lake's buckets ({LAKE_BUCKET_PREFIX}*)…")
+            self.suggest_lake_buckets()
+        elif listed.bucket is not None:
+            field.value = field.value or listed.bucket
+            self._bucket_source(f"bucket: {listed.bucket}, the one the queue policy names (aws:SourceArn)")
+        else:
+            self._bucket_source("No bucket is known: type the queue's source bucket, then Enter runs the pass")
         if listed.objects:
             listing.highlighted = 0
         else:
             self.query_one("#notified-object", Static).update(data_text(listed.problem or "The bucket is empty."))
+
+    @on(LakeBucketsListed)
+    def lake_buckets_listed(self, message: LakeBucketsListed) -> None:
+        names = message.suggested.names
+        if not names:
+            self._bucket_source(f"No bucket to suggest ({message.suggested.problem}): type the lake's bucket, "
+                                "then Enter runs the pass")
+            return
+        field = self.query_one("#notified-bucket", Input)
+        field.value = field.value or names[0]
+        self._bucket_source(f"bucket suggested by ListBuckets (names starting {LAKE_BUCKET_PREFIX}): "
+                            + ", ".join(names))
+
+    def _bucket_source(self, text: str) -> None:
+        self.query_one("#notified-bucket-source", Static).update(
+            Text(visible(text), no_wrap=True, overflow="ellipsis", style="dim"))
 
     @on(OptionList.OptionHighlighted, "#notified-list")
     def object_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -153,6 +214,36 @@ def describe(preview: ObjectPreview) -> str:
     lines.append("")
     lines += list(preview.datagrams[:50])
     return "\n".join(lines)
+
+
+def pass_options(bucket: str, limit: str, since: str, policy_bucket: str | None,
+                 debug_level: int) -> SubscriberPassOptions:
+    """The fields as the CLI's options: an empty bucket, or the queue policy's, is no ``--bucket`` (so the pass
+    follows the bucket's notification routes exactly as ``ingest --block`` without it); ValueError names a bad
+    field."""
+    from tui.subscriber_commands import parse_since
+
+    count = int(limit) if limit.strip().isdigit() else 0
+    if count < 1:
+        raise ValueError(f"newest {limit.strip() or '(empty)'} is not a count of objects (1 or more)")
+    try:
+        start = parse_since(since.strip())
+    except UsageProblem:
+        raise ValueError(f"since {since.strip()!r} is not a date (YYYY-MM-DD or an ISO time)") from None
+    named = bucket.strip() or None
+    return SubscriberPassOptions(count, start, None if named == policy_bucket else named, debug_level)
+
+
+def cli_command(block: Block, options: SubscriberPassOptions) -> str:
+    """``wazuh-aws-doctor ingest --block LINE ...``: the headless command that runs the same pass."""
+    line = block.location.line if block.location and block.location.line else "LINE"
+    words = ["wazuh-aws-doctor", "ingest", "--block", str(line), "--debug", str(options.debug_level)]
+    if options.bucket:
+        words += ["--bucket", options.bucket]
+    words += ["--limit", str(options.limit)]
+    if options.since is not None:
+        words += ["--since", options.since.isoformat()]
+    return " ".join(words)
 
 
 def pass_summary(result: SubscriberPassResult) -> str:
