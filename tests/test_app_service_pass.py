@@ -320,3 +320,42 @@ async def test_from_wazuhs_state_starts_where_the_module_stands(app_logs: str, t
         await wait_until(pilot, lambda: "Done: exit 0 · 0 sent" in shown(app))
         assert "started from a copy of the module's state" in " ".join(shown(app).split()), "wrapped at 80 columns"
         assert hashlib.sha256(context.services_db_path.read_bytes()).hexdigest() == before, "Wazuh's file untouched"
+
+
+async def test_in_the_demo_every_way_to_the_pass_keeps_state_where_ingest_does() -> None:
+    from tui.app import DoctorApp
+    from tui.screens.service_browse import ServiceBrowseScreen
+    from tui.screens.service_pass import ServicePassScreen
+    from tui.widgets.config_tree import ConfigTree
+
+    app = DoctorApp(None, demo=True)  # the app starts its own demo, as --demo does
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: "blocks:" in shown(app) and "checked" not in shown(app))
+        assert app.demo_environment is not None
+        root = app.demo_environment.root
+        state = root / "doctor-state" / "aws_services.db"
+        tree = app.screen.query_one(ConfigTree)
+        tree.move_cursor(next(node for wodle in tree.root.children for node in wodle.children
+                              if node.data is not None and node.data.block is not None
+                              and node.data.block.value("aws_log_groups") == "demo-app-logs"))
+        for opening in ("b", "t"):  # the Overview's b, then Troubleshoot's b: both reach Browse service
+            await pilot.press(opening)
+            if opening == "t":
+                await wait_until(pilot, lambda: type(app.screen).__name__ == "TroubleshootScreen")
+                await pilot.press("b")
+            await wait_until(pilot, lambda: isinstance(app.screen, ServiceBrowseScreen))
+            await pilot.press("n")
+            await open_pass(pilot, app)
+            assert f"our state: {state}" in shown(app), "the directory the Ingest screen is given"
+            await pilot.press("s")
+            await wait_until(pilot, lambda: "Done: exit 0" in shown(app))
+            assert f"our state: {state}" in shown(app)
+            assert state.is_file() and not (root / "root" / ".cache").exists()
+            await pilot.press("escape", "escape", "escape")
+            await wait_until(pilot, lambda: not isinstance(app.screen, (ServicePassScreen, ServiceBrowseScreen,
+                                                                        NextRunScreen)))
+            if opening == "t":
+                await pilot.press("escape")
+        await pilot.press("i")  # the Ingest screen is given the same directory
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "IngestScreen")
+        assert getattr(app.screen, "state_dir", None) == state.parent

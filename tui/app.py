@@ -25,6 +25,8 @@ from tui.widgets.data_text import data_text
 # 1.0 s instead of 0.09 s, import tui.app 1.7 s instead of 0.65 s), paid before --help or the first screen.
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from diagnostics.context import DoctorContext
     from tui.demo import DemoEnvironment
 
@@ -46,6 +48,8 @@ class DoctorApp(App[int]):
         self.demo = demo
         self.demo_environment: DemoEnvironment | None = None
         self._modes_installed = False
+        self.doctor_state_dir: Path | None = None
+        """Where every pass screen keeps our state (the demo's doctor-state; None: the CLI's default)."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -87,6 +91,7 @@ class DoctorApp(App[int]):
         context = self.context
         assert context is not None
         state_dir = self.demo_environment.root / "doctor-state" if self.demo_environment is not None else None
+        self.doctor_state_dir = state_dir
 
         def overview() -> Screen[Any]:
             from tui.screens.overview import OverviewScreen

@@ -60,6 +60,12 @@ def result_text(result: ServicePassResult, started: str = "") -> Text:
     return text
 
 
+def app_state_dir(app: object) -> Path | None:
+    """The state directory the app gives its Ingest screen, if it names one (a test's bare app does not)."""
+    found = getattr(app, "doctor_state_dir", None)
+    return found if isinstance(found, Path) else None
+
+
 def pass_ran(result: ServicePassResult) -> bool:
     """False when our state directory or database was refused: the exit code then is ours, not the module's."""
     from diagnostics.service_pass import STATE_CHECK_ID
@@ -99,10 +105,11 @@ class ServicePassScreen(DoctorScreen):
 
     @property
     def shown_state_dir(self) -> Path:
-        """The directory our state goes to: the one given, else the CLI's default for this context's user."""
+        """The directory our state goes to: the one given, else the app's (the one its Ingest screen uses, so
+        however this screen was opened the demo keeps its state in one place), else the CLI's default."""
         from diagnostics.ingest.state import default_state_dir
 
-        return self.state_dir or default_state_dir(self.context.environ or None)
+        return self.state_dir or app_state_dir(self.app) or default_state_dir(self.context.environ or None)
 
     @property
     def shown_state_file(self) -> Path:
