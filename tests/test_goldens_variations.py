@@ -3,8 +3,10 @@
 Each variation of ``tests/goldens/scenarios.py`` (another bucket type, several accounts or regions, the broken
 object first or last, debug 0/1, path_suffix with a slash...) was run through Wazuh's unmodified 4.14.7 script
 and recorded under ``tests/goldens/module_4_14_7/``; here the same bucket is rebuilt on the test server and, run
-after run, our pass must give the module's exit code and event multiset, ``keys --wodle-view`` must call "read"
-exactly the keys the module read, and ``check`` must predict the module's exit code.
+after run, our pass must give the module's exit code and event multiset (and its debug preamble, and the count of
+events the next run sends again), ``keys --wodle-view`` must call "read" exactly the keys the module read (and
+count the passed-over keys as the pass does), ``check`` must predict the module's exit code, and a pass seeded
+``--from-wazuh-state`` must do what the module's next run did. Some variations were also recorded from 5.x.
 """
 
 from __future__ import annotations
@@ -35,11 +37,8 @@ from tests.test_module_goldens import (
 
 @dataclass(frozen=True)
 class Expect:
-    """Which of our faces a variation compares (a face the module's run makes meaningless is left out)."""
+    """How a variation's recording is read before comparing."""
 
-    keys: bool = True
-    check: bool = True
-    from_module_state: bool = True
     python_310_wording: bool = False
     """The recording ran on Python 3.11, whose ``with None`` error (a refused gzip under skip_on_error) differs
     from the 3.10 that 4.14 bundles and that we reproduce: compare after putting the golden into 3.10's words."""
@@ -60,9 +59,9 @@ def in_python_310_words(datagrams: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def check_prediction(findings: list[dict[str, Any]]) -> int:
-    """The exit ``check`` predicts: the first error's module exit code, 0 when nothing stops the run."""
+    """The exit ``check`` predicts: the first module exit code any finding gives, 0 when none stops the run."""
     for finding in findings:
-        if finding["status"] == "error" and finding["wazuh_exit_code"] is not None:
+        if finding["wazuh_exit_code"] is not None:
             return int(finding["wazuh_exit_code"])
     return 0
 
@@ -99,7 +98,7 @@ def compare(built: Built, name: str, capsys: pytest.CaptureFixture[str], root: P
             replay_deletes(built, previous)
             built.module_state_after(previous)
         view: dict[str, Any] | None = None
-        if expect.keys and run.debug >= 2:  # the module names the keys it reads from debug 2 on
+        if run.debug >= 2:  # the module names the keys it reads from debug 2 on
             _code, view = built_keys(built, capsys)
             ours = read_keys(view.get("keys", []))
             if ours != list(golden.keys_read):
@@ -108,14 +107,13 @@ def compare(built: Built, name: str, capsys: pytest.CaptureFixture[str], root: P
                     and summary["files_skipped"] != skipped_counts(view.get("keys", [])):
                 problems.append(f"run {number} ingest skipped {summary['files_skipped']}, keys lists "
                                 f"{skipped_counts(view.get('keys', []))}")
-        if expect.check:
-            options = built.home.wazuh_home / "etc" / "local_internal_options.conf"
-            options.write_text(f"wazuh_modules.debug={min(run.debug, 2)}\n")
-            _code, findings = built.check(capsys)
-            predicted = check_prediction(findings)
-            if predicted != golden.exit_code:
-                problems.append(f"run {number} check predicts {predicted}, module exit {golden.exit_code}")
-        if number > 1 and expect.from_module_state:
+        options = built.home.wazuh_home / "etc" / "local_internal_options.conf"
+        options.write_text(f"wazuh_modules.debug={min(run.debug, 2)}\n")  # check predicts for this level
+        _code, findings = built.check(capsys)
+        predicted = check_prediction(findings)
+        if predicted != golden.exit_code:
+            problems.append(f"run {number} check predicts {predicted}, module exit {golden.exit_code}")
+        if number > 1:
             code, datagrams, _summary, _err = built.ingest(capsys, number + 100, run.debug, "--from-wazuh-state",
                                                            "--state-dir", str(built.home.root / f"seeded-{number}"))
             problems += [f"run {number} from the module's state: {problem}"
