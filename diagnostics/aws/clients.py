@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
+
+from diagnostics.aws.session_pool import session_lock
 
 # Imported inside the functions that use them: botocore adds 9-170 ms to start-up
 # (python -X importtime), paid otherwise by every command that never needs them.
@@ -105,6 +108,9 @@ def make_client(session: boto3.session.Session, service: str, settings: ClientSe
         kwargs["endpoint_url"] = endpoint
     if settings.region:
         kwargs["region_name"] = settings.region
-    elif session.region_name is None:
-        kwargs["region_name"] = "us-east-1"
-    return session.client(service, **kwargs)
+    # a session shared by several blocks' threads is locked while it builds: boto3 sessions are not
+    # thread-safe, the clients they build are
+    with session_lock(session) or contextlib.nullcontext():
+        if not settings.region and session.region_name is None:
+            kwargs["region_name"] = "us-east-1"
+        return session.client(service, **kwargs)

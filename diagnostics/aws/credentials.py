@@ -19,6 +19,7 @@ from diagnostics.aws.aws_files import AwsFile, AwsSection, FileKind, read_aws_fi
 from diagnostics.aws.module_session import SessionInputs, module_boto3_session
 from diagnostics.aws.prediction import Predictor
 from diagnostics.aws.profile_hints import default_other_homes, file_findings, missing_profile_hints
+from diagnostics.aws.session_pool import STATIC_METHODS, credential_key, keep_session, shared_session
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding, SourceLocation
 from diagnostics.masking import known_secrets, mask_key_id, scrub
@@ -38,7 +39,7 @@ _INTEGER_KEYS = ("max_attempts", "s3.max_concurrent_requests", "s3.max_queue_siz
 class CredentialReport:
     """Which credentials the module would use and what went wrong on the way; never holds a secret in view.
 
-    ``session_factory`` builds a fresh boto3 Session with those credentials for later checks; it is kept
+    ``session_factory`` hands out a boto3 Session with those credentials for later checks; it is kept
     out of ``repr``, equality and ``to_dict`` because it closes over the keys.
     """
 
@@ -68,7 +69,8 @@ class CredentialReport:
         return self.session_factory is not None and self.method is not None
 
     def session(self) -> boto3.session.Session | None:
-        """A new boto3 Session with the module's credentials (sessions are not thread-safe), or None."""
+        """A boto3 Session with the module's credentials, or None: the one shared by every block with the
+        same static credentials (build clients from it with ``make_client``, which locks it), else a new one."""
         return self.session_factory() if self.session_factory is not None else None
 
     def to_dict(self) -> dict[str, Any]:
@@ -298,8 +300,15 @@ def resolve_credentials(block: Block, context: DoctorContext, *,
     resolved_sessions: list[boto3.session.Session] = []
     """The session resolved below, handed to the first later caller, so a credential_process (or any
     provider that does work to resolve) runs once per check rather than once per step."""
+    pool_key = credential_key(environ, (credentials_path, config_path), profile=aws_profile,
+                              access_key=access_key if inline else None,
+                              secret_key=secret_key if inline else None, imds_timeout=inputs.imds_timeout)
+    shared: list[boto3.session.Session | None] = [shared_session(pool_key)]
+    """A session kept for the same static credentials, which every caller gets instead of a new one."""
 
     def factory() -> boto3.session.Session:
+        if shared[0] is not None:
+            return shared[0]
         if resolved_sessions:
             return resolved_sessions.pop()
         return module_boto3_session(inputs, profile_name=aws_profile,
@@ -354,7 +363,12 @@ def resolve_credentials(block: Block, context: DoctorContext, *,
     if method == "custom-process":
         findings.append(_process_finding(predictor, effective_profile, (config_file, credentials_file),
                                          values, secrets))
-    resolved_sessions.append(session)
+    if shared[0] is None:
+        kept = keep_session(pool_key, session, method)
+        if kept is session and method not in STATIC_METHODS:
+            resolved_sessions.append(session)
+        else:
+            shared[0] = kept
     region = session.region_name
     origin = _region_origin(environ, config_file, effective_profile)
     if region:
