@@ -302,6 +302,7 @@ def test_security_lake_reads_its_queue_through_the_role_and_decodes_parquet(demo
                                                                               report: CheckReport) -> None:
     from diagnostics.checks import load_configuration
     from diagnostics.input_session import open_input, preview_notified_object
+    from diagnostics.subscriber_pass_session import lake_buckets
     from tui.demo_inputs import LAKE_BUCKET, LAKE_KEY
 
     result = input_report(report, "subscriber", "demo-security-lake-queue")
@@ -318,6 +319,7 @@ def test_security_lake_reads_its_queue_through_the_role_and_decodes_parquet(demo
     assert [item["Key"] for item in listed] == [LAKE_KEY], "the role may list the lake (Browse)"
     preview = preview_notified_object(session, LAKE_BUCKET, LAKE_KEY)
     assert preview.stop is None and len(preview.datagrams) == 2
+    assert lake_buckets(session).names == (LAKE_BUCKET,), "Notified objects finds the lake's bucket by its name"
     assert '"operation": "ConsoleLogin"' in preview.datagrams[0]
 
 

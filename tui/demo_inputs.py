@@ -41,7 +41,9 @@ NOTIFIED_BUCKET = "demo-notified"
 NOTIFIED_QUEUE = "demo-notifications"
 SPACED_BUCKET = "demo-notified-spaces"
 SPACED_QUEUE = "demo-spaces-notifications"
-LAKE_BUCKET = "demo-security-lake"
+LAKE_BUCKET = "aws-security-data-lake-us-east-1-demo7k2q"
+"""Named as Security Lake names its buckets (region, then a random suffix), so the app's Notified objects finds it
+by name: the lake's queue policy never names its bucket."""
 LAKE_QUEUE = "demo-security-lake-queue"
 LAKE_ROLE = "wazuh-security-lake"
 LAKE_EXTERNAL_ID = "wazuh-demo-lake"
@@ -77,11 +79,13 @@ LAKE_ROLE_POLICY = {
     "Statement": [{
         "Effect": "Allow",
         "Action": ["sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage",
-                   "s3:GetObject", "s3:ListBucket", "sts:GetCallerIdentity", "iam:Get*", "iam:List*"],
+                   "s3:GetObject", "s3:ListBucket", "s3:ListAllMyBuckets", "sts:GetCallerIdentity", "iam:Get*",
+                   "iam:List*"],
         "Resource": "*",
     }],
 }
-"""What Security Lake's subscriber role grants: its queue and the lake's objects."""
+"""What Security Lake's subscriber role grants: its queue and the lake's objects, and the bucket list so the
+doctor can find the lake's bucket by its name."""
 
 
 def seed_inputs(client: Callable[[str], Any], started: datetime) -> None:
