@@ -401,3 +401,14 @@ def test_inspector_unsupported_region_stops_with_exit_22(demo: DemoEnvironment, 
     assert predicted_exit(result) == 22
     _, preview = next_inspector_run(demo.context, inspector_block(demo, "me-south-1"))
     assert preview.exit_code == 22 and not preview.events and not preview.pages, "no call is made"
+
+
+def test_inspector_findings_started_early_in_the_day_stay_inside_the_window() -> None:
+    from tui.demo_inputs import inspector_findings
+
+    started = datetime(2026, 12, 4, 0, 20, tzinfo=timezone.utc)
+    midnight = datetime(2026, 12, 4, tzinfo=timezone.utc).timestamp()
+    updated = {finding["severity"]: finding["updatedAt"] for finding in inspector_findings(started)}
+    assert all(midnight <= updated[name] < started.timestamp() for name in ("CRITICAL", "HIGH", "MEDIUM")), updated
+    assert updated["CRITICAL"] == midnight + 12 * 60 + 7.25, "moved by whole days, not clamped"
+    assert updated["LOW"] < midnight
