@@ -1,5 +1,6 @@
-"""``check`` over many blocks: wall time, CPU and peak RSS for 50 and 200 CloudTrail blocks, and the RSS
-each block adds; plus the ossec.conf reader on a tag with 40,000 attributes (the duplicate scan).
+"""``check`` over many blocks: wall time (with the load average beside it), CPU and peak RSS for 50 and
+200 CloudTrail blocks, and the RSS each block adds; plus the ossec.conf reader on a tag with 40,000
+attributes (the duplicate scan).
 
 Usage: ``.venv/bin/python bench/bench_check_scale.py [--blocks 50,200] [--workers 1,4] [--runs 1]``.
 moto runs in its own process (seeded over HTTP: one bucket and one today's CloudTrail object per block);
@@ -100,7 +101,8 @@ def child(endpoint: str, blocks: int, workers: int | None = None) -> None:
     per_block = (rss[-1] - rss[quarter - 1]) / max(len(rss) - quarter, 1) if len(rss) > 1 else 0.0
     _common.emit_result({"blocks": len(report.blocks), "wall_s": wall, "cpu_s": _common.cpu_seconds() - cpu,
                          "findings": len(report.findings), "errors": errors, "rss_first_mb": rss[0] if rss else 0,
-                         "rss_last_mb": rss[-1] if rss else 0, "per_block_mb": per_block})
+                         "rss_last_mb": rss[-1] if rss else 0, "per_block_mb": per_block,
+                         "load": _common.load_average()})
 
 
 def xml_attributes(count: int = 40_000) -> dict[str, Any]:
@@ -140,12 +142,14 @@ def main() -> None:
             wall = _common.spread(results, "wall_s")
             rss = _common.spread(results, "peak_rss_mb")
             meets = "yes" if blocks != 200 or (wall.median <= TARGET_S and rss.median <= TARGET_MB) else "NO"
-            rows.append([str(blocks), workers, wall.show(1), _common.spread(results, "cpu_s").show(1),
-                         f"{wall.median / blocks * 1000:.0f}", rss.show(0),
+            cpu = _common.spread(results, "cpu_s")
+            rows.append([str(blocks), workers, wall.show(1), results[-1]["load"], cpu.show(1),
+                         f"{wall.median / blocks * 1000:.0f}", f"{cpu.median / blocks * 1000:.0f}", rss.show(0),
                          f"{statistics_mean(results, 'per_block_mb'):.2f}",
                          f"{server_cpu - cpu_before:.1f}", str(results[0]["errors"]), meets if blocks == 200 else "-"])
             cpu_before = server_cpu
-    print(_common.table(["blocks", "workers", "wall s", "CPU s", "ms/block", "peak RSS MB", "MB per block",
+    print(_common.table(["blocks", "workers", "wall s", "load 1/5/15 min", "CPU s", "wall ms/block",
+                         "CPU ms/block", "peak RSS MB", "MB per block",
                          "moto CPU s", "errors",
                          f"200: <= {TARGET_S:.0f} s, <= {TARGET_MB:.0f} MB"], rows))
     scan = xml_attributes()
