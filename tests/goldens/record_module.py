@@ -102,7 +102,7 @@ def record(oracle: Any, scenario: Scenario, src: Path, out_root: Path, python: s
             if run.objects:
                 seed(admin(oracle, "s3", endpoint, key, secret) if scenario.policy else s3, scenario, run.objects)
             argv = [python, str(home / "wodles" / "aws" / "aws_s3.py"),
-                    *scenario.module_args(endpoint, run.debug)]
+                    *scenario.for_run(run).module_args(endpoint, run.debug)]
             capture = work / f"run{number}"
             result = oracle.run_measured(argv, oracle.module_env(str(home), endpoint), str(capture),
                                          str(home / "queue" / "sockets" / "queue"))
@@ -121,7 +121,7 @@ def record(oracle: Any, scenario: Scenario, src: Path, out_root: Path, python: s
                      "put_before_run": [object_key for object_key, _ in run.objects], "debug": run.debug}
             (folder / "result.json").write_text(to_placeholders(json.dumps(facts, indent=1), ids) + "\n")
             runs.append({"run": number, "argv": ["python3", "aws_s3.py",
-                                                 *scenario.module_args("{endpoint}", run.debug)]})
+                                                 *scenario.for_run(run).module_args("{endpoint}", run.debug)]})
         command = {
             "scenario": scenario.name, "behaviour": scenario.behaviour, "wazuh_version": version,
             "wazuh_source": "github.com/wazuh/wazuh tag " + version + " (wodles/ and VERSION.json, unmodified)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 ACCOUNT = "111122223333"
@@ -85,6 +85,8 @@ class Run:
 
     objects: tuple[tuple[str, bytes], ...] = ()
     debug: int = 2
+    options: tuple[tuple[str, str], ...] | None = None
+    """The block's children for this run (the admin edited ossec.conf before it); None keeps the scenario's."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,10 @@ class Scenario:
     aws_config: str | None = None
     """The module's ~/.aws/config (None: no file)."""
     notes: tuple[str, ...] = field(default=())
+
+    def for_run(self, run: Run) -> Scenario:
+        """The scenario as ossec.conf stands for ``run`` (its own options, when it has some)."""
+        return self if run.options is None else replace(self, options=run.options)
 
     def option(self, tag: str) -> str | None:
         for name, value in self.options:
@@ -472,10 +478,30 @@ VAR_REMOVE_DENIED_SKIP_MIDDLE = Scenario(
     objects=((firehose_key(DAY1, 1, "a"), b"{broken"), (firehose_key(DAY2, 1, "b"), firehose_body(DAY2, 1))),
     runs=(Run(), Run()), policy=READER_POLICY)
 
+VAR_LATER_ONLY_LOGS_AFTER = Scenario(
+    name="var_second_run_later_only_logs_after",
+    behaviour="only_logs_after moved forward between two runs: what the second run reads from the marker",
+    bucket="var-ola-later", bucket_type="cloudtrail",
+    objects=((trail_key(DAY1, 1), trail_body(DAY1, 1)), (trail_key(DAY2, 2), trail_body(DAY2, 2))),
+    runs=(Run(), Run(options=(("only_logs_after", "2026-NOV-05"),),
+                     objects=((trail_key(DAY3, 3), trail_body(DAY3, 3)), (trail_key(DAY4, 4), trail_body(DAY4, 4)),
+                              (trail_key(DAY1, 5, "eu-west-1"), trail_body(DAY1, 5))))))
+
+VAR_EARLIER_ONLY_LOGS_AFTER = Scenario(
+    name="var_second_run_earlier_only_logs_after",
+    behaviour="only_logs_after moved back between two runs (Config): whether older files are read",
+    bucket="var-ola-earlier", bucket_type="config",
+    objects=((config_key((2026, 11, 2), 1), config_body(1)),),
+    runs=(Run(), Run(options=(("only_logs_after", "2026-OCT-01"),),
+                     objects=((config_key((2026, 10, 15), 2), config_body(2)),
+                              (config_key((2026, 11, 3), 3), config_body(3)),
+                              (config_key((2026, 10, 20), 4, "eu-west-1"), config_body(4))))))
+
 VARIATIONS = (VAR_BAD_REGION, VAR_REMOVE_ALLOWED_THEN_BROKEN, VAR_REMOVE_DENIED_BROKEN_FIRST, VAR_STOP_FIRST_GZIP,
               VAR_GUARDDUTY_TWO_ACCOUNTS, VAR_CONFIG_README_DEEP, VAR_SKIP_OFF_WAF_LAST, VAR_KEYS_TWO_REGIONS,
               VAR_GUARDDUTY_FIREHOSE, VAR_DISCARD_INVALID, VAR_DURATION_WITHOUT_ROLE, VAR_ONLY_LOGS_AFTER_ISO,
-              VAR_GET_DENIED_SKIP_ON, VAR_REMOVE_DENIED_SKIP_MIDDLE)
+              VAR_GET_DENIED_SKIP_ON, VAR_REMOVE_DENIED_SKIP_MIDDLE, VAR_LATER_ONLY_LOGS_AFTER,
+              VAR_EARLIER_ONLY_LOGS_AFTER)
 """Variations of the behaviours above that no one had tried when they were fixed (issue 12's "scenarios
 nobody here has seen"); ``tests/test_goldens_variations.py`` compares ours with each."""
 SCENARIOS = SCENARIOS + VARIATIONS
