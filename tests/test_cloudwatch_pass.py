@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from diagnostics.ingest.cloudwatch_pass import CloudWatchPassResult, merged, run_cloudwatch_pass
-from diagnostics.ingest.cloudwatch_state import SERVICES_FILE_NAME, CloudWatchState
+from diagnostics.ingest.cloudwatch_state import CloudWatchState
+from diagnostics.ingest.services_state_file import SERVICES_FILE_NAME
 from diagnostics.wazuh.services_state import StreamProgress
 from tests.conftest import admin_client
 from tests.test_cloudwatch_events import with_discard

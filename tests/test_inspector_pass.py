@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from diagnostics.ingest.cloudwatch_state import SERVICES_FILE_NAME, CloudWatchState
+from diagnostics.ingest.cloudwatch_state import CloudWatchState
 from diagnostics.ingest.inspector_pass import InspectorPassResult, run_inspector_pass
 from diagnostics.ingest.inspector_state import InspectorState
+from diagnostics.ingest.services_state_file import SERVICES_FILE_NAME
 from diagnostics.wazuh.services_state import StreamProgress
 from diagnostics.wazuh.wodle import Block
 from tests.inspector_server import ACCOUNT, inspector_server, sample_findings

@@ -25,7 +25,7 @@ import pytest
 from diagnostics.checks import load_configuration, prepare_context
 from diagnostics.configuration.block_selection import select_block
 from diagnostics.context import DoctorContext, context_from_environment
-from diagnostics.ingest.cloudwatch_state import SERVICES_FILE_NAME
+from diagnostics.ingest.services_state_file import SERVICES_FILE_NAME
 from diagnostics.service_pass import STATE_CHECK_ID, ServicePassOptions, ServicePassResult, run_service_pass
 from tests.conftest import admin_client
 from tests.inspector_server import InspectorServer, _Handler, inspector_server

@@ -11,32 +11,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from diagnostics.ingest.state import StateError, _remove_database, _same_file, copy_database_read_only
+# Re-exported because the app's service pass screen names the file through this module.
+from diagnostics.ingest.services_state_file import SERVICES_FILE_NAME as SERVICES_FILE_NAME
+from diagnostics.ingest.services_state_file import open_services_table
 from diagnostics.wazuh.services_state import StreamProgress
-
-SERVICES_FILE_NAME = "aws_services.db"
-"""The module's file name, so the copy is recognisable; it only ever lives in our state directory."""
 
 _CREATE = ("CREATE TABLE cloudwatch_logs (aws_region 'text' NOT NULL, aws_log_group 'text' NOT NULL, "
            "aws_log_stream 'text' NOT NULL, next_token 'text', start_time 'integer', end_time 'integer', "
            "PRIMARY KEY (aws_region, aws_log_group, aws_log_stream));")
-
-
-def connect_services(path: Path, table: str, *, reset: bool) -> sqlite3.Connection:
-    """Our ``aws_services.db`` in autocommit mode; ``reset`` drops only ``table`` (the other service's rows share
-    the file), or the whole file when it is no database at all, so --reset still repairs a damaged state."""
-    connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
-    if not reset:
-        return connection
-    try:
-        connection.execute(f"DROP TABLE IF EXISTS {table}")
-    except sqlite3.DatabaseError as error:
-        if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-            raise
-        connection.close()
-        _remove_database(path)
-        connection = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
-    return connection
 
 
 def _text_or_none(value: object) -> str | None:
@@ -61,23 +43,8 @@ class CloudWatchState:
     def open(cls, state_dir: Path, *, wazuh_db: Path, reset: bool = False,
              from_wazuh_state: bool = False) -> CloudWatchState:
         """Open (creating) ``<state_dir>/aws_services.db``; never the module's own file, which is only copied."""
-        path = state_dir / SERVICES_FILE_NAME
-        if _same_file(path, wazuh_db):
-            raise StateError(f"{path} is the module's own state database; choose another --state-dir")
-        try:
-            state_dir.mkdir(parents=True, exist_ok=True)
-            if from_wazuh_state:
-                if not wazuh_db.is_file():
-                    raise StateError(f"the module's state database {wazuh_db} does not exist (no run yet?)")
-                _remove_database(path)
-                copy_database_read_only(wazuh_db, path)
-            connection = connect_services(path, "cloudwatch_logs", reset=reset and not from_wazuh_state)
-            existed = connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='cloudwatch_logs'").fetchone() is not None
-            if not existed:
-                connection.execute(_CREATE)
-        except (OSError, sqlite3.Error) as error:
-            raise StateError(f"cannot open the doctor's state database {path}: {error}") from error
+        path, connection, existed = open_services_table(state_dir, "cloudwatch_logs", _CREATE, wazuh_db=wazuh_db,
+                                                        reset=reset, from_wazuh_state=from_wazuh_state)
         return cls(path, connection, existed)
 
     def progress(self, region: str, group: str, stream: str) -> StreamProgress | None:

@@ -15,8 +15,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from diagnostics.ingest.cloudwatch_state import SERVICES_FILE_NAME, connect_services
-from diagnostics.ingest.state import StateError, _remove_database, _same_file, copy_database_read_only
+from diagnostics.ingest.services_state_file import open_services_table
 
 SERVICE_NAME = "inspector"
 """The ``service_name`` the module files Inspector's rows under."""
@@ -45,23 +44,8 @@ class InspectorState:
     def open(cls, state_dir: Path, *, wazuh_db: Path, reset: bool = False,
              from_wazuh_state: bool = False) -> InspectorState:
         """Open (creating) ``<state_dir>/aws_services.db``; never the module's own file, which is only copied."""
-        path = state_dir / SERVICES_FILE_NAME
-        if _same_file(path, wazuh_db):
-            raise StateError(f"{path} is the module's own state database; choose another --state-dir")
-        try:
-            state_dir.mkdir(parents=True, exist_ok=True)
-            if from_wazuh_state:
-                if not wazuh_db.is_file():
-                    raise StateError(f"the module's state database {wazuh_db} does not exist (no run yet?)")
-                _remove_database(path)
-                copy_database_read_only(wazuh_db, path)
-            connection = connect_services(path, _TABLE, reset=reset and not from_wazuh_state)
-            existed = connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (_TABLE,)).fetchone() is not None
-            if not existed:  # created at once, as the module's CREATE TABLE outlives a failed run
-                connection.execute(_CREATE)
-        except (OSError, sqlite3.Error) as error:
-            raise StateError(f"cannot open the doctor's state database {path}: {error}") from error
+        path, connection, existed = open_services_table(state_dir, _TABLE, _CREATE, wazuh_db=wazuh_db, reset=reset,
+                                                        from_wazuh_state=from_wazuh_state)
         return cls(path, connection, existed)
 
     def last_scan(self, account: str, region: str) -> str | None:
