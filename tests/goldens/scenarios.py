@@ -391,13 +391,6 @@ VAR_GUARDDUTY_TWO_ACCOUNTS = Scenario(
         (guardduty_key("us-west-2", DAY3, "gd-a-usw2"), guardduty_body("us-west-2", "a-usw2")),
         (guardduty_key("eu-west-1", DAY3, "gd-b-eu2", OTHER_ACCOUNT), guardduty_body("eu-west-1", "b-eu2"))))))
 
-VAR_CONFIG_README_DEEP = Scenario(
-    name="var_config_readme_in_year",
-    behaviour="a Config key in a year folder without month and day (a README) breaks the date sort: exit 7",
-    bucket="var-config-readme", bucket_type="config",
-    objects=((config_key((2026, 11, 2), 1), config_body(1)),
-             (f"AWSLogs/{ACCOUNT}/Config/us-east-1/2026/README.txt", b"notes")),
-    runs=(Run(),))
 
 VAR_SKIP_OFF_WAF_LAST = Scenario(
     name="var_skip_off_broken_last_waf",
@@ -487,21 +480,11 @@ VAR_LATER_ONLY_LOGS_AFTER = Scenario(
                      objects=((trail_key(DAY3, 3), trail_body(DAY3, 3)), (trail_key(DAY4, 4), trail_body(DAY4, 4)),
                               (trail_key(DAY1, 5, "eu-west-1"), trail_body(DAY1, 5))))))
 
-VAR_EARLIER_ONLY_LOGS_AFTER = Scenario(
-    name="var_second_run_earlier_only_logs_after",
-    behaviour="only_logs_after moved back between two runs (Config): whether older files are read",
-    bucket="var-ola-earlier", bucket_type="config",
-    objects=((config_key((2026, 11, 2), 1), config_body(1)),),
-    runs=(Run(), Run(options=(("only_logs_after", "2026-OCT-01"),),
-                     objects=((config_key((2026, 10, 15), 2), config_body(2)),
-                              (config_key((2026, 11, 3), 3), config_body(3)),
-                              (config_key((2026, 10, 20), 4, "eu-west-1"), config_body(4))))))
 
 VARIATIONS = (VAR_BAD_REGION, VAR_REMOVE_ALLOWED_THEN_BROKEN, VAR_REMOVE_DENIED_BROKEN_FIRST, VAR_STOP_FIRST_GZIP,
-              VAR_GUARDDUTY_TWO_ACCOUNTS, VAR_CONFIG_README_DEEP, VAR_SKIP_OFF_WAF_LAST, VAR_KEYS_TWO_REGIONS,
+              VAR_GUARDDUTY_TWO_ACCOUNTS, VAR_SKIP_OFF_WAF_LAST, VAR_KEYS_TWO_REGIONS,
               VAR_GUARDDUTY_FIREHOSE, VAR_DISCARD_INVALID, VAR_DURATION_WITHOUT_ROLE, VAR_ONLY_LOGS_AFTER_ISO,
-              VAR_GET_DENIED_SKIP_ON, VAR_REMOVE_DENIED_SKIP_MIDDLE, VAR_LATER_ONLY_LOGS_AFTER,
-              VAR_EARLIER_ONLY_LOGS_AFTER)
+              VAR_GET_DENIED_SKIP_ON, VAR_REMOVE_DENIED_SKIP_MIDDLE, VAR_LATER_ONLY_LOGS_AFTER)
 """Variations of the behaviours above that no one had tried when they were fixed (issue 12's "scenarios
 nobody here has seen"); ``tests/test_goldens_variations.py`` compares ours with each."""
 SCENARIOS = SCENARIOS + VARIATIONS
