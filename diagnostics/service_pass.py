@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from diagnostics.explanations import build_finding
 from diagnostics.explanations.log_table import EXIT_MEANINGS
@@ -26,6 +26,17 @@ from diagnostics.output_paths import OutputRefused, check_output_directory, prot
 if TYPE_CHECKING:
     from diagnostics.context import DoctorContext
     from diagnostics.wazuh.wodle import Block, Wodle
+
+class _ServiceState(Protocol):
+    """What the pass needs of a service's state table: where it lives and how to close it, whichever service."""
+
+    path: Path
+
+    def close(self) -> None: ...
+
+
+_State = TypeVar("_State", bound=_ServiceState)
+_Run = TypeVar("_Run")
 
 STATE_CHECK_ID = "ingest.state"
 """The check id of a finding saying our state directory or database cannot be used (nothing ran)."""
@@ -92,20 +103,31 @@ def _exit_finding(session: InputSession, exit_code: int, error: str) -> Finding:
     return dataclasses.replace(finding, wazuh_exit_code=exit_code)  # the run's own exit, at its debug level
 
 
+def _with_state(session: InputSession, state_dir: Path, options: ServicePassOptions, open_state: Callable[..., _State],
+                run: Callable[[_State], _Run]) -> tuple[Path, _Run] | ServicePassResult:
+    """Open the service's state, run its pass on it and close it; a refused state directory is the pass's result,
+    because both services must refuse before creating anything and close their state however the pass ends."""
+    context = session.context
+    try:
+        check_output_directory(state_dir, protection_for(context), what="--state-dir")  # before creating anything
+        state = open_state(state_dir, wazuh_db=context.services_db_path, reset=options.reset,
+                           from_wazuh_state=options.from_wazuh_state)
+    except (OutputRefused, StateError) as error:
+        return _state_refused(session, error)
+    try:
+        return state.path, run(state)
+    finally:
+        state.close()
+
+
 def _cloudwatch(session: InputSession, state_dir: Path, options: ServicePassOptions, debug_level: int,
                 emit_line: Callable[[str], None], send: Callable[[str], None],
                 cancel: threading.Event | None) -> ServicePassResult:
     from diagnostics.ingest.cloudwatch_pass import run_cloudwatch_pass
     from diagnostics.ingest.cloudwatch_state import CloudWatchState
 
-    assert session.aws_session is not None and session.settings is not None
-    context = session.context
-    try:
-        check_output_directory(state_dir, protection_for(context), what="--state-dir")  # before creating anything
-        state = CloudWatchState.open(state_dir, wazuh_db=context.services_db_path, reset=options.reset,
-                                     from_wazuh_state=options.from_wazuh_state)
-    except (OutputRefused, StateError) as error:
-        return _state_refused(session, error)
+    aws_session, settings = session.aws_session, session.settings
+    assert aws_session is not None and settings is not None
     errors: list[str] = []
 
     def line(text: str) -> None:
@@ -113,12 +135,12 @@ def _cloudwatch(session: InputSession, state_dir: Path, options: ServicePassOpti
             errors.append(text.removeprefix("ERROR: "))
         emit_line(text)
 
-    try:
-        result = run_cloudwatch_pass(session.aws_session, session.block, context, session.settings, state,
-                                     debug_level, line, lambda message: send(DATAGRAM_HEADER + message),
-                                     cancel=cancel)
-    finally:
-        state.close()
+    ran = _with_state(session, state_dir, options, CloudWatchState.open, lambda state: run_cloudwatch_pass(
+        aws_session, session.block, session.context, settings, state, debug_level, line,
+        lambda message: send(DATAGRAM_HEADER + message), cancel=cancel))
+    if isinstance(ran, ServicePassResult):
+        return ran
+    state_path, result = ran
     findings: list[Finding] = []
     if result.exit_code:
         cause = f": {errors[-1]}" if errors else ""
@@ -129,9 +151,9 @@ def _cloudwatch(session: InputSession, state_dir: Path, options: ServicePassOpti
     if result.cancelled:
         findings.append(_finding(session, "service_pass.cancelled_cloudwatch", "ingest.cancel",
                                  {"streams": result.streams_saved,
-                                  "state_path": state.path}))
+                                  "state_path": state_path}))
     return ServicePassResult(session.block.label, tuple(findings), len(result.sent), result.skipped,
-                             result.exit_code, state.path, result.cancelled)
+                             result.exit_code, state_path, result.cancelled)
 
 
 def _inspector(session: InputSession, state_dir: Path, options: ServicePassOptions, debug_level: int,
@@ -140,19 +162,14 @@ def _inspector(session: InputSession, state_dir: Path, options: ServicePassOptio
     from diagnostics.ingest.inspector_pass import run_inspector_pass
     from diagnostics.ingest.inspector_state import InspectorState
 
-    assert session.aws_session is not None and session.settings is not None
-    context = session.context
-    try:
-        check_output_directory(state_dir, protection_for(context), what="--state-dir")  # before creating anything
-        state = InspectorState.open(state_dir, wazuh_db=context.services_db_path, reset=options.reset,
-                                    from_wazuh_state=options.from_wazuh_state)
-    except (OutputRefused, StateError) as error:
-        return _state_refused(session, error)
-    try:
-        result = run_inspector_pass(session.aws_session, session.block, context, session.settings,
-                                    session.account_id or "", state, debug_level, emit_line, send, cancel=cancel)
-    finally:
-        state.close()
+    aws_session, settings = session.aws_session, session.settings
+    assert aws_session is not None and settings is not None
+    ran = _with_state(session, state_dir, options, InspectorState.open, lambda state: run_inspector_pass(
+        aws_session, session.block, session.context, settings, session.account_id or "", state, debug_level,
+        emit_line, send, cancel=cancel))
+    if isinstance(ran, ServicePassResult):
+        return ran
+    state_path, result = ran
     findings: list[Finding] = []
     if result.failure is not None:
         findings.append(_exit_finding(session, result.exit_code, f"{result.failure.operation} for "
@@ -160,6 +177,6 @@ def _inspector(session: InputSession, state_dir: Path, options: ServicePassOptio
     if result.cancelled:
         findings.append(_finding(session, "service_pass.cancelled_inspector", "ingest.cancel",
                                  {"region": result.stopped_in, "done": ", ".join(result.regions_saved) or "none",
-                                  "state_path": state.path, "count": result.unsaved}))
+                                  "state_path": state_path, "count": result.unsaved}))
     return ServicePassResult(session.block.label, tuple(findings), len(result.datagrams), result.skipped,
-                             result.exit_code, state.path, result.cancelled)
+                             result.exit_code, state_path, result.cancelled)
