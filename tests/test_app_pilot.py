@@ -209,11 +209,16 @@ async def test_preview_of_a_truncated_object_shows_the_file_problem(demo: DemoEn
         screen.query_one("#browse-date", Input).value = "2026-11-27"
         await screen.query_one("#browse-date", Input).action_submit()
         await wait_until(pilot, lambda: len(of_type(messages, KeysListed)) >= 2)
-        await pilot.pause()
         tree = screen.query_one(KeyTree)
-        truncated = next(child for child in tree.root.children
-                         if isinstance(child.data, KeyEntry) and "Tr8nc4t3dGz1pXyZ" in child.data.classified.key)
-        assert isinstance(truncated.data, KeyEntry)
+
+        def truncated_node() -> Any:
+            return next((child for child in tree.root.children if isinstance(child.data, KeyEntry)
+                         and "Tr8nc4t3dGz1pXyZ" in child.data.classified.key), None)
+
+        # The day's keys reach the tree after the listing's message is handled; a loaded machine shows the gap.
+        await wait_until(pilot, lambda: truncated_node() is not None)
+        truncated = truncated_node()
+        assert truncated is not None and isinstance(truncated.data, KeyEntry)
         assert truncated.data.classified.verdict.value == "processed"
         tree.focus()
         tree.move_cursor(truncated)
