@@ -1,4 +1,4 @@
-"""What every headless command shares: the usage problem, the command's context and printing findings.
+"""What every headless command shares: the usage problem, the command's context, printing findings, running a pass.
 
 ``commands``, ``host_commands`` and ``ingest_command`` all import from here (and never from each other's
 helpers), so the command modules form no import circle.
@@ -10,9 +10,10 @@ import argparse
 import signal
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from tui.render_text import render_finding, use_colour
 
@@ -23,6 +24,9 @@ from tui.render_text import render_finding, use_colour
 if TYPE_CHECKING:
     from diagnostics.context import DoctorContext
     from diagnostics.findings import Finding
+    from diagnostics.output_paths import Protected
+
+_Result = TypeVar("_Result")
 
 
 class UsageProblem(Exception):
@@ -83,3 +87,63 @@ def wait_cancelling_on_interrupt(worker: threading.Thread, cancel: threading.Eve
     finally:
         if in_main:
             signal.signal(signal.SIGINT, previous)
+
+
+class EventsOut:
+    """Where a pass's datagrams go (``--events-out FILE``, ``-`` for stdout; ``--envelopes`` keeps only the
+    envelope), checked when made and opened on the first datagram, so a refused path fails before the pass and a
+    pass that sends nothing creates nothing."""
+
+    def __init__(self, args: argparse.Namespace, protected: Protected) -> None:
+        from diagnostics.output_paths import Existing, check_output_file
+
+        self._envelopes = bool(args.envelopes)
+        self._to_stdout = args.events_out == "-"
+        self.path = Path(args.events_out) if args.events_out and not self._to_stdout else None
+        self._protected = protected
+        self._existing = Existing.APPEND if args.force else Existing.REFUSE
+        self._handle: TextIO | None = None
+        if self.path is not None:
+            check_output_file(self.path, protected, what="--events-out", existing=self._existing)
+
+    def send(self, datagram: str) -> None:
+        """Write one datagram (or its envelope) as the pass sends it."""
+        text = datagram.split(":", 2)[2] if self._envelopes else datagram
+        if self._to_stdout:
+            print(text, flush=True)
+        elif self.path is not None:
+            self.open()
+            assert self._handle is not None
+            self._handle.write(text + "\n")
+
+    def open(self) -> None:
+        """Create the file now if it is not open yet, for a pass that ran but sent nothing and still names it."""
+        from diagnostics.output_paths import open_output_text
+
+        if self.path is not None and self._handle is None:
+            self._handle = open_output_text(self.path, self._protected, what="--events-out", existing=self._existing)
+
+    def close(self) -> None:
+        """Close the file if it was opened."""
+        if self._handle is not None:
+            self._handle.close()
+
+
+def run_pass_in_worker(run: Callable[[], _Result], cancel: threading.Event, note: str, name: str) -> _Result:
+    """Run a pass in a daemon thread and wait for it, Ctrl-C cancelling it (see wait_cancelling_on_interrupt); its
+    error is raised again here, because a second Ctrl-C aborts the wait and nobody else would see it."""
+    outcome: list[_Result] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(run())
+        except BaseException as error:  # raised again below; after an abort nobody waits for it
+            failed.append(error)
+
+    worker = threading.Thread(target=work, name=name, daemon=True)
+    worker.start()
+    wait_cancelling_on_interrupt(worker, cancel, note)
+    if failed:
+        raise failed[0]
+    return outcome[0]

@@ -11,11 +11,11 @@ import json
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from diagnostics.findings import CommandExit
 from diagnostics.text_safety import visible
-from tui.command_helpers import UsageProblem, print_findings, wait_cancelling_on_interrupt
+from tui.command_helpers import EventsOut, UsageProblem, print_findings, run_pass_in_worker
 
 # The faces import diagnostics and other screens inside the functions that use them: importing
 # them all up front made start-up ~0.9 s slower on this machine (best of 5: import tui.commands
@@ -169,58 +169,24 @@ def _service_pass(args: argparse.Namespace, context: DoctorContext, chosen: Sele
     """The pass over our own state (``run_service_pass``, as the app runs it): datagrams to --events-out, the
     module's lines to stderr as they come, the module's exit as ours."""
     from diagnostics.ingest.state import default_state_dir
-    from diagnostics.output_paths import (
-        Existing,
-        check_output_directory,
-        check_output_file,
-        open_output_text,
-        protection_for,
-    )
-    from diagnostics.service_pass import STATE_CHECK_ID, ServicePassOptions, ServicePassResult, run_service_pass
+    from diagnostics.output_paths import check_output_directory, protection_for
+    from diagnostics.service_pass import STATE_CHECK_ID, ServicePassOptions, run_service_pass
 
     protected = protection_for(context)
     state_dir = Path(args.state_dir) if args.state_dir else default_state_dir(context.environ or None)
     check_output_directory(state_dir, protected, what="--state-dir")  # refused before anything is created
-    to_file = Path(args.events_out) if args.events_out and args.events_out != "-" else None
-    existing = Existing.APPEND if args.force else Existing.REFUSE
-    if to_file is not None:
-        check_output_file(to_file, protected, what="--events-out", existing=existing)
-    out: list[TextIO] = []
-
-    def send(datagram: str) -> None:
-        text = datagram.split(":", 2)[2] if args.envelopes else datagram
-        if args.events_out == "-":
-            print(text, flush=True)
-        elif to_file is not None:
-            if not out:  # opened on the first event, so an unusable session creates nothing
-                out.append(open_output_text(to_file, protected, what="--events-out", existing=existing))
-            out[0].write(text + "\n")
-
+    events = EventsOut(args, protected)  # its file is opened on the first event, so an unusable session creates none
     options = ServicePassOptions(state_dir, args.reset, args.from_wazuh_state, args.debug)
     cancel = threading.Event()
-    outcome: list[ServicePassResult] = []
-    failed: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            outcome.append(run_service_pass(context, chosen.block, chosen.wodle, options, send=send, cancel=cancel,
-                                            emit_line=lambda line: print(visible(line), file=sys.stderr,
-                                                                         flush=True)))
-        except BaseException as error:  # raised again below; after an abort nobody waits for it
-            failed.append(error)
-
-    worker = threading.Thread(target=work, name="service-pass", daemon=True)
     try:
-        worker.start()
-        wait_cancelling_on_interrupt(worker, cancel, _CANCEL_NOTES[chosen.block.block_type or ""])
-        if failed:
-            raise failed[0]
-        result = outcome[0]
-        if to_file is not None and not out and result.state_path is not None:
-            out.append(open_output_text(to_file, protected, what="--events-out", existing=existing))
+        result = run_pass_in_worker(lambda: run_service_pass(
+            context, chosen.block, chosen.wodle, options, send=events.send, cancel=cancel,
+            emit_line=lambda line: print(visible(line), file=sys.stderr, flush=True)),
+            cancel, _CANCEL_NOTES[chosen.block.block_type or ""], "service-pass")
+        if result.state_path is not None:
+            events.open()
     finally:
-        for handle in out:
-            handle.close()
+        events.close()
     refused = [finding for finding in result.findings if finding.check_id == STATE_CHECK_ID]
     if refused:
         raise UsageProblem(refused[0].explanation)

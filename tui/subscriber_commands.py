@@ -11,12 +11,11 @@ import argparse
 import sys
 import threading
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from diagnostics.findings import exit_for
 from diagnostics.text_safety import visible
-from tui.command_helpers import UsageProblem, print_findings, wait_cancelling_on_interrupt
+from tui.command_helpers import EventsOut, UsageProblem, print_findings, run_pass_in_worker
 
 if TYPE_CHECKING:
     from diagnostics.configuration.block_selection import SelectedBlock
@@ -42,51 +41,22 @@ def parse_since(text: str | None) -> datetime | None:
 
 def run_subscriber_ingest(args: argparse.Namespace, context: DoctorContext, chosen: SelectedBlock) -> int:
     """The pass: lines to stderr as they come, datagrams to --events-out, the module's exit as ours."""
-    from diagnostics.output_paths import Existing, check_output_file, open_output_text, protection_for
+    from diagnostics.output_paths import protection_for
     from diagnostics.subscriber_pass_session import DEFAULT_LIMIT, SubscriberPassOptions, run_subscriber_pass
 
     if getattr(args, "receive_messages", None):
         return run_receiving_ingest(args, context, chosen)
     since = parse_since(getattr(args, "since", None))
-    protected = protection_for(context)
-    to_file = Path(args.events_out) if args.events_out and args.events_out != "-" else None
-    existing = Existing.APPEND if args.force else Existing.REFUSE
-    if to_file is not None:
-        check_output_file(to_file, protected, what="--events-out", existing=existing)
-    out: list[TextIO] = []
-
-    def send(datagram: str) -> None:
-        text = datagram.split(":", 2)[2] if args.envelopes else datagram
-        if args.events_out == "-":
-            print(text, flush=True)
-        elif to_file is not None:
-            if not out:  # opened on the first event, so a pass that sends nothing creates nothing
-                out.append(open_output_text(to_file, protected, what="--events-out", existing=existing))
-            out[0].write(text + "\n")
-
+    events = EventsOut(args, protection_for(context))  # opened on the first event: a pass sending nothing creates none
     options = SubscriberPassOptions(args.limit or DEFAULT_LIMIT, since, args.bucket, args.debug)
     cancel = threading.Event()
-    outcome: list[SubscriberPassResult] = []
-    failed: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            outcome.append(run_subscriber_pass(
-                context, chosen.block, chosen.wodle, options, send=send, cancel=cancel,
-                emit_line=lambda line: print(visible(line), file=sys.stderr, flush=True)))
-        except BaseException as error:  # raised again below; after an abort nobody waits for it
-            failed.append(error)
-
-    worker = threading.Thread(target=work, name="subscriber-pass", daemon=True)
     try:
-        worker.start()
-        wait_cancelling_on_interrupt(worker, cancel, CANCEL_NOTE)
-        if failed:
-            raise failed[0]
-        result = outcome[0]
+        result = run_pass_in_worker(lambda: run_subscriber_pass(
+            context, chosen.block, chosen.wodle, options, send=events.send, cancel=cancel,
+            emit_line=lambda line: print(visible(line), file=sys.stderr, flush=True)),
+            cancel, CANCEL_NOTE, "subscriber-pass")
     finally:
-        for handle in out:
-            handle.close()
+        events.close()
     summary = sys.stderr if args.events_out == "-" else sys.stdout
     print_objects(result, summary)
     print_findings(result.findings)
@@ -131,33 +101,20 @@ def run_receiving_ingest(args: argparse.Namespace, context: DoctorContext, chose
         raise UsageProblem("--receive-messages receives from the queue (see the warning above); add "
                            "--yes-i-understand-receive-count to go ahead, or drop --receive-messages for the "
                            "read-only pass")
-    if args.events_out and args.events_out != "-":  # refused before anything is received
-        from diagnostics.output_paths import Existing, check_output_file, protection_for
+    from diagnostics.output_paths import protection_for
 
-        check_output_file(Path(args.events_out), protection_for(context), what="--events-out",
-                          existing=Existing.APPEND if args.force else Existing.REFUSE)
+    events = EventsOut(args, protection_for(context))  # refused before anything is received
     sent: list[str] = []
     result = run_received_pass(context, chosen.block, chosen.wodle, count, debug_level=args.debug,
                                emit_line=lambda line: print(visible(line), file=sys.stderr, flush=True),
                                send=sent.append)
-    _write_events(args, context, sent)
+    try:  # written once the receive is over, so a receive that raises writes nothing
+        for datagram in sent:
+            events.send(datagram)
+    finally:
+        events.close()
     print_objects(result, sys.stderr if args.events_out == "-" else sys.stdout)
     print_findings([finding for finding in result.findings if finding.failure_id != "subscriber_pass.receive_risk"])
     print(f"{result.sent} event(s) sent, {result.dropped} dropped; the module's exit: {result.exit_code} (the "
           f"messages received; none deleted)", file=sys.stderr)
     return result.exit_code
-
-
-def _write_events(args: argparse.Namespace, context: DoctorContext, datagrams: list[str]) -> None:
-    """The received pass's datagrams to --events-out (its path was checked before the receive)."""
-    from diagnostics.output_paths import Existing, open_output_text, protection_for
-
-    texts = [datagram.split(":", 2)[2] if args.envelopes else datagram for datagram in datagrams]
-    if args.events_out == "-":
-        for text in texts:
-            print(text)
-    elif args.events_out and texts:
-        protected = protection_for(context)
-        existing = Existing.APPEND if args.force else Existing.REFUSE
-        with open_output_text(Path(args.events_out), protected, what="--events-out", existing=existing) as out:
-            out.write("".join(text + "\n" for text in texts))
