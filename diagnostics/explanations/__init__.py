@@ -39,13 +39,15 @@ def _load() -> dict[str, Explanation]:
         log_causes_table,
         log_table,
         logtest_table,
+        role_table,
         service_pass_table,
+        services_table,
         subscriber_pass_table,
     )
 
     registry: dict[str, Explanation] = {}
     for module in (config_table, core_table, credentials_table, identity_table, access_table, access_object_table,
-                   inputs_table, layout_table,
+                   inputs_table, services_table, role_table, layout_table,
                    decode_table, failure_paths_table, host_table, host_install_table, logtest_table, log_table,
                    log_causes_table, service_pass_table, subscriber_pass_table):
         for entry in module.ENTRIES:
