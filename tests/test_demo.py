@@ -412,3 +412,12 @@ def test_inspector_findings_started_early_in_the_day_stay_inside_the_window() ->
     assert all(midnight <= updated[name] < started.timestamp() for name in ("CRITICAL", "HIGH", "MEDIUM")), updated
     assert updated["CRITICAL"] == midnight + 12 * 60 + 7.25, "moved by whole days, not clamped"
     assert updated["LOW"] < midnight
+
+
+def test_inspector_browse_lists_the_older_finding_before_the_window(demo: DemoEnvironment) -> None:
+    from diagnostics.service_browse import browse_findings, open_service_browse
+
+    listing = browse_findings(open_service_browse(demo.context, inspector_block(demo, "us-east-1")), "us-east-1")
+    assert listing.failure is None
+    placed = {entry.event.summary.split(" ", 1)[0]: entry.in_window for entry in listing.findings}
+    assert placed == {"CRITICAL": True, "HIGH": True, "MEDIUM": True, "LOW": False}
