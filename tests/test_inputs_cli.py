@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import admin_client
+from tests.inputs_support import write_module_home
 from tests.test_service_access import load_golden
 from tui.cli import main
 
@@ -45,14 +46,7 @@ INPUTS_CONF = """<ossec_config>
 @pytest.fixture
 def inputs_home(moto: str, clean_aws_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A Wazuh home with the inputs above, root's [default] profile, one queue and one log group on moto."""
-    home = tmp_path / "ossec"
-    (home / "etc").mkdir(parents=True)
-    (home / "etc" / "ossec.conf").write_text(INPUTS_CONF)
-    (clean_aws_env / ".aws" / "credentials").write_text(
-        "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = doctor-secret\n")
-    (clean_aws_env / ".aws" / "config").write_text("[default]\nregion = us-east-1\n")
-    monkeypatch.setenv("WAZUH_AWS_DOCTOR_MODULE_HOME", str(clean_aws_env))
-    monkeypatch.setenv("HOME", str(clean_aws_env))
+    home = write_module_home(clean_aws_env, tmp_path, monkeypatch, INPUTS_CONF)
     admin_client(moto, "sqs").create_queue(QueueName="wazuh-notifications")
     logs = admin_client(moto, "logs")
     logs.create_log_group(logGroupName="app-logs")

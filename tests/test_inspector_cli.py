@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.inputs_support import write_module_home
 from tests.inspector_server import inspector_server
 from tests.test_service_access import load_golden
 from tui.cli import main
@@ -33,15 +34,7 @@ UNSUPPORTED_LINE = 10
 @pytest.fixture
 def inspector_home(clean_aws_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A Wazuh home with the blocks above and root's [default] profile."""
-    home = tmp_path / "ossec"
-    (home / "etc").mkdir(parents=True)
-    (home / "etc" / "ossec.conf").write_text(INSPECTOR_CONF)
-    (clean_aws_env / ".aws" / "credentials").write_text(
-        "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = doctor-secret\n")
-    (clean_aws_env / ".aws" / "config").write_text("[default]\nregion = us-east-1\n")
-    monkeypatch.setenv("WAZUH_AWS_DOCTOR_MODULE_HOME", str(clean_aws_env))
-    monkeypatch.setenv("HOME", str(clean_aws_env))
-    return home
+    return write_module_home(clean_aws_env, tmp_path, monkeypatch, INSPECTOR_CONF)
 
 
 def test_ingest_writes_the_modules_datagrams_and_leaves_the_state_alone(
