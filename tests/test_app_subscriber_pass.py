@@ -155,3 +155,24 @@ async def test_the_newest_and_since_fields_choose_the_objects_and_a_bad_count_is
         app.screen.query_one("#notified-since", Input).focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: "Not run: since 'yesterday' is not a date" in one_line(app))
+
+
+async def test_a_lake_with_no_bucket_to_suggest_says_where_to_name_it(moto: str, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    admin_client(moto).create_bucket(Bucket="app-elsewhere")
+    admin_client(moto, "sqs").create_queue(QueueName="lake-queue")
+    home = make_home(tmp_path, monkeypatch, LAKE_CONF)
+    (wodle,) = load_config(home.conf).wodles
+    context = context_from_environment(None, str(home.wazuh_home), moto)
+    app = ScreenHarness(lambda: NotifiedObjectsScreen(context, wodle.blocks[0], wodle))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: "No bucket to suggest (ListBuckets shows no bucket named "
+                         "aws-security-data-lake-*): type the lake's bucket, then Enter runs the pass" in one_line(app))
+        assert app.screen.query_one("#notified-bucket", Input).value == ""
+        await pilot.press("p")
+        await wait_until(pilot, lambda: "Subscriber pass: nothing read" in one_line(app))
+        app.screen.query_one("#next-run-findings").focus()
+        await pilot.press("end")
+        await wait_until(pilot, lambda: "Name that bucket: the bucket field of the app's Notified objects, or "
+                         f"wazuh-aws-doctor ingest --block {wodle.blocks[0].location.line} --bucket BUCKET"
+                         in one_line(app))

@@ -179,7 +179,7 @@ class NotifiedObjectsScreen(DoctorScreen):
 
     def _bucket_source(self, text: str) -> None:
         self.query_one("#notified-bucket-source", Static).update(
-            Text(visible(text), no_wrap=True, overflow="ellipsis", style="dim"))
+            Text(visible(text), overflow="ellipsis", style="dim"))
 
     @on(OptionList.OptionHighlighted, "#notified-list")
     def object_highlighted(self, event: OptionList.OptionHighlighted) -> None:
