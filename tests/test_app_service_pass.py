@@ -67,6 +67,11 @@ def shown(app: ScreenHarness) -> str:
     return "\n".join(screen_lines(app))
 
 
+def one_line(app: ScreenHarness) -> str:
+    """The screen's words on one line, so text wrapped at 80 columns reads whole."""
+    return " ".join(shown(app).split())
+
+
 async def open_pass(pilot: object, app: ScreenHarness) -> None:
     """From Next run (once its preview is on screen) to the pass screen, as an admin gets there."""
     await wait_until(pilot, lambda: "The next run sends" in shown(app))
@@ -143,6 +148,9 @@ async def test_escape_mid_pass_cancels_it_and_says_so(slow_proxy: FaultProxy, tm
         assert "The CloudWatch Logs pass was cancelled after 0 stream(s)" in text, "the finding says what is saved"
         assert "Escape cancels" not in text and "esc Cancel" not in text
         assert "s runs it again" in text
+        app.screen.query_one("#pass-result").focus()
+        await pilot.press("end")
+        await wait_until(pilot, lambda: "or start over (--reset, or the reset box in the app)" in one_line(app))
 
 
 async def test_the_sent_count_moves_while_the_pass_runs(slow_proxy: FaultProxy, tmp_path: Path) -> None:
@@ -170,7 +178,8 @@ async def test_a_missing_log_group_shows_exit_16_and_the_finding(app_logs: str, 
         assert 'ERROR: The "get_log_streams" request' in text, "the module's line in the live log"
         app.screen.query_one("#pass-result").focus()
         await pilot.press("end")
-        await wait_until(pilot, lambda: "wazuh-aws-doctor check --block 12" in shown(app))  # the finding's fix
+        await wait_until(pilot, lambda: "wazuh-aws-doctor check --block 12" in one_line(app))  # the finding's fix
+        assert "Troubleshoot the block (Enter on it in the app's Overview, or" in one_line(app), "both faces named"
         assert "(ResourceNotFoundException) when calling the" in shown(app), "the error whole in the finding"
 
 

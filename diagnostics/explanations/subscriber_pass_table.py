@@ -55,7 +55,8 @@ ENTRIES: tuple[Explanation, ...] = (
         explanation="The doctor never receives from the queue (a receive hides the message from the module and "
                     "raises its receive count), so it finds the notified objects in the bucket that notifies the "
                     "queue.",
-        fix="Name that bucket: wazuh-aws-doctor ingest --block {line} --bucket BUCKET.",
+        fix=("Name that bucket: the bucket field of the app's Notified objects, or wazuh-aws-doctor ingest --block "
+             "{line} --bucket BUCKET."),
         status=Status.WARNING,
     ),
     Explanation(
