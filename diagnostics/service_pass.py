@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from diagnostics.explanations import build_finding
 from diagnostics.explanations.log_table import EXIT_MEANINGS
@@ -25,17 +25,10 @@ from diagnostics.output_paths import OutputRefused, check_output_directory, prot
 
 if TYPE_CHECKING:
     from diagnostics.context import DoctorContext
+    from diagnostics.ingest.services_state_file import ServicesTable
     from diagnostics.wazuh.wodle import Block, Wodle
 
-class _ServiceState(Protocol):
-    """What the pass needs of a service's state table: where it lives and how to close it, whichever service."""
-
-    path: Path
-
-    def close(self) -> None: ...
-
-
-_State = TypeVar("_State", bound=_ServiceState)
+_State = TypeVar("_State", bound="ServicesTable")
 _Run = TypeVar("_Run")
 
 STATE_CHECK_ID = "ingest.state"
@@ -103,14 +96,14 @@ def _exit_finding(session: InputSession, exit_code: int, error: str) -> Finding:
     return dataclasses.replace(finding, wazuh_exit_code=exit_code)  # the run's own exit, at its debug level
 
 
-def _with_state(session: InputSession, state_dir: Path, options: ServicePassOptions, open_state: Callable[..., _State],
+def _with_state(session: InputSession, state_dir: Path, options: ServicePassOptions, table: type[_State],
                 run: Callable[[_State], _Run]) -> tuple[Path, _Run] | ServicePassResult:
     """Open the service's state, run its pass on it and close it; a refused state directory is the pass's result,
     because both services must refuse before creating anything and close their state however the pass ends."""
     context = session.context
     try:
         check_output_directory(state_dir, protection_for(context), what="--state-dir")  # before creating anything
-        state = open_state(state_dir, wazuh_db=context.services_db_path, reset=options.reset,
+        state = table.open(state_dir, wazuh_db=context.services_db_path, reset=options.reset,
                            from_wazuh_state=options.from_wazuh_state)
     except (OutputRefused, StateError) as error:
         return _state_refused(session, error)
@@ -135,7 +128,7 @@ def _cloudwatch(session: InputSession, state_dir: Path, options: ServicePassOpti
             errors.append(text.removeprefix("ERROR: "))
         emit_line(text)
 
-    ran = _with_state(session, state_dir, options, CloudWatchState.open, lambda state: run_cloudwatch_pass(
+    ran = _with_state(session, state_dir, options, CloudWatchState, lambda state: run_cloudwatch_pass(
         aws_session, session.block, session.context, settings, state, debug_level, line,
         lambda message: send(DATAGRAM_HEADER + message), cancel=cancel))
     if isinstance(ran, ServicePassResult):
@@ -164,7 +157,7 @@ def _inspector(session: InputSession, state_dir: Path, options: ServicePassOptio
 
     aws_session, settings = session.aws_session, session.settings
     assert aws_session is not None and settings is not None
-    ran = _with_state(session, state_dir, options, InspectorState.open, lambda state: run_inspector_pass(
+    ran = _with_state(session, state_dir, options, InspectorState, lambda state: run_inspector_pass(
         aws_session, session.block, session.context, settings, session.account_id or "", state, debug_level,
         emit_line, send, cancel=cancel))
     if isinstance(ran, ServicePassResult):

@@ -8,12 +8,9 @@ the module stands; ``--reset`` starts over (the module's first run), dropping on
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 # Re-exported because the app's service pass screen names the file through this module.
 from diagnostics.ingest.services_state_file import SERVICES_FILE_NAME as SERVICES_FILE_NAME
-from diagnostics.ingest.services_state_file import open_services_table
+from diagnostics.ingest.services_state_file import ServicesTable
 from diagnostics.wazuh.services_state import StreamProgress
 
 _CREATE = ("CREATE TABLE cloudwatch_logs (aws_region 'text' NOT NULL, aws_log_group 'text' NOT NULL, "
@@ -30,22 +27,11 @@ def _int_or_none(value: object) -> int | None:
     return None if value is None or value == "None" else int(str(value))
 
 
-class CloudWatchState:
+class CloudWatchState(ServicesTable):
     """The ``cloudwatch_logs`` table in our state directory, written after each stream as the module writes it."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, table_existed: bool) -> None:
-        self.path = path
-        self._connection = connection
-        self.table_existed = table_existed
-        """Whether the table was there before this pass: the module announces its creation otherwise."""
-
-    @classmethod
-    def open(cls, state_dir: Path, *, wazuh_db: Path, reset: bool = False,
-             from_wazuh_state: bool = False) -> CloudWatchState:
-        """Open (creating) ``<state_dir>/aws_services.db``; never the module's own file, which is only copied."""
-        path, connection, existed = open_services_table(state_dir, "cloudwatch_logs", _CREATE, wazuh_db=wazuh_db,
-                                                        reset=reset, from_wazuh_state=from_wazuh_state)
-        return cls(path, connection, existed)
+    TABLE = "cloudwatch_logs"
+    CREATE = _CREATE
 
     def progress(self, region: str, group: str, stream: str) -> StreamProgress | None:
         """The stream's saved row under a loop region, or None (the module's first read of it)."""
@@ -85,7 +71,3 @@ class CloudWatchState:
                                          "aws_log_stream").fetchall()
         return [(str(r[0]), str(r[1]), str(r[2]), _text_or_none(r[3]), _int_or_none(r[4]), _int_or_none(r[5]))
                 for r in found]
-
-    def close(self) -> None:
-        """Close the connection; every save was committed as it was made (autocommit)."""
-        self._connection.close()

@@ -12,10 +12,7 @@ CloudWatch Logs rows kept in the same file survive.
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
-from diagnostics.ingest.services_state_file import open_services_table
+from diagnostics.ingest.services_state_file import ServicesTable
 
 SERVICE_NAME = "inspector"
 """The ``service_name`` the module files Inspector's rows under."""
@@ -31,22 +28,11 @@ _CREATE = (f"CREATE TABLE {_TABLE} (service_name 'text' NOT NULL, aws_account_id
 _SCOPE = "service_name=? AND aws_account_id=? AND aws_region=?"
 
 
-class InspectorState:
+class InspectorState(ServicesTable):
     """The ``aws_services`` table in our state directory; each region's rows are written in one transaction."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, table_existed: bool) -> None:
-        self.path = path
-        self._connection = connection
-        self.table_existed = table_existed
-        """Whether the table was there before this pass: the module announces its creation otherwise."""
-
-    @classmethod
-    def open(cls, state_dir: Path, *, wazuh_db: Path, reset: bool = False,
-             from_wazuh_state: bool = False) -> InspectorState:
-        """Open (creating) ``<state_dir>/aws_services.db``; never the module's own file, which is only copied."""
-        path, connection, existed = open_services_table(state_dir, _TABLE, _CREATE, wazuh_db=wazuh_db, reset=reset,
-                                                        from_wazuh_state=from_wazuh_state)
-        return cls(path, connection, existed)
+    TABLE = _TABLE
+    CREATE = _CREATE
 
     def last_scan(self, account: str, region: str) -> str | None:
         """The newest ``scan_date`` of the scope (text order, as the module sorts), or None on its first run."""
@@ -86,4 +72,4 @@ class InspectorState:
     def close(self) -> None:
         """Undo a region left open, then close the connection."""
         self.abandon_region()
-        self._connection.close()
+        super().close()

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import ClassVar, TypeVar
 
 from diagnostics.ingest.state import StateError, _remove_database, _same_file, copy_database_read_only
+
+_Table = TypeVar("_Table", bound="ServicesTable")
 
 SERVICES_FILE_NAME = "aws_services.db"
 """The module's file name, so the copy is recognisable; it only ever lives in our state directory."""
@@ -60,3 +63,29 @@ def open_services_table(state_dir: Path, table: str, create: str, *, wazuh_db: P
     except (OSError, sqlite3.Error) as error:
         raise StateError(f"cannot open the doctor's state database {path}: {error}") from error
     return path, connection, existed
+
+
+class ServicesTable:
+    """One service's table in our ``aws_services.db`` copy, opened by ``open_services_table``; a subclass names the
+    table and its CREATE statement and adds its own reads and writes, so each service keeps its own concept."""
+
+    TABLE: ClassVar[str]
+    CREATE: ClassVar[str]
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, table_existed: bool) -> None:
+        self.path = path
+        self._connection = connection
+        self.table_existed = table_existed
+        """Whether the table was there before this pass: the module announces its creation otherwise."""
+
+    @classmethod
+    def open(cls: type[_Table], state_dir: Path, *, wazuh_db: Path, reset: bool = False,
+             from_wazuh_state: bool = False) -> _Table:
+        """Open (creating) ``<state_dir>/aws_services.db``; never the module's own file, which is only copied."""
+        path, connection, existed = open_services_table(state_dir, cls.TABLE, cls.CREATE, wazuh_db=wazuh_db,
+                                                        reset=reset, from_wazuh_state=from_wazuh_state)
+        return cls(path, connection, existed)
+
+    def close(self) -> None:
+        """Close the connection; a write outside a transaction was committed as it was made (autocommit)."""
+        self._connection.close()
