@@ -127,6 +127,7 @@ async def test_security_lake_runs_over_the_bucket_listbuckets_suggests_as_the_cl
         text = one_line(app)
         assert "Subscriber pass over 1 object(s), in LastModified order (not the queue's): 2 sent" in text
         command = re.search(r"The same pass from the shell: wazuh-aws-doctor (ingest .*?--limit 50)", text)
+        assert "\\n" not in text, "the command on its own line, not after a visible escape"
         assert command is not None and f"--bucket {LAKE}" in command.group(1)
     code, out, err = run_cli(capsys, *command.group(1).split(), *home.common(moto))  # outside the app's capture
     assert code == 0 and "2 event(s) sent, 0 dropped; the module's exit: 0" in err

@@ -130,8 +130,8 @@ class NotifiedObjectsScreen(DoctorScreen):
     @on(SubscriberPassFinished)
     def pass_finished(self, message: SubscriberPassFinished) -> None:
         result = message.result
-        self.query_one("#notified-totals", Static).update(data_text(f"{pass_summary(result)}\nThe same pass "
-                                                                    f"from the shell: {self.command}"))
+        self.query_one("#notified-totals", Static).update(data_lines(f"{pass_summary(result)}\nThe same pass "
+                                                                     f"from the shell: {self.command}"))
         self.query_one("#notified-problems", FindingDetail).show(list(result.findings))
         self.query_one("#notified-object", Static).update(data_lines(pass_details(result, message.lines)))
 
