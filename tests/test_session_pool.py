@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 
 from diagnostics.aws import session_pool
@@ -88,3 +90,16 @@ def test_threads_build_their_own_clients_from_a_shared_session(tmp_path: Path) -
         clients = list(pool.map(lambda _: make_client(session, "s3", settings), range(32)))
     assert len({id(client) for client in clients}) == 32  # per-client state never crosses blocks
     assert {client._request_signer._credentials.access_key for client in clients} == {KEY_ID}
+
+
+
+def test_a_credentials_path_that_is_no_regular_file_is_never_shared_nor_opened(tmp_path: Path) -> None:
+    home = _home(tmp_path)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    key = session_pool.credential_key({}, (home / ".aws" / "credentials", fifo), profile="wazuh",
+                                      access_key=None, secret_key=None, imds_timeout=1)
+    assert key is None  # returned at once: opening a FIFO would block
+    fresh = boto3.session.Session(aws_access_key_id=KEY_ID, aws_secret_access_key=SECRET)
+    assert session_pool.keep_session(key, fresh, "explicit") is fresh
+    assert session_pool.session_lock(fresh) is None and session_pool.shared_session(key) is None

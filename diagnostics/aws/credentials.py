@@ -19,7 +19,7 @@ from diagnostics.aws.aws_files import AwsFile, AwsSection, FileKind, read_aws_fi
 from diagnostics.aws.module_session import SessionInputs, module_boto3_session
 from diagnostics.aws.prediction import Predictor
 from diagnostics.aws.profile_hints import default_other_homes, file_findings, missing_profile_hints
-from diagnostics.aws.session_pool import STATIC_METHODS, credential_key, keep_session, shared_session
+from diagnostics.aws.session_pool import credential_key, keep_session, session_lock, shared_session
 from diagnostics.context import DoctorContext
 from diagnostics.findings import Finding, SourceLocation
 from diagnostics.masking import known_secrets, mask_key_id, scrub
@@ -365,7 +365,7 @@ def resolve_credentials(block: Block, context: DoctorContext, *,
                                          values, secrets))
     if shared[0] is None:
         kept = keep_session(pool_key, session, method)
-        if kept is session and method not in STATIC_METHODS:
+        if session_lock(kept) is None:  # not shared: the first later caller gets it, as before
             resolved_sessions.append(session)
         else:
             shared[0] = kept

@@ -14,6 +14,8 @@ findings must not take from another's.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import threading
 import weakref
 from collections import OrderedDict
@@ -36,32 +38,47 @@ _pool_lock = threading.Lock()
 _session_locks: weakref.WeakKeyDictionary[Any, threading.Lock] = weakref.WeakKeyDictionary()
 
 
-def _file_bytes(path: Path) -> bytes:
-    """The file's bytes (a missing or unreadable file is its own distinct state)."""
+def _file_bytes(path: Path) -> bytes | None:
+    """The file's bytes, ``absent`` for a missing file, or None when what botocore reads there cannot be
+    pinned down (not a regular file, unreadable, too large): such a key is never shared."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return b"absent"
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > _FILE_LIMIT:
+        return None  # never opened: a FIFO would block
     try:
         with path.open("rb") as handle:
-            return b"present\0" + handle.read(_FILE_LIMIT)
-    except OSError as error:
-        return f"unreadable\0{type(error).__name__}".encode()
+            data = handle.read(_FILE_LIMIT + 1)
+    except OSError:
+        return None
+    return b"present\0" + data if len(data) <= _FILE_LIMIT else None
 
 
 def credential_key(environ: Mapping[str, str], files: tuple[Path, ...], *, profile: str | None,
-                   access_key: str | None, secret_key: str | None, imds_timeout: int) -> str:
+                   access_key: str | None, secret_key: str | None, imds_timeout: int) -> str | None:
     """A digest of everything a session's static credentials and region depend on (never the inputs
-    themselves, so no secret is kept in a readable key)."""
+    themselves, so no secret is kept in a readable key), or None when a file's content cannot be read."""
     digest = hashlib.sha256()
     for name, value in sorted(environ.items()):
         digest.update(f"env\0{name}\0{value}\0".encode("utf-8", "surrogateescape"))
     for path in files:
+        content = _file_bytes(path)
+        if content is None:
+            return None
         digest.update(f"file\0{path}\0".encode("utf-8", "surrogateescape"))
-        digest.update(_file_bytes(path))
+        digest.update(content)
     for part in (profile, access_key, secret_key, str(imds_timeout)):
         digest.update(b"\1" if part is None else f"\0{part}".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
-def shared_session(key: str) -> boto3.session.Session | None:
+def shared_session(key: str | None) -> boto3.session.Session | None:
     """The session kept for ``key``, or None."""
+    if key is None:
+        return None
     with _pool_lock:
         session = _pool.get(key)
         if session is not None:
@@ -69,10 +86,11 @@ def shared_session(key: str) -> boto3.session.Session | None:
         return session
 
 
-def keep_session(key: str, session: boto3.session.Session, method: str | None) -> boto3.session.Session:
+def keep_session(key: str | None, session: boto3.session.Session, method: str | None
+                 ) -> boto3.session.Session:
     """Keep ``session`` for ``key`` when its credentials came from a static source; returns the session
     every later block with that key gets (an earlier one kept by another thread wins)."""
-    if method not in STATIC_METHODS:
+    if key is None or method not in STATIC_METHODS:
         return session
     with _pool_lock:
         kept = _pool.get(key)
