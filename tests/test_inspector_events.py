@@ -74,9 +74,9 @@ def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
-@pytest.mark.parametrize("name", GOLDEN_NAMES)
-def test_next_run_sends_exactly_what_the_module_sent(tmp_path: Path, name: str, local_zone: None,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def recorded_host(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], Path]:
+    """The golden and a Wazuh home set up as the module's host was when it was recorded (environment and zone, the
+    state it had saved, root's ~/.aws/config), because a pass must start from exactly that to match it."""
     golden = load_golden(name)
     for variable, value in golden["environment"].items():
         monkeypatch.setenv(variable, value)
@@ -86,6 +86,13 @@ def test_next_run_sends_exactly_what_the_module_sent(tmp_path: Path, name: str, 
     (tmp_path / "root" / ".aws").mkdir(parents=True)
     if golden.get("aws_config") is not None:
         (tmp_path / "root" / ".aws" / "config").write_text(golden["aws_config"])
+    return golden, wazuh_home
+
+
+@pytest.mark.parametrize("name", GOLDEN_NAMES)
+def test_next_run_sends_exactly_what_the_module_sent(tmp_path: Path, name: str, local_zone: None,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    golden, wazuh_home = recorded_host(tmp_path, name, monkeypatch)
     ctx = context(tmp_path / "root", wazuh_home=wazuh_home).with_changes(now=module_clock(golden))
     failures: list[InspectorFailure] = []
     pages: list[tuple[str, int]] = []

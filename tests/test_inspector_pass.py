@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -25,19 +24,12 @@ from diagnostics.wazuh.services_state import StreamProgress
 from diagnostics.wazuh.wodle import Block
 from tests.inspector_server import ACCOUNT, inspector_server, sample_findings
 from tests.test_inspector_cli import inspector_home as inspector_home
-from tests.test_inspector_events import GOLDEN_NAMES, block_of, module_clock, without_end, write_state
+from tests.test_inspector_events import GOLDEN_NAMES, block_of, module_clock, recorded_host, without_end
+from tests.test_inspector_events import local_zone as local_zone
 from tests.test_service_access import context, load_golden, session, settings
 from tui.cli import main
 
 SCAN = "%Y-%m-%d %H:%M:%S.%f"
-
-
-@pytest.fixture
-def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Restores the process's zone after a test that sets TZ (botocore parses epochs in the local zone)."""
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def debug_of(golden: dict[str, Any]) -> int:
@@ -73,15 +65,7 @@ def run(tmp_path: Path, block: Block, endpoint: str, now: datetime, debug: int, 
 @pytest.mark.parametrize("name", GOLDEN_NAMES)
 def test_one_pass_sends_prints_asks_and_saves_what_the_module_did(tmp_path: Path, name: str, local_zone: None,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    golden = load_golden(name)
-    for variable, value in golden["environment"].items():
-        monkeypatch.setenv(variable, value)
-    time.tzset()
-    wazuh_home = tmp_path / "ossec"
-    write_state(wazuh_home, golden["state_before"])
-    (tmp_path / "root" / ".aws").mkdir(parents=True)
-    if golden.get("aws_config") is not None:
-        (tmp_path / "root" / ".aws" / "config").write_text(golden["aws_config"])
+    golden, wazuh_home = recorded_host(tmp_path, name, monkeypatch)
     with inspector_server(golden["seed"]["findings"], golden["seed"]["page_size"],
                           deny=golden["seed"].get("deny")) as server:
         result, lines, sent, rows = run(tmp_path, block_of(golden["arguments"]), server.endpoint,
