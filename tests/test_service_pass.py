@@ -64,6 +64,19 @@ def pass_once(home: Path, endpoint: str, line: int, state: Path, *, now: datetim
     return result, sent, lines
 
 
+def seed_three_streams(moto: str, events: int) -> None:
+    """plain-logs with streams s1, s2 and s3, each with ``events`` JSON events naming their stream, because the
+    cancel tests tell from the streams sent where a pass stopped."""
+    logs = admin_client(moto, "logs")
+    logs.create_log_group(logGroupName="plain-logs")
+    now = int(time.time() * 1000)
+    for stream in ("s1", "s2", "s3"):
+        logs.create_log_stream(logGroupName="plain-logs", logStreamName=stream)
+        logs.put_log_events(logGroupName="plain-logs", logStreamName=stream, logEvents=[
+            {"timestamp": now - 2000 + index, "message": f'{{"stream": "{stream}", "n": {index}}}'}
+            for index in range(events)])
+
+
 def test_cloudwatch_first_pass_sends_the_modules_datagrams_and_the_second_nothing(
         inputs_home: Path, moto: str, tmp_path: Path) -> None:
     expected = seed_plain_logs(moto)
@@ -79,14 +92,7 @@ def test_cloudwatch_first_pass_sends_the_modules_datagrams_and_the_second_nothin
 
 def test_a_cancelled_cloudwatch_pass_saves_whole_streams_and_the_next_goes_on(
         inputs_home: Path, moto: str, tmp_path: Path) -> None:
-    logs = admin_client(moto, "logs")
-    logs.create_log_group(logGroupName="plain-logs")
-    now = int(time.time() * 1000)
-    for stream in ("s1", "s2", "s3"):
-        logs.create_log_stream(logGroupName="plain-logs", logStreamName=stream)
-        logs.put_log_events(logGroupName="plain-logs", logStreamName=stream, logEvents=[
-            {"timestamp": now - 2000 + index, "message": f'{{"stream": "{stream}", "n": {index}}}'}
-            for index in range(3)])
+    seed_three_streams(moto, 3)
     cancel = threading.Event()
     first, sent, _lines = pass_once(inputs_home, moto, PLAIN_LOGS_LINE, tmp_path / "state", cancel=cancel,
                                     cancel_after=1)
@@ -271,13 +277,7 @@ def test_one_ctrl_c_cancels_an_inspector_pass_and_says_what_the_next_reads(
 
 def test_one_ctrl_c_cancels_a_cloudwatch_pass_after_its_stream_and_two_abort(
         inputs_home: Path, moto: str, tmp_path: Path) -> None:
-    logs = admin_client(moto, "logs")
-    logs.create_log_group(logGroupName="plain-logs")
-    now = int(time.time() * 1000)
-    for stream in ("s1", "s2", "s3"):
-        logs.create_log_stream(logGroupName="plain-logs", logStreamName=stream)
-        logs.put_log_events(logGroupName="plain-logs", logStreamName=stream, logEvents=[
-            {"timestamp": now - 1000, "message": f'{{"stream": "{stream}"}}'}])
+    seed_three_streams(moto, 1)
     with gated_server([], moto, "s2") as server:  # s1 goes through, s2 waits
         argv = ["ingest", "--wazuh-home", str(inputs_home), "--endpoint-url", server.endpoint, "--block",
                 str(PLAIN_LOGS_LINE), "--events-out", "-", "--state-dir", str(tmp_path / "state")]
