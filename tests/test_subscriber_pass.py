@@ -109,14 +109,24 @@ def comparable(lines: list[str]) -> list[str]:
             if not line.startswith(NOT_RECORDED)]
 
 
+def assert_ran_as_recorded(recorded: dict[str, Any], result: SubscriberPassResult, lines: list[str], sent: list[str],
+                           exit_code: int, *, exact: bool = False) -> None:
+    """The pass sent, exited and printed as the module did in the recording (``exact``: every line to the letter,
+    else as ``comparable`` sees them), because each replay test first proves that before its own point."""
+    assert sent == recorded["datagrams"]
+    assert result.exit_code == recorded["exit_code"] == exit_code
+    if exact:
+        assert lines == recorded["output"]
+    else:
+        assert comparable(lines) == comparable(recorded["output"])
+
+
 def test_every_object_format_as_the_module_ran_them(moto: str, module_home: Path) -> None:
     recorded = golden("subscriber_buckets_object_formats")
     notified_bucket(moto, "fmt-bucket", "fmt-queue")
     put_in_order(moto, "fmt-bucket", seeded_bodies(recorded))
     result, lines, sent = run_pass(moto, module_home, subscriber("buckets", "fmt-queue"), 2)
-    assert sent == recorded["datagrams"]
-    assert result.exit_code == recorded["exit_code"] == 0
-    assert comparable(lines) == comparable(recorded["output"])
+    assert_ran_as_recorded(recorded, result, lines, sent, 0)
     assert sum(line.startswith("DEBUG: The message is: {'Records': [{") for line in lines) == 6
     by_id = {finding.failure_id: finding for finding in result.findings}
     assert by_id["subscriber_pass.summary"].title == ("6 object(s) the queue would deliver: 12 event(s) sent, "
@@ -131,9 +141,7 @@ def test_debug_3_lines_as_the_module_printed_them(moto: str, module_home: Path) 
     notified_bucket(moto, seed["bucket"], seed["queue"])
     put_in_order(moto, seed["bucket"], seeded_bodies(recorded))
     result, lines, sent = run_pass(moto, module_home, subscriber("buckets", seed["queue"]), 3)
-    assert sent == recorded["datagrams"]
-    assert result.exit_code == recorded["exit_code"] == 0
-    assert comparable(lines) == comparable(recorded["output"])
+    assert_ran_as_recorded(recorded, result, lines, sent, 0)
     raw = "DEBUG: The raw message is: "
     assert sum(line.startswith(raw) for line in lines) == sum(line.startswith(raw) for line in recorded["output"]) \
         == 2, "one per receive: the batch, then the empty one that ends the run"
@@ -146,9 +154,8 @@ def test_a_key_with_a_space_stops_the_run_and_its_message_comes_back(moto: str, 
     notified_bucket(moto, "space-bucket", "space-queue", redrive=("space-dlq", 3))
     put_in_order(moto, "space-bucket", {"2026/12/04/a first.json": b'{"n": 0}', **seeded_bodies(recorded)})
     result, lines, sent = run_pass(moto, module_home, subscriber("buckets", "space-queue"), 0)
-    assert sent == recorded["datagrams"] == []
-    assert result.exit_code == recorded["exit_code"] == 12
-    assert lines == recorded["output"]
+    assert_ran_as_recorded(recorded, result, lines, sent, 12, exact=True)
+    assert sent == []
     assert result.run is not None and result.run.not_reached == 1
     by_id = {finding.failure_id: finding for finding in result.findings}
     assert by_id["queue.key_with_space"].wazuh_exit_code == 12
@@ -173,9 +180,7 @@ def test_security_hub_sends_only_the_first_finding_of_each_event(moto: str, modu
     notified_bucket(moto, "hub-bucket2", "hub-queue2")
     put_in_order(moto, "hub-bucket2", seeded_bodies(recorded))
     result, lines, sent = run_pass(moto, module_home, subscriber("security_hub", "hub-queue2"), 1)
-    assert sent == recorded["datagrams"]
-    assert result.exit_code == recorded["exit_code"] == 0
-    assert lines == recorded["output"]
+    assert_ran_as_recorded(recorded, result, lines, sent, 0, exact=True)
     lost = next(finding for finding in result.findings if finding.failure_id == "queue.findings_lost")
     assert lost.title.startswith("1 finding(s) of hub-stream-1-2026-12-04-10-00-00 will never reach Wazuh")
 
@@ -195,9 +200,7 @@ def test_security_lake_rows_as_the_module_sent_them(moto: str, module_home: Path
     block = subscriber("security_lake", queue, iam_role_arn=f"arn:aws:iam::{ACCOUNT}:role/lake-reader",
                        external_id="wazuh-ext")
     result, lines, sent = run_pass(moto, module_home, block, debug_level, bucket=seed["bucket"])
-    assert sent == recorded["datagrams"]
-    assert result.exit_code == recorded["exit_code"] == 0
-    assert comparable(lines) == comparable(recorded["output"])
+    assert_ran_as_recorded(recorded, result, lines, sent, 0)
 
 
 def test_security_lake_without_a_named_bucket_says_how_to_name_it(moto: str, module_home: Path) -> None:
