@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import admin_client, enable_auth
-from tests.hardening_support import make_home, ossec_conf, run_cli
+from tests.goldens.record_services import seed_receive_denied
+from tests.hardening_support import DoctorHome, make_home, ossec_conf, run_cli
 
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "module_4_14_7"
 ONLY_LOGS_AFTER_MILLIS = "1796083200000"
@@ -105,45 +106,31 @@ def test_second_run_cloudwatch_matches_the_module_line_for_line(moto: str, tmp_p
 
 # -- a subscriber whose user may not receive ------------------------------------------------------------------
 
-def seed_subscriber(moto: str, seed: dict[str, Any]) -> str:
-    """The golden's notified bucket and queue, and its IAM user; returns root's credentials file text."""
-    s3, sqs, iam = admin_client(moto), admin_client(moto, "sqs"), admin_client(moto, "iam")
-    s3.create_bucket(Bucket=seed["bucket"])
-    arn = f"arn:aws:sqs:us-east-1:123456789012:{seed['queue']}"
-    policy = {"Version": "2012-10-17", "Statement": [{
-        "Sid": "s3-sends", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
-        "Action": "sqs:SendMessage", "Resource": arn,
-        "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{seed['bucket']}"}}}]}
-    sqs.create_queue(QueueName=seed["queue"], Attributes={"VisibilityTimeout": str(seed["visibility_timeout"]),
-                                                           "Policy": json.dumps(policy)})
-    s3.put_bucket_notification_configuration(Bucket=seed["bucket"], NotificationConfiguration={
-        "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}]})
-    s3.put_object(Bucket=seed["bucket"], Key=seed["key"],
-                  Body="".join(json.dumps(line) + "\n" for line in seed["body_lines"]).encode())
-    iam.create_user(UserName=seed["user"])
-    iam.put_user_policy(UserName=seed["user"], PolicyName="no-receive", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": seed["user_policy"],
-                                                 "Resource": "*"}]}))
-    created = iam.create_access_key(UserName=seed["user"])["AccessKey"]
-    return (f"[default]\naws_access_key_id = {created['AccessKeyId']}\n"
-            f"aws_secret_access_key = {created['SecretAccessKey']}\n")
+def denied_subscriber(debug: int, moto: str, tmp_path: Path,
+                      monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], DoctorHome, int]:
+    """The recorded run at ``debug``, a home whose root is the golden's IAM user (moto checking signatures from
+    here on) and the subscriber's line, because the check and the pass replay the same recording."""
+    golden = load("subscriber_receive_denied")
+    (run,) = [run for run in golden["runs"] if run["arguments"][-1] == str(debug)]
+    seed = golden["seed"]
+    created = seed_receive_denied(admin_client(moto), admin_client(moto, "sqs"), admin_client(moto, "iam"), seed)
+    credentials = (f"[default]\naws_access_key_id = {created['AccessKeyId']}\n"
+                   f"aws_secret_access_key = {created['SecretAccessKey']}\n")
+    conf = ossec_conf(f"    <subscriber type=\"buckets\">\n      <sqs_name>{seed['queue']}</sqs_name>\n"
+                      "    </subscriber>\n")
+    home = make_home(tmp_path, monkeypatch, conf, credentials=credentials, config=None)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    enable_auth(moto)
+    return run, home, block_line(conf, "<subscriber")
 
 
 @pytest.mark.parametrize("debug", [0, 1, 2])
 def test_check_predicts_the_subscribers_receive_exit_and_lines(debug: int, moto: str, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    golden = load("subscriber_receive_denied")
-    (run,) = [run for run in golden["runs"] if run["arguments"][-1] == str(debug)]
-    seed = golden["seed"]
-    credentials = seed_subscriber(moto, seed)
-    conf = ossec_conf(f"    <subscriber type=\"buckets\">\n      <sqs_name>{seed['queue']}</sqs_name>\n"
-                      "    </subscriber>\n")
-    home = make_home(tmp_path, monkeypatch, conf, credentials=credentials, config=None)
+    run, home, line = denied_subscriber(debug, moto, tmp_path, monkeypatch)
     (home.wazuh_home / "etc" / "local_internal_options.conf").write_text(f"wazuh_modules.debug={debug}\n")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    enable_auth(moto)
-    code, out, _err = run_cli(capsys, "check", *home.common(moto), "--block", str(block_line(conf, "<subscriber")),
+    code, out, _err = run_cli(capsys, "check", *home.common(moto), "--block", str(line),
                               "--format", "json")
     findings = json.loads(out)["findings"]
     errors = [finding for finding in findings if finding["status"] == "error"]
@@ -206,17 +193,9 @@ def test_subscriber_pass_stops_at_the_denied_receive_as_the_module(debug: int, m
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """``ingest --block`` on the subscriber: exit 21, no event, the module's lines; AWS's own words after
     'An error occurred (' are only known by receiving, which the pass never does, so they are not compared."""
-    golden = load("subscriber_receive_denied")
-    (run,) = [run for run in golden["runs"] if run["arguments"][-1] == str(debug)]
-    seed = golden["seed"]
-    credentials = seed_subscriber(moto, seed)
-    conf = ossec_conf(f"    <subscriber type=\"buckets\">\n      <sqs_name>{seed['queue']}</sqs_name>\n"
-                      "    </subscriber>\n")
-    home = make_home(tmp_path, monkeypatch, conf, credentials=credentials, config=None)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    enable_auth(moto)
+    run, home, line = denied_subscriber(debug, moto, tmp_path, monkeypatch)
     events = tmp_path / "events.txt"
-    code, _out, err = run_cli(capsys, "ingest", *home.common(moto), "--block", str(block_line(conf, "<subscriber")),
+    code, _out, err = run_cli(capsys, "ingest", *home.common(moto), "--block", str(line),
                               "--debug", str(debug), "--events-out", str(events))
     assert (code, run["datagrams"]) == (run["exit_code"], [])
     assert not events.exists() or events.read_text() == ""

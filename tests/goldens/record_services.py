@@ -157,9 +157,9 @@ def second_run_cloudwatch(session: Session) -> dict[str, Any]:
     }
 
 
-def subscriber_receive_denied(session: Session) -> dict[str, Any]:
-    seed = SUBSCRIBER_SEED
-    s3, sqs, iam = session.client("s3"), session.client("sqs"), session.client("iam")
+def seed_receive_denied(s3: Any, sqs: Any, iam: Any, seed: dict[str, Any]) -> dict[str, str]:
+    """The notified bucket and its object, the queue S3 may send to, and an IAM user that may look the queue up but
+    not receive; returns the user's new access key, because the recording and the test replaying it seed alike."""
     s3.create_bucket(Bucket=seed["bucket"])
     arn = f"arn:aws:sqs:us-east-1:123456789012:{seed['queue']}"
     policy = {"Version": "2012-10-17", "Statement": [{
@@ -176,7 +176,13 @@ def subscriber_receive_denied(session: Session) -> dict[str, Any]:
     iam.put_user_policy(UserName=seed["user"], PolicyName="no-receive", PolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": seed["user_policy"],
                                                  "Resource": "*"}]}))
-    created = iam.create_access_key(UserName=seed["user"])["AccessKey"]
+    created: dict[str, str] = iam.create_access_key(UserName=seed["user"])["AccessKey"]
+    return created
+
+
+def subscriber_receive_denied(session: Session) -> dict[str, Any]:
+    seed = SUBSCRIBER_SEED
+    created = seed_receive_denied(session.client("s3"), session.client("sqs"), session.client("iam"), seed)
     session.keys(created["AccessKeyId"], created["SecretAccessKey"])
     os.kill(session.pid, signal.SIGUSR1)  # moto checks signatures and IAM from here on
     runs = [session.run(["--subscriber", "buckets", "--queue", seed["queue"], "--debug", str(debug)])
