@@ -78,3 +78,15 @@ def locate_marker(session: BucketSession, hint: tuple[str, str] | None = None) -
     if not folder.startswith(scope.prefix):
         folder = scope.prefix
     return MarkerLocation(folder, marker.value, marker.reason, choice.note, scope.prefix)
+
+
+def level_marker(session: BucketSession, prefix: str) -> str | None:
+    """The StartAfter of the scope a browsed level belongs to, or None above the scopes (several accounts...),
+    so a level can show where the module starts reading in it."""
+    classifier = session.classifier
+    if classifier is None:
+        return None
+    scope, _ = classifier.scope_of(prefix + SCOPE_PROBE)
+    if scope is None or not prefix.startswith(scope.prefix):
+        return None
+    return classifier.marker_for(scope).value

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from diagnostics.bucket_session import BucketSession
 from diagnostics.context import DoctorContext
-from diagnostics.marker_location import SCOPE_PROBE
+from diagnostics.marker_location import SCOPE_PROBE, level_marker
 from diagnostics.text_safety import visible
 from diagnostics.wazuh.wodle import Block, Wodle
 from tui.messages import BucketOpened, DayLocated, KeysListed, ListingFailed, MarkerLocated
@@ -37,17 +37,6 @@ from tui.widgets.key_tree import (
 # The faces import diagnostics and other screens inside the functions that use them: importing
 # them all up front made start-up ~0.9 s slower on this machine (best of 5: import tui.commands
 # 1.0 s instead of 0.09 s, import tui.app 1.7 s instead of 0.65 s), paid before --help or the first screen.
-
-
-def level_marker(session: BucketSession, prefix: str) -> str | None:
-    """The StartAfter of the scope a level belongs to, or None above the scopes (several accounts...)."""
-    classifier = session.classifier
-    if classifier is None:
-        return None
-    scope, _ = classifier.scope_of(prefix + SCOPE_PROBE)
-    if scope is None or not prefix.startswith(scope.prefix):
-        return None
-    return classifier.marker_for(scope).value
 
 
 def parent_prefix(prefix: str) -> str:
