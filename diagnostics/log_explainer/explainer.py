@@ -16,6 +16,7 @@ from diagnostics.explanations.log_table import NOTES
 from diagnostics.findings import Finding, SourceLocation
 from diagnostics.log_explainer.exits import CHECK_ID, PLACEHOLDERS, annotation_finding, explain_exit
 from diagnostics.log_explainer.parser import (
+    LAUNCHING,
     LogLine,
     parse_command,
     parse_executing,
@@ -29,6 +30,7 @@ from diagnostics.log_explainer.patterns import (
     classify_cause,
     classify_script_line,
     continues_traceback,
+    is_c_message,
     is_exception_line,
     refine_marker,
 )
@@ -51,12 +53,6 @@ FREQUENT = frozenset({
 """Lines that repeat within a run; each is annotated once per run with its count."""
 
 _EXIT_LINE = re.compile(r"^Returned exit code (?P<code>-?\d+)\s*$")
-_LAUNCHING = re.compile(r"^Launching S3 (?:Subscriber )?Command:\s*(?P<command>.*)$")
-_C_HINT = re.compile(
-    r"^(?:Bucket:|Service:|Subscriber:|Executing |Launching |Module AWS|Starting fetching|Fetching logs"
-    r"|Interval overtaken|No AWS buckets|Sleeping until|Internal error|Can't connect|Couldn't save"
-    r"|Create argument|No buckets, services)|Deprecated tag <|at module 'aws-s3'")
-"""Cheap test run first: only messages starting like a wm_aws.c message can be one."""
 
 
 def explain_log(lines: Iterable[str], profile: WazuhProfile, source: str = "<stdin>",
@@ -103,7 +99,7 @@ class _Explainer:
                 self._count(True, self._block_line(line), line)
                 return
             self._close_block()
-        c_message = line.level is not None and not line.tagged and self._is_c_message(line)
+        c_message = line.level is not None and not line.tagged and is_c_message(line)
         if self.traceback is not None and (line.tagged or line.timestamped or c_message):
             self._close_traceback()
         if line.tagged:
@@ -126,7 +122,7 @@ class _Explainer:
         if not module:
             self.ignored += 1
             return
-        if line is not None and line.masked and not _LAUNCHING.match(line.message.strip()):
+        if line is not None and line.masked and not LAUNCHING.match(line.message.strip()):
             self._emit(self._run(), line, "log.secret_in_log", {},
                        evidence=(f"masked: {', '.join(line.masked)}",))
         self.module += 1
@@ -150,19 +146,10 @@ class _Explainer:
 
     # --- classification helpers ----------------------------------------------------------------------
 
-    @staticmethod
-    def _is_c_message(line: LogLine) -> bool:
-        message = line.message.strip()
-        if not _C_HINT.search(message):
-            return False
-        return (parse_title(message) is not None or parse_executing(message) is not None
-                or _LAUNCHING.match(message) is not None
-                or classify_c_message(message, line.level) is not None)
-
     def _continues_block(self, line: LogLine) -> bool:
         if line.timestamped or line.tagged or line.level == "INFO":
             return False
-        return line.level is None or not self._is_c_message(line)
+        return line.level is None or not is_c_message(line)
 
     def _run(self) -> RunBuilder:
         if self.current is None:
@@ -199,7 +186,7 @@ class _Explainer:
         title = parse_title(message)
         if title is not None:
             return self._title_line(line, title.kind.lower(), title.detail, title.rest, title.single_space)
-        launching = _LAUNCHING.match(message)
+        launching = LAUNCHING.match(message)
         if launching is not None:
             self._launch_line(line, launching.group("command"))
             return True

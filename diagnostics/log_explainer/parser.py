@@ -264,6 +264,9 @@ SWITCH_FLAGS = {"-R": "--remove", "-o": "--reparse", "-e": "--skip_on_error", "-
 _LONG_VALUE_FLAGS = frozenset(VALUE_FLAGS.values())
 _LONG_SWITCHES = frozenset(SWITCH_FLAGS.values())
 
+LAUNCHING = re.compile(r"^Launching S3 (?:Subscriber )?Command:\s*(?P<command>.*)$")
+"""The C line that carries the script's command line, which ``parse_command`` reads."""
+
 
 @dataclass(frozen=True)
 class LaunchCommand:

@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from diagnostics.log_explainer.parser import LAUNCHING, LogLine, parse_executing, parse_title
+
 MAX_VALUE_CHARS = 400
 """Values quoted into explanations are cut to this length to keep findings readable."""
 
@@ -233,6 +235,24 @@ def classify_script_line(text: str) -> Recognised | None:
         if cleaned.startswith(marker):
             return classify_cause(cleaned[len(marker):])
     return classify_cause(cleaned)
+
+
+_C_HINT = re.compile(
+    r"^(?:Bucket:|Service:|Subscriber:|Executing |Launching |Module AWS|Starting fetching|Fetching logs"
+    r"|Interval overtaken|No AWS buckets|Sleeping until|Internal error|Can't connect|Couldn't save"
+    r"|Create argument|No buckets, services)|Deprecated tag <|at module 'aws-s3'")
+"""Cheap test run first: only messages starting like a wm_aws.c message can be one."""
+
+
+def is_c_message(line: LogLine) -> bool:
+    """Whether a line is one of wm_aws.c's own messages (a run title, Executing, Launching or a known C message),
+    so the explainer can tell the C side from the script's output it relays."""
+    message = line.message.strip()
+    if not _C_HINT.search(message):
+        return False
+    return (parse_title(message) is not None or parse_executing(message) is not None
+            or LAUNCHING.match(message) is not None
+            or classify_c_message(message, line.level) is not None)
 
 
 def classify_c_message(message: str, level: str | None) -> Recognised | None:
