@@ -266,6 +266,11 @@ def test_ingest_block_on_a_subscriber_writes_the_datagrams_and_exits_as_the_modu
     assert "ERROR: An error occurred (NoSuchKey) when calling the GetObject operation" in err
     assert "2026/12/04/bad key.json (asked for as 2026/12/04/bad+key.json): the run stops here" in out
     assert "not the queue's; nothing was received from the queue" in err
+    code, out, err = run_cli(capsys, "ingest", *home.common(moto), "--block", str(line), "--debug", "0",
+                             "--events-out", "-", "--envelopes", "--limit", "5")
+    assert code == 12 and out.splitlines()[0] == ('{"integration": "aws", "aws": {"log_info": {"log_file": '
+                                                  '"2026/12/04/ok.json", "s3bucket": "cli-bucket"}, "n": 1, '
+                                                  '"source": "custom"}}'), "--envelopes: no 1:Wazuh-AWS: header"
     code, _, err = run_cli(capsys, "ingest", *home.common(moto), "--block", str(line), "--since", "yesterday")
     assert code == 64 and "--since 'yesterday' is not a date" in err
 
