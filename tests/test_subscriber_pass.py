@@ -24,7 +24,7 @@ from diagnostics.ingest.subscriber_pass import NotificationRoute, routes_to_queu
 from diagnostics.subscriber_pass_session import SubscriberPassOptions, SubscriberPassResult, run_subscriber_pass
 from diagnostics.wazuh.wodle import Block, Option
 from tests.conftest import admin_client
-from tests.hardening_support import make_home, ossec_conf, run_cli
+from tests.hardening_support import DoctorHome, make_home, ossec_conf, run_cli
 
 GOLDENS = Path(__file__).parent / "goldens" / "module_4_14_7"
 ACCOUNT = "123456789012"
@@ -119,6 +119,22 @@ def assert_ran_as_recorded(recorded: dict[str, Any], result: SubscriberPassResul
         assert lines == recorded["output"]
     else:
         assert comparable(lines) == comparable(recorded["output"])
+
+
+def user_home(moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, actions: list[str]) -> DoctorHome:
+    """A home whose root is a new IAM user allowed only ``actions``, with moto checking signatures from here on,
+    because the denied receive and delete replays must meet the module's refusals."""
+    from tests.conftest import enable_auth
+    from tests.test_queue_access import user_session
+
+    user, _ = user_session(moto, actions)
+    credentials = user.get_credentials()
+    home = make_home(tmp_path, monkeypatch, ossec_conf(), config=None, credentials=(
+        f"[default]\naws_access_key_id = {credentials.access_key}\n"
+        f"aws_secret_access_key = {credentials.secret_key}\n"))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    enable_auth(moto)
+    return home
 
 
 def test_every_object_format_as_the_module_ran_them(moto: str, module_home: Path) -> None:
@@ -277,20 +293,13 @@ def test_ingest_block_on_a_subscriber_writes_the_datagrams_and_exits_as_the_modu
 
 def test_a_denied_delete_sends_the_first_objects_events_then_exits_21(
         moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.conftest import enable_auth
-    from tests.test_queue_access import seed_notified_queue, user_session
+    from tests.test_queue_access import seed_notified_queue
 
     recorded = golden("subscriber_delete_denied")
     seed_notified_queue(moto, recorded["seed"])
     # iam:Get*/List* lets the doctor read the user's policies; the module never calls IAM, so the recorded
     # run with the same queue and S3 permissions still applies.
-    user, _ = user_session(moto, [*recorded["seed"]["user_policy"], "iam:Get*", "iam:List*"])
-    credentials = user.get_credentials()
-    home = make_home(tmp_path, monkeypatch, ossec_conf(), config=None, credentials=(
-        f"[default]\naws_access_key_id = {credentials.access_key}\n"
-        f"aws_secret_access_key = {credentials.secret_key}\n"))
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    enable_auth(moto)
+    home = user_home(moto, tmp_path, monkeypatch, [*recorded["seed"]["user_policy"], "iam:Get*", "iam:List*"])
     first = recorded["runs"][0]
     result, lines, sent = run_pass(moto, home.wazuh_home, subscriber("buckets", recorded["seed"]["queue"]), 2)
     assert sent == first["datagrams"]
@@ -307,19 +316,12 @@ def test_a_denied_delete_sends_the_first_objects_events_then_exits_21(
 
 def test_a_denied_receive_stops_the_run_before_any_object(moto: str, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.conftest import enable_auth
-    from tests.test_queue_access import seed_notified_queue, user_session
+    from tests.test_queue_access import seed_notified_queue
 
     seed = golden("subscriber_delete_denied")["seed"]
     seed_notified_queue(moto, seed)
     allowed = [action for action in seed["user_policy"] if action != "sqs:ReceiveMessage"]
-    user, _ = user_session(moto, [*allowed, "sqs:DeleteMessage", "iam:Get*", "iam:List*"])
-    credentials = user.get_credentials()
-    home = make_home(tmp_path, monkeypatch, ossec_conf(), config=None, credentials=(
-        f"[default]\naws_access_key_id = {credentials.access_key}\n"
-        f"aws_secret_access_key = {credentials.secret_key}\n"))
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    enable_auth(moto)
+    home = user_home(moto, tmp_path, monkeypatch, [*allowed, "sqs:DeleteMessage", "iam:Get*", "iam:List*"])
     result, lines, sent = run_pass(moto, home.wazuh_home, subscriber("buckets", seed["queue"]), 1)
     assert (result.exit_code, sent) == (21, [])
     assert lines == ["DEBUG: +++ Debug mode on - Level: 1",
