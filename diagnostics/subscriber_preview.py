@@ -44,11 +44,14 @@ class NotifiedObjects:
 
 
 def list_notified_objects(context: DoctorContext, block: Block, wodle: Wodle | None = None, *,
-                          limit: int = 200) -> NotifiedObjects:
-    """Open the subscriber block, find its queue's source bucket and list the bucket's newest objects."""
+                          limit: int = 200, bucket: str | None = None) -> NotifiedObjects:
+    """Open the subscriber block, find its queue's source bucket (or take ``bucket``, named by the user where the
+    queue names none, as for Security Lake) and list the bucket's newest objects."""
     session = open_input(context, block, wodle)
     if session.aws_session is None or session.settings is None:
         return NotifiedObjects(session, None, (), "no working session (see the credential findings)")
+    if bucket is not None:
+        return _newest(session, bucket, limit)
     if block.block_type == "security_lake":
         return NotifiedObjects(session, None, (), "Security Lake writes to its own bucket and does not name it in "
                                                   "the queue policy; preview one of its objects with "
@@ -64,7 +67,12 @@ def list_notified_objects(context: DoctorContext, block: Block, wodle: Wodle | N
     if not buckets:
         return NotifiedObjects(session, None, (), "the queue policy names no source bucket (no aws:SourceArn "
                                                   "condition), so the objects its messages point to are unknown")
-    bucket = buckets[0]
+    return _newest(session, buckets[0], limit)
+
+
+def _newest(session: InputSession, bucket: str, limit: int) -> NotifiedObjects:
+    """One ListObjectsV2 page of ``bucket``, its newest objects first."""
+    assert session.aws_session is not None and session.settings is not None
     s3: Any = make_client(session.aws_session, "s3", session.settings)
     listing = call(s3, "list_objects_v2", Bucket=bucket, MaxKeys=MAX_LISTED)
     if not listing.ok or listing.response is None:

@@ -45,6 +45,9 @@ class NotifiedObjectsScreen(DoctorScreen):
         self.listed: NotifiedObjects | None = None
         self.command = ""
         """The CLI command that runs the same pass as the one shown (the fields' values as its options)."""
+        self.policy_bucket: str | None = None
+        """The bucket the queue policy names: given as the bucket, the pass runs as the CLI without --bucket."""
+        self.asked_lake = False
 
     @property
     def is_pushed_screen(self) -> bool:
@@ -78,10 +81,11 @@ class NotifiedObjectsScreen(DoctorScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="notified-list",
           description="Listing the source bucket")
-    def list_objects(self) -> None:
+    def list_objects(self, bucket: str | None = None) -> None:
         from diagnostics.subscriber_preview import list_notified_objects
 
-        self.post_message(NotifiedObjectsListed(list_notified_objects(self.context, self.block, self.wodle)))
+        self.post_message(NotifiedObjectsListed(list_notified_objects(self.context, self.block, self.wodle,
+                                                                      bucket=bucket)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="notified-decode",
           description="Decoding the object")
@@ -102,11 +106,10 @@ class NotifiedObjectsScreen(DoctorScreen):
     @on(Input.Submitted)
     def action_run_pass(self) -> None:
         """Start the read-only subscriber pass with the fields' values; Escape cancels it between objects."""
-        policy_bucket = self.listed.bucket if self.listed is not None else None
         try:
             options = pass_options(self.query_one("#notified-bucket", Input).value,
                                    self.query_one("#notified-limit", Input).value,
-                                   self.query_one("#notified-since", Input).value, policy_bucket,
+                                   self.query_one("#notified-since", Input).value, self.policy_bucket,
                                    min(3, max(0, self.context.debug_level)))
         except ValueError as error:
             self.query_one("#notified-totals", Static).update(data_text(f"Not run: {error}."))
@@ -115,6 +118,8 @@ class NotifiedObjectsScreen(DoctorScreen):
         self.query_one("#notified-totals", Static).update(data_text(
             "Running the subscriber pass (the queue is never received from)… · Escape cancels"))
         self.run_pass(options)
+        if options.bucket and (self.listed is None or self.listed.bucket != options.bucket):
+            self.list_objects(options.bucket)  # the list and its decoding follow the bucket the pass reads
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="subscriber-pass",
           description="The subscriber pass")
@@ -152,14 +157,19 @@ class NotifiedObjectsScreen(DoctorScreen):
         self.query_one("#notified-totals", Static).update(data_text(totals))
         self.query_one("#notified-problems", FindingDetail).show(list(listed.session.findings))
         field = self.query_one("#notified-bucket", Input)
-        if self.block.block_type == "security_lake" and listed.session.aws_session is not None:
+        lake = self.block.block_type == "security_lake"
+        if lake and listed.bucket is None and listed.session.aws_session is not None and not self.asked_lake:
+            self.asked_lake = True
             self._bucket_source(f"Asking ListBuckets for Security Lake's buckets ({LAKE_BUCKET_PREFIX}*)…")
             self.suggest_lake_buckets()
-        elif listed.bucket is not None:
-            field.value = field.value or listed.bucket
+        elif listed.bucket is not None and not lake and not field.value:
+            self.policy_bucket = field.value = listed.bucket
             self._bucket_source(f"bucket: {listed.bucket}, the one the queue policy names (aws:SourceArn)")
-        else:
+        elif listed.bucket is None and not lake:
             self._bucket_source("No bucket is known: type the queue's source bucket, then Enter runs the pass")
+        elif listed.bucket is not None and not lake and listed.bucket != self.policy_bucket:
+            self._bucket_source(f"bucket: {listed.bucket}, as typed (the queue policy names "
+                                f"{self.policy_bucket or 'none'})")
         if listed.objects:
             listing.highlighted = 0
         else:
@@ -176,6 +186,7 @@ class NotifiedObjectsScreen(DoctorScreen):
         field.value = field.value or names[0]
         self._bucket_source(f"bucket suggested by ListBuckets (names starting {LAKE_BUCKET_PREFIX}): "
                             + ", ".join(names))
+        self.list_objects(field.value)  # the list and its decoding show the suggested bucket's objects
 
     def _bucket_source(self, text: str) -> None:
         self.query_one("#notified-bucket-source", Static).update(
