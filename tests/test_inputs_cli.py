@@ -145,3 +145,4 @@ def test_preview_of_a_subscriber_object_and_no_ingest_from_a_queue(
     assert code == 1, "the queue names no source bucket: the subscriber pass reads nothing and receives nothing"
     assert "the queue policy names no source bucket" in captured.err
     assert "nothing was received from the queue" in captured.err
+    assert "the module's exit: not known (no object was read)" in captured.err, "exit 1 is ours, never the module's 0"

@@ -60,10 +60,13 @@ def run_subscriber_ingest(args: argparse.Namespace, context: DoctorContext, chos
     summary = sys.stderr if args.events_out == "-" else sys.stdout
     print_objects(result, summary)
     print_findings(result.findings)
-    print(f"{result.sent} event(s) sent, {result.dropped} dropped; the module's exit: {result.exit_code} (objects "
+    read_nothing = result.run is None and result.exit_code == 0
+    # With no object read there is no run to judge: our status is ours, so no module exit is claimed for it.
+    module_exit = "not known (no object was read)" if read_nothing else str(result.exit_code)
+    print(f"{result.sent} event(s) sent, {result.dropped} dropped; the module's exit: {module_exit} (objects "
           f"in the order of their LastModified time, not the queue's; nothing was received from the queue)",
           file=sys.stderr)
-    if result.run is None and result.exit_code == 0:
+    if read_nothing:
         return int(exit_for(result.findings))  # nothing was read: never a silent "ok"
     if result.run is not None and result.run.cancelled:
         return INTERRUPTED  # a cancelled pass never reached the module's end: it claims no exit of the module
