@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timezone
 from typing import Any
 
@@ -29,6 +29,21 @@ from diagnostics.layout.discovery import (
 from diagnostics.layout.listing import ListedObject, ListingError, iter_objects, list_objects_page
 from diagnostics.layout.marker import Marker, MarkerSource, config_sort_date, parse_only_logs_after
 from diagnostics.layout.prefixes import BucketLayout, Family, configured_regions, split_list
+from diagnostics.layout.walk_events import (  # re-exported: the walk's callers import its events from here
+    ScopeFinished as ScopeFinished,
+)
+from diagnostics.layout.walk_events import (
+    ScopeStarted as ScopeStarted,
+)
+from diagnostics.layout.walk_events import (
+    WalkEvent as WalkEvent,
+)
+from diagnostics.layout.walk_events import (
+    WalkNote as WalkNote,
+)
+from diagnostics.layout.walk_events import (
+    WalkStopped as WalkStopped,
+)
 from diagnostics.wazuh.state_db import ProcessedState, StateReader
 from diagnostics.wazuh.wodle import Block
 
@@ -41,56 +56,6 @@ GUARDDUTY_DEPRECATED = ("The functionality to process GuardDuty logs stored in S
                         "supported-services/guardduty.html for more information.")
 
 
-@dataclass(frozen=True)
-class ScopeStarted:
-    """The module starts listing one scope (account/region[/flow log], or the one prefix)."""
-
-    scope: KeyScope
-    marker: Marker
-    debug_lines: tuple[tuple[int, str], ...] = ()
-    """(level, text) lines printed here: ``+++ Working on ...`` and ``+++ Marker: ...``."""
-
-
-@dataclass(frozen=True)
-class ScopeFinished:
-    """The scope's listing is exhausted; counts of what it yielded."""
-
-    scope: KeyScope
-    read: int
-    processed: int
-    skipped: int
-    requests_made: int
-    debug_lines: tuple[tuple[int, str], ...] = ()
-    """``+++ No logs to process ...`` lines (printed per empty page, as the module does)."""
-
-
-@dataclass(frozen=True)
-class WalkNote:
-    """Something the module prints or decides between scopes (an account with no regions...)."""
-
-    text: str
-    debug_lines: tuple[tuple[int, str], ...] = ()
-    printed: tuple[str, ...] = ()
-    """Lines printed regardless of debug level (deprecation notices)."""
-
-
-@dataclass(frozen=True)
-class WalkStopped:
-    """The run would end here: an exit code (with what the script prints) or our cancellation."""
-
-    exit_code: int | None
-    reason: str
-    script_message: str | None = None
-    """The line the script prints, complete with its ``ERROR: ``/``DEBUG: `` prefixes."""
-    debug_lines: tuple[tuple[int, str], ...] = ()
-    """(level, text) lines the script prints before its error line."""
-    catch_all: bool = False
-    """True when main()'s generic handler reports it (exit 12 at debug 0, exit 1 above)."""
-    debug_only: bool = False
-    cancelled: bool = False
-
-
-WalkEvent = ScopeStarted | ClassifiedKey | ScopeFinished | WalkNote | WalkStopped
 FlowLogSource = Mapping[str, Collection[str]] | Callable[[str], Collection[str]]
 """Region -> flow-log ids that ``DescribeFlowLogs`` returns (a mapping or a callable, e.g. over EC2)."""
 
