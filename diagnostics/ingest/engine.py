@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import Any
 
 from diagnostics.aws.object_download import ObjectDownloads
-from diagnostics.aws.prediction import client_config_lines
 from diagnostics.decode.envelope import build_message, payload_for
 from diagnostics.decode.errors import classify_load_error, module_repr
 from diagnostics.decode.model import AWSLOGS_TYPES, DecodedEvent, FileProblem, decode_context_for
@@ -29,6 +28,7 @@ from diagnostics.ingest.late_files import late_files
 from diagnostics.ingest.log_format import ModuleLog
 from diagnostics.ingest.model import IngestProgress, IngestRequest, IngestSummary
 from diagnostics.ingest.ordered_commit import PassCancelled, commit_in_order
+from diagnostics.ingest.preamble import print_preamble
 from diagnostics.ingest.sinks import (
     MESSAGE_HEADER,
     EmittedEvent,
@@ -38,19 +38,11 @@ from diagnostics.ingest.sinks import (
     queue_socket_path,
 )
 from diagnostics.ingest.state import IngestState, StateError, created_date_for, default_state_dir
-from diagnostics.ingest.stop_effects import RunLedger, delete_refused, discard_note
+from diagnostics.ingest.stop_effects import PassStop, RunLedger, delete_refused, discard_note
 from diagnostics.ingest.tally import PASSED_OVER_COUNTED, Tally
 from diagnostics.layout.classify import ClassifiedKey, Verdict
 from diagnostics.layout.marker import db_scope, processed_scope
-from diagnostics.layout.module_walk import (
-    ScopeFinished,
-    ScopeStarted,
-    WalkNote,
-    WalkStopped,
-    argument_rejection,
-    startup_failure,
-    walk_module,
-)
+from diagnostics.layout.module_walk import ScopeFinished, ScopeStarted, WalkNote, WalkStopped, walk_module
 from diagnostics.layout.prefixes import BucketLayout, Family
 from diagnostics.layout.walk_findings import walk_stop
 from diagnostics.wazuh.state_scope import StateScope
@@ -61,17 +53,6 @@ WHOLE_DOCUMENT_CHARS = 4 * 1024 * 1024
 more memory, since a read-ahead file keeps all its decoded events until its turn comes anyway."""
 
 __all__ = ["run_ingestion"]
-
-
-class _Stop(Exception):
-    """Ends the pass with the module's exit code and the finding that explains it."""
-
-    def __init__(self, exit_code: int, finding: Finding, key: str | None = None) -> None:
-        super().__init__(exit_code)
-        self.exit_code = exit_code
-        self.finding = finding
-        self.key = key
-        """The file the module stops at, when a file (not the walk or the socket) stopped it."""
 
 
 class _Pass:
@@ -90,7 +71,7 @@ class _Pass:
         self.started = time.monotonic()
         self.last_progress = 0.0
         self.findings: list[Finding] = []
-        self.first_stop: _Stop | None = None
+        self.first_stop: PassStop | None = None
         self.ledger = RunLedger()  # what to take back when the run stops: the module commits only at its end
         self.scope: ScopeStarted | None = None
         self.remove_from_bucket = block.value("remove_from_bucket") == "yes"
@@ -205,7 +186,7 @@ class _Pass:
         """Emit one file's events, then (only then) mark it, as the module marks after sending."""
         tally, key = self.tally, classified.key
         sent_before = tally.events
-        stop: _Stop | None = None
+        stop: PassStop | None = None
         failed = False
         if fetched.error is not None:
             failed = True
@@ -229,7 +210,7 @@ class _Pass:
             if self.request.may_delete == "denied":
                 line, finding = delete_refused(self.finding, self.bucket, key, self.request.delete_resource)
                 self.log.module_line(line)
-                stop = _Stop(1, finding)  # not a broken file: skip_on_error would not help
+                stop = PassStop(1, finding)  # not a broken file: skip_on_error would not help
             else:  # gone from the bucket for the module's next run, whatever stops this one later
                 self.ledger.removed(key, tally.events - sent_before)
         if stop is not None:
@@ -243,7 +224,7 @@ class _Pass:
         self.mark(classified, state)
         self.progress("file", key)
 
-    def download_failed(self, key: str, error: BaseException, attempts: int | None = None) -> _Stop | None:
+    def download_failed(self, key: str, error: BaseException, attempts: int | None = None) -> PassStop | None:
         """GetObject failed: ``get_log_file`` reports it like any load error (exit 1 for a ClientError), or
         with skip_on_error sends an ``error_msg`` event and goes on."""
         classified = classify_load_error(error, key)
@@ -255,7 +236,7 @@ class _Pass:
                                evidence=(f"GetObject s3://{self.bucket}/{key}: {module_repr(error)}", tried))
         if not self.skip_on_error:
             self.log.module_error(classified.message)
-            return _Stop(classified.exit_code, finding, key)
+            return PassStop(classified.exit_code, finding, key)
         self.log.skipping_after_error(classified.message)
         account = self.scope.scope.account if self.scope and self.layout.family is Family.AWSLOGS else None
         message = build_message(self.bucket, key, self.decode.account_alias, None,
@@ -314,10 +295,10 @@ class _Pass:
                                    {"socket": socket, "error": failure.error})
             self.log.module_error("Wazuh must be running." if failure.exit_code == 11
                                   else f"Error sending message to wazuh: {failure.error}")
-            raise _Stop(failure.exit_code, finding) from failure
+            raise PassStop(failure.exit_code, finding) from failure
         self.tally.events += 1
 
-    def file_problem(self, problem: FileProblem) -> _Stop | None:
+    def file_problem(self, problem: FileProblem) -> PassStop | None:
         """Log what the module prints for a problem; send its error_msg event; say whether the run stops."""
         for level, line in problem_script_lines(problem):
             self.log.module_line(line, debug_level=level)
@@ -326,7 +307,7 @@ class _Pass:
             json_text = problem.error_payload[len(MESSAGE_HEADER):]
             self.send(EmittedEvent(json.loads(json_text), problem.key, json_text))
         if problem.stops_run:
-            return _Stop(problem.finding.wazuh_exit_code or 1, problem.finding, problem.key)
+            return PassStop(problem.finding.wazuh_exit_code or 1, problem.finding, problem.key)
         self.findings.append(problem.finding)
         return None
 
@@ -340,11 +321,11 @@ class _Pass:
             return
         for line in stop.output:
             self.log.module_line(line, debug_level=2)
-        raise _Stop(stop.exit_code, stop.finding)
+        raise PassStop(stop.exit_code, stop.finding)
 
     # -- the end ------------------------------------------------------------------------------------------
     def summary(self, state: IngestState | None, exit_code: int, *, cancelled: bool, limited: bool,
-                stop: _Stop | None, extra: tuple[Finding, ...] = ()) -> IngestSummary:
+                stop: PassStop | None, extra: tuple[Finding, ...] = ()) -> IngestSummary:
         """The frozen summary of this pass, with the findings that explain how it ended."""
         tally = self.tally
         findings = [*extra, *self.findings]
@@ -381,19 +362,11 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
         finding = run.finding("host.ingest_state_unusable", "ingest.state", {"error": str(error)})
         return run.summary(None, 0, cancelled=False, limited=False, stop=None, extra=(finding,))
     cancelled = limited = False
-    stop: _Stop | None = None
+    stop: PassStop | None = None
     workers = max(1, request.workers)
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-read")
     try:
-        duration_without_role = bool(run.block.value("iam_role_duration")) and not run.block.value("iam_role_arn")
-        if argument_rejection(run.block) is None and not duration_without_role:  # else it prints nothing first
-            if request.debug_level > 0:
-                run.log.debug_mode_on(request.debug_level)
-            for level, text in client_config_lines(run.context.module_home / ".aws" / "config",
-                                                   run.block.value("aws_profile")):
-                run.log.module_debug(level, text)
-            if startup_failure(run.block) is None and state.ensure_table(run.layout.table):
-                run.log.table_created()
+        print_preamble(run.log, run.block, run.context, state, run.layout.table, request.debug_level)
         run.progress("started")
         walk = walk_module(request.client, run.block, run.context, state, cancel=cancel,
                            caller_account=request.caller_account, flow_logs=request.flow_logs,
@@ -406,7 +379,7 @@ def run_ingestion(request: IngestRequest, *, sink: EventSink, cancel: threading.
                 handle=lambda entry: run.handle(entry, state))
         except PassCancelled:
             cancelled = True
-        except _Stop as stopped:
+        except PassStop as stopped:
             stop = stopped
         stop = stop or run.first_stop
         if stop is not None:  # a stopped run records nothing: take back this pass's marks, count the re-sends

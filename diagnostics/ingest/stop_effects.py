@@ -25,6 +25,17 @@ BuildFinding = Callable[..., Finding]
 """``_Pass.finding``: (failure_id, check_id, values, **extra) -> Finding."""
 
 
+class PassStop(Exception):
+    """Ends the pass with the module's exit code and the finding that explains it."""
+
+    def __init__(self, exit_code: int, finding: Finding, key: str | None = None) -> None:
+        super().__init__(exit_code)
+        self.exit_code = exit_code
+        self.finding = finding
+        self.key = key
+        """The file the module stops at, when a file (not the walk or the socket) stopped it."""
+
+
 @dataclass
 class RunLedger:
     """The marks this pass committed and what it had sent when the reproduced run stopped."""
